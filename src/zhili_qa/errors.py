@@ -1,0 +1,21 @@
+"""Errors meant for people: each carries a message fit to show as it is (Chinese first)."""
+
+
+class ZhiliError(Exception):
+    """Base class: the CLI prints the message and exits 1; the API answers 4xx/503 with it."""
+
+
+class UserInputError(ZhiliError):
+    """The question or request itself is unusable (empty, too long, malformed history)."""
+
+
+class CorpusError(ZhiliError):
+    """A bulletin file is missing or malformed; the message names the file and line."""
+
+
+class ModelUnavailableError(ZhiliError):
+    """The embedding model folder is missing or broken; the message names the set-up command."""
+
+
+class IndexUnavailableError(ZhiliError):
+    """An index on disk is missing, stale or corrupt and could not be rebuilt."""
