@@ -23,6 +23,7 @@ FIGURE_Q = re.compile(r"多少|几|多大|多高|多长|多久|比例|百分|降
 WHEN_Q = re.compile(r"什么时候|何时|哪年|哪一年|几月|几号|什么时间|多久能|啥时候")
 MEASURE = re.compile(r"(?:多少|几)(个人|名|个|家次|家|期|条|件|份|次|人次|人|户|处|篇|套|项|分|元|万元|起|所|年|天|月|颗|"
                      r"平方米|亩|岁|倍|名|辆|座|场|批|轮)")
+SHARE_Q = re.compile(r"降幅|增幅|比例|百分|率|幅度|几成")
 _NUMBER = re.compile(r"\d+(?:\.\d+)?")
 _DATE = re.compile(r"\d{4}\s*年|\d{1,2}\s*月")
 ANSWER_LIMIT = 110  # characters without markers; hotline staff read it aloud, citizens read it on a phone
@@ -37,6 +38,7 @@ class Intent:
     figure: bool
     when: bool
     measures: tuple[str, ...]
+    share: bool = False  # asks for a rate or percentage
 
     @property
     def wants_fact(self) -> bool:
@@ -54,6 +56,7 @@ def detect_intent(text: str) -> Intent:
         figure=bool(FIGURE_Q.search(text)) and not lead,
         when=bool(WHEN_Q.search(text)),
         measures=measures,
+        share=bool(SHARE_Q.search(text)),
     )
 
 
@@ -82,6 +85,8 @@ def fact_score(unit: Span, intent: Intent) -> float:
             if re.search(r"\d(?:余|多)?\s*" + re.escape(measure), unit.text):
                 score += 1.5
                 break
+        if intent.share and "%" in unit.text:
+            score += 1.5
     if intent.when and _DATE.search(unit.text):
         score += 1.5
     return score

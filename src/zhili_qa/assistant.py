@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from . import index as index_store
 from .answer import (
     Composer,
+    Intent,
     detect_intent,
     fact_answer,
     fact_fields,
@@ -43,6 +44,9 @@ _FOLLOW_UP = re.compile(r"^(?:那|那么|它|它们|其|其中|这个|那个|该
                         r"^.{0,8}呢[?？]?$")
 FOLLOW_UP_TAIL = 2  # how many earlier user turns are searched for the project in focus
 MIN_DENSE_FOR_TOPIC = 0.86
+NEIGHBOUR_SHARE = 0.8  # a neighbouring clause scoring this share of the best one joins the answer
+_OVERVIEW_WORDS = frozenset("治理 专项 专项治理 项目 成果 成效 效果 情况 进展 工作 措施 取得 做 干 回事 怎么回事 有人 人管 介绍 "
+                            "开展 整治 概况 了解 举措 主要 具体".split())
 
 
 def refusal(reason: str, degraded: bool = False, note: str = "") -> Answer:
@@ -148,7 +152,7 @@ class Assistant:
         focus = self._focus(history or [])
         follow_up = focus is not None and bool(_FOLLOW_UP.search(text))
         query = self.retriever.prepare(text, context=focus.title if follow_up else "")
-        allowed = {(focus_doc, focus.number)} if follow_up and (focus_doc := self._doc_of(focus)) else None
+        allowed = {(focus.doc, focus.number)} if follow_up else None
         ranking = self.retriever.rank(query, allowed)
         if not ranking.projects or not self._on_topic(query, ranking, follow_up):
             return self._refuse()
@@ -159,8 +163,8 @@ class Assistant:
         if intent.lead and project.number:
             text_out = lead_answer(composer, project)
         elif intent.goal and project.number:
-            text_out = goal_answer(composer, project, self._best_units(ranking, project, {GOAL}, intent, limit=2))
-        elif intent.overview and not intent.wants_fact:
+            text_out = goal_answer(composer, project, self._goal_units(ranking, project, intent))
+        elif intent.overview and not intent.wants_fact and not self._has_aspect(text, project):
             text_out = overview_answer(composer, project)
         else:
             text_out = fact_answer(composer, project, self._fact_units(ranking, project, intent))
@@ -173,12 +177,6 @@ class Assistant:
             f"例如{titles}等项目的牵头单位、治理目标和治理成果。可以换个问法试试。",
             self.degraded,
         )
-
-    def _doc_of(self, project: Project) -> str:
-        for document, candidate in self.corpus.projects:
-            if candidate is project:
-                return document.id
-        raise KeyError(project.title)
 
     def _focus(self, history: list[dict]) -> Project | None:
         """The project the conversation is about: named in the last answer, else the last questions' best."""
@@ -240,16 +238,63 @@ class Assistant:
         first, second = ranking.projects[0][1], ranking.projects[1][1]
         return float((first - second) / first) if first else 0.0
 
-    def _best_units(self, ranking: Ranking, project: Project, fields: set[str], intent, limit: int) -> list[Span]:
-        candidates = [(u, s) for u, s in ranking.units
-                      if u.project == project.number and u.field in fields and u.kind in ("clause", "sentence")]
-        if not candidates:
-            candidates = [(u, 0.0) for u in project.units if u.field in fields and u.kind == "sentence"]
-        top = max(s for _, s in candidates) or 1.0
-        scored = sorted(((s / top + 0.35 * fact_score(u, intent), u) for u, s in candidates), key=lambda x: -x[0])
-        return [u for _, u in scored[:limit]]
+    def _unit_scores(self, ranking: Ranking, project: Project, fields: set[str], intent: Intent) -> list[tuple[float, Span]]:
+        """Clauses (and sentences that have none) of a project, scored as answers to the question.
 
-    def _fact_units(self, ranking: Ranking, project: Project, intent) -> list[Span]:
-        """The clause that answers, or its whole sentence when the clause alone would say too little."""
-        best = self._best_units(ranking, project, fact_fields(project), intent, limit=1)[0]
-        return [best]
+        A clause is judged with its sentence, since a clause like 约谈4人 only says what it counts in
+        the context of the sentence around it.
+        """
+        fused = {(u.start, u.end): score for u, score in ranking.units if u.doc == project.doc}
+        sentences = [u for u in project.units if u.kind == "sentence" and u.field in fields]
+        clauses = [u for u in project.units if u.kind == "clause" and u.field in fields]
+        scored = []
+        for sentence in sentences:
+            parts = [c for c in clauses if sentence.start <= c.start and c.end <= sentence.end] or [sentence]
+            context = fused.get((sentence.start, sentence.end), 0.0)
+            for part in parts:
+                own = fused.get((part.start, part.end), 0.0)
+                scored.append((own + 0.5 * context + 0.35 * fact_score(part, intent), part))
+        return sorted(scored, key=lambda pair: -pair[0])
+
+    def _fact_units(self, ranking: Ranking, project: Project, intent: Intent) -> list[Span]:
+        """The best clause, joined with neighbouring clauses of its sentence that score nearly as well."""
+        scored = self._unit_scores(ranking, project, fact_fields(project), intent)
+        best_score, best = scored[0]
+        siblings = sorted((u for s, u in scored if s >= NEIGHBOUR_SHARE * best_score and u.item == best.item
+                           and u.field == best.field), key=lambda u: u.start)
+        run = [best]
+        for direction in (-1, 1):
+            position = siblings.index(best)
+            while 0 <= position + direction < len(siblings):
+                candidate = siblings[position + direction]
+                if not self._adjacent(run, candidate) or len(candidate.text) + sum(len(u.text) for u in run) > 70:
+                    break
+                run.append(candidate)
+                position += direction
+        run.sort(key=lambda u: u.start)
+        if len(run) == 1:
+            return run
+        document = self.corpus.document(best.doc)
+        start, end = run[0].start, run[-1].end
+        return [Span(best.doc, best.project, best.field, "clause", start, end, document.text[start:end], best.item)]
+
+    def _adjacent(self, run: list[Span], candidate: Span) -> bool:
+        text = self.corpus.document(candidate.doc).text
+        first, last = min(u.start for u in run), max(u.end for u in run)
+        gap = text[last:candidate.start] if candidate.start >= last else text[candidate.end:first]
+        return gap.strip() in {",", "，", "、"}
+
+    def _goal_units(self, ranking: Ranking, project: Project, intent: Intent) -> list[Span]:
+        return [u for _, u in self._unit_scores(ranking, project, {GOAL}, intent)[:2]]
+
+    def _has_aspect(self, text: str, project: Project) -> bool:
+        """Does the question ask about something narrower than the project as a whole?
+
+        Citizen words that merely name the project (噪音 for 噪声污染) and words of asking
+        (成果, 怎么样) do not count; 伙食 in 敬老院的伙食怎么样 does.
+        """
+        for colloquial, targets in self.retriever.thesaurus.entries:
+            if colloquial in text and any(t in project.title for t in targets):
+                text = text.replace(colloquial, " ")
+        tokens = self.retriever.tokenizer.tokens(text)
+        return any(t not in project.title and t not in _OVERVIEW_WORDS for t in tokens)

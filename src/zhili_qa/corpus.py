@@ -51,6 +51,7 @@ class Span:
 
 @dataclass
 class Project:
+    doc: str
     number: int  # 0 is the preamble
     title: str
     fields: dict[str, Span] = field(default_factory=dict)
@@ -255,7 +256,7 @@ def parse_bulletin(text: str, doc_id: str, path: str = "<memory>") -> Document:
             expected = len(projects) + 1
             if number != expected:
                 raise CorpusError(f"{path}:{line_number}: 项目编号应为{expected}，实为{number} (expected project {expected}, found {number})")
-            current, current_field, open_spans = Project(number, ""), None, {}
+            current, current_field, open_spans = Project(doc_id, number, ""), None, {}
             continue
         field_match = _FIELD_LINE.match(line)
         if current is None:
@@ -280,7 +281,7 @@ def parse_bulletin(text: str, doc_id: str, path: str = "<memory>") -> Document:
     document_projects = []
     if preamble:
         p_start, p_end = preamble[0][0], preamble[-1][1]
-        intro = Project(0, "专项治理总体情况")
+        intro = Project(doc_id, 0, "专项治理总体情况")
         intro.fields[PREAMBLE_FIELD] = Span(doc_id, 0, PREAMBLE_FIELD, "field", p_start, p_end, text[p_start:p_end])
         intro.units = [intro.fields[PREAMBLE_FIELD]] + _sentence_and_clause_units(
             doc_id, text, 0, PREAMBLE_FIELD, p_start, p_end, None)

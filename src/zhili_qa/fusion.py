@@ -1,19 +1,33 @@
-"""Fusing ranked lists: reciprocal rank fusion, weighted per list."""
+"""Fusing the lexical and dense scores of the same units into one score per unit.
+
+Scores are first put on a common 0..1 scale per query (BM25 by its maximum, cosine between the
+median and the maximum, since a small model's cosines crowd into a narrow band), then mixed with
+fixed weights. Unlike rank fusion this keeps how much better the best match is, which matters
+when one rare term (批评教育帮助和处理) singles out a sentence.
+"""
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Sequence
+import numpy as np
 
 
-def reciprocal_rank_fusion(rankings: Sequence[Sequence[int]], weights: Sequence[float] | None = None,
-                           k: int = 60) -> dict[int, float]:
-    """Score each id by sum(weight / (k + rank)); rank starts at 1. Ids absent from a list get nothing."""
-    weights = weights or [1.0] * len(rankings)
-    if len(weights) != len(rankings):
-        raise ValueError("one weight per ranking")
-    scores: dict[int, float] = defaultdict(float)
-    for ranking, weight in zip(rankings, weights, strict=True):
-        for rank, item in enumerate(ranking, start=1):
-            scores[item] += weight / (k + rank)
-    return dict(scores)
+def scale_bm25(scores: np.ndarray) -> np.ndarray:
+    top = float(scores.max(initial=0.0))
+    return scores / top if top > 0 else np.zeros_like(scores)
+
+
+def scale_cosine(scores: np.ndarray) -> np.ndarray:
+    if scores.size == 0:
+        return scores
+    top, middle = float(scores.max()), float(np.median(scores))
+    if top <= middle:
+        return np.zeros_like(scores)
+    return np.clip((scores - middle) / (top - middle), 0.0, 1.0)
+
+
+def convex_fusion(lexical: np.ndarray, dense: np.ndarray | None, lexical_weight: float = 0.5) -> np.ndarray:
+    """lexical_weight * scaled BM25 + (1 - lexical_weight) * scaled cosine; BM25 alone without dense."""
+    scaled = scale_bm25(lexical)
+    if dense is None:
+        return scaled
+    return lexical_weight * scaled + (1.0 - lexical_weight) * scale_cosine(dense)

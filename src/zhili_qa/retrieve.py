@@ -9,14 +9,15 @@ import numpy as np
 
 from .corpus import Corpus, Span
 from .embed import Encoder
-from .fusion import reciprocal_rank_fusion
+from .fusion import convex_fusion
 from .index import SearchIndex
 from .schema import Passage
 from .text import Thesaurus, Tokenizer, normalize
 
 ProjectKey = tuple[str, int]  # (document id, project number)
 # Dense similarity carries more of the colloquial questions, BM25 more of the exact figures.
-BM25_WEIGHT, DENSE_WEIGHT = 1.0, 1.0
+LEXICAL_WEIGHT = 0.5
+ROLL_UP_WEIGHTS = (1.0, 0.25, 0.1)
 
 
 @dataclass(frozen=True)
@@ -58,40 +59,37 @@ class Retriever:
         text = normalize(question)
         expansions = tuple(self.thesaurus.expansions(text))
         tokens = self.tokenizer.tokens(" ".join((context, text, *expansions)))
-        return Query(text, expansions, tuple(tokens))
+        return Query(text, expansions, tuple(dict.fromkeys(tokens)))
 
     def rank(self, query: Query, projects: set[ProjectKey] | None = None, dense_text: str = "") -> Ranking:
-        """Rank all units (optionally only those of some projects) by fused BM25 and dense rank."""
+        """Rank all units (optionally only those of some projects) by fused BM25 and dense scores."""
         units = self.index.units
-        allowed = np.ones(len(units), dtype=bool)
-        if projects is not None:
-            allowed = np.array([(u.doc, u.project) in projects for u in units], dtype=bool)
         bm25 = self.index.bm25_scores(list(query.tokens))
-        bm25_order = [int(i) for i in np.argsort(-bm25) if bm25[i] > 0 and allowed[i]]
-        rankings, weights = [bm25_order], [BM25_WEIGHT]
-        dense_max = 0.0
+        cosine = None
         if not self.degraded:
             vector = self.encoder.encode_queries([dense_text or query.expanded])[0]
             scores, ids = self.index.dense_search(vector, len(units))
-            dense_order = [int(i) for i in ids if allowed[i]]
-            rankings.append(dense_order)
-            weights.append(DENSE_WEIGHT)
-            dense_max = float(scores[0]) if len(scores) else 0.0
-        fused = reciprocal_rank_fusion(rankings, weights)
-        ordered = sorted(fused.items(), key=lambda kv: -kv[1])
-        ranking = Ranking([(units[i], s) for i, s in ordered], float(bm25.max(initial=0.0)), dense_max)
+            cosine = np.zeros(len(units), dtype=np.float32)
+            cosine[ids] = scores
+        fused = convex_fusion(bm25, cosine, LEXICAL_WEIGHT)
+        if projects is not None:
+            fused = fused * np.array([(u.doc, u.project) in projects for u in units], dtype=np.float32)
+        order = [int(i) for i in np.argsort(-fused) if fused[i] > 0]
+        dense_max = float(cosine.max()) if cosine is not None else 0.0
+        ranking = Ranking([(units[i], float(fused[i])) for i in order], float(bm25.max(initial=0.0)), dense_max)
         ranking.projects = self._roll_up(ranking.units)
         return ranking
 
     @staticmethod
     def _roll_up(scored: list[tuple[Span, float]]) -> list[tuple[ProjectKey, float]]:
-        """A project's score: its best units, each counting half as much as the one before."""
+        """A project's score: its best unit, plus a little for further matching units."""
         per_project: dict[ProjectKey, list[float]] = defaultdict(list)
         for unit, score in scored:
             bucket = per_project[(unit.doc, unit.project)]
-            if len(bucket) < 4:
+            if len(bucket) < len(ROLL_UP_WEIGHTS):
                 bucket.append(score)
-        totals = {key: sum(s * 0.5**i for i, s in enumerate(scores)) for key, scores in per_project.items()}
+        totals = {key: sum(w * s for w, s in zip(ROLL_UP_WEIGHTS, scores, strict=False))
+                  for key, scores in per_project.items()}
         return sorted(totals.items(), key=lambda kv: -kv[1])
 
     def passage(self, unit: Span, score: float = 0.0) -> Passage:
