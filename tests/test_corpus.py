@@ -49,7 +49,7 @@ def test_every_unit_is_an_exact_slice(bulletin):
     units = bulletin.units
     assert len(units) > 500
     for unit in units:
-        assert bulletin.text[unit.start:unit.end] == unit.text
+        assert bulletin.text[unit.start : unit.end] == unit.text
         assert unit.text == unit.text.strip()
 
 
@@ -83,7 +83,7 @@ def test_synthetic_bulletin_other_style():
     assert [u.item for u in items] == [1, 2, 3]
     assert items[2].text.startswith("群众满意度达到98.6%")
     for unit in document.units:
-        assert document.text[unit.start:unit.end] == unit.text
+        assert document.text[unit.start : unit.end] == unit.text
     assert document.project(2).lead == "县教育局（县交通局）"
 
 
@@ -116,4 +116,3 @@ def test_malformed_bulletins_name_file_and_line(text, message):
 def test_malformed_error_names_the_line():
     with pytest.raises(CorpusError, match=r"bad\.txt:4"):
         parse_bulletin("前言。\n1\n治理项目：甲\n这一行不是字段\n", "bad", "bad.txt")
-

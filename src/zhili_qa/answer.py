@@ -12,17 +12,25 @@ from dataclasses import dataclass
 from .corpus import GOAL, LEAD, PREAMBLE_FIELD, RESULTS, Project, Span
 from .schema import Answer, Citation
 
-LEAD_Q = re.compile(r"牵头|谁负责|哪个部门|哪些部门|哪个单位|哪家单位|什么单位|什么部门|哪个机构|归哪|归谁|谁管|谁来管|有人管|"
-                    r"负责单位|主管|谁抓|哪里管|负责部门|由谁")
-LIST_Q = re.compile(r"哪个项目|哪些项目|哪几个项目|哪项|哪几项|什么项目|哪个治理|哪些治理|哪些专项|负责什么|管什么|负责哪|牵头了什么|"
-                    r"牵头的是|牵头哪|牵头负责")
+LEAD_Q = re.compile(
+    r"牵头|谁负责|哪个部门|哪些部门|哪个单位|哪家单位|什么单位|什么部门|哪个机构|归哪|归谁|谁管|谁来管|有人管|"
+    r"负责单位|主管|谁抓|哪里管|负责部门|由谁"
+)
+LIST_Q = re.compile(
+    r"哪个项目|哪些项目|哪几个项目|哪项|哪几项|什么项目|哪个治理|哪些治理|哪些专项|负责什么|管什么|负责哪|牵头了什么|"
+    r"牵头的是|牵头哪|牵头负责"
+)
 GOAL_Q = re.compile(r"目标|目的|想达到|要达到|为了什么|打算")
-OVERVIEW_Q = re.compile(r"成果|成效|效果|做了什么|做了哪些|干了什么|怎么样|咋样|有没有治理|有没有管|治理了吗|情况|进展|介绍|"
-                        r"哪些工作|哪些措施|采取了|措施|是怎么回事|怎么回事|有没有|概况")
+OVERVIEW_Q = re.compile(
+    r"成果|成效|效果|做了什么|做了哪些|干了什么|怎么样|咋样|有没有治理|有没有管|治理了吗|情况|进展|介绍|"
+    r"哪些工作|哪些措施|采取了|措施|是怎么回事|怎么回事|有没有|概况"
+)
 FIGURE_Q = re.compile(r"多少|几|多大|多高|多长|多久|比例|百分|降幅|增长|排名|第几|金额|几成|涨|降了")
 WHEN_Q = re.compile(r"什么时候|何时|哪年|哪一年|几月|几号|什么时间|多久能|啥时候")
-MEASURE = re.compile(r"(?:多少|几)(个人|名|个|家次|家|期|条|件|份|次|人次|人|户|处|篇|套|项|分|元|万元|起|所|年|天|月|颗|"
-                     r"平方米|亩|岁|倍|名|辆|座|场|批|轮)")
+MEASURE = re.compile(
+    r"(?:多少|几)(个人|名|个|家次|家|期|条|件|份|次|人次|人|户|处|篇|套|项|分|元|万元|起|所|年|天|月|颗|"
+    r"平方米|亩|岁|倍|名|辆|座|场|批|轮)"
+)
 SHARE_Q = re.compile(r"降幅|增幅|比例|百分|率|幅度|几成")
 _NUMBER = re.compile(r"\d+(?:\.\d+)?")
 _DATE = re.compile(r"\d{4}\s*年|\d{1,2}\s*月")
@@ -133,8 +141,11 @@ def overview_answer(composer: Composer, project: Project) -> str:
         sentences = [u for u in project.units if u.kind == "sentence"]
         return "".join(u.text + composer.cite(u) + "。" for u in sentences[1:3]) or sentences[0].text
     text = f"有。{project.title}由{project.lead}牵头{composer.cite(project.fields[LEAD])}。"
-    headlines = [u for u in project.units if u.kind == "sentence" and u.field == RESULTS
-                 and u.item is not None and _is_first_sentence(u, project)]
+    headlines = [
+        u
+        for u in project.units
+        if u.kind == "sentence" and u.field == RESULTS and u.item is not None and _is_first_sentence(u, project)
+    ]
     parts = []
     for unit in headlines:
         if len(strip_markers(text)) + sum(len(p) for p in parts) + len(unit.text) > ANSWER_LIMIT:
@@ -166,4 +177,3 @@ def project_list_answer(composer: Composer, department: str, projects: list[Proj
 
 def fact_fields(project: Project) -> set[str]:
     return {GOAL, RESULTS, PREAMBLE_FIELD} if project.number else {PREAMBLE_FIELD}
-

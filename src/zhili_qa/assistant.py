@@ -24,7 +24,7 @@ from .config import Settings
 from .corpus import GOAL, Corpus, Project, Span, load_corpus
 from .embed import Encoder, load_encoder
 from .errors import ModelUnavailableError, UserInputError
-from .retrieve import ProjectKey, Ranking, Retriever
+from .retrieve import Ranking, Retriever
 from .schema import Answer, Passage
 from .text import Thesaurus, Tokenizer, corpus_terms, department_aliases, has_words, normalize
 
@@ -38,15 +38,47 @@ _INJECTION = re.compile(
     re.IGNORECASE,
 )
 # Requests for another kind of task: whatever topic words they contain, the bulletin cannot do them.
-_OTHER_TASK = re.compile(r"写一首|写首|作诗|写诗|讲个笑话|讲笑话|笑话|翻译|写代码|编程|订(?:机票|车票|酒店|票)|买票|天气|股市|股票|"
-                         r"彩票|算命|星座|菜谱|做菜|写作文|写一篇|写篇|唱歌|聊天")
-_FOLLOW_UP = re.compile(r"^(?:那|那么|它|它们|其|其中|这个|那个|该|此|上述|以上|还有|另外|再)|它|其中|这个项目|该项目|那个项目|这项|"
-                        r"^.{0,8}呢[?？]?$")
+_OTHER_TASK = re.compile(
+    r"写一首|写首|作诗|写诗|讲个笑话|讲笑话|笑话|翻译|写代码|编程|订(?:机票|车票|酒店|票)|买票|天气|股市|股票|"
+    r"彩票|算命|星座|菜谱|做菜|写作文|写一篇|写篇|唱歌|聊天"
+)
+_FOLLOW_UP = re.compile(
+    r"^(?:那|那么|它|它们|其|其中|这个|那个|该|此|上述|以上|还有|另外|再)|它|其中|这个项目|该项目|那个项目|这项|"
+    r"^.{0,8}呢[?？]?$"
+)
 FOLLOW_UP_TAIL = 2  # how many earlier user turns are searched for the project in focus
 MIN_DENSE_FOR_TOPIC = 0.86
 NEIGHBOUR_SHARE = 0.8  # a neighbouring clause scoring this share of the best one joins the answer
-_OVERVIEW_WORDS = frozenset("治理 专项 专项治理 项目 成果 成效 效果 情况 进展 工作 措施 取得 做 干 回事 怎么回事 有人 人管 介绍 "
-                            "开展 整治 概况 了解 举措 主要 具体".split())
+_OVERVIEW_WORDS = frozenset(
+    [
+        "治理",
+        "专项",
+        "专项治理",
+        "项目",
+        "成果",
+        "成效",
+        "效果",
+        "情况",
+        "进展",
+        "工作",
+        "措施",
+        "取得",
+        "做",
+        "干",
+        "回事",
+        "怎么回事",
+        "有人",
+        "人管",
+        "介绍",
+        "开展",
+        "整治",
+        "概况",
+        "了解",
+        "举措",
+        "主要",
+        "具体",
+    ]
+)
 
 
 def refusal(reason: str, degraded: bool = False, note: str = "") -> Answer:
@@ -90,8 +122,9 @@ class Assistant:
         return cls(settings, corpus, Retriever(corpus, search_index, tokenizer, thesaurus, encoder), degraded_reason)
 
     @staticmethod
-    def _load_index(settings: Settings, corpus: Corpus, tokenizer: Tokenizer, encoder: Encoder, *,
-                    progress: bool, rebuild: bool) -> index_store.SearchIndex:
+    def _load_index(
+        settings: Settings, corpus: Corpus, tokenizer: Tokenizer, encoder: Encoder, *, progress: bool, rebuild: bool
+    ) -> index_store.SearchIndex:
         fingerprint = index_store.corpus_fingerprint(corpus, settings.thesaurus)
         expected = index_store.expected_manifest(corpus, index_store.indexed_units(corpus), encoder, fingerprint)
         reasons = ["--rebuild"] if rebuild else index_store.problems(settings.index_dir, expected)
@@ -110,7 +143,7 @@ class Assistant:
         return self.retriever.degraded
 
     def projects(self) -> list[ProjectSummary]:
-        return [ProjectSummary(d.id, p.number, p.title, p.lead) for d, p in self.corpus.projects if p.number]
+        return [ProjectSummary(p.doc, p.number, p.title, p.lead) for p in self.corpus.projects if p.number]
 
     def project(self, doc: str, number: int) -> Project:
         return self.corpus.document(doc).project(number)
@@ -121,7 +154,7 @@ class Assistant:
 
     def _token_project_frequency(self) -> Counter:
         frequency: Counter = Counter()
-        for _, project in self.corpus.projects:
+        for project in self.corpus.projects:
             tokens = set()
             for unit in project.units:
                 if unit.kind == "sentence":
@@ -182,7 +215,7 @@ class Assistant:
         """The project the conversation is about: named in the last answer, else the last questions' best."""
         assistant_turns = [m.get("content", "") for m in history if m.get("role") == "assistant"]
         for content in reversed(assistant_turns[-1:]):
-            named = [p for _, p in self.corpus.projects if p.number and p.title in str(content)]
+            named = [p for p in self.corpus.projects if p.number and p.title in str(content)]
             if len(named) == 1:
                 return named[0]
         user_turns = [str(m.get("content", "")) for m in history if m.get("role") == "user"]
@@ -199,7 +232,7 @@ class Assistant:
 
     def _departments_in(self, text: str) -> list[str]:
         found = []
-        for _, project in self.corpus.projects:
+        for project in self.corpus.projects:
             if project.number:
                 found += [alias for alias in department_aliases(project.lead) if alias in text]
         # Keep the longest names: 区卫健局 rather than 卫健局 inside it.
@@ -209,7 +242,7 @@ class Assistant:
         """Does the question name a project's topic (beyond its lead department)?"""
         tokens = set(self.retriever.tokenizer.tokens(text))
         lead_tokens = set()
-        for _, project in self.corpus.projects:
+        for project in self.corpus.projects:
             lead_tokens.update(self.retriever.tokenizer.tokens(project.lead))
         return any(self._project_frequency.get(t, 0) <= 2 for t in tokens - lead_tokens if t in self._project_frequency)
 
@@ -217,7 +250,7 @@ class Assistant:
         composer = Composer(self.retriever.passage)
         parts = []
         for department in departments:
-            projects = [p for _, p in self.corpus.projects if p.number and department in department_aliases(p.lead)]
+            projects = [p for p in self.corpus.projects if p.number and department in department_aliases(p.lead)]
             parts.append(project_list_answer(composer, department, projects))
         return composer.finish("".join(parts), 1.0, self.degraded)
 
@@ -238,7 +271,9 @@ class Assistant:
         first, second = ranking.projects[0][1], ranking.projects[1][1]
         return float((first - second) / first) if first else 0.0
 
-    def _unit_scores(self, ranking: Ranking, project: Project, fields: set[str], intent: Intent) -> list[tuple[float, Span]]:
+    def _unit_scores(
+        self, ranking: Ranking, project: Project, fields: set[str], intent: Intent
+    ) -> list[tuple[float, Span]]:
         """Clauses (and sentences that have none) of a project, scored as answers to the question.
 
         A clause is judged with its sentence, since a clause like 约谈4人 only says what it counts in
@@ -260,8 +295,14 @@ class Assistant:
         """The best clause, joined with neighbouring clauses of its sentence that score nearly as well."""
         scored = self._unit_scores(ranking, project, fact_fields(project), intent)
         best_score, best = scored[0]
-        siblings = sorted((u for s, u in scored if s >= NEIGHBOUR_SHARE * best_score and u.item == best.item
-                           and u.field == best.field), key=lambda u: u.start)
+        siblings = sorted(
+            (
+                u
+                for s, u in scored
+                if s >= NEIGHBOUR_SHARE * best_score and u.item == best.item and u.field == best.field
+            ),
+            key=lambda u: u.start,
+        )
         run = [best]
         for direction in (-1, 1):
             position = siblings.index(best)
@@ -281,7 +322,7 @@ class Assistant:
     def _adjacent(self, run: list[Span], candidate: Span) -> bool:
         text = self.corpus.document(candidate.doc).text
         first, last = min(u.start for u in run), max(u.end for u in run)
-        gap = text[last:candidate.start] if candidate.start >= last else text[candidate.end:first]
+        gap = text[last : candidate.start] if candidate.start >= last else text[candidate.end : first]
         return gap.strip() in {",", "，", "、"}
 
     def _goal_units(self, ranking: Ranking, project: Project, intent: Intent) -> list[Span]:

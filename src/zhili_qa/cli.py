@@ -47,8 +47,11 @@ class _FriendlyGroup(click.Group):
 @click.option("-v", "--verbose", is_flag=True, help="显示调试日志")
 def main(verbose: bool) -> None:
     """治理问答：定海区专项治理成果公告问答助手。"""
-    logging.basicConfig(level=logging.DEBUG if verbose else logging.INFO,
-                        format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr)
+    logging.basicConfig(
+        level=logging.DEBUG if verbose else logging.INFO,
+        format="%(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
 
 
 def _load(progress: bool = False, **flags: object):

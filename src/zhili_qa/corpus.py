@@ -98,8 +98,8 @@ class Corpus:
         raise KeyError(doc_id)
 
     @property
-    def projects(self) -> list[tuple[Document, Project]]:
-        return [(d, p) for d in self.documents for p in d.projects]
+    def projects(self) -> list[Project]:
+        return [p for d in self.documents for p in d.projects]
 
     @property
     def units(self) -> list[Span]:
@@ -190,8 +190,10 @@ def _sentence_and_clause_units(
         units.append(Span(doc, project, field_name, "sentence", s_start, s_end, text[s_start:s_end], item))
         clauses = _split_top_level(text, s_start, s_end, _CLAUSE_END)
         if len(clauses) > 1:
-            units.extend(Span(doc, project, field_name, "clause", c_start, c_end, text[c_start:c_end], item)
-                         for c_start, c_end in clauses)
+            units.extend(
+                Span(doc, project, field_name, "clause", c_start, c_end, text[c_start:c_end], item)
+                for c_start, c_end in clauses
+            )
     return units
 
 
@@ -234,7 +236,9 @@ def parse_bulletin(text: str, doc_id: str, path: str = "<memory>") -> Document:
             return
         for name in REQUIRED_FIELDS:
             if name not in open_spans:
-                raise CorpusError(f"{path}:{line_number}: 第{current.number}项缺少“{name}” (project {current.number} lacks {name})")
+                raise CorpusError(
+                    f"{path}:{line_number}: 第{current.number}项缺少“{name}” (project {current.number} lacks {name})"
+                )
         for name, (f_start, f_end) in open_spans.items():
             current.fields[name] = Span(doc_id, current.number, name, "field", f_start, f_end, text[f_start:f_end])
         current.title = current.fields[TITLE].text
@@ -255,23 +259,31 @@ def parse_bulletin(text: str, doc_id: str, path: str = "<memory>") -> Document:
             number = int(number_match.group(1))
             expected = len(projects) + 1
             if number != expected:
-                raise CorpusError(f"{path}:{line_number}: 项目编号应为{expected}，实为{number} (expected project {expected}, found {number})")
+                raise CorpusError(
+                    f"{path}:{line_number}: 项目编号应为{expected}，实为{number} (expected project {expected}, found {number})"
+                )
             current, current_field, open_spans = Project(doc_id, number, ""), None, {}
             continue
         field_match = _FIELD_LINE.match(line)
         if current is None:
             if field_match:
-                raise CorpusError(f"{path}:{line_number}: “{field_match.group(1)}”出现在项目编号之前 (field before any project number)")
+                raise CorpusError(
+                    f"{path}:{line_number}: “{field_match.group(1)}”出现在项目编号之前 (field before any project number)"
+                )
             preamble.append(_trimmed(text, offset, offset + len(line)))
             continue
         if field_match:
             current_field = field_match.group(1)
             if current_field in open_spans:
-                raise CorpusError(f"{path}:{line_number}: 第{current.number}项的“{current_field}”重复 (duplicate field)")
+                raise CorpusError(
+                    f"{path}:{line_number}: 第{current.number}项的“{current_field}”重复 (duplicate field)"
+                )
             f_start, f_end = _trimmed(text, offset + field_match.end(), offset + len(line))
             open_spans[current_field] = [f_start, f_end]
         elif current_field is None:
-            raise CorpusError(f"{path}:{line_number}: 无法识别的行，应为“治理项目:”等字段 (unrecognised line: {line[:30]!r})")
+            raise CorpusError(
+                f"{path}:{line_number}: 无法识别的行，应为“治理项目:”等字段 (unrecognised line: {line[:30]!r})"
+            )
         else:  # a field value wrapped onto the next line
             open_spans[current_field][1] = _trimmed(text, offset, offset + len(line))[1]
     close_project(len(lines))
@@ -283,8 +295,10 @@ def parse_bulletin(text: str, doc_id: str, path: str = "<memory>") -> Document:
         p_start, p_end = preamble[0][0], preamble[-1][1]
         intro = Project(doc_id, 0, "专项治理总体情况")
         intro.fields[PREAMBLE_FIELD] = Span(doc_id, 0, PREAMBLE_FIELD, "field", p_start, p_end, text[p_start:p_end])
-        intro.units = [intro.fields[PREAMBLE_FIELD]] + _sentence_and_clause_units(
-            doc_id, text, 0, PREAMBLE_FIELD, p_start, p_end, None)
+        intro.units = [
+            intro.fields[PREAMBLE_FIELD],
+            *_sentence_and_clause_units(doc_id, text, 0, PREAMBLE_FIELD, p_start, p_end, None),
+        ]
         document_projects.append(intro)
     document_projects.extend(projects)
     return Document(doc_id, title or _default_title(text), path, text, document_projects)

@@ -85,8 +85,12 @@ def judge(row: dict, answer: dict) -> tuple[bool, bool, bool, bool]:
     gold = set(expect.get("projects", []))
     hit = bool(answer["citations"]) and (not gold or answer["citations"][0]["project"] in gold)
     must_any = expect.get("must_any", [])
-    correct = (answer["found"] and all(m in text for m in expect.get("must", []))
-               and (not must_any or any(m in text for m in must_any)) and (not gold or bool(cited & gold)))
+    correct = (
+        answer["found"]
+        and all(m in text for m in expect.get("must", []))
+        and (not must_any or any(m in text for m in must_any))
+        and (not gold or bool(cited & gold))
+    )
     return correct, correct and len(text) <= CONCISE_LIMIT, hit, refusal_right
 
 
@@ -105,6 +109,13 @@ def evaluate(rows: Iterable[dict], answers: Iterable[dict], corpus: Corpus) -> R
             report.citations += 1
             report.valid_citations += citation_is_valid(corpus, citation)
         if not (correct and concise):
-            report.failures.append({"id": row.get("id"), "question": questions_of(row)[-1],
-                                    "expect": row["expect"], "answer": answer["answer"], "found": answer["found"]})
+            report.failures.append(
+                {
+                    "id": row.get("id"),
+                    "question": questions_of(row)[-1],
+                    "expect": row["expect"],
+                    "answer": answer["answer"],
+                    "found": answer["found"],
+                }
+            )
     return report

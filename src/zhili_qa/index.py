@@ -37,7 +37,9 @@ def indexed_units(corpus: Corpus) -> list[Span]:
     """The retrieval units: short fields, results items, sentences and clauses (no duplicates)."""
     units, seen = [], set()
     for unit in corpus.units:
-        wanted = unit.kind in ("item", "sentence", "clause") or (unit.kind == "field" and unit.field in (TITLE, LEAD, GOAL))
+        wanted = unit.kind in ("item", "sentence", "clause") or (
+            unit.kind == "field" and unit.field in (TITLE, LEAD, GOAL)
+        )
         key = (unit.doc, unit.start, unit.end)
         if wanted and key not in seen:
             seen.add(key)
@@ -119,8 +121,9 @@ def build_lexical(corpus: Corpus, tokenizer: Tokenizer) -> SearchIndex:
     return SearchIndex(units, bm25, None, {"model": None, "units": len(units)})
 
 
-def build(corpus: Corpus, tokenizer: Tokenizer, encoder: Encoder, index_dir: Path,
-          fingerprint: str, *, progress: bool = True) -> SearchIndex:
+def build(
+    corpus: Corpus, tokenizer: Tokenizer, encoder: Encoder, index_dir: Path, fingerprint: str, *, progress: bool = True
+) -> SearchIndex:
     """Build both indexes into a new generation folder, then make it CURRENT atomically."""
     started = time.perf_counter()
     lexical = build_lexical(corpus, tokenizer)

@@ -42,8 +42,9 @@ class Ranking:
 
 
 class Retriever:
-    def __init__(self, corpus: Corpus, index: SearchIndex, tokenizer: Tokenizer, thesaurus: Thesaurus,
-                 encoder: Encoder | None) -> None:
+    def __init__(
+        self, corpus: Corpus, index: SearchIndex, tokenizer: Tokenizer, thesaurus: Thesaurus, encoder: Encoder | None
+    ) -> None:
         self.corpus = corpus
         self.index = index
         self.tokenizer = tokenizer
@@ -88,23 +89,30 @@ class Retriever:
             bucket = per_project[(unit.doc, unit.project)]
             if len(bucket) < len(ROLL_UP_WEIGHTS):
                 bucket.append(score)
-        totals = {key: sum(w * s for w, s in zip(ROLL_UP_WEIGHTS, scores, strict=False))
-                  for key, scores in per_project.items()}
+        totals = {
+            key: sum(w * s for w, s in zip(ROLL_UP_WEIGHTS, scores, strict=False))
+            for key, scores in per_project.items()
+        }
         return sorted(totals.items(), key=lambda kv: -kv[1])
 
     def passage(self, unit: Span, score: float = 0.0) -> Passage:
         project = self.corpus.document(unit.doc).project(unit.project)
-        return Passage(unit.doc, unit.project, project.title, unit.field, unit.text, unit.start, unit.end,
-                       score, unit.item)
+        return Passage(
+            unit.doc, unit.project, project.title, unit.field, unit.text, unit.start, unit.end, score, unit.item
+        )
 
-    def search(self, query_text: str, k: int = 10, project: int | None = None,
-               lead: str | None = None) -> list[Passage]:
+    def search(
+        self, query_text: str, k: int = 10, project: int | None = None, lead: str | None = None
+    ) -> list[Passage]:
         """Ranked sentences and short fields for staff search (no clause fragments, no duplicates)."""
         query = self.prepare(query_text)
         keys = None
         if project is not None or lead:
-            keys = {(d.id, p.number) for d, p in self.corpus.projects
-                    if (project is None or p.number == project) and (not lead or lead in p.lead)}
+            keys = {
+                (p.doc, p.number)
+                for p in self.corpus.projects
+                if (project is None or p.number == project) and (not lead or lead in p.lead)
+            }
         ranking = self.rank(query, keys)
         hits = [(u, s) for u, s in ranking.units if u.kind in ("sentence", "field")]
         return [self.passage(u, s) for u, s in hits[:k]]

@@ -33,8 +33,9 @@ class Citation:
 
     @classmethod
     def of(cls, n: int, passage: Passage) -> Citation:
-        return cls(n, passage.doc, passage.project, passage.title, passage.field,
-                   passage.text, passage.start, passage.end)
+        return cls(
+            n, passage.doc, passage.project, passage.title, passage.field, passage.text, passage.start, passage.end
+        )
 
 
 @dataclass
