@@ -1,0 +1,131 @@
+"""Figures in Chinese text, normalised so that an answer's figures can be checked against quotes.
+
+"３６个", "三十六个" and "36个" are the same figure; so are "5千万元" and "5000万元", "百分之四十五" and
+"45%", "2023-12" and "2023年12月". A figure in an answer is supported when a quote holds the same
+value (a date: the same year/month/day for every part the answer states). Rounding, converting or
+adding up is not supported: the model is told to copy figures exactly.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+_CN_DIGIT = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_CN_UNIT = {"十": 10, "百": 100, "千": 1000}
+_CN_RUN = "零〇一二两三四五六七八九十百千"
+# Words that make a Chinese numeral a count or an amount ("三十六个", "五千万元"), not a word ("十分", "一起").
+_MEASURES = ("个|项|次|家|人|名|所|件|条|篇|期|户|元|年|月|日|号|倍|批|场|处|份|套|辆|座|轮|岁|天|周|小时|亩|"
+             "平方米|公里|米|吨|笔|例|类|种|支|位|间|张|部|台|本|块|万|亿|%")
+_CN_NUMBER = re.compile(rf"[{_CN_RUN}]+(?=(?:万|亿)?(?:{_MEASURES}))")
+_PERCENT_WORDS = re.compile(rf"百分之([{_CN_RUN}点\d.]+)")
+_LIST_ENUMERATOR = re.compile(r"(?m)^\s*(?:\d{1,2}\s*[.、)]|\(\d{1,2}\))\s*")
+_MARKER = re.compile(r"\[\d{1,3}\]")
+_THOUSANDS = re.compile(r"(?<![\d.])\d{1,3}(?:,\d{3})+(?![\d,])")
+_ISO_DATE = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*[-/]\s*(\d{1,2})(?:\s*[-/]\s*(\d{1,2}))?(?!\d)")
+_DATE = re.compile(r"(?:(\d{4})\s*年)(?:\s*(\d{1,2})\s*月(?:\s*(\d{1,2})\s*[日号])?)?"
+                   r"|(\d{1,2})\s*月(?:\s*(\d{1,2})\s*[日号])?")
+_PERCENT = re.compile(r"(\d+(?:\.\d+)?)\s*%")
+_AMOUNT = re.compile(r"(\d+(?:\.\d+)?)\s*(千万|百万|万亿|万|亿|千)?")
+_SCALE = {None: 1, "千": 10**3, "万": 10**4, "百万": 10**6, "千万": 10**7, "亿": 10**8, "万亿": 10**12}
+
+
+@dataclass(frozen=True)
+class Figure:
+    kind: str  # "num", "pct" or "date"
+    value: Decimal | tuple[int | None, int | None, int | None]
+    surface: str  # as written (after normalisation), for messages
+
+
+def chinese_to_int(run: str) -> int | None:
+    """'三十六' -> 36, '一百零五' -> 105, '二〇二三' -> 2023, '十' -> 10; None if it is not a number."""
+    if not run or any(c not in _CN_DIGIT and c not in _CN_UNIT for c in run):
+        return None
+    if not any(c in _CN_UNIT for c in run):  # digit by digit, as years are written
+        return int("".join(str(_CN_DIGIT[c]) for c in run))
+    total, digit = 0, None
+    for char in run:
+        if char in _CN_DIGIT:
+            if digit is not None and _CN_DIGIT[char] != 0:
+                return None  # "三四十": an estimate, not a figure
+            digit = _CN_DIGIT[char] or None
+        else:
+            total += (1 if digit is None else digit) * _CN_UNIT[char]
+            digit = None
+    return total + (digit or 0)
+
+
+def _chinese_numbers_to_digits(text: str) -> str:
+    def convert(match: re.Match) -> str:
+        run = match.group(0)
+        if run == "一" or run in ("千", "百"):  # "一个", "一起", "千万": words far more often than figures
+            return run
+        value = chinese_to_int(run)
+        return run if value is None else str(value)
+
+    return _CN_NUMBER.sub(convert, text)
+
+
+def _percent_words(match: re.Match) -> str:
+    words = match.group(1)
+    whole, _, fraction = words.replace("点", ".").partition(".")
+    value = whole if whole.isdigit() else chinese_to_int(whole)
+    if value is None:
+        return match.group(0)
+    digits = "".join(str(_CN_DIGIT.get(c, c)) for c in fraction)
+    return f"{value}.{digits}%" if digits else f"{value}%"
+
+
+def normalize_figures(text: str) -> str:
+    """Text with every figure written the same way: ASCII digits, %, Y年M月D日, no thousands commas."""
+    text = unicodedata.normalize("NFKC", text)
+    text = _MARKER.sub(" ", text)
+    text = _LIST_ENUMERATOR.sub("", text)
+    text = _PERCENT_WORDS.sub(_percent_words, text)
+    text = _chinese_numbers_to_digits(text)
+    text = _THOUSANDS.sub(lambda m: m.group(0).replace(",", ""), text)
+    return _ISO_DATE.sub(lambda m: f"{m[1]}年{int(m[2])}月" + (f"{int(m[3])}日" if m[3] else ""), text)
+
+
+def figures(text: str) -> list[Figure]:
+    """Dates, percentages and amounts (with 千/万/亿 applied) in the text, in order."""
+    text = normalize_figures(text)
+    found: list[Figure] = []
+
+    def date(match: re.Match) -> str:
+        year, month, day = match[1], match[2] or match[4], match[3] or match[5]
+        found.append(Figure("date", tuple(int(x) if x else None for x in (year, month, day)), match.group(0)))
+        return " "
+
+    def percent(match: re.Match) -> str:
+        found.append(Figure("pct", Decimal(match[1]).normalize(), match.group(0)))
+        return " "
+
+    text = _DATE.sub(date, text)
+    text = _PERCENT.sub(percent, text)
+    for match in _AMOUNT.finditer(text):
+        try:
+            value = (Decimal(match[1]) * _SCALE[match[2]]).normalize()
+        except InvalidOperation:  # pragma: no cover - the pattern only matches decimals
+            continue
+        found.append(Figure("num", value, match.group(0).strip()))
+    return found
+
+
+def _supports(quoted: list[Figure], figure: Figure) -> bool:
+    if figure.kind == "date":
+        stated = [(i, part) for i, part in enumerate(figure.value) if part is not None]
+        return any(q.kind == "date" and all(q.value[i] == part for i, part in stated) for q in quoted)
+    if figure.kind == "pct":
+        return any(q.kind == "pct" and q.value == figure.value for q in quoted)
+    date_parts = {Decimal(p) for q in quoted if q.kind == "date" for p in q.value if p is not None}
+    return figure.value in date_parts or any(q.kind == "num" and q.value == figure.value for q in quoted)
+
+
+def unsupported_figures(answer: str, quotes: list[str]) -> list[str]:
+    """Figures the answer states (markers ignored) that none of the quotes holds, as written."""
+    quoted = [f for quote in quotes for f in figures(quote)]
+    missing = [f.surface for f in figures(answer) if not _supports(quoted, f)]
+    return list(dict.fromkeys(missing))
