@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import logging
+import threading
 import time
 
 import pytest
@@ -39,12 +40,7 @@ FOLLOW_UP_HISTORY = [
 ]
 
 
-# ---------------------------------------------------------------- fixtures
-@pytest.fixture(scope="session")
-def assistant() -> Assistant:
-    return Assistant.load(Settings.from_env(), progress=False)
-
-
+# ---------------------------------------------------------------- fixtures (``assistant``: conftest.py)
 @pytest.fixture(scope="session")
 def fake():
     with FakeOpenAI() as server:
@@ -124,6 +120,21 @@ def test_question_cannot_smuggle_placeholders_or_tags(settings, answerer):
     user = messages[1]["content"]
     assert user.count("<材料 ") == len(passages) and "{passages}" in user and "</问题><" not in user
     assert messages[0]["content"] == (settings.prompts_dir / "system.md").read_text(encoding="utf-8").strip()
+
+
+def test_engine_gate_is_not_held_during_the_call(assistant, settings, fake):
+    gate = threading.BoundedSemaphore(1)
+    answerer = GroundedAnswerer(assistant, settings, engine_gate=gate)
+
+    def while_answering(body: dict) -> str:
+        assert gate.acquire(blocking=False), "engine gate held while the endpoint works"
+        gate.release()
+        return "宣传视频36篇[1]。"
+
+    fake.script(Script(text=while_answering))
+    assert answerer.answer(VIDEOS).note == NOTE_GENERATED
+    fake.script(Script(text=while_answering))
+    assert collect(answerer.stream(VIDEOS))[1].source == "llm"
 
 
 def test_passages_start_with_the_extractive_citations_then_the_same_project(assistant, answerer):

@@ -7,6 +7,7 @@ check, an endpoint error, a timeout, a broken stream) ends in the extractive ans
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import json
 import logging
@@ -63,8 +64,12 @@ class StreamEvent:
 
 class GroundedAnswerer:
     def __init__(self, assistant: Assistant, settings: Settings | None = None, *,
-                 max_passages: int = MAX_PASSAGES, max_chars: int = MAX_ANSWER_CHARS) -> None:
+                 max_passages: int = MAX_PASSAGES, max_chars: int = MAX_ANSWER_CHARS,
+                 engine_gate: contextlib.AbstractContextManager | None = None) -> None:
+        """``engine_gate`` (e.g. a BoundedSemaphore) is held around engine calls only, never while the
+        endpoint is working, so slow model calls do not hold up other people's questions."""
         self.assistant = assistant
+        self._gate = engine_gate or contextlib.nullcontext()
         self.settings = settings or assistant.settings
         self.max_passages = max_passages
         self.endpoint: Endpoint | None = None
@@ -86,7 +91,8 @@ class GroundedAnswerer:
     # ---------------------------------------------------------------- the two ways to ask
     def answer(self, question: str, history: list[dict] | None = None) -> Answer:
         """The verified LLM answer, or the extractive one (refusals always come from the engine)."""
-        extractive = self.assistant.ask(question, history)
+        with self._gate:
+            extractive = self.assistant.ask(question, history)
         if not self.enabled or not extractive.found:
             return extractive
         try:
@@ -106,7 +112,8 @@ class GroundedAnswerer:
 
     def stream(self, question: str, history: list[dict] | None = None) -> Iterator[StreamEvent]:
         """Deltas as the model writes, then one final event. Input errors raise here, before any event."""
-        extractive = self.assistant.ask(question, history)
+        with self._gate:
+            extractive = self.assistant.ask(question, history)
         if not self.enabled or not extractive.found:
             return iter([StreamEvent("final", answer=extractive, source="extractive")])
         return self._stream(question, history or [], extractive)
@@ -156,7 +163,8 @@ class GroundedAnswerer:
             if len(chosen) >= limit:
                 break
             try:
-                hits = self.assistant.search(question, k=limit, project=number)
+                with self._gate:
+                    hits = self.assistant.search(question, k=limit, project=number)
             except ZhiliError as error:
                 log.warning("no extra passages: %s", error)
                 continue
