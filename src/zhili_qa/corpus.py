@@ -32,6 +32,7 @@ _SENTENCE_END = "。！？；;!?"
 _CLAUSE_END = "，,：:"
 _OPENERS = "“‘《（(【「"
 _CLOSERS = "”’》）)】」"
+_TITLE_TAIL = re.compile(r"(?:领域)?(?:突出)?(?:问题)?专项治理$")
 _DISTRICT = re.compile(r"[\u4e00-\u9fff]{2}(?:区|县|市)")
 
 
@@ -56,6 +57,11 @@ class Project:
     title: str
     fields: dict[str, Span] = field(default_factory=dict)
     units: list[Span] = field(default_factory=list)
+
+    @property
+    def topic(self) -> str:
+        """The title without its boilerplate tail: 噪声污染 for 噪声污染专项治理."""
+        return _TITLE_TAIL.sub("", self.title).strip("“”") or self.title
 
     @property
     def lead(self) -> str:

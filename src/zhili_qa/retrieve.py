@@ -18,13 +18,15 @@ ProjectKey = tuple[str, int]  # (document id, project number)
 # Dense similarity carries more of the colloquial questions, BM25 more of the exact figures.
 LEXICAL_WEIGHT = 0.5
 ROLL_UP_WEIGHTS = (1.0, 0.25, 0.1)
+EXPANSION_WEIGHT = 0.5
 
 
 @dataclass(frozen=True)
 class Query:
     text: str  # normalised question
     expansions: tuple[str, ...]  # bulletin terms the thesaurus added
-    tokens: tuple[str, ...]  # lexical tokens of question and expansions
+    tokens: tuple[str, ...]  # lexical tokens of the question (and of the conversation's context)
+    expansion_tokens: tuple[str, ...] = ()  # lexical tokens only the expansions brought
 
     @property
     def expanded(self) -> str:
@@ -59,13 +61,17 @@ class Retriever:
     def prepare(self, question: str, context: str = "") -> Query:
         text = normalize(question)
         expansions = tuple(self.thesaurus.expansions(text))
-        tokens = self.tokenizer.tokens(" ".join((context, text, *expansions)))
-        return Query(text, expansions, tuple(dict.fromkeys(tokens)))
+        tokens = tuple(dict.fromkeys(self.tokenizer.tokens(f"{context} {text}")))
+        added = tuple(t for t in dict.fromkeys(self.tokenizer.tokens(" ".join(expansions))) if t not in tokens)
+        return Query(text, expansions, tokens, added)
 
     def rank(self, query: Query, projects: set[ProjectKey] | None = None, dense_text: str = "") -> Ranking:
         """Rank all units (optionally only those of some projects) by fused BM25 and dense scores."""
         units = self.index.units
+        # What the person typed counts more than what the thesaurus inferred from it.
         bm25 = self.index.bm25_scores(list(query.tokens))
+        if query.expansion_tokens:
+            bm25 = bm25 + EXPANSION_WEIGHT * self.index.bm25_scores(list(query.expansion_tokens))
         cosine = None
         if not self.degraded:
             vector = self.encoder.encode_queries([dense_text or query.expanded])[0]

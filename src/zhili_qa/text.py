@@ -185,8 +185,7 @@ def corpus_terms(corpus: Corpus) -> set[str]:
     for project in corpus.projects:
         if project.number:
             terms.update(department_aliases(project.fields[LEAD].text))
-            core = re.sub(r"(?:领域)?(?:突出)?(?:问题)?专项治理$", "", project.title).strip("“”")
-            terms.add(core)
+            terms.add(project.topic)
         for unit in project.units:
             if unit.kind != "sentence":
                 continue
@@ -233,15 +232,15 @@ class Tokenizer:
     """jieba in search mode with the corpus's own terms, minus stopwords and punctuation."""
 
     def __init__(self, user_terms: Iterable[str] = ()) -> None:
-        self._jieba = jieba.Tokenizer()
-        self._jieba.initialize()
+        self.jieba = jieba.Tokenizer()
+        self.jieba.initialize()
         for term in sorted(set(user_terms)):
-            self._jieba.add_word(term, freq=20000)
+            self.jieba.add_word(term, freq=20000, tag="nz")
 
     def tokens(self, text: str) -> list[str]:
         text = normalize(text).lower()
         out = []
-        for token in self._jieba.cut_for_search(text):
+        for token in self.jieba.cut_for_search(text):
             token = token.strip()
             if token and has_words(token) and token not in STOPWORDS:
                 out.append(token)

@@ -16,10 +16,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from ..assistant import _FOLLOW_UP, _INJECTION, _MARKUP, Assistant
+from ..assistant import FOLLOW_UP, Assistant
 from ..config import Settings
 from ..errors import ZhiliError
 from ..schema import Answer, Citation
+from ..scope import INJECTION, MARKUP
 from ..text import normalize
 from .endpoint import Endpoint, EndpointError
 from .prompts import Prompts
@@ -177,13 +178,13 @@ class GroundedAnswerer:
 
     def _standalone(self, question: str, history: list[dict]) -> str:
         """The question as it stands, or rewritten by the model when it leans on the conversation."""
-        if not any(m.get("role") == "user" for m in history) or not _FOLLOW_UP.search(normalize(question)):
+        if not any(m.get("role") == "user" for m in history) or not FOLLOW_UP.search(normalize(question)):
             return question
         reply = self.endpoint.complete(self.prompts.rewrite_messages(question, history), REWRITE_MAX_TOKENS)
         lines = [line for line in visible(reply.text).strip().splitlines() if line.strip()]
         rewritten = _REWRITE_LABEL.sub("", lines[0].strip()).strip(_QUOTES) if lines else ""
         limit = min(self.settings.max_question_chars, 4 * len(question) + 80)
-        if not rewritten or len(rewritten) > limit or _INJECTION.search(rewritten) or _MARKUP.search(rewritten):
+        if not rewritten or len(rewritten) > limit or INJECTION.search(rewritten) or MARKUP.search(rewritten):
             log.warning("follow-up rewrite not used (%d characters, unusable); asking as typed", len(rewritten))
             return question
         log.debug("follow-up rewritten for the model")

@@ -11,8 +11,8 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from ..assistant import _INJECTION, _MARKUP
 from ..schema import Citation
+from ..scope import INJECTION, MARKUP
 from .figures import unsupported_figures
 
 _MARKER = re.compile(r"[\[［【]\s*(\d{1,3}(?:\s*[,，、]\s*\d{1,3})*)\s*[\]］】]")
@@ -86,10 +86,10 @@ class Verifier:
         body = plain(draft.text)
         if len(body) > self.max_chars:
             return f"answer longer than {self.max_chars} characters"
-        if _MARKUP.search(body) or _URL.search(body):
+        if MARKUP.search(body) or _URL.search(body):
             return "answer contains markup or a link"
         quoted = "".join(p.quote for p in passages)
-        echoed = [m.group(0) for rx in (_INJECTION, _ECHO) for m in rx.finditer(body) if m.group(0) not in quoted]
+        echoed = [m.group(0) for rx in (INJECTION, _ECHO) for m in rx.finditer(body) if m.group(0) not in quoted]
         if echoed:
             return f"answer echoes instructions ({'、'.join(dict.fromkeys(echoed))})"
         squashed, quoted = _squash(body), _squash(quoted)

@@ -1,0 +1,141 @@
+"""Is a question something the bulletin can answer? Refusing beats answering beside the point.
+
+Checks, cheapest first: no words at all; markup or an attempt to instruct the assistant; a request
+for another kind of task (a poem, a ticket, the weather); a place the bulletin does not cover; a
+topic noun the bulletin never mentions with nothing specific to anchor it; and finally no specific
+word, thesaurus hit or close dense match at all.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+import jieba.posseg
+
+from .corpus import Corpus
+from .retrieve import Query, Ranking
+from .text import STOPWORDS, Thesaurus, Tokenizer, department_aliases, has_words
+
+MARKUP = re.compile(r"<\s*/?\s*[a-zA-Z!][^>]*>|javascript:|on\w+\s*=", re.IGNORECASE)
+INJECTION = re.compile(
+    r"忽略(?:以上|之前|前面|上述|所有|你的)|无视(?:以上|之前|前面|你的)|(?:系统|system)\s*(?:提示|prompt)|你现在是|扮演|越狱|"
+    r"ignore (?:all |the |your )?(?:previous|above|prior)|disregard (?:all |the )?(?:previous|above)|jailbreak|"
+    r"you are now|act as",
+    re.IGNORECASE,
+)
+# Requests for another kind of task: whatever topic words they contain, the bulletin cannot do them.
+_OTHER_TASK = re.compile(
+    r"写一首|写首|作诗|写诗|讲个笑话|讲笑话|笑话|讲个故事|讲故事|翻译|写代码|编程|订(?:机票|车票|酒店|票)|买票|天气|股市|股票|"
+    r"彩票|算命|星座|菜谱|写作文|写一篇|写篇|唱歌"
+)
+# A district, county or city named in the question must be one the bulletin speaks of.
+_PLACE = re.compile(r"..(?:区|县|市)$")
+# Nouns that belong to asking, not to a topic: their absence from the bulletin proves nothing.
+_GENERIC_NOUNS = frozenset(
+    [
+        "政府",
+        "部门",
+        "单位",
+        "老百姓",
+        "百姓",
+        "群众",
+        "市民",
+        "居民",
+        "人",
+        "钱",
+        "事",
+        "事情",
+        "东西",
+        "地方",
+        "情况",
+        "时候",
+        "问题",
+        "方面",
+        "项目",
+        "工作",
+        "结果",
+        "数据",
+        "数字",
+        "一块",
+        "这块",
+        "那块",
+        "定海",
+        "定海区",
+        "舟山",
+        "区里",
+        "市里",
+        "有关部门",
+        "相关部门",
+        "官方",
+        "公告",
+        "通报",
+        "文件",
+        "国家",
+    ]
+)
+_NOUN_FLAGS = ("n", "s", "j", "l", "i")  # nouns, places, abbreviations, set phrases, idioms
+MIN_DENSE_FOR_TOPIC = 0.86
+SPECIFIC_PROJECTS = 3  # a word found in at most this many projects points at a topic
+
+
+class ScopeGuard:
+    def __init__(self, corpus: Corpus, tokenizer: Tokenizer, thesaurus: Thesaurus) -> None:
+        self.corpus = corpus
+        self.tokenizer = tokenizer
+        self.thesaurus = thesaurus
+        self._all_text = "\n".join(d.text for d in corpus.documents)
+        self._pos = jieba.posseg.POSTokenizer(tokenizer.jieba)
+        self.project_frequency = self._token_project_frequency()
+        departments = {a for p in corpus.projects if p.number for a in department_aliases(p.lead)}
+        # Thesaurus words that only name a department say who, not what: they anchor no topic.
+        self._department_words = {c for c, terms in thesaurus.entries if set(terms) <= departments}
+
+    def _token_project_frequency(self) -> Counter:
+        frequency: Counter = Counter()
+        for project in self.corpus.projects:
+            tokens = set()
+            for unit in project.units:
+                if unit.kind == "sentence":
+                    tokens.update(self.tokenizer.tokens(unit.text))
+            frequency.update(tokens)
+        return frequency
+
+    def is_specific(self, token: str) -> bool:
+        return 0 < self.project_frequency.get(token, 0) <= SPECIFIC_PROJECTS
+
+    def refuses_outright(self, text: str) -> bool:
+        """Questions refused before any retrieval: no words, markup, instructions, other tasks, places."""
+        if not has_words(text) or MARKUP.search(text) or INJECTION.search(text) or _OTHER_TASK.search(text):
+            return True
+        return any(
+            pair.flag.startswith("ns") and pair.word not in self._all_text and _PLACE.search(pair.word)
+            for pair in self._pos.cut(text)
+        )
+
+    def on_topic(self, text: str, query: Query, ranking: Ranking) -> bool:
+        """Enough evidence that the bulletin is about this question."""
+        if self._unanchored_unknown_noun(text):
+            return False
+        if query.expansions or any(self.is_specific(t) for t in query.tokens):
+            return True
+        shared = [t for t in query.tokens if self.project_frequency.get(t, 0) > 0]
+        return bool(shared) and ranking.dense_max >= MIN_DENSE_FOR_TOPIC
+
+    def _unanchored_unknown_noun(self, text: str) -> bool:
+        """A noun the bulletin never uses (公交线路, 门诊) and no specific noun or citizen word beside it."""
+        colloquial = [c for c, _ in self.thesaurus.entries if c in text and c not in self._department_words]
+        anchored = bool(colloquial)
+        for colloquial_word in colloquial:
+            if colloquial_word not in self._all_text:
+                text = text.replace(colloquial_word, " ")
+        unknown = False
+        for pair in self._pos.cut(text):
+            word, flag = pair.word, pair.flag
+            if len(word) < 2 or not flag.startswith(_NOUN_FLAGS) or word in STOPWORDS or word in _GENERIC_NOUNS:
+                continue
+            if word not in self._all_text:
+                unknown = True
+            elif self.is_specific(word) or any(self.is_specific(t) for t in self.tokenizer.tokens(word)):
+                anchored = True
+        return unknown and not anchored

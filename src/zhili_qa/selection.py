@@ -1,0 +1,144 @@
+"""Inside the chosen project: which clause answers the question, and is a narrower aspect asked?
+
+Within one project the topic words (食堂, 噪声) are everywhere and tell clauses apart no more than
+the project title does; what separates 全省排名41 from 满意度总分88.16 is the rarer rest of the
+question (全省, 排). So clauses are scored by the retrieval score of themselves and their sentence,
+by whether they hold the kind of fact asked for, and by the question characters they share,
+weighted by how rare each character is among the project's own clauses.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+
+from .answer import Intent, fact_score
+from .corpus import Corpus, Project, Span
+from .retrieve import Ranking
+from .text import STOPWORDS, Thesaurus, Tokenizer
+
+NEIGHBOUR_SHARE = 0.8  # a neighbouring clause scoring this share of the best one joins the answer
+RUN_LIMIT = 70  # characters a joined run of clauses may reach
+SENTENCE_WEIGHT, FACT_WEIGHT, CHARACTER_WEIGHT = 0.5, 0.35, 0.5
+_STOP_CHARACTERS = frozenset(
+    "的了吗呢吧啊呀是在有和与及或多少几个什么哪谁怎么样么啥咋请问一下共总都也还就被把给对从到为以等"
+)
+_OVERVIEW_WORDS = frozenset(
+    [
+        "治理",
+        "专项",
+        "专项治理",
+        "项目",
+        "成果",
+        "成效",
+        "效果",
+        "情况",
+        "进展",
+        "工作",
+        "措施",
+        "取得",
+        "做",
+        "干",
+        "回事",
+        "怎么回事",
+        "有人",
+        "人管",
+        "介绍",
+        "开展",
+        "整治",
+        "概况",
+        "了解",
+        "举措",
+        "主要",
+        "具体",
+    ]
+)
+
+
+class SpanSelector:
+    def __init__(self, corpus: Corpus, tokenizer: Tokenizer, thesaurus: Thesaurus) -> None:
+        self.corpus = corpus
+        self.tokenizer = tokenizer
+        self.thesaurus = thesaurus
+
+    def scored_units(
+        self, question: str, ranking: Ranking, project: Project, fields: set[str], intent: Intent
+    ) -> list[tuple[float, Span]]:
+        """Clauses (and sentences that have none) of a project, best answer first."""
+        fused = {(u.start, u.end): score for u, score in ranking.units if u.doc == project.doc}
+        sentences = [u for u in project.units if u.kind == "sentence" and u.field in fields]
+        clauses = [u for u in project.units if u.kind == "clause" and u.field in fields]
+        candidates = []
+        for sentence in sentences:
+            parts = [c for c in clauses if sentence.start <= c.start and c.end <= sentence.end] or [sentence]
+            candidates += [(part, fused.get((sentence.start, sentence.end), 0.0)) for part in parts]
+        overlap = self._character_overlap(question, project, [part for part, _ in candidates])
+        scored = [
+            (
+                fused.get((part.start, part.end), 0.0)
+                + SENTENCE_WEIGHT * context
+                + FACT_WEIGHT * fact_score(part, intent)
+                + CHARACTER_WEIGHT * share,
+                part,
+            )
+            for (part, context), share in zip(candidates, overlap, strict=True)
+        ]
+        return sorted(scored, key=lambda pair: -pair[0])
+
+    def _character_overlap(self, question: str, project: Project, parts: list[Span]) -> list[float]:
+        """Share of the question's informative characters each part contains, rarer ones weighing more."""
+        asked = {c for c in question if c.strip() and c not in _STOP_CHARACTERS and c not in project.title}
+        if not asked or not parts:
+            return [0.0] * len(parts)
+        frequency = Counter(c for part in parts for c in set(part.text))
+        weight = {c: math.log(1 + len(parts) / (1 + frequency[c])) for c in asked}
+        total = sum(weight.values())
+        return [sum(w for c, w in weight.items() if c in part.text) / total for part in parts]
+
+    def fact_units(self, question: str, ranking: Ranking, project: Project, fields: set[str], intent: Intent) -> Span:
+        """The best clause, joined with neighbouring clauses of its sentence that score nearly as well."""
+        scored = self.scored_units(question, ranking, project, fields, intent)
+        best_score, best = scored[0]
+        close = sorted(
+            (
+                u
+                for s, u in scored
+                if s >= NEIGHBOUR_SHARE * best_score and u.item == best.item and u.field == best.field
+            ),
+            key=lambda u: u.start,
+        )
+        run = [best]
+        for direction in (-1, 1):
+            position = close.index(best)
+            while 0 <= position + direction < len(close):
+                candidate = close[position + direction]
+                if (
+                    not self._adjacent(run, candidate)
+                    or len(candidate.text) + sum(len(u.text) for u in run) > RUN_LIMIT
+                ):
+                    break
+                run.append(candidate)
+                position += direction
+        if len(run) == 1:
+            return best
+        text = self.corpus.document(best.doc).text
+        start, end = min(u.start for u in run), max(u.end for u in run)
+        return Span(best.doc, best.project, best.field, "clause", start, end, text[start:end], best.item)
+
+    def _adjacent(self, run: list[Span], candidate: Span) -> bool:
+        text = self.corpus.document(candidate.doc).text
+        first, last = min(u.start for u in run), max(u.end for u in run)
+        gap = text[last : candidate.start] if candidate.start >= last else text[candidate.end : first]
+        return gap.strip() in {",", "，", "、"}
+
+    def has_aspect(self, question: str, project: Project) -> bool:
+        """Does the question ask about something narrower than the project as a whole?
+
+        Citizen words that merely name the project (噪音 for 噪声污染) and words of asking
+        (成果, 怎么样) do not count; 伙食 in 敬老院的伙食怎么样 does.
+        """
+        for colloquial, targets in self.thesaurus.entries:
+            if colloquial in question and any(t in project.title for t in targets):
+                question = question.replace(colloquial, " ")
+        tokens = self.tokenizer.tokens(question)
+        return any(t not in project.title and t not in _OVERVIEW_WORDS and t not in STOPWORDS for t in tokens)
