@@ -31,6 +31,9 @@ MEASURE = re.compile(
     r"(?:多少|几)(个人|名|个|家次|家|期|条|件|份|次|人次|人|户|处|篇|套|项|分|元|万元|起|所|年|天|月|颗|"
     r"平方米|亩|岁|倍|名|辆|座|场|批|轮)"
 )
+RANK_Q = re.compile(r"排第几|排名|第几名|排多少|名次|排在")
+_ORDINAL = re.compile(r"第[一二三四五六七八九十\d]")
+_RANKED = re.compile(r"排名|第[一二三四五六七八九十\d]|\d+名")
 SHARE_Q = re.compile(r"降幅|增幅|比例|百分|率|幅度|几成")
 _NUMBER = re.compile(r"\d+(?:\.\d+)?")
 _DATE = re.compile(r"\d{4}\s*年|\d{1,2}\s*月")
@@ -47,6 +50,7 @@ class Intent:
     when: bool
     measures: tuple[str, ...]
     share: bool = False  # asks for a rate or percentage
+    rank: bool = False  # asks for a place in a ranking
 
     @property
     def wants_fact(self) -> bool:
@@ -65,6 +69,7 @@ def detect_intent(text: str) -> Intent:
         when=bool(WHEN_Q.search(text)),
         measures=measures,
         share=bool(SHARE_Q.search(text)),
+        rank=bool(RANK_Q.search(text)),
     )
 
 
@@ -87,7 +92,7 @@ def fact_score(unit: Span, intent: Intent) -> float:
     """How much a span looks like the kind of fact asked for (a figure with the right unit, a date)."""
     score = 0.0
     if intent.figure:
-        if _NUMBER.search(unit.text):
+        if _NUMBER.search(unit.text) or _ORDINAL.search(unit.text):
             score += 1.0
         for measure in intent.measures:
             if re.search(r"\d(?:余|多)?\s*" + re.escape(measure), unit.text):
@@ -95,6 +100,8 @@ def fact_score(unit: Span, intent: Intent) -> float:
                 break
         if intent.share and "%" in unit.text:
             score += 1.5
+        if intent.rank and _RANKED.search(unit.text):
+            score += 3.0  # a ranking is asked so rarely that a clause holding one is almost surely it
     if intent.when and _DATE.search(unit.text):
         score += 1.5
     return score

@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 from collections import Counter
 
-from .answer import Intent, fact_score
+from .answer import Intent, fact_score, numbers_in
 from .corpus import Corpus, Project, Span
 from .retrieve import Ranking
 from .text import STOPWORDS, Thesaurus, Tokenizer
@@ -20,6 +20,7 @@ from .text import STOPWORDS, Thesaurus, Tokenizer
 NEIGHBOUR_SHARE = 0.8  # a neighbouring clause scoring this share of the best one joins the answer
 RUN_LIMIT = 70  # characters a joined run of clauses may reach
 SENTENCE_WEIGHT, FACT_WEIGHT, CHARACTER_WEIGHT = 0.5, 0.35, 0.5
+NUMBER_WEIGHT = 0.5  # figures the question itself names (8年以上) single out their clause
 _STOP_CHARACTERS = frozenset(
     "的了吗呢吧啊呀是在有和与及或多少几个什么哪谁怎么样么啥咋请问一下共总都也还就被把给对从到为以等"
 )
@@ -73,12 +74,15 @@ class SpanSelector:
             parts = [c for c in clauses if sentence.start <= c.start and c.end <= sentence.end] or [sentence]
             candidates += [(part, fused.get((sentence.start, sentence.end), 0.0)) for part in parts]
         overlap = self._character_overlap(question, project, [part for part, _ in candidates])
+        asked_numbers = numbers_in(question)
         scored = [
             (
                 fused.get((part.start, part.end), 0.0)
                 + SENTENCE_WEIGHT * context
                 + FACT_WEIGHT * fact_score(part, intent)
-                + CHARACTER_WEIGHT * share,
+                + CHARACTER_WEIGHT * share
+                + NUMBER_WEIGHT
+                * (len(asked_numbers & numbers_in(part.text)) / len(asked_numbers) if asked_numbers else 0),
                 part,
             )
             for (part, context), share in zip(candidates, overlap, strict=True)
