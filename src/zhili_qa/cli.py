@@ -121,3 +121,17 @@ def evaluate_command(gold: Path, failures: bool, **flags: object) -> None:
     click.echo(f"questions: {report.total}")
     for name, value in report.metrics().items():
         click.echo(f"{name}: {value:.3f}")
+
+
+@main.command()
+@settings_options
+@click.option("--host", help="监听地址 [ZHILI_HOST，默认 127.0.0.1]")
+@click.option("--port", type=int, help="端口 [ZHILI_PORT，默认 7860]")
+def serve(**flags: object) -> None:
+    """启动网页问答、热线工作台和 HTTP API。"""
+    import os
+
+    os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+    from .web import serve as serve_web
+
+    serve_web(_settings(**flags))

@@ -1,0 +1,18 @@
+"""The web front: JSON API, citizens' chat, hotline staff tools and embedding, served by one process."""
+
+from .app import create_app
+
+__all__ = ["create_app", "serve"]
+
+
+def serve(settings=None, *, progress: bool = False) -> None:
+    """Load the engine once, build the app and run it with uvicorn on settings.host:settings.port."""
+    import uvicorn
+
+    from ..assistant import Assistant
+    from ..config import Settings
+
+    settings = settings or Settings.from_env()
+    assistant = Assistant.load(settings, progress=progress)
+    app = create_app(assistant, settings)
+    uvicorn.run(app, host=settings.host, port=settings.port, log_level="info", proxy_headers=False)

@@ -1,0 +1,195 @@
+"""The JSON API: /api/ask, /api/search, /api/projects, /api/feedback, /api/gaps and /healthz.
+
+Bad input always ends in a 422 with a Chinese ``detail`` the caller can show as it is; unexpected
+errors are logged and answered with a generic message, never a traceback.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Literal
+
+from fastapi import APIRouter, FastAPI, HTTPException, Query, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
+
+from ..errors import UserInputError, ZhiliError
+from .service import BAD_HISTORY, MAX_COMMENT_CHARS, MAX_HISTORY, MAX_HISTORY_CHARS, QAService
+
+log = logging.getLogger(__name__)
+
+INTERNAL_ERROR = "服务器内部错误，请稍后再试。"
+MAX_K = 50
+MAX_TEXT_CHARS = 10_000  # a hard cap before the settings' own question limit is checked
+
+
+class Turn(BaseModel):
+    role: Literal["user", "assistant"] = Field(description="user（群众）或 assistant（助手）")
+    content: str = Field(max_length=MAX_HISTORY_CHARS)
+
+
+class AskRequest(BaseModel):
+    question: str = Field(max_length=MAX_TEXT_CHARS, description="问题，1到500字",
+                          examples=["电信网络诈骗专项治理的牵头单位是哪个"])
+    history: list[Turn] | None = Field(default=None, max_length=MAX_HISTORY,
+                                       description="此前的对话（可选），用于理解追问")
+
+
+class CitationOut(BaseModel):
+    n: int
+    doc: str
+    project: int
+    title: str
+    field: str
+    quote: str
+    start: int
+    end: int
+
+
+class AnswerOut(BaseModel):
+    answer: str = Field(description="答案，含 [n] 引用标记")
+    found: bool = Field(description="公告中是否有答案；false 为拒答")
+    citations: list[CitationOut]
+    confidence: float
+    degraded: bool
+    note: str
+
+
+class Hit(BaseModel):
+    doc: str
+    project: int
+    title: str
+    field: str
+    text: str = Field(description="原文片段，即公告全文 [start, end) 处的文字")
+    start: int
+    end: int
+    item: int | None
+    score: float
+    source: str = Field(description="来源行，如（来源：定海区专项治理成果公告 第10项 …·治理成果）")
+    url: str = Field(description="原文页面，引用处高亮")
+
+
+class SearchOut(BaseModel):
+    query: str
+    hits: list[Hit]
+
+
+class FeedbackRequest(BaseModel):
+    rating: Literal["up", "down"]
+    question: str = Field(min_length=1, max_length=MAX_TEXT_CHARS)
+    answer: str = Field(default="", max_length=MAX_TEXT_CHARS)
+    citations: list[CitationOut] = Field(default_factory=list, max_length=50)
+    comment: str = Field(default="", max_length=MAX_COMMENT_CHARS)
+
+
+class FeedbackOut(BaseModel):
+    stored: bool
+    id: int | None
+
+
+# ---------------------------------------------------------------- Chinese validation messages
+_FIELD_MESSAGES = {
+    "question": "请输入问题（1到500字的文本）。",
+    "history": BAD_HISTORY,
+    "q": "请输入检索词。",
+    "k": f"k 应为 1 到 {MAX_K} 之间的整数。",
+    "project": "项目编号应为正整数。",
+    "rating": "评价应为 up（有帮助）或 down（没帮助）。",
+    "comment": f"意见请控制在{MAX_COMMENT_CHARS}字以内。",
+    "citations": "引用格式不正确。",
+    "answer": "答案格式不正确。",
+    "number": "项目编号应为正整数。",
+}
+
+
+def _message(error: dict) -> str:
+    if error.get("type") == "json_invalid":
+        return "请求体不是有效的 JSON。"
+    names = [part for part in error.get("loc", ()) if isinstance(part, str) and part not in ("body", "query", "path")]
+    for name in names:
+        if name in _FIELD_MESSAGES:
+            return _FIELD_MESSAGES[name]
+    if error.get("loc") == ("body",):
+        return "请求体应为 JSON 对象。"
+    return "请求参数不正确。"
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(RequestValidationError)
+    async def validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:
+        errors = [{"field": ".".join(str(p) for p in e.get("loc", ())), "message": _message(e)} for e in exc.errors()]
+        return JSONResponse({"detail": errors[0]["message"] if errors else "请求参数不正确。", "errors": errors},
+                            status_code=422)
+
+    @app.exception_handler(UserInputError)
+    async def user_input_error(request: Request, exc: UserInputError) -> JSONResponse:
+        return JSONResponse({"detail": str(exc)}, status_code=422)
+
+    @app.exception_handler(ZhiliError)
+    async def engine_error(request: Request, exc: ZhiliError) -> JSONResponse:
+        log.error("engine unavailable for %s: %s", request.url.path, exc)
+        return JSONResponse({"detail": "问答服务暂时不可用，请稍后再试。"}, status_code=503)
+
+    @app.exception_handler(Exception)
+    async def internal_error(request: Request, exc: Exception) -> JSONResponse:
+        log.error("internal error on %s %s", request.method, request.url.path, exc_info=exc)
+        return JSONResponse({"detail": INTERNAL_ERROR}, status_code=500)
+
+
+# ---------------------------------------------------------------- routes
+def create_api(service: QAService) -> APIRouter:
+    router = APIRouter()
+
+    @router.post("/api/ask", response_model=AnswerOut, tags=["问答"], summary="提问，返回带出处的答案")
+    def ask(body: AskRequest) -> dict:
+        history = [t.model_dump() for t in body.history or []]
+        return service.ask(body.question, history, channel="api")
+
+    @router.get("/api/search", response_model=SearchOut, tags=["检索"], summary="检索公告片段（热线工作人员用）")
+    def search(q: str = Query(max_length=MAX_TEXT_CHARS, description="检索词"),
+               project: int | None = Query(default=None, ge=1, description="只看第几项"),
+               lead: str | None = Query(default=None, max_length=100, description="只看某牵头单位"),
+               k: int = Query(default=10, ge=1, le=MAX_K)) -> dict:
+        if project is not None and project not in {p.number for p in service.projects}:
+            raise UserInputError(f"没有第{project}项，公告共有{len(service.projects)}项。")
+        return {"query": q, "hits": service.search(q, k=k, project=project, lead=lead)}
+
+    @router.get("/api/projects", tags=["项目"], summary="12个专项治理项目的目录")
+    def projects() -> dict:
+        return {"document": service.document_title, "projects": service.directory()}
+
+    @router.get("/api/projects/{number}", tags=["项目"], summary="一个项目的全部字段及其在公告中的位置")
+    def project(number: int, doc: str | None = Query(default=None, max_length=200)) -> dict:
+        document = service.assistant.corpus.documents[0] if doc is None else _document(service, doc)
+        try:
+            found = document.project(number)
+        except KeyError:
+            raise HTTPException(404, f"没有第{number}项。") from None
+        return {"doc": document.id, "document": document.title, "number": found.number, "title": found.title,
+                "lead": found.lead, "url": f"/project/{found.number}?doc={document.id}",
+                "fields": {name: {"text": s.text, "start": s.start, "end": s.end} for name, s in found.fields.items()}}
+
+    @router.post("/api/feedback", response_model=FeedbackOut, tags=["反馈"], summary="对答案点赞或点踩，可附意见")
+    def feedback(body: FeedbackRequest) -> dict:
+        rating = 1 if body.rating == "up" else -1
+        stored = service.feedback(rating, body.question, body.answer, [c.model_dump() for c in body.citations],
+                                  body.comment)
+        return {"stored": stored is not None, "id": stored}
+
+    @router.get("/api/gaps", tags=["反馈"], summary="问题缺口：未能回答、把握不大和差评的问题，新的在前")
+    def gaps() -> dict:
+        return service.gaps()
+
+    @router.get("/healthz", tags=["运维"], summary="模型与索引状态（ok / degraded）")
+    def healthz() -> dict:
+        return service.health()
+
+    return router
+
+
+def _document(service: QAService, doc: str):
+    try:
+        return service.assistant.corpus.document(doc)
+    except KeyError:
+        raise HTTPException(404, "没有这份公告。") from None

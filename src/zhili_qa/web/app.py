@@ -1,0 +1,58 @@
+"""Assembling the whole web app: the JSON API, the plain pages, and the two Gradio pages, in one process."""
+
+from __future__ import annotations
+
+import logging
+import os
+
+from ..assistant import Assistant
+from ..config import Settings
+from ..storage import Storage
+
+# Gradio reads this when imported: no telemetry or version check leaves the machine.
+os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+
+import gradio as gr
+from fastapi import FastAPI
+
+from .api import create_api, install_error_handlers
+from .assets import APP_CSS, APP_JS
+from .chat import build_chat
+from .pages import create_pages
+from .security import RateLimiter, SecurityMiddleware
+from .service import ENGINE_CONCURRENCY, QAService
+from .staff import build_staff
+from .theme import theme
+
+log = logging.getLogger(__name__)
+
+QUEUE_SIZE = 32  # waiting chat events beyond this get Gradio's "queue is full" instead of piling up
+MAX_FILE_SIZE = "1kb"  # the pages upload nothing
+
+
+def mount(app: FastAPI, blocks: gr.Blocks, path: str, settings: Settings) -> None:
+    """Mount a Blocks with the hardening the issue asks for: CSR only, no error details, no extra files."""
+    blocks.queue(max_size=QUEUE_SIZE, default_concurrency_limit=ENGINE_CONCURRENCY, api_open=False)
+    gr.mount_gradio_app(
+        app, blocks, path=path, server_name=settings.host, server_port=settings.port,
+        footer_links=[], run_history=False, ssr_mode=False, show_error=False, max_file_size=MAX_FILE_SIZE,
+        allowed_paths=None, mcp_server=False, pwa=False, enable_monitoring=False,
+        theme=theme(), css=APP_CSS, head=APP_JS,
+    )
+
+
+def create_app(assistant: Assistant, settings: Settings, *, storage: Storage | None = None,
+               ui: bool = True) -> FastAPI:
+    """The FastAPI app: API and pages always, the chat at / and staff tools at /staff when ``ui``."""
+    service = QAService(assistant, settings, storage or Storage(settings.data_dir),
+                        RateLimiter(settings.rate_limit_per_minute))
+    app = FastAPI(title="治理问答 API", version="1", description="定海区专项治理成果公告问答：带出处的回答、检索、项目目录、反馈。")
+    app.state.service = service
+    install_error_handlers(app)
+    app.add_middleware(SecurityMiddleware, frame_ancestors=settings.frame_ancestors, limiter=service.limiter)
+    app.include_router(create_api(service))
+    app.include_router(create_pages(service))
+    if ui:
+        mount(app, build_staff(service), "/staff", settings)
+        mount(app, build_chat(service), "/", settings)
+    return app

@@ -1,0 +1,157 @@
+"""The citizens' chat page (Gradio Blocks): questions, cited answers, chips, feedback, ``?q=`` deep links.
+
+The conversation is one HTML fragment rendered by :mod:`render` (everything escaped there), so the
+sources under each answer and the [n] markers are plain links the page script opens in a viewer.
+"""
+
+from __future__ import annotations
+
+import logging
+
+import gradio as gr
+
+from ..errors import UserInputError
+from . import suggestions
+from .render import conversation_html, esc
+from .security import RATE_LIMITED
+from .service import MAX_COMMENT_CHARS, MAX_HISTORY, QAService
+from .theme import theme
+
+log = logging.getLogger(__name__)
+
+TITLE = "定海区漠视侵害群众利益问题专项治理成果"
+SUBTITLE = "问答助手 · 回答均摘自公告原文并注明出处，点出处可看原文"
+PLACEHOLDER = "请输入您的问题，例如：种植牙费用降了多少？"
+CHIP_SLOTS = 3
+KEPT_TURNS = 30  # what one page keeps and re-renders; older turns drop off the top
+FAILED = "抱歉，系统出了点问题，请稍后再试。"
+
+
+def engine_history(turns: list[dict]) -> list[dict]:
+    """The exchanges so far as the engine's [{"role","content"}] history (notices left out)."""
+    history = []
+    for turn in turns:
+        if "answer" in turn:
+            history += [{"role": "user", "content": turn["question"]},
+                        {"role": "assistant", "content": turn["answer"]["answer"]}]
+    return history[-MAX_HISTORY:]
+
+
+def client_of(request: gr.Request | None) -> str:
+    client = getattr(request, "client", None)
+    return getattr(client, "host", None) or "unknown"
+
+
+def build_chat(service: QAService) -> gr.Blocks:
+    max_chars = service.settings.max_question_chars
+    with gr.Blocks(title=TITLE, analytics_enabled=False) as demo:
+        turns = gr.State([])
+        feedback_id = gr.State(None)
+        gr.HTML(f"<h1>{esc(TITLE)}</h1><p>{esc(SUBTITLE)}</p>", elem_id="zq-header", js_on_load=None)
+        if service.assistant.degraded:
+            gr.HTML('<div class="zq-notice">当前为简易检索模式，回答可能不够准确。</div>', js_on_load=None)
+        chat = gr.HTML(conversation_html([]), elem_id="zq-chat", js_on_load=None)
+
+        with gr.Column(visible=False, elem_id="zq-feedback") as feedback_box:
+            with gr.Row(elem_classes="zq-feedback") as thumbs:
+                gr.HTML('<span class="zq-chips-label">这个回答有帮助吗？</span>', js_on_load=None)
+                up = gr.Button("👍 有帮助", size="sm", elem_id="zq-up")
+                down = gr.Button("👎 没帮助", size="sm", elem_id="zq-down")
+            feedback_status = gr.HTML("", js_on_load=None, elem_id="zq-feedback-status")
+            with gr.Column(visible=False) as comment_box:
+                comment = gr.Textbox(label="补充意见（可选）", lines=2, max_length=MAX_COMMENT_CHARS,
+                                     elem_id="zq-comment")
+                send_comment = gr.Button("提交意见", size="sm", elem_classes="zq-big", elem_id="zq-send-comment")
+
+        with gr.Column(visible=False, elem_id="zq-chips-box") as chips_box:
+            chips_label = gr.HTML("", js_on_load=None)
+            with gr.Row(elem_classes="zq-chips", elem_id="zq-follow-ups"):
+                chips = [gr.Button("", visible=False, size="sm", min_width=0) for _ in range(CHIP_SLOTS)]
+
+        question = gr.Textbox(placeholder=PLACEHOLDER, label="您的问题", show_label=False, lines=1, max_lines=4,
+                              max_length=max_chars, submit_btn="提问", elem_id="zq-question")
+
+        with gr.Accordion("可以这样问", open=True, elem_id="zq-starters") as starters_box, \
+                gr.Row(elem_classes="zq-chips"):
+            starters = [gr.Button(s.question, size="sm", min_width=0) for s in service.starters]
+
+        clear = gr.Button("清空对话", size="sm", variant="secondary", elem_id="zq-clear", visible=False)
+        gr.HTML(f'<a href="/projects">查看全部{len(service.projects)}个治理项目</a> · '
+                f"内容来源：{esc(service.document_title)}", elem_id="zq-footer", js_on_load=None)
+
+        outputs = [chat, turns, question, chips_box, chips_label, *chips, starters_box,
+                   feedback_box, thumbs, comment_box, feedback_status, feedback_id, clear]
+
+        def view(turns: list[dict], chip_list: list[suggestions.Suggestion], label: str, question_value: str):
+            answered = bool(turns) and "answer" in turns[-1]
+            chip_updates = [gr.Button(value=c.question, visible=True) for c in chip_list[:CHIP_SLOTS]]
+            chip_updates += [gr.Button(visible=False)] * (CHIP_SLOTS - len(chip_updates))
+            return (conversation_html(turns), turns, question_value, gr.Column(visible=bool(chip_list)),
+                    f'<span class="zq-chips-label">{esc(label)}</span>', *chip_updates,
+                    gr.Accordion(open=not any("answer" in t for t in turns)),
+                    gr.Column(visible=answered), gr.Row(visible=True), gr.Column(visible=False), "", None,
+                    gr.Button(visible=bool(turns)))
+
+        def respond(text: str, turns: list[dict], request: gr.Request):
+            turns = list(turns or [])
+            if not service.limiter.allow(client_of(request)):
+                return view([*turns, {"notice": RATE_LIMITED}], [], "", text)
+            try:
+                answer = service.ask(text, engine_history(turns), channel="chat")
+            except UserInputError as error:
+                return view([*turns, {"notice": str(error)}], [], "", text)
+            except Exception:
+                log.exception("chat could not answer")
+                return view([*turns, {"notice": FAILED}], [], "", text)
+            kept = [t for t in turns if "answer" in t][-(KEPT_TURNS - 1):]
+            turns = [*kept, {"question": text, "answer": answer}]
+            if answer["found"]:
+                chip_list, label = suggestions.follow_ups(service.projects, answer, text), "接着问："
+            else:
+                chip_list, label = service.related_suggestions(text), "您可以试试："
+            return view(turns, chip_list, label, "")
+
+        def on_load(turns: list[dict], request: gr.Request):
+            asked = (request.query_params.get("q") or "").strip() if request else ""
+            if not asked:
+                return tuple(gr.skip() for _ in outputs)
+            return respond(asked[: max_chars + 1], turns, request)
+
+        def rate(rating: int):
+            def handler(turns: list[dict]):
+                exchange = next((t for t in reversed(turns or []) if "answer" in t), None)
+                if exchange is None:
+                    return gr.Row(visible=True), gr.Column(visible=False), "", None
+                answer = exchange["answer"]
+                stored = service.feedback(rating, exchange["question"], answer["answer"], answer["citations"])
+                thanks = "谢谢您的反馈！" + ("能说说哪里不对吗？（可选）" if rating < 0 else "")
+                return gr.Row(visible=False), gr.Column(visible=stored is not None), \
+                    f'<p class="zq-chips-label" role="status">{esc(thanks)}</p>', stored
+            return handler
+
+        def save_comment(text: str, stored: int | None):
+            if not (text or "").strip():
+                return gr.skip(), gr.skip(), '<p class="zq-chips-label" role="status">请先写下您的意见。</p>'
+            ok = stored is not None and service.comment(stored, text.strip())
+            message = "已收到您的意见，谢谢！" if ok else "意见暂时无法保存，请稍后再试。"
+            return "", gr.Column(visible=not ok), f'<p class="zq-chips-label" role="status">{esc(message)}</p>'
+
+        def reset():
+            return view([], [], "", "")
+
+        scroll = {"fn": None, "js": "() => { const t = document.querySelectorAll("
+                                    "'#zq-chat .zq-turn, #zq-chat .zq-notice'); const last = t[t.length - 1]; "
+                                    "if (last) last.scrollIntoView({behavior: 'smooth', block: 'start'}); }"}
+        question.submit(respond, [question, turns], outputs, api_visibility="private").then(**scroll)
+        for button in chips + starters:
+            button.click(respond, [button, turns], outputs, api_visibility="private").then(**scroll)
+        demo.load(on_load, [turns], outputs, api_visibility="private").then(**scroll)
+        up.click(rate(1), [turns], [thumbs, comment_box, feedback_status, feedback_id], api_visibility="private")
+        down.click(rate(-1), [turns], [thumbs, comment_box, feedback_status, feedback_id], api_visibility="private")
+        send_comment.click(save_comment, [comment, feedback_id], [comment, comment_box, feedback_status],
+                           api_visibility="private")
+        clear.click(reset, None, outputs, api_visibility="private")
+    return demo
+
+
+__all__ = ["TITLE", "build_chat", "theme"]

@@ -1,0 +1,148 @@
+"""What the API and the Gradio pages share: the engine behind a small gate, the log, feedback, search."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from dataclasses import asdict
+
+from ..assistant import Assistant
+from ..config import Settings
+from ..errors import UserInputError
+from ..storage import Storage
+from . import suggestions
+from .render import citation_url, source_line
+from .security import RateLimiter
+
+log = logging.getLogger(__name__)
+
+ENGINE_CONCURRENCY = 2  # the machine has 2 cores; more parallel questions only queue inside torch
+MAX_HISTORY = 20
+MAX_HISTORY_CHARS = 4000  # one earlier turn; answers are a few hundred characters
+MAX_COMMENT_CHARS = 1000
+ROLES = ("user", "assistant")
+BAD_HISTORY = '对话历史格式不正确：应为 {"role": "user" 或 "assistant", "content": 文本} 组成的列表，最多20条。'
+
+
+class QAService:
+    def __init__(self, assistant: Assistant, settings: Settings, storage: Storage | None = None,
+                 limiter: RateLimiter | None = None) -> None:
+        self.assistant = assistant
+        self.settings = settings
+        self.storage = storage or Storage(settings.data_dir)
+        self.limiter = limiter or RateLimiter(settings.rate_limit_per_minute)
+        self.titles = {d.id: d.title for d in assistant.corpus.documents}
+        self.projects = assistant.projects()
+        self.starters = suggestions.starters(self.projects)
+        self.gate = threading.BoundedSemaphore(ENGINE_CONCURRENCY)
+
+    @property
+    def document_title(self) -> str:
+        return self.assistant.corpus.documents[0].title
+
+    # ---------------------------------------------------------------- questions
+    def check_question(self, question: object) -> str:
+        """The question as given, or UserInputError with the message to show."""
+        if not isinstance(question, str) or not question.strip():
+            raise UserInputError("请输入问题。")
+        if len(question) > self.settings.max_question_chars:
+            raise UserInputError(f"问题太长了，请控制在{self.settings.max_question_chars}字以内。")
+        return question
+
+    @staticmethod
+    def check_history(history: object) -> list[dict]:
+        if history is None:
+            return []
+        if not isinstance(history, list) or len(history) > MAX_HISTORY:
+            raise UserInputError(BAD_HISTORY)
+        for turn in history:
+            if (not isinstance(turn, dict) or turn.get("role") not in ROLES or not isinstance(turn.get("content"), str)
+                    or len(turn["content"]) > MAX_HISTORY_CHARS):
+                raise UserInputError(BAD_HISTORY)
+        return [{"role": t["role"], "content": t["content"]} for t in history]
+
+    def ask(self, question: object, history: object = None, channel: str = "api") -> dict:
+        """The engine's Answer as JSON; logs the exchange (a failed write is logged, never raised)."""
+        question = self.check_question(question)
+        history = self.check_history(history)
+        with self.gate:
+            answer = self.assistant.ask(question, history).to_dict()
+        self.storage.log_question(channel, question, answer)
+        return answer
+
+    def related_suggestions(self, question: str) -> list[suggestions.Suggestion]:
+        """Starter chips for the projects a search finds for a refused question, else the first ones."""
+        try:
+            with self.gate:
+                hits = self.assistant.search(question, k=5)
+        except Exception:  # a suggestion is a nicety; never let it spoil the refusal
+            log.exception("search for suggestions failed")
+            hits = []
+        return suggestions.related(self.projects, [h.project for h in hits])
+
+    # ---------------------------------------------------------------- search and directory
+    def search(self, query: object, k: int = 10, project: int | None = None, lead: str | None = None,
+               distinct: bool = False) -> list[dict]:
+        """Ranked passages with their source line and original-text link.
+
+        ``distinct`` drops a passage that lies inside (or around) a better-ranked one, as a sentence
+        and its whole field often both match; staff then see k different places, not repeats.
+        """
+        query = self.check_question(query)
+        with self.gate:
+            passages = self.assistant.search(query, k=k * 3 if distinct else k, project=project or None,
+                                             lead=lead or None)
+        if distinct:
+            kept: list = []
+            for p in passages:
+                if not any(p.doc == q.doc and (q.start <= p.start < p.end <= q.end or p.start <= q.start < q.end <= p.end)
+                           for q in kept):
+                    kept.append(p)
+            passages = kept[:k]
+        hits = []
+        for passage in passages:
+            hit = asdict(passage)
+            hit["score"] = round(float(hit["score"]), 6)
+            hit["source"] = source_line([hit], self.titles)
+            hit["url"] = citation_url(hit)
+            hits.append(hit)
+        return hits
+
+    def leads(self) -> list[str]:
+        return list(dict.fromkeys(p.lead for p in self.projects))
+
+    def directory(self) -> list[dict]:
+        out = []
+        for document in self.assistant.corpus.documents:
+            for project in document.projects:
+                if not project.number:
+                    continue
+                fields = {name: span.text for name, span in project.fields.items()}
+                out.append({"doc": document.id, "number": project.number, "title": project.title,
+                            "lead": project.lead, "goal": fields.get("治理目标", ""),
+                            "results": fields.get("治理成果", ""),
+                            "url": f"/project/{project.number}?doc={document.id}"})
+        return out
+
+    # ---------------------------------------------------------------- feedback
+    def feedback(self, rating: int, question: str, answer: str, citations: list[dict], comment: str = "") -> int | None:
+        return self.storage.add_feedback(rating, question, answer, citations, comment[:MAX_COMMENT_CHARS])
+
+    def comment(self, feedback_id: int, comment: str) -> bool:
+        return self.storage.add_comment(feedback_id, comment[:MAX_COMMENT_CHARS])
+
+    def gaps(self) -> dict:
+        return self.storage.gaps().to_dict()
+
+    def health(self) -> dict:
+        manifest = getattr(getattr(self.assistant.retriever, "index", None), "manifest", None) or {}
+        degraded = bool(self.assistant.degraded)
+        return {
+            "status": "degraded" if degraded else "ok",
+            "degraded": degraded,
+            "reason": self.assistant.degraded_reason if degraded else "",
+            "model": self.settings.model,
+            "index": {"units": manifest.get("units"), "model": manifest.get("model")},
+            "documents": len(self.assistant.corpus.documents),
+            "projects": len(self.projects),
+        }
