@@ -19,7 +19,7 @@ PREAMBLE_FIELD = "总体情况"
 TITLE, LEAD, GOAL, RESULTS = "治理项目", "牵头单位", "治理目标", "治理成果"
 FIELDS = (TITLE, LEAD, GOAL, RESULTS)
 REQUIRED_FIELDS = (TITLE, LEAD)
-CHUNKER_VERSION = "3"
+CHUNKER_VERSION = "4"
 
 _PROJECT_NUMBER = re.compile(r"^\s*(\d{1,4})\s*$")
 _FIELD_LINE = re.compile(r"^\s*(" + "|".join(FIELDS) + r")\s*[:：]\s*")

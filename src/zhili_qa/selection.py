@@ -13,13 +13,14 @@ import math
 from collections import Counter
 
 from .answer import Intent, fact_score, numbers_in
-from .corpus import Corpus, Project, Span
+from .corpus import RESULTS, Corpus, Project, Span
 from .retrieve import Ranking
 from .text import STOPWORDS, Thesaurus, Tokenizer
 
 NEIGHBOUR_SHARE = 0.8  # a neighbouring clause scoring this share of the best one joins the answer
 RUN_LIMIT = 70  # characters a joined run of clauses may reach
 SENTENCE_WEIGHT, FACT_WEIGHT, CHARACTER_WEIGHT = 0.5, 0.35, 0.5
+RESULTS_PRIOR = 0.2  # what was done outranks what was planned (培育4个 over the goal's 培育3个)
 NUMBER_WEIGHT = 0.5  # figures the question itself names (8年以上) single out their clause
 _STOP_CHARACTERS = frozenset(
     "的了吗呢吧啊呀是在有和与及或多少几个什么哪谁怎么样么啥咋请问一下共总都也还就被把给对从到为以等"
@@ -81,6 +82,7 @@ class SpanSelector:
                 + SENTENCE_WEIGHT * context
                 + FACT_WEIGHT * fact_score(part, intent)
                 + CHARACTER_WEIGHT * share
+                + (RESULTS_PRIOR if part.field == RESULTS else 0.0)
                 + NUMBER_WEIGHT
                 * (len(asked_numbers & numbers_in(part.text)) / len(asked_numbers) if asked_numbers else 0),
                 part,
