@@ -19,6 +19,7 @@ class Settings:
     corpus: Path = ROOT / "data"
     thesaurus: Path = ROOT / "data" / "thesaurus.tsv"
     index_dir: Path = ROOT / "index"
+    models_dir: Path = ROOT / "index" / "models"
     model: str = DEFAULT_MODEL
     data_dir: Path = ROOT / "var"
     prompts_dir: Path = ROOT / "prompts"
@@ -44,10 +45,6 @@ class Settings:
                 values[f.name] = _coerce(f.type, raw)
         values.update({k: _coerce(_field_type(k), v) for k, v in overrides.items() if v is not None})
         return replace(cls(), **values)
-
-    @property
-    def models_dir(self) -> Path:
-        return self.index_dir / "models"
 
 
 def _field_type(name: str) -> str:

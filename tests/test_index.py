@@ -1,0 +1,159 @@
+"""Index mechanics: manifest checks, stale and damaged indexes, atomic builds.
+
+The mechanics use the tiny deterministic HashingEncoder behind the same interface as the real model;
+the rebuild-on-load test uses the real model on a small bulletin.
+"""
+
+import json
+import logging
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import pytest
+
+from zhili_qa import index as store
+from zhili_qa.assistant import Assistant
+from zhili_qa.config import Settings
+from zhili_qa.corpus import load_corpus
+from zhili_qa.embed import HashingEncoder
+from zhili_qa.text import Tokenizer, corpus_terms
+
+ROOT = Path(__file__).resolve().parents[1]
+SMALL = textwrap.dedent(
+    """\
+    2024年以来，县纪委会同3家单位开展专项治理。
+    1
+    治理项目：农贸市场计量专项治理
+    牵头单位：县市场监管局
+    治理目标：杜绝缺斤少两。
+    治理成果：1.检查市场15家次，整改问题3个。2.设立公平秤20台。
+    2
+    治理项目：校车安全专项治理
+    牵头单位：县教育局
+    治理成果：1.排查校车12辆，整改隐患4处。
+    """
+)
+
+
+def built(tmp_path: Path, text: str = SMALL, encoder=None):
+    corpus_dir = tmp_path / "corpus"
+    corpus_dir.mkdir(exist_ok=True)
+    (corpus_dir / "small.txt").write_text(text, encoding="utf-8")
+    corpus = load_corpus(corpus_dir)
+    encoder = encoder or HashingEncoder()
+    fingerprint = store.corpus_fingerprint(corpus, None)
+    index_dir = tmp_path / "index"
+    built_index = store.build(corpus, Tokenizer(corpus_terms(corpus)), encoder, index_dir, fingerprint, progress=False)
+    expected = store.expected_manifest(corpus, store.indexed_units(corpus), encoder, fingerprint)
+    return corpus, index_dir, expected, built_index
+
+
+def generation(index_dir: Path) -> Path:
+    return index_dir / (index_dir / "CURRENT").read_text().strip()
+
+
+def test_round_trip_search_finds_the_right_unit(tmp_path):
+    corpus, index_dir, expected, _ = built(tmp_path)
+    assert store.problems(index_dir, expected) == []
+    loaded = store.load(index_dir, corpus)
+    vector = HashingEncoder().encode_queries(["校车安全专项治理：排查校车12辆"])[0]
+    scores, ids = loaded.dense_search(vector, 3)
+    assert loaded.units[ids[0]].project == 2
+    assert scores[0] >= scores[-1]
+    manifest = json.loads((generation(index_dir) / "manifest.json").read_text())
+    assert manifest["units"] == len(loaded.units) and manifest["model"] == "hashing-test"
+    assert manifest["dimension"] == 64 and manifest["chunker_version"] and manifest["faiss_version"]
+
+
+def test_edited_corpus_is_stale(tmp_path):
+    corpus, index_dir, _, _ = built(tmp_path)
+    edited = load_corpus(tmp_path / "corpus")
+    edited.documents[0].text += "\n"
+    expected = store.expected_manifest(
+        edited, store.indexed_units(edited), HashingEncoder(), store.corpus_fingerprint(edited, None)
+    )
+    assert any("corpus_sha256" in p for p in store.problems(index_dir, expected))
+
+
+def test_other_model_is_stale(tmp_path):
+    _, index_dir, expected, _ = built(tmp_path)
+    other = dict(expected, model="BAAI/bge-small-zh-v1.5", dimension=512)
+    found = store.problems(index_dir, other)
+    assert any(p.startswith("model") for p in found) and any(p.startswith("dimension") for p in found)
+
+
+def test_truncated_vectors_are_detected(tmp_path):
+    _, index_dir, expected, _ = built(tmp_path)
+    faiss_file = generation(index_dir) / "dense.faiss"
+    faiss_file.write_bytes(faiss_file.read_bytes()[:100])
+    assert any("dense.faiss" in p for p in store.problems(index_dir, expected))
+
+
+def test_corrupt_manifest_is_detected(tmp_path):
+    _, index_dir, expected, _ = built(tmp_path)
+    (generation(index_dir) / "manifest.json").write_text("{not json", encoding="utf-8")
+    assert any("manifest" in p for p in store.problems(index_dir, expected))
+
+
+def test_missing_index_is_detected(tmp_path):
+    assert store.problems(tmp_path / "nowhere", {}) == ["索引尚未建立 (no index built yet)"]
+
+
+def test_rebuild_keeps_one_generation(tmp_path):
+    _, index_dir, _, _ = built(tmp_path)
+    built(tmp_path, SMALL.replace("15家次", "16家次"))
+    generations = [p for p in index_dir.iterdir() if p.is_dir()]
+    assert len(generations) == 1
+
+
+class SlowEncoder(HashingEncoder):
+    def encode_passages(self, texts, progress=False):
+        time.sleep(60)
+        return super().encode_passages(texts)
+
+
+def test_killed_build_leaves_previous_index_loadable(tmp_path):
+    corpus, index_dir, expected, _ = built(tmp_path)
+    script = textwrap.dedent(
+        f"""
+        import sys, time
+        sys.path.insert(0, {str(ROOT / "tests")!r})
+        from test_index import SlowEncoder
+        from zhili_qa import index as store
+        from zhili_qa.corpus import load_corpus
+        from zhili_qa.text import Tokenizer, corpus_terms
+        corpus = load_corpus({str(tmp_path / "corpus")!r})
+        corpus.documents[0].text += "\\n"
+        print("building", flush=True)
+        store.build(corpus, Tokenizer(corpus_terms(corpus)), SlowEncoder(), {str(index_dir)!r}, "other", progress=False)
+        """
+    )
+    process = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True)
+    assert process.stdout.readline().strip() == "building"
+    time.sleep(1.5)
+    process.send_signal(signal.SIGKILL)
+    process.wait(timeout=10)
+    assert store.problems(index_dir, expected) == []
+    assert store.load(index_dir, corpus).dense.ntotal == len(store.indexed_units(corpus))
+
+
+@pytest.mark.usefixtures("assistant")  # the real model is converted and loaded once already
+def test_assistant_rebuilds_a_stale_index_with_a_message(tmp_path, caplog):
+    corpus_dir = tmp_path / "corpus"
+    corpus_dir.mkdir()
+    (corpus_dir / "small.txt").write_text(SMALL, encoding="utf-8")
+    settings = Settings.from_env(corpus=corpus_dir, index_dir=tmp_path / "index", data_dir=tmp_path / "var")
+    with caplog.at_level(logging.WARNING):
+        first = Assistant.load(settings, progress=False)
+    assert "索引尚未建立" in caplog.text
+    assert "12辆" in first.ask("校车排查了多少辆").answer
+    (corpus_dir / "small.txt").write_text(SMALL.replace("12辆", "13辆"), encoding="utf-8")
+    caplog.clear()
+    with caplog.at_level(logging.WARNING):
+        second = Assistant.load(settings, progress=False)
+    assert "正在重建索引" in caplog.text and "corpus_sha256" in caplog.text
+    assert "13辆" in second.ask("校车排查了多少辆").answer
