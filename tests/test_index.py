@@ -70,7 +70,7 @@ def test_round_trip_search_finds_the_right_unit(tmp_path):
 
 
 def test_edited_corpus_is_stale(tmp_path):
-    corpus, index_dir, _, _ = built(tmp_path)
+    _, index_dir, _, _ = built(tmp_path)
     edited = load_corpus(tmp_path / "corpus")
     edited.documents[0].text += "\n"
     expected = store.expected_manifest(
