@@ -119,6 +119,7 @@ def evaluate_command(gold: Path, failures: bool, **flags: object) -> None:
         for failure in report.failures:
             click.echo(json.dumps(failure, ensure_ascii=False))
     click.echo(f"questions: {report.total}")
+    click.echo(f"false_refusal: {report.false_refusal:.3f}")
     for name, value in report.metrics().items():
         click.echo(f"{name}: {value:.3f}")
 

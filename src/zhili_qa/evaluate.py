@@ -59,17 +59,25 @@ class Report:
     concise: int = 0
     hit: int = 0
     answerable: int = 0
-    refusal_right: int = 0
+    refusals_expected: int = 0
+    refused_right: int = 0
+    refused_wrongly: int = 0
     citations: int = 0
     valid_citations: int = 0
     failures: list[dict] = field(default_factory=list)
+
+    @property
+    def false_refusal(self) -> float:
+        return self.refused_wrongly / self.answerable if self.answerable else 0.0
 
     def metrics(self) -> dict[str, float]:
         return {
             "answer_acc": self.correct / self.total if self.total else 0.0,
             "concise_acc": self.concise / self.total if self.total else 0.0,
             "citation_hit": self.hit / self.answerable if self.answerable else 0.0,
-            "refusal_acc": self.refusal_right / self.total if self.total else 0.0,
+            # Over the questions that should be refused, as the baseline figures count it;
+            # refusing answerable questions shows in answer_acc and in false_refusal.
+            "refusal_acc": self.refused_right / self.refusals_expected if self.refusals_expected else 1.0,
             "citation_valid": self.valid_citations / self.citations if self.citations else 1.0,
         }
 
@@ -101,10 +109,13 @@ def evaluate(rows: Iterable[dict], answers: Iterable[dict], corpus: Corpus) -> R
         report.total += 1
         report.correct += correct
         report.concise += concise
-        report.refusal_right += refusal_right
-        if not row["expect"].get("refuse"):
+        if row["expect"].get("refuse"):
+            report.refusals_expected += 1
+            report.refused_right += refusal_right
+        else:
             report.answerable += 1
             report.hit += hit
+            report.refused_wrongly += not answer["found"]
         for citation in answer["citations"]:
             report.citations += 1
             report.valid_citations += citation_is_valid(corpus, citation)
