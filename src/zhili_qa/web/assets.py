@@ -71,13 +71,13 @@ mark#zq-hl {{ background: #ffd24d; box-shadow: 0 0 0 2px #ffd24d; scroll-margin:
 
 # Gradio pages: layout, touch targets, the header, the compact embed mode and the source viewer.
 APP_CSS = CONTENT_CSS + f"""
-.gradio-container {{ max-width: 760px !important; margin: 0 auto !important; padding: 0 10px 16px !important;
+.gradio-container {{ width: 100% !important; max-width: 760px !important; margin: 0 auto !important; padding: 0 10px 16px !important;
                      font-family: {FONT_STACK} !important; }}
 .gradio-container, .gradio-container * {{ box-sizing: border-box; }}
 .gradio-container > .main {{ padding-left: 0 !important; padding-right: 0 !important; }}
 .gradio-container .html-container {{ padding: 0 !important; }}
 #zq-clear {{ min-height: 44px; }}
-#zq-header {{ background: {ACCENT}; color: #fff; border-radius: 0 0 14px 14px; padding: 14px 16px 12px; }}
+#zq-header {{ background: {ACCENT}; color: #fff; border-radius: 14px; padding: 14px 16px 12px; }}
 #zq-header h1 {{ font-size: 19px; line-height: 1.4; margin: 0; color: #fff; }}
 #zq-header p {{ margin: 4px 0 0; font-size: 14px; opacity: .92; color: #fff; }}
 #zq-header a {{ color: #fff; }}
@@ -85,7 +85,6 @@ APP_CSS = CONTENT_CSS + f"""
 #zq-footer a {{ color: {LINK}; }}
 html.zq-embed #zq-header, html.zq-embed #zq-footer {{ display: none !important; }}
 html.zq-embed .gradio-container {{ padding-top: 8px !important; }}
-#zq-chat {{ min-height: 120px; }}
 .zq-chips {{ display: flex !important; flex-wrap: wrap !important; gap: 8px !important; }}
 .zq-chips > button, .zq-chips button {{ flex: 0 1 auto !important; min-width: 0 !important; width: auto !important;
     max-width: 100%; min-height: 44px; white-space: normal !important; text-align: left; font-weight: 400 !important;
