@@ -19,6 +19,8 @@ _settings_options = [
     click.option("--index-dir", type=click.Path(path_type=Path), help="索引目录 [ZHILI_INDEX_DIR]"),
     click.option("--model", help="sentence-transformers 模型名或路径 [ZHILI_MODEL]"),
     click.option("--thesaurus", type=click.Path(path_type=Path), help="俗语词表 [ZHILI_THESAURUS]"),
+    click.option("--models-dir", type=click.Path(path_type=Path), help="转换后模型的存放目录 [ZHILI_MODELS_DIR]"),
+    click.option("--data-dir", type=click.Path(path_type=Path), help="反馈与提问日志目录 [ZHILI_DATA_DIR]"),
 ]
 
 
@@ -136,3 +138,7 @@ def serve(**flags: object) -> None:
     from .web import serve as serve_web
 
     serve_web(_settings(**flags))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,65 @@
+"""The command line: JSON output, batches with conversations, the evaluator, friendly errors."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from zhili_qa import cli
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture
+def runner(assistant, monkeypatch):
+    monkeypatch.setattr(cli, "_load", lambda **flags: assistant)
+    return CliRunner()
+
+
+def test_ask_json(runner):
+    result = runner.invoke(cli.main, ["ask", "反诈制作了多少期紧急预警", "--json"])
+    assert result.exit_code == 0, result.output
+    answer = json.loads(result.output)
+    assert answer["found"] and "58期" in answer["answer"]
+    assert set(answer["citations"][0]) >= {"n", "doc", "project", "title", "field", "quote", "start", "end"}
+
+
+def test_ask_plain_prints_sources(runner):
+    result = runner.invoke(cli.main, ["ask", "菜篮子专项治理的牵头单位是谁"])
+    assert result.exit_code == 0
+    assert "[1] 第11项" in result.output and "牵头单位" in result.output
+
+
+def test_answer_batch_with_turns(runner, tmp_path):
+    batch = tmp_path / "in.jsonl"
+    rows = [
+        {"id": "a", "question": "噪声污染专项治理的牵头单位"},
+        {"id": "b", "turns": ["老旧小区改造监管问题专项治理的牵头单位是谁", "它发放了几份整改通知书"]},
+        {"id": "c", "question": "   "},
+    ]
+    batch.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows), encoding="utf-8")
+    result = runner.invoke(cli.main, ["answer-batch", str(batch)])
+    assert result.exit_code == 0, result.output
+    lines = [json.loads(line) for line in result.output.splitlines()]
+    assert [line["id"] for line in lines] == ["a", "b", "c"]
+    assert "7份" in lines[1]["answer"]
+    assert lines[2]["found"] is False and "请输入问题" in lines[2]["answer"]
+
+
+def test_eval_prints_the_five_metrics_last(runner):
+    result = runner.invoke(cli.main, ["eval", str(ROOT / "eval" / "dev.jsonl"), "--no-failures"])
+    assert result.exit_code == 0
+    names = [line.split(":")[0] for line in result.output.strip().splitlines()[-5:]]
+    assert names == ["answer_acc", "concise_acc", "citation_hit", "refusal_acc", "citation_valid"]
+
+
+def test_user_error_is_one_line_without_traceback():
+    result = subprocess.run(
+        [sys.executable, "-m", "zhili_qa.cli", "ask", "   "], capture_output=True, text=True, timeout=300, cwd=ROOT
+    )
+    assert result.returncode == 1
+    assert "错误：请输入问题" in result.stderr
+    assert "Traceback" not in result.stderr
