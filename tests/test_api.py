@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from zhili_qa.config import Settings
 from zhili_qa.corpus import parse_bulletin
@@ -101,6 +103,25 @@ def test_bad_input_is_a_422_in_chinese(client, body, expected):
     detail = response.json()["detail"]
     assert expected in detail and CJK.search(detail)
     assert "Traceback" not in response.text
+
+
+_turns = st.fixed_dictionaries({"role": st.sampled_from(["user", "assistant", "system", ""]),
+                                "content": st.one_of(st.text(max_size=40), st.integers(), st.none())})
+_bodies = st.fixed_dictionaries(
+    {"question": st.one_of(st.text(max_size=520), st.text(alphabet="牵头单位成果目标噪声种植牙 ？", max_size=30),
+                           st.integers(), st.none())},
+    optional={"history": st.one_of(st.lists(_turns, max_size=3), st.text(max_size=5), st.none())})
+
+
+@settings(max_examples=60, deadline=None)
+@given(body=_bodies)
+def test_no_request_body_makes_a_500(client, body):
+    response = client.post("/api/ask", json=body)
+    assert response.status_code in (200, 422), (body, response.text)
+    if response.status_code == 422:
+        assert CJK.search(response.json()["detail"])
+    else:
+        assert set(response.json()) >= {"answer", "found", "citations"}
 
 
 def test_a_body_that_is_not_json_is_a_422_in_chinese(client):

@@ -20,7 +20,12 @@ from zhili_qa.config import Settings
 from zhili_qa.web import create_app
 from zhili_qa.web.pages import embed_example_html
 
-pytestmark = pytest.mark.browser
+pytestmark = [
+    pytest.mark.browser,
+    # Gradio's queue calls pandas APIs that pandas 3 deprecates; not ours to fix.
+    pytest.mark.filterwarnings("ignore:'future.no_silent_downcasting' is deprecated:Warning"),
+    pytest.mark.filterwarnings("ignore:The copy keyword is deprecated:Warning"),
+]
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts"

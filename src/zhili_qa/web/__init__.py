@@ -15,4 +15,6 @@ def serve(settings=None, *, progress: bool = False) -> None:
     settings = settings or Settings.from_env()
     assistant = Assistant.load(settings, progress=progress)
     app = create_app(assistant, settings)
-    uvicorn.run(app, host=settings.host, port=settings.port, log_level="info", proxy_headers=False)
+    # uvicorn trusts X-Forwarded-For from 127.0.0.1 only: behind a local reverse proxy the rate limit
+    # still sees each citizen's address, and nobody else can choose theirs.
+    uvicorn.run(app, host=settings.host, port=settings.port, log_level="info")

@@ -22,6 +22,8 @@ CONTENT_CSS = f"""
 .zq-marker {{ display: inline-block; min-width: 26px; padding: 0 4px; margin: 0 1px; border-radius: 6px;
              background: #e8f0fe; color: {LINK}; font-weight: 600; text-align: center; text-decoration: none;
              line-height: 1.5; }}
+.zq-marker {{ position: relative; }}
+.zq-marker::after {{ content: ""; position: absolute; inset: -9px -5px; }}  /* a bigger tap area, same look */
 .zq-sources-title {{ margin-top: 10px; font-size: 13px; color: #57606a; }}
 .zq-sources {{ list-style: none; padding: 0; margin: 4px 0 0; display: flex; flex-direction: column; gap: 6px; }}
 .zq-src {{ display: block; text-align: left; min-height: 44px; padding: 9px 12px; border-radius: 10px; background: #f6f8fa;
@@ -134,6 +136,7 @@ APP_JS = """
 <style>""" + VIEWER_CSS + """</style>
 <script>
 (function () {
+  document.documentElement.lang = 'zh-CN';
   var params = new URLSearchParams(window.location.search);
   if (params.get('embed') === '1') document.documentElement.classList.add('zq-embed');
   var lastFocus = null;
