@@ -124,3 +124,22 @@ def test_control_characters_do_not_break_answering(assistant):
 def test_number_guard_catches_invented_figures():
     assert unsupported_numbers("降幅达55%[1]", ["种植体平均价格降至900余元,降幅达55%"]) == set()
     assert unsupported_numbers("降幅达65%[1]", ["种植体平均价格降至900余元,降幅达55%"]) == {"65"}
+
+
+@pytest.mark.parametrize(("greeting", "opening"), [("你好", "您好"), ("谢谢！", "不客气")])
+def test_greetings_get_a_friendly_pointer_not_a_citation(assistant, greeting, opening):
+    answer = assistant.ask(greeting)
+    assert not answer.found and answer.citations == []
+    assert answer.answer.startswith(opening) and "牵头单位" in answer.answer
+
+
+def test_whole_bulletin_question_lists_every_project(assistant):
+    answer = assistant.ask("这个公告讲了什么")
+    assert answer.found
+    assert [c.project for c in answer.citations] == list(range(1, 13))
+    assert all(c.field == "治理项目" for c in answer.citations)
+
+
+def test_whole_campaign_figure_still_comes_from_the_preamble(assistant):
+    answer = assistant.ask("这次专项治理一共督导检查了多少次")
+    assert "194次" in answer.answer and answer.citations[0].project == 0

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .corpus import GOAL, LEAD, PREAMBLE_FIELD, RESULTS, Project, Span
+from .corpus import GOAL, LEAD, PREAMBLE_FIELD, RESULTS, TITLE, Project, Span
 from .schema import Answer, Citation
 
 LEAD_Q = re.compile(
@@ -175,6 +175,15 @@ def fact_answer(composer: Composer, project: Project, units: list[Span]) -> str:
     if project.number == 0:
         return f"专项治理总体情况：{body}。"
     return f"{project.title}：{body}。"
+
+
+def bulletin_answer(composer: Composer, projects: list[Project]) -> str:
+    """What the bulletin covers: every project's topic, each cited to its title."""
+    return (
+        "公告公布了以下专项治理项目的成果："
+        + "、".join(p.topic + composer.cite(p.fields[TITLE]) for p in projects)
+        + "。"
+    )
 
 
 def project_list_answer(composer: Composer, department: str, projects: list[Project]) -> str:

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from . import index as index_store
 from .answer import (
     Composer,
+    bulletin_answer,
     detect_intent,
     fact_answer,
     fact_fields,
@@ -23,7 +24,7 @@ from .embed import Encoder, load_encoder
 from .errors import ModelUnavailableError, UserInputError
 from .retrieve import Ranking, Retriever
 from .schema import Answer, Passage
-from .scope import ScopeGuard
+from .scope import GENERIC_NOUNS, GREETING, WHOLE_BULLETIN, ScopeGuard
 from .selection import SpanSelector
 from .text import Thesaurus, Tokenizer, corpus_terms, department_aliases, has_words, normalize
 
@@ -122,9 +123,17 @@ class Assistant:
         """Answer from the bulletin with citations, or refuse politely when it does not say."""
         question = self._validated(question)
         text = normalize(question)
+        if GREETING.match(text):
+            return self._greet(text)
         if self.scope.refuses_outright(text):
             return self._refuse()
         intent = detect_intent(text)
+        whole = WHOLE_BULLETIN.search(text) and not intent.lead
+        if whole and not self._mentions_project(text) and not self._departments_in(text):
+            composer = Composer(self.retriever.passage)
+            return composer.finish(
+                bulletin_answer(composer, [p for p in self.corpus.projects if p.number]), 1.0, self.degraded
+            )
 
         departments = self._departments_in(text)
         if departments and (intent.project_list or not self._mentions_project(text)) and not intent.figure:
@@ -153,14 +162,16 @@ class Assistant:
             text_out = fact_answer(composer, project, [span])
         return composer.finish(text_out, confidence, self.degraded)
 
+    def _scope_sentence(self) -> str:
+        examples = "、".join(p.topic for p in self.corpus.projects if p.number)[:40].rsplit("、", 1)[0]
+        return f"我可以回答{self.corpus.documents[0].title}中各项目的牵头单位、治理目标和治理成果，例如{examples}等。"
+
     def _refuse(self) -> Answer:
-        examples = "、".join(p.topic for p in self.corpus.projects if p.number)
-        examples = examples[:40].rsplit("、", 1)[0]
-        return refusal(
-            f"抱歉，公告里没有提到这个问题。我可以回答{self.corpus.documents[0].title}中各项目的牵头单位、"
-            f"治理目标和治理成果，例如{examples}等。可以换个问法试试。",
-            self.degraded,
-        )
+        return refusal(f"抱歉，公告里没有提到这个问题。{self._scope_sentence()}可以换个问法试试。", self.degraded)
+
+    def _greet(self, text: str) -> Answer:
+        opening = "不客气！" if re.search("谢|辛苦", text) else "您好！"
+        return refusal(f"{opening}{self._scope_sentence()}请直接输入您的问题。", self.degraded)
 
     def _focus(self, history: list[dict]) -> Project | None:
         """The project the conversation is about: named in the last answer, else the last questions' best."""
@@ -197,7 +208,7 @@ class Assistant:
         lead_tokens = set()
         for project in self.corpus.projects:
             lead_tokens.update(self.retriever.tokenizer.tokens(project.lead))
-        return any(self.scope.is_specific(t) for t in tokens - lead_tokens)
+        return any(self.scope.is_specific(t) for t in tokens - lead_tokens - GENERIC_NOUNS)
 
     def _project_list(self, departments: list[str]) -> Answer:
         composer = Composer(self.retriever.passage)

@@ -61,7 +61,7 @@ class Project:
     @property
     def topic(self) -> str:
         """The title without its boilerplate tail: 噪声污染 for 噪声污染专项治理."""
-        return _TITLE_TAIL.sub("", self.title).strip("“”") or self.title
+        return _TITLE_TAIL.sub("", self.title) or self.title
 
     @property
     def lead(self) -> str:

@@ -27,12 +27,22 @@ INJECTION = re.compile(
 # Requests for another kind of task: whatever topic words they contain, the bulletin cannot do them.
 _OTHER_TASK = re.compile(
     r"写一首|写首|作诗|写诗|讲个笑话|讲笑话|笑话|讲个故事|讲故事|翻译|写代码|编程|订(?:机票|车票|酒店|票)|买票|天气|股市|股票|"
-    r"彩票|算命|星座|菜谱|写作文|写一篇|写篇|唱歌"
+    r"彩票|算命|星座|菜谱|写作文|写一篇|写篇|唱歌|下雨|下雪|气温|天气预报"
+)
+GREETING = re.compile(
+    r"^(?:你好|您好|嗨|哈喽|hello|hi|hey|在吗|在不在|有人吗|谢谢|谢谢你|多谢|感谢|辛苦了|再见|拜拜|早上好|中午好|晚上好)"
+    r"[\s呀啊吗呢哦!！。.～~]*$",
+    re.IGNORECASE,
+)
+# The bulletin as a whole rather than one project: 公告讲了什么, 一共有哪些项目.
+WHOLE_BULLETIN = re.compile(
+    r"(?:哪些|哪几个|几个|多少个?|什么)(?:专项治理|治理)?项目|(?:公告|通报)[^，。？?]{0,4}(?:讲|说|写|介绍|公布|包括)"
+    r"|(?:公告|通报)的?(?:主要)?内容"
 )
 # A district, county or city named in the question must be one the bulletin speaks of.
 _PLACE = re.compile(r"..(?:区|县|市)$")
 # Nouns that belong to asking, not to a topic: their absence from the bulletin proves nothing.
-_GENERIC_NOUNS = frozenset(
+GENERIC_NOUNS = frozenset(
     [
         "政府",
         "部门",
@@ -117,9 +127,11 @@ class ScopeGuard:
         """Enough evidence that the bulletin is about this question."""
         if self._unanchored_unknown_noun(text):
             return False
-        if query.expansions or any(self.is_specific(t) for t in query.tokens):
+        # Place names (定海, 舟山) are in every question about the district: they point at no topic.
+        tokens = [t for t in query.tokens if t not in GENERIC_NOUNS]
+        if query.expansions or any(self.is_specific(t) for t in tokens):
             return True
-        shared = [t for t in query.tokens if self.project_frequency.get(t, 0) > 0]
+        shared = [t for t in tokens if self.project_frequency.get(t, 0) > 0]
         return bool(shared) and ranking.dense_max >= MIN_DENSE_FOR_TOPIC
 
     def _unanchored_unknown_noun(self, text: str) -> bool:
@@ -132,7 +144,7 @@ class ScopeGuard:
         unknown = False
         for pair in self._pos.cut(text):
             word, flag = pair.word, pair.flag
-            if len(word) < 2 or not flag.startswith(_NOUN_FLAGS) or word in STOPWORDS or word in _GENERIC_NOUNS:
+            if len(word) < 2 or not flag.startswith(_NOUN_FLAGS) or word in STOPWORDS or word in GENERIC_NOUNS:
                 continue
             if word not in self._all_text:
                 unknown = True

@@ -185,7 +185,7 @@ def corpus_terms(corpus: Corpus) -> set[str]:
     for project in corpus.projects:
         if project.number:
             terms.update(department_aliases(project.fields[LEAD].text))
-            terms.add(project.topic)
+            terms.add(project.topic.replace("“", "").replace("”", ""))
         for unit in project.units:
             if unit.kind != "sentence":
                 continue
