@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import json
 import re
 import sqlite3
@@ -295,12 +296,21 @@ def test_gradio_is_mounted_hardened(client):
 
 
 # ---------------------------------------------------------------- plain pages and escaping
-def test_project_page_marks_the_cited_span(client, assistant):
-    citation = ask(client, LEAD_QUESTION).json()["citations"][0]
-    response = client.get(f"/project/{citation['project']}",
-                          params={"doc": citation["doc"], "start": citation["start"], "end": citation["end"]})
-    assert f'<mark id="zq-hl">{citation["quote"]}</mark>' in response.text
-    assert "default-src 'none'" in response.headers["content-security-policy"]
+@pytest.mark.parametrize("question", [LEAD_QUESTION, "专项治理会同了多少家单位", "食堂采购有什么成果"])
+def test_project_page_marks_each_cited_span(client, question):
+    citations = ask(client, question).json()["citations"]
+    assert citations
+    for citation in citations:
+        response = client.get(f"/project/{citation['project']}",
+                              params={"doc": citation["doc"], "start": citation["start"], "end": citation["end"]})
+        assert response.status_code == 200
+        assert '<mark id="zq-hl">' in response.text
+        marked = "".join(re.findall(r"<mark[^>]*>(.*?)</mark>", response.text))  # split only at item breaks
+        assert html.unescape(marked) == citation["quote"]
+        assert "default-src 'none'" in response.headers["content-security-policy"]
+
+
+def test_project_page_ignores_a_span_outside_the_project(client):
     outside = client.get("/project/2", params={"start": 0, "end": 10**6})  # not inside project 2: no highlight
     assert "<mark" not in outside.text
     assert client.get("/project/99").status_code == 404

@@ -12,10 +12,10 @@ import gradio as gr
 
 from ..errors import UserInputError
 from . import suggestions
+from .assets import SCROLL_TO_LAST_TURN_JS
 from .render import conversation_html, esc
 from .security import RATE_LIMITED
 from .service import MAX_COMMENT_CHARS, MAX_HISTORY, QAService
-from .theme import theme
 
 log = logging.getLogger(__name__)
 
@@ -139,9 +139,7 @@ def build_chat(service: QAService) -> gr.Blocks:
         def reset():
             return view([], [], "", "")
 
-        scroll = {"fn": None, "js": "() => { const t = document.querySelectorAll("
-                                    "'#zq-chat .zq-turn, #zq-chat .zq-notice'); const last = t[t.length - 1]; "
-                                    "if (last) last.scrollIntoView({behavior: 'smooth', block: 'start'}); }"}
+        scroll = {"fn": None, "js": SCROLL_TO_LAST_TURN_JS}
         question.submit(respond, [question, turns], outputs, api_visibility="private").then(**scroll)
         for button in chips + starters:
             button.click(respond, [button, turns], outputs, api_visibility="private").then(**scroll)
@@ -152,6 +150,3 @@ def build_chat(service: QAService) -> gr.Blocks:
                            api_visibility="private")
         clear.click(reset, None, outputs, api_visibility="private")
     return demo
-
-
-__all__ = ["TITLE", "build_chat", "theme"]

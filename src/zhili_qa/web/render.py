@@ -34,7 +34,7 @@ def citation_url(citation: dict) -> str:
 def where(citation: dict) -> str:
     """``第10项 口腔种植医疗服务提质降费专项治理 · 治理成果`` (plain text)."""
     if not citation.get("project"):
-        return f"总体情况 · {citation.get('field') or PREAMBLE_FIELD}"
+        return f"公告{PREAMBLE_FIELD}"
     return f"第{int(citation['project'])}项 {citation['title']} · {citation['field']}"
 
 

@@ -34,9 +34,9 @@ def build_staff(service: QAService) -> gr.Blocks:
                 with gr.Row():
                     project = gr.Dropdown([("全部项目", 0)] + [(f"第{p.number}项 {p.title}", p.number)
                                                             for p in service.projects],
-                                          value=0, label="项目", elem_id="zq-search-project", min_width=0)
+                                          value=0, label="项目", elem_id="zq-search-project", min_width=200)
                     lead = gr.Dropdown([("全部牵头单位", "")] + [(name, name) for name in service.leads()],
-                                       value="", label="牵头单位", elem_id="zq-search-lead", min_width=0)
+                                       value="", label="牵头单位", elem_id="zq-search-lead", min_width=200)
                 results = gr.HTML("", elem_id="zq-search-results", js_on_load=None)
             with gr.Tab("答复", id="answer"):
                 asked = gr.Textbox(label="群众的问题", placeholder="输入问题，生成带来源的答复", max_length=max_chars,
