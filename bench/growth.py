@@ -1,0 +1,383 @@
+"""Growth: build time, index size, memory and query latency for N synthetic bulletins.
+
+    .venv/bin/python bench/growth.py                       # N = 1 10 100 1000, HashingEncoder; real model N = 1 10
+    .venv/bin/python bench/growth.py --sizes 1 10 --real-sizes 1
+
+Every size runs in its own process (peak memory is that process's own). Two kinds of rows, never mixed:
+
+* ``hashing``: the engine's own build and query code with the tiny HashingEncoder (384 dimensions, like
+  the real model) in place of the real one. It measures the mechanics that grow with the corpus: parsing,
+  jieba + BM25, FAISS (exact up to ``index.EXACT_SEARCH_LIMIT`` vectors, HNSW above), retrieval and ``ask``.
+  It says nothing about answer quality, and its encoding time is not the real model's.
+* ``real``: the real embedding model, only at sizes it can encode here in minutes. The real model's
+  throughput (passages per second, measured) extrapolates the real build time to the larger sizes; those
+  rows are labelled ``extrapolated``.
+
+At the largest hashing size, recall@10 of the approximate (HNSW) index is measured against exact search
+over the same vectors; at the largest real size, the same HNSW parameters are measured on real vectors.
+Writes bench/results/growth.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import bisect
+import json
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from collections import defaultdict
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "bench"))
+
+from common import dev_questions, folder_bytes, latency_summary, load_average, machine, peak_rss_mib, write_result  # noqa: E402
+from synthetic import write_corpus  # noqa: E402
+
+HASHING_DIMENSION = 384  # the real model's dimension, so FAISS does the same work per vector
+ENCODE_SAMPLE = 512
+RECALL_QUERIES = 200
+
+
+# ---------------------------------------------------------------- a linear stand-in for index.unit_vectors
+def linear_unit_vectors(corpus, units, encoder, *, progress=False):
+    """Exactly what ``index.unit_vectors`` computes, but finding each item's sentences by bisection.
+
+    The engine's version scans every sentence of the corpus for every item and goal field, which is
+    quadratic in the corpus size; this stand-in is used only where a row says so.
+    """
+    import numpy as np
+
+    from zhili_qa import index as store
+
+    by_doc: dict[str, list[tuple[int, int, int]]] = defaultdict(list)
+    for i, u in enumerate(units):
+        if u.kind == "sentence":
+            by_doc[u.doc].append((u.start, u.end, i))
+    for rows in by_doc.values():
+        rows.sort()
+    composite = {}
+    for i, u in enumerate(units):
+        if u.kind not in ("item", "field"):
+            continue
+        rows = by_doc.get(u.doc, [])
+        first = bisect.bisect_left(rows, (u.start, -1, -1))
+        parts = [
+            j
+            for start, end, j in rows[first : bisect.bisect_right(rows, (u.end, 1 << 62, 1 << 62))]
+            if end <= u.end and (start, end) != (u.start, u.end)
+        ]
+        if len(parts) > 1:
+            composite[i] = sorted(parts)
+    direct = [i for i in range(len(units)) if i not in composite]
+    encoded = encoder.encode_passages([store.passage_text(corpus, units[i]) for i in direct], progress=progress)
+    vectors = np.zeros((len(units), encoded.shape[1]), dtype=np.float32)
+    vectors[direct] = encoded
+    for i, parts in composite.items():
+        mean = vectors[parts].mean(axis=0)
+        vectors[i] = mean / (np.linalg.norm(mean) or 1.0)
+    return vectors
+
+
+def timed(module, name: str, timings: dict) -> None:
+    """Wrap module.name so each call's wall time adds to timings[name] (the build calls it through the module)."""
+    original = getattr(module, name)
+
+    def wrapper(*args, **kwargs):
+        started = time.perf_counter()
+        try:
+            return original(*args, **kwargs)
+        finally:
+            timings[name] = round(timings.get(name, 0.0) + time.perf_counter() - started, 2)
+
+    setattr(module, name, wrapper)
+
+
+# ---------------------------------------------------------------- one size, in a child process
+def recall_at_10(dense, queries, exact_only_limit: bool) -> dict:
+    """Recall@10 of ``dense`` (or of an HNSW index with the engine's parameters) against exact search."""
+    import faiss
+    import numpy as np
+
+    from zhili_qa import index as store
+
+    vectors = dense.reconstruct_n(0, dense.ntotal) if not isinstance(dense, faiss.IndexHNSWFlat) else (
+        dense.storage.reconstruct_n(0, dense.ntotal))
+    exact = faiss.IndexFlatIP(vectors.shape[1])
+    exact.add(vectors)
+    approximate = dense
+    built_here = False
+    if not isinstance(dense, faiss.IndexHNSWFlat):
+        saved, store.EXACT_SEARCH_LIMIT = store.EXACT_SEARCH_LIMIT, 0
+        try:
+            started = time.perf_counter()
+            approximate = store._dense_index(vectors)
+            built_here = round(time.perf_counter() - started, 2)
+        finally:
+            store.EXACT_SEARCH_LIMIT = saved
+    queries = np.ascontiguousarray(queries, dtype=np.float32)
+    _, truth = exact.search(queries, 10)
+    started = time.perf_counter()
+    _, found = approximate.search(queries, 10)
+    per_query_ms = (time.perf_counter() - started) * 1000 / len(queries)
+    started = time.perf_counter()
+    exact.search(queries, 10)
+    exact_ms = (time.perf_counter() - started) * 1000 / len(queries)
+    hits = sum(len(set(t) & set(f)) for t, f in zip(truth.tolist(), found.tolist(), strict=True))
+    return {
+        "recall_at_10": round(hits / (10 * len(queries)), 4),
+        "queries": len(queries),
+        "vectors": int(dense.ntotal),
+        "hnsw_M": 32,
+        "hnsw_efConstruction": approximate.hnsw.efConstruction,
+        "hnsw_efSearch": approximate.hnsw.efSearch,
+        "hnsw_built_for_this_measure_seconds": built_here or None,
+        "hnsw_top10_ms_per_query": round(per_query_ms, 3),
+        "exact_top10_ms_per_query": round(exact_ms, 3),
+        "engine_index_type": type(dense).__name__,
+    }
+
+
+def recall_queries(corpus, units, encoder, count: int):
+    """Dev-set questions plus fragments of random passages: queries that land near many vectors."""
+    import random
+
+    rng = random.Random(11)
+    texts = dev_questions()
+    while len(texts) < count:
+        unit = units[rng.randrange(len(units))]
+        if len(unit.text) >= 8:
+            start = rng.randrange(0, len(unit.text) - 6)
+            texts.append(unit.text[start : start + rng.randint(6, 14)])
+    return encoder.encode_queries(texts[:count])
+
+
+def run_one(size: int, encoder_kind: str, linear: bool, query_budget: float, recall: bool) -> dict:
+    import faiss
+
+    from zhili_qa import index as store
+    from zhili_qa.assistant import Assistant
+    from zhili_qa.config import Settings
+    from zhili_qa.corpus import load_corpus
+    from zhili_qa.embed import HashingEncoder, load_encoder
+    from zhili_qa.retrieve import Retriever
+    from zhili_qa.text import Thesaurus, Tokenizer, corpus_terms, normalize
+
+    row: dict = {"bulletins": size, "encoder": encoder_kind, "load_average_before": load_average()}
+    work = Path(tempfile.mkdtemp(prefix=f"growth-{size}-"))
+    write_corpus(work / "corpus", size)
+    row["corpus_bytes"] = folder_bytes(work / "corpus")
+
+    settings = Settings.from_env(corpus=work / "corpus", index_dir=work / "index", data_dir=work / "var")
+    if encoder_kind == "real":
+        started = time.perf_counter()
+        encoder = load_encoder(settings)
+        row["model_load_seconds"] = round(time.perf_counter() - started, 2)
+    else:
+        encoder = HashingEncoder(HASHING_DIMENSION)
+
+    started = time.perf_counter()
+    corpus = load_corpus(settings.corpus)
+    thesaurus = Thesaurus.load(settings.thesaurus)
+    tokenizer = Tokenizer(corpus_terms(corpus) | thesaurus.targets)
+    row["parse_and_tokenizer_seconds"] = round(time.perf_counter() - started, 2)
+    units = store.indexed_units(corpus)
+    row["projects"] = sum(1 for p in corpus.projects if p.number)
+    row["units"] = len(units)
+
+    timings: dict = {}
+    encode_passages = encoder.encode_passages
+
+    def counted(texts, progress=False):
+        started = time.perf_counter()
+        try:
+            return encode_passages(texts, progress=progress)
+        finally:
+            timings["encode_passages"] = round(timings.get("encode_passages", 0.0) + time.perf_counter() - started, 2)
+            row["passages_encoded"] = row.get("passages_encoded", 0) + len(texts)
+
+    encoder.encode_passages = counted
+    if linear:
+        store.unit_vectors = linear_unit_vectors
+        row["unit_vectors"] = "bench-side linear stand-in (engine's is quadratic, see docs/performance.md)"
+    for name in ("build_lexical", "unit_vectors", "_dense_index"):
+        timed(store, name, timings)
+    started = time.perf_counter()
+    fingerprint = store.corpus_fingerprint(corpus, settings.thesaurus)
+    search_index = store.build(corpus, tokenizer, encoder, settings.index_dir, fingerprint, progress=False)
+    row["build_seconds"] = round(time.perf_counter() - started, 2)
+    row["build_stages_seconds"] = dict(timings)
+    row["dense_index_type"] = type(search_index.dense).__name__
+    generation = settings.index_dir / (settings.index_dir / "CURRENT").read_text().strip()
+    row["index_bytes"] = folder_bytes(generation)
+    row["index_files_bytes"] = {p.name: folder_bytes(p) if p.is_dir() else p.stat().st_size for p in generation.iterdir()}
+    row["peak_rss_mib_after_build"] = peak_rss_mib()
+
+    retriever = Retriever(corpus, search_index, tokenizer, thesaurus, encoder)
+    started = time.perf_counter()
+    assistant = Assistant(settings, corpus, retriever)
+    row["assistant_setup_seconds"] = round(time.perf_counter() - started, 2)
+
+    questions = dev_questions()
+    for question in questions[:3]:  # warm-up: jieba caches, first FAISS search
+        assistant.ask(question)
+    retrieval, answering, dense_all, dense_top = [], [], [], []
+    deadline = time.perf_counter() + query_budget
+    for question in questions:
+        if time.perf_counter() > deadline:
+            break
+        started = time.perf_counter()
+        retriever.rank(retriever.prepare(normalize(question)))
+        retrieval.append((time.perf_counter() - started) * 1000)
+        started = time.perf_counter()
+        assistant.ask(question)
+        answering.append((time.perf_counter() - started) * 1000)
+        vector = encoder.encode_queries([question])[0]
+        started = time.perf_counter()
+        search_index.dense_search(vector, len(units))
+        dense_all.append((time.perf_counter() - started) * 1000)
+        started = time.perf_counter()
+        search_index.dense_search(vector, 100)
+        dense_top.append((time.perf_counter() - started) * 1000)
+    row["query_retrieval"] = latency_summary(retrieval)
+    row["query_ask"] = latency_summary(answering)
+    row["dense_search_all_units"] = latency_summary(dense_all)  # what Retriever.rank asks FAISS for today
+    row["dense_search_top100"] = latency_summary(dense_top)
+    row["questions_timed"] = len(answering)
+    if recall:
+        row["recall"] = recall_at_10(search_index.dense, recall_queries(corpus, units, encoder, RECALL_QUERIES), False)
+    row["peak_rss_mib"] = peak_rss_mib()
+    row["faiss_version"] = faiss.__version__
+    row["load_average_after"] = load_average()
+    shutil.rmtree(work, ignore_errors=True)
+    return row
+
+
+def encode_rate(sample: int) -> dict:
+    """Passages per second of the real model on synthetic passages (what a build encodes)."""
+    from zhili_qa import index as store
+    from zhili_qa.config import Settings
+    from zhili_qa.corpus import load_corpus
+    from zhili_qa.embed import load_encoder
+
+    work = Path(tempfile.mkdtemp(prefix="encode-rate-"))
+    write_corpus(work, 2)
+    corpus = load_corpus(work)
+    shutil.rmtree(work, ignore_errors=True)
+    texts = [store.passage_text(corpus, u) for u in store.indexed_units(corpus) if u.kind != "item"][:sample]
+    encoder = load_encoder(Settings.from_env())
+    encoder.encode_passages(texts[:32])
+    before = load_average()
+    started = time.perf_counter()
+    encoder.encode_passages(texts)
+    seconds = time.perf_counter() - started
+    return {"passages": len(texts), "seconds": round(seconds, 2), "passages_per_second": round(len(texts) / seconds, 1),
+            "mean_chars": round(sum(map(len, texts)) / len(texts), 1), "load_average_before": before,
+            "load_average_after": load_average()}
+
+
+def child(args: list[str], timeout: float) -> dict:
+    started = time.perf_counter()
+    process = subprocess.run([sys.executable, __file__, *args], capture_output=True, text=True, timeout=timeout)
+    if process.returncode != 0:
+        return {"error": process.stderr[-2000:], "args": args, "wall_seconds": round(time.perf_counter() - started, 1)}
+    result = json.loads(process.stdout.strip().splitlines()[-1])
+    result["process_wall_seconds"] = round(time.perf_counter() - started, 1)
+    return result
+
+
+def extrapolate(rows: list[dict], rate: dict, sizes: list[int]) -> list[dict]:
+    """Real-model build time at sizes too large to encode here: the measured build time of the hashing run
+    at that size less its encoding time, plus the passages the engine encodes at the measured real throughput."""
+    out = []
+    hashing = {r["bulletins"]: r for r in rows if r.get("encoder") == "hashing" and "units" in r}
+    for size in sizes:
+        row = hashing.get(size)
+        if not row:
+            continue
+        encoded = row["passages_encoded"]
+        other = row["build_seconds"] - row["build_stages_seconds"].get("encode_passages", 0.0)
+        seconds = other + encoded / rate["passages_per_second"]
+        out.append({"bulletins": size, "encoder": "real (extrapolated)", "units": row["units"],
+                    "passages_encoded": int(encoded), "build_seconds_estimate": round(seconds),
+                    "build_minutes_estimate": round(seconds / 60, 1)})
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", type=int, nargs="*", default=[1, 10, 100, 1000])
+    parser.add_argument("--real-sizes", type=int, nargs="*", default=[1, 10])
+    parser.add_argument("--linear-from", type=int, default=1000,
+                        help="from this size on, the bench-side linear stand-in replaces index.unit_vectors")
+    parser.add_argument("--query-budget", type=float, default=180.0, help="seconds of timed questions per size")
+    parser.add_argument("--timeout", type=float, default=3600.0, help="seconds allowed per size")
+    parser.add_argument("--one", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--encoder", choices=("hashing", "real"), default="hashing", help=argparse.SUPPRESS)
+    parser.add_argument("--linear", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--recall", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--encode-rate", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--out", type=Path)
+    args = parser.parse_args()
+
+    if args.encode_rate:
+        print(json.dumps(encode_rate(ENCODE_SAMPLE)))
+        return
+    if args.one is not None:
+        print(json.dumps(run_one(args.one, args.encoder, args.linear, args.query_budget, args.recall)))
+        return
+
+    report = {"machine": machine(), "command": " ".join(["python", "bench/growth.py", *sys.argv[1:]]), "rows": []}
+    largest = max(args.sizes) if args.sizes else None
+    for size in args.sizes:
+        flags = ["--one", str(size), "--encoder", "hashing", "--query-budget", str(args.query_budget)]
+        flags += ["--linear"] if size >= args.linear_from else []
+        flags += ["--recall"] if size == largest else []
+        row = child(flags, args.timeout)
+        report["rows"].append(row)
+        print(json.dumps(row, ensure_ascii=False), flush=True)
+    largest_real = max(args.real_sizes) if args.real_sizes else None
+    for size in args.real_sizes:
+        flags = ["--one", str(size), "--encoder", "real", "--query-budget", str(args.query_budget)]
+        flags += ["--recall"] if size == largest_real else []
+        row = child(flags, args.timeout)
+        report["rows"].append(row)
+        print(json.dumps(row, ensure_ascii=False), flush=True)
+    if args.real_sizes:
+        rate = child(["--encode-rate"], args.timeout)
+        report["real_model_throughput"] = rate
+        if "passages_per_second" in rate:
+            report["extrapolated"] = extrapolate(report["rows"], rate, [s for s in args.sizes if s not in args.real_sizes])
+    report["machine"]["load_average_at_end"] = load_average()
+    out = write_result("growth", report, args.out)
+    print_table(report)
+    print(f"-> {out}")
+
+
+def print_table(report: dict) -> None:
+    header = f"{'N':>5} {'encoder':<10} {'units':>8} {'build s':>8} {'index MB':>9} {'RSS MB':>8} " \
+             f"{'retr p50':>9} {'retr p95':>9} {'ask p50':>8} {'ask p95':>8}"
+    print(header)
+    for row in report["rows"]:
+        if "units" not in row:
+            print(f"{'?':>5} error: {row.get('error', '')[-200:]}")
+            continue
+        r, a = row["query_retrieval"], row["query_ask"]
+        print(f"{row['bulletins']:>5} {row['encoder']:<10} {row['units']:>8} {row['build_seconds']:>8} "
+              f"{row['index_bytes'] / 2**20:>9.1f} {row['peak_rss_mib']:>8} {r.get('p50_ms', '-'):>9} "
+              f"{r.get('p95_ms', '-'):>9} {a.get('p50_ms', '-'):>8} {a.get('p95_ms', '-'):>8}")
+    for row in report.get("extrapolated", []):
+        print(f"{row['bulletins']:>5} {'real*':<10} {row['units']:>8} {row['build_seconds_estimate']:>8}  "
+              "(extrapolated from the measured real throughput)")
+    for row in report["rows"]:
+        if "recall" in row:
+            rc = row["recall"]
+            print(f"recall@10 HNSW vs exact, N={row['bulletins']} {row['encoder']}: {rc['recall_at_10']} "
+                  f"over {rc['queries']} queries, {rc['vectors']} vectors (efSearch {rc['hnsw_efSearch']})")
+
+
+if __name__ == "__main__":
+    main()
