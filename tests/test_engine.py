@@ -143,3 +143,19 @@ def test_whole_bulletin_question_lists_every_project(assistant):
 def test_whole_campaign_figure_still_comes_from_the_preamble(assistant):
     answer = assistant.ask("这次专项治理一共督导检查了多少次")
     assert "194次" in answer.answer and answer.citations[0].project == 0
+
+
+def test_elliptical_follow_up_on_another_topic_repeats_the_question(assistant):
+    answer = ask_conversation(assistant.ask, ["学校食堂的治理取得了什么成果", "那噪声治理呢"])
+    assert {c.project for c in answer.citations} == {6}
+    assert "牵头" in answer.answer  # the overview asked for before, now of noise pollution
+
+
+def test_elliptical_follow_up_naming_an_aspect_asks_for_it(assistant):
+    answer = ask_conversation(assistant.ask, ["电信诈骗治理是哪个部门牵头的", "那劝返率呢?"])
+    assert "93.75%" in answer.answer
+
+
+def test_pronoun_follow_up_stays_with_the_project_in_focus(assistant):
+    answer = ask_conversation(assistant.ask, ["加油站的问题谁牵头", "那它罚了多少钱"])
+    assert "124.839742万元" in answer.answer and answer.citations[0].project == 9

@@ -34,6 +34,7 @@ FOLLOW_UP = re.compile(
     r"^(?:那|那么|它|它们|其|其中|这个|那个|该|此|上述|以上|还有|另外|再)|它|其中|这个项目|该项目|那个项目|这项|"
     r"^.{0,8}呢[?？]?$"
 )
+ELLIPSIS = re.compile(r"^.{0,10}呢[?？]?$")
 FOLLOW_UP_TAIL = 2  # how many earlier user turns are searched for the project in focus
 _DEPARTMENT_PHRASE = re.compile(r"[\u4e00-\u9fff“”]{2,14}?(?:分局|局|办公室)")
 MIN_DEPARTMENT_TAIL = 3
@@ -127,7 +128,11 @@ class Assistant:
             return self._greet(text)
         if self.scope.refuses_outright(text):
             return self._refuse()
-        intent = detect_intent(text)
+        history = history or []
+        focus = self._focus(history)
+        switched = focus is not None and self._turns_to_another(text, focus)
+        # 那敬老院呢 after 食堂取得了什么成果 asks the same again of another topic; 那劝返率呢 asks its own.
+        intent = detect_intent(self._with_elided_question(text, history) if switched else text)
         whole = WHOLE_BULLETIN.search(text) and not intent.lead
         if whole and not self._mentions_project(text) and not self._departments_in(text):
             composer = Composer(self.retriever.passage)
@@ -139,8 +144,7 @@ class Assistant:
         if departments and (intent.project_list or not self._mentions_project(text)) and not intent.figure:
             return self._project_list(departments)
 
-        focus = self._focus(history or [])
-        follow_up = focus is not None and bool(FOLLOW_UP.search(text))
+        follow_up = focus is not None and bool(FOLLOW_UP.search(text)) and not switched
         query = self.retriever.prepare(text, context=focus.title if follow_up else "")
         allowed = {(focus.doc, focus.number)} if follow_up else None
         ranking = self.retriever.rank(query, allowed)
@@ -191,6 +195,24 @@ class Assistant:
                 doc, number = ranking.projects[0][0]
                 return self.corpus.document(doc).project(number)
         return None
+
+    @staticmethod
+    def _with_elided_question(text: str, history: list[dict]) -> str:
+        """The previous question with the elliptical one appended, so its intent carries over."""
+        if not ELLIPSIS.search(text):
+            return text
+        earlier = [str(m.get("content", "")) for m in history if m.get("role") == "user"]
+        return f"{normalize(earlier[-1])} {text}" if earlier else text
+
+    def _turns_to_another(self, text: str, focus: Project) -> bool:
+        """那噪声治理呢 after a question on 食堂: the follow-up names another project's topic, not this one's."""
+        topics = [t for t in self.retriever.tokenizer.tokens(text) if t not in GENERIC_NOUNS]
+        topics += [t for c, terms in self.retriever.thesaurus.entries if c in text for t in terms]
+        titles = [p.title for p in self.corpus.projects if p.number]
+        # 治理, 专项, 问题 stand in every title and name no topic.
+        topics = [t for t in topics if sum(t in title for title in titles) <= 2]
+        elsewhere = [t for t in topics if any(t in title for title in titles if title != focus.title)]
+        return bool(elsewhere) and not any(t in focus.title for t in topics)
 
     def _departments_in(self, text: str) -> list[str]:
         """Department names in the question, as the bulletin writes them or by a shared tail (定海分局)."""
