@@ -3,12 +3,13 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
-if ! command -v chromium >/dev/null 2>&1; then
-  # The browser tests drive Debian's Chromium; Playwright's own browser download cannot work here.
+if ! command -v chromium >/dev/null 2>&1 || ! fc-list 2>/dev/null | grep -qi "noto sans cjk"; then
+  # The browser tests drive Debian's Chromium (Playwright's own browser download cannot work here);
+  # the CJK font makes their screenshots readable.
   if [ "$(id -u)" = 0 ]; then
-    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null
   else
-    echo "chromium missing: sudo apt-get install chromium (browser tests will be skipped)" >&2
+    echo "missing: sudo apt-get install chromium fonts-noto-cjk (browser tests will be skipped)" >&2
   fi
 fi
 export HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1
