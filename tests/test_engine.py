@@ -11,8 +11,10 @@ from zhili_qa.evaluate import ask_conversation, citation_is_valid, evaluate, que
 ROOT = Path(__file__).resolve().parents[1]
 DEV = ROOT / "eval" / "dev.jsonl"
 
-# Floors the engine must not fall below; raised as it improves (issue targets: 0.95 / 0.90 / 1.0 / 1.0).
-FLOORS = {"answer_acc": 0.95, "concise_acc": 0.90, "citation_hit": 0.95, "refusal_acc": 1.0, "citation_valid": 1.0}
+# Floors the engine must not fall below, ratcheted to what it reaches (issue targets: 0.95 / 0.90 / 1.0 / 1.0).
+FLOORS = {"answer_acc": 1.0, "concise_acc": 1.0, "citation_hit": 1.0, "refusal_acc": 1.0, "citation_valid": 1.0}
+# The held-out questions (eval/holdout.jsonl) were written without looking at the engine.
+HOLDOUT_FLOORS = {"answer_acc": 0.96, "concise_acc": 0.96, "citation_hit": 1.0, "refusal_acc": 0.92, "citation_valid": 1.0}
 
 
 @pytest.fixture(scope="module")
@@ -25,6 +27,14 @@ def test_dev_set_meets_the_floors(assistant, dev_answers):
     rows, answers = dev_answers
     metrics = evaluate(rows, answers, assistant.corpus).metrics()
     for name, floor in FLOORS.items():
+        assert metrics[name] >= floor, (name, metrics)
+
+
+def test_holdout_set_meets_its_floors(assistant):
+    rows = read_jsonl(ROOT / "eval" / "holdout.jsonl")
+    answers = [ask_conversation(assistant.ask, questions_of(row)).to_dict() for row in rows]
+    metrics = evaluate(rows, answers, assistant.corpus).metrics()
+    for name, floor in HOLDOUT_FLOORS.items():
         assert metrics[name] >= floor, (name, metrics)
 
 
