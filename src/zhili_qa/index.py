@@ -27,6 +27,7 @@ from .embed import Encoder
 from .text import Tokenizer
 
 log = logging.getLogger(__name__)
+logging.getLogger("bm25s").setLevel(logging.WARNING)  # it sets itself to DEBUG on import
 
 INDEX_FORMAT = "2"
 # Above this many vectors exact search gets slow enough to switch to HNSW (see docs/performance.md).
