@@ -24,7 +24,7 @@ import numpy as np
 
 from .corpus import CHUNKER_VERSION, GOAL, LEAD, TITLE, Corpus, Span
 from .embed import Encoder
-from .text import Tokenizer
+from .text import STOPWORDS, Tokenizer
 
 log = logging.getLogger(__name__)
 logging.getLogger("bm25s").setLevel(logging.WARNING)  # it sets itself to DEBUG on import
@@ -130,6 +130,8 @@ def expected_manifest(corpus: Corpus, units: list[Span], encoder: Encoder | None
     return {
         "format": INDEX_FORMAT,
         "chunker_version": CHUNKER_VERSION,
+        # BM25 tokens change with the stopword list even when the corpus does not.
+        "stopwords_sha256": hashlib.sha256(" ".join(sorted(STOPWORDS)).encode()).hexdigest()[:16],
         "corpus_sha256": fingerprint,
         "documents": [d.id for d in corpus.documents],
         "units": len(units),
