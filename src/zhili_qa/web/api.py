@@ -1,5 +1,7 @@
 """The JSON API: /api/ask, /api/search, /api/projects, /api/feedback, /api/gaps and /healthz.
 
+``/api/ask`` with ``"stream": true`` answers as server-sent events instead (see ``ASK_DESCRIPTION``).
+
 Bad input always ends in a 422 with a Chinese ``detail`` the caller can show as it is; unexpected
 errors are logged and answered with a generic message, never a traceback.
 """
@@ -11,7 +13,7 @@ from typing import Literal
 
 from fastapi import APIRouter, FastAPI, HTTPException, Query, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, StreamingResponse
 from pydantic import BaseModel, Field
 
 from ..errors import UserInputError, ZhiliError
@@ -34,6 +36,7 @@ class AskRequest(BaseModel):
                           examples=["电信网络诈骗专项治理的牵头单位是哪个"])
     history: list[Turn] | None = Field(default=None, max_length=MAX_HISTORY,
                                        description="此前的对话（可选），用于理解追问")
+    stream: bool = Field(default=False, description="true：以 server-sent events 流式返回（见接口说明）")
 
 
 class CitationOut(BaseModel):
@@ -100,7 +103,22 @@ _FIELD_MESSAGES = {
     "citations": "引用格式不正确。",
     "answer": "答案格式不正确。",
     "number": "项目编号应为正整数。",
+    "stream": "stream 应为 true 或 false。",
 }
+
+ASK_DESCRIPTION = """\
+返回带出处的答案：`answer` 中的 [n] 对应 `citations` 中第 n 条，`quote` 是公告原文 [start, end) 处的文字。
+`found` 为 false 时为拒答。配置了大模型（ZHILI_LLM_BASE_URL）时，答案由大模型依据检索到的原文组织语言，
+核验通过才返回；未通过或服务不可用时返回原文摘录，并在 `note` 中说明。
+
+**流式返回**：请求体加 `"stream": true`，响应为 `text/event-stream`（server-sent events），依次为：
+
+- 若干 `event: delta`，`data: {"text": "…"}`：大模型新写出的文字，按顺序拼接即可先行显示（未经核验）；
+- 最后一个 `event: final`，`data:` 为与非流式相同的答案 JSON，另加 `source`（`llm` 或 `extractive`）
+  和 `replaced`（true 表示已显示的文字作废）。收到 final 后一律以其中的 `answer` 为准替换已显示的文字。
+
+未配置大模型或拒答时只有一个 final 事件。输入错误在流开始前以 422 返回；同样受频率限制（429）。
+"""
 
 
 def _message(error: dict) -> str:
@@ -141,10 +159,17 @@ def install_error_handlers(app: FastAPI) -> None:
 def create_api(service: QAService) -> APIRouter:
     router = APIRouter()
 
-    @router.post("/api/ask", response_model=AnswerOut, tags=["问答"], summary="提问，返回带出处的答案")
-    def ask(body: AskRequest) -> dict:
+    @router.post("/api/ask", response_model=AnswerOut, tags=["问答"], summary="提问，返回带出处的答案",
+                 description=ASK_DESCRIPTION,
+                 responses={200: {"content": {"text/event-stream": {"schema": {"type": "string"}}},
+                                  "description": "答案 JSON；stream 为 true 时为 server-sent events"}})
+    def ask(body: AskRequest):
         history = [t.model_dump() for t in body.history or []]
-        return service.ask(body.question, history, channel="api")
+        if not body.stream:
+            return service.ask(body.question, history, channel="api")
+        events = service.ask_stream(body.question, history, channel="api")  # input errors: 422 before any byte
+        return StreamingResponse((event.to_sse() for event in events), media_type="text/event-stream",
+                                 headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
 
     @router.get("/api/search", response_model=SearchOut, tags=["检索"], summary="检索公告片段（热线工作人员用）")
     def search(q: str = Query(max_length=MAX_TEXT_CHARS, description="检索词"),

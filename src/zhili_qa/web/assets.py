@@ -19,6 +19,7 @@ CONTENT_CSS = f"""
 .zq-notice {{ align-self: center; background: #fef3f2; color: #912018; border-radius: 10px; padding: 8px 12px;
              font-size: 15px; }}
 .zq-note {{ color: #57606a; font-size: 14px; margin: 6px 0 0; }}
+.zq-pending .zq-answer-text::after {{ content: "▍"; color: #8c959f; }}  /* still being written */
 .zq-marker {{ display: inline-block; min-width: 26px; padding: 0 4px; margin: 0 1px; border-radius: 6px;
              background: #e8f0fe; color: {LINK}; font-weight: 600; text-align: center; text-decoration: none;
              line-height: 1.5; }}

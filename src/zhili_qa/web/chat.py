@@ -1,5 +1,8 @@
 """The citizens' chat page (Gradio Blocks): questions, cited answers, chips, feedback, ``?q=`` deep links.
 
+With an LLM configured the answer streams in as plain escaped text and is then replaced by the verified
+final answer (or the extractive one) with its sources; without one there is a single update, as before.
+
 The conversation is one HTML fragment rendered by :mod:`render` (everything escaped there), so the
 sources under each answer and the [n] markers are plain links the page script opens in a viewer.
 """
@@ -7,6 +10,7 @@ sources under each answer and the [n] markers are plain links the page script op
 from __future__ import annotations
 
 import logging
+import time
 
 import gradio as gr
 
@@ -25,6 +29,8 @@ PLACEHOLDER = "请输入您的问题，例如：种植牙费用降了多少？"
 CHIP_SLOTS = 3
 KEPT_TURNS = 30  # what one page keeps and re-renders; older turns drop off the top
 FAILED = "抱歉，系统出了点问题，请稍后再试。"
+PROVISIONAL_INTERVAL = 0.1  # seconds between re-renders of the text being written (each sends the whole log)
+LLM_CONCURRENCY = 8  # chat questions answered at once when an LLM is configured (it does the waiting)
 
 
 def engine_history(turns: list[dict]) -> list[dict]:
@@ -93,29 +99,54 @@ def build_chat(service: QAService) -> gr.Blocks:
                     gr.Button(visible=bool(turns)))
 
         def respond(text: str, turns: list[dict], request: gr.Request):
+            """A generator: with an LLM, the text as it is written (escaped, no sources yet), then always
+            the final answer in its place; without one, just the final answer, as a single update."""
             turns = list(turns or [])
             if not service.limiter.allow(client_of(request)):
-                return view([*turns, {"notice": RATE_LIMITED}], [], "", text)
+                yield view([*turns, {"notice": RATE_LIMITED}], [], "", text)
+                return
+            kept = [t for t in turns if "answer" in t][-(KEPT_TURNS - 1):]
+            answer, written, shown_at = None, "", 0.0
             try:
-                answer = service.ask(text, engine_history(turns), channel="chat")
+                for event in service.ask_stream(text, engine_history(turns), channel="chat"):
+                    if event.kind == "delta":
+                        written += event.text
+                        if time.monotonic() - shown_at >= PROVISIONAL_INTERVAL:  # the final answer follows anyway
+                            shown_at = time.monotonic()
+                            yield provisional([*kept, {"question": text, "pending": written}])
+                    elif event.kind == "final":
+                        answer = event.answer.to_dict()  # replaces what was written, whatever ``replaced`` says
             except UserInputError as error:
-                return view([*turns, {"notice": str(error)}], [], "", text)
+                yield view([*turns, {"notice": str(error)}], [], "", text)
+                return
             except Exception:
                 log.exception("chat could not answer")
-                return view([*turns, {"notice": FAILED}], [], "", text)
-            kept = [t for t in turns if "answer" in t][-(KEPT_TURNS - 1):]
+                yield view([*turns, {"notice": FAILED}], [], "", text)
+                return
+            if answer is None:  # a stream that ended without its final event: not shown as an answer
+                log.error("chat stream ended without a final answer")
+                yield view([*turns, {"notice": FAILED}], [], "", text)
+                return
             turns = [*kept, {"question": text, "answer": answer}]
             if answer["found"]:
                 chip_list, label = suggestions.follow_ups(service.projects, answer, text), "接着问："
             else:
                 chip_list, label = service.related_suggestions(text), "您可以试试："
-            return view(turns, chip_list, label, "")
+            yield view(turns, chip_list, label, "")
+
+        def provisional(shown: list[dict]):
+            """While the model writes only the conversation changes; the state waits for the final answer,
+            and the last answer's chips and thumbs are hidden so they cannot be taken for this one's."""
+            hidden = (chips_box, feedback_box)
+            return tuple(conversation_html(shown) if c is chat else gr.Column(visible=False)
+                         if any(c is h for h in hidden) else gr.skip() for c in outputs)
 
         def on_load(turns: list[dict], request: gr.Request):
             asked = (request.query_params.get("q") or "").strip() if request else ""
             if not asked:
-                return tuple(gr.skip() for _ in outputs)
-            return respond(asked[: max_chars + 1], turns, request)
+                yield tuple(gr.skip() for _ in outputs)
+                return
+            yield from respond(asked[: max_chars + 1], turns, request)
 
         def rate(rating: int):
             def handler(turns: list[dict]):
@@ -140,10 +171,15 @@ def build_chat(service: QAService) -> gr.Blocks:
             return view([], [], "", "")
 
         scroll = {"fn": None, "js": SCROLL_TO_LAST_TURN_JS}
-        question.submit(respond, [question, turns], outputs, api_visibility="private").then(**scroll)
+        # With an LLM, a question spends most of its time waiting on the endpoint, not on the 2 cores
+        # (the engine gate in the service still bounds engine work), so more questions may be in flight.
+        asking = {"api_visibility": "private"}
+        if service.answerer.enabled:
+            asking |= {"concurrency_limit": LLM_CONCURRENCY, "concurrency_id": "zq-ask"}
+        question.submit(respond, [question, turns], outputs, **asking).then(**scroll)
         for button in chips + starters:
-            button.click(respond, [button, turns], outputs, api_visibility="private").then(**scroll)
-        demo.load(on_load, [turns], outputs, api_visibility="private").then(**scroll)
+            button.click(respond, [button, turns], outputs, **asking).then(**scroll)
+        demo.load(on_load, [turns], outputs, **asking).then(**scroll)
         up.click(rate(1), [turns], [thumbs, comment_box, feedback_status, feedback_id], api_visibility="private")
         down.click(rate(-1), [turns], [thumbs, comment_box, feedback_status, feedback_id], api_visibility="private")
         send_comment.click(save_comment, [comment, feedback_id], [comment, comment_box, feedback_status],

@@ -100,13 +100,20 @@ WELCOME = ("您好！我可以回答《定海区专项治理成果公告》中12
 
 
 def conversation_html(turns: list[dict]) -> str:
-    """Turns are {"question", "answer"} exchanges or {"notice"} messages (rate limit, bad input)."""
+    """Turns are {"question", "answer"} exchanges, {"notice"} messages (rate limit, bad input) or one
+    {"question", "pending"} exchange whose answer the model is still writing (plain text, no sources)."""
     if not turns:
         return f'<div class="zq-log"><div class="zq-welcome">{esc(WELCOME)}</div></div>'
     out = []
     for i, turn in enumerate(turns):
         if "notice" in turn:
             out.append(f'<div class="zq-notice" role="status">{esc(turn["notice"])}</div>')
+            continue
+        if "pending" in turn:
+            out.append(f'<div class="zq-turn zq-pending" id="zq-turn-{i}">'
+                       f'<div class="zq-q"><span class="zq-sr">问：</span>{esc(turn["question"])}</div>'
+                       f'<div class="zq-a" aria-busy="true"><span class="zq-sr">答：</span>'
+                       f'<div class="zq-answer-text">{esc(turn["pending"])}</div></div></div>')
             continue
         answer = turn["answer"]
         kind = "zq-a" if answer.get("found") else "zq-a zq-refusal"

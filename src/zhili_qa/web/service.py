@@ -1,14 +1,22 @@
-"""What the API and the Gradio pages share: the engine behind a small gate, the log, feedback, search."""
+"""What the API and the Gradio pages share: the engine behind a small gate, the log, feedback, search.
+
+Questions go through the :class:`GroundedAnswerer`: with no LLM configured it is exactly the engine's
+extractive answer; with one, the model's wording once verified, else the extractive answer with a note.
+The answerer holds ``gate`` around engine calls only, never while the model is writing.
+"""
 
 from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Iterator
 from dataclasses import asdict
+from urllib.parse import urlsplit
 
 from ..assistant import Assistant
 from ..config import Settings
 from ..errors import UserInputError
+from ..llm import GroundedAnswerer, StreamEvent
 from ..storage import Storage
 from . import suggestions
 from .render import citation_url, source_line
@@ -35,6 +43,7 @@ class QAService:
         self.projects = assistant.projects()
         self.starters = suggestions.starters(self.projects)
         self.gate = threading.BoundedSemaphore(ENGINE_CONCURRENCY)
+        self.answerer = GroundedAnswerer(assistant, settings, engine_gate=self.gate)
 
     @property
     def document_title(self) -> str:
@@ -62,13 +71,37 @@ class QAService:
         return [{"role": t["role"], "content": t["content"]} for t in history]
 
     def ask(self, question: object, history: object = None, channel: str = "api") -> dict:
-        """The engine's Answer as JSON; logs the exchange (a failed write is logged, never raised)."""
+        """The Answer as JSON (verified LLM wording or the engine's extractive answer); logs the exchange
+        (a failed write is logged, never raised)."""
         question = self.check_question(question)
         history = self.check_history(history)
-        with self.gate:
-            answer = self.assistant.ask(question, history).to_dict()
+        answer = self.answerer.answer(question, history).to_dict()
         self.storage.log_question(channel, question, answer)
         return answer
+
+    def ask_stream(self, question: object, history: object = None, channel: str = "api") -> Iterator[StreamEvent]:
+        """Delta events as the model writes, then one final event; the final answer is logged like ``ask``.
+
+        Validation and the engine's own answer happen here, before the first event, so bad input
+        raises UserInputError (a 422) before a response has started. With no LLM configured, or for a
+        refusal, the only event is the final one with the extractive answer.
+        """
+        question = self.check_question(question)
+        history = self.check_history(history)
+        events = self.answerer.stream(question, history)
+        return self._logged(events, question, channel)
+
+    def _logged(self, events: Iterator[StreamEvent], question: str, channel: str) -> Iterator[StreamEvent]:
+        try:
+            for event in events:
+                if event.kind == "final" and event.answer is not None:
+                    # before the yield: a reader who goes away on the final event still gets it logged
+                    self.storage.log_question(channel, question, event.answer.to_dict())
+                yield event
+        finally:
+            close = getattr(events, "close", None)
+            if close is not None:  # a reader gone mid-stream: stop the model call too
+                close()
 
     def related_suggestions(self, question: str) -> list[suggestions.Suggestion]:
         """Starter chips for the projects a search finds for a refused question, else the first ones."""
@@ -145,4 +178,12 @@ class QAService:
             "index": {"units": manifest.get("units"), "model": manifest.get("model")},
             "documents": len(self.assistant.corpus.documents),
             "projects": len(self.projects),
+            "llm": self.llm_state(),
         }
+
+    def llm_state(self) -> dict:
+        """Whether LLM answers are on, and where: the endpoint's host name only (no path, user or key)."""
+        if not self.answerer.enabled:
+            return {"state": "disabled"}
+        return {"state": "configured", "host": urlsplit(self.settings.llm_base_url).hostname or "",
+                "model": self.settings.llm_model}
