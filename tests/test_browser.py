@@ -8,14 +8,13 @@ from __future__ import annotations
 
 import http.server
 import re
-import socket
 import threading
-import time
 from pathlib import Path
 from urllib.parse import quote, urlsplit
 
 import pytest
 
+from live import LiveServer, free_port
 from zhili_qa.config import Settings
 from zhili_qa.web import create_app
 from zhili_qa.web.pages import embed_example_html
@@ -45,38 +44,6 @@ if not CHROMIUM.exists():
     pytest.skip("Debian's Chromium is not installed (apt-get install chromium); Playwright cannot download its own "
                 "browser here", allow_module_level=True)
 sync_api = pytest.importorskip("playwright.sync_api")
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-class LiveServer:
-    """The real app on uvicorn in a thread, on a free loopback port."""
-
-    def __init__(self, app) -> None:
-        import uvicorn
-
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.app = app
-        self.server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=self.port, log_level="warning"))
-        self.thread = threading.Thread(target=self.server.run, daemon=True)
-
-    def __enter__(self) -> LiveServer:
-        self.thread.start()
-        deadline = time.monotonic() + 60
-        while not self.server.started:
-            if time.monotonic() > deadline or not self.thread.is_alive():
-                raise RuntimeError("the live server did not start")
-            time.sleep(0.05)
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.server.should_exit = True
-        self.thread.join(timeout=15)
 
 
 def serve(assistant, tmp_path_factory, **overrides) -> LiveServer:

@@ -10,9 +10,7 @@ from __future__ import annotations
 
 import json
 import logging
-import socket
 import sqlite3
-import threading
 import time
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -21,6 +19,7 @@ import httpx
 import pytest
 
 from fake_openai import FakeOpenAI, Script
+from live import LiveServer
 from zhili_qa.config import Settings
 from zhili_qa.llm import NOTE_GENERATED, NOTE_UNAVAILABLE, NOTE_UNVERIFIED
 from zhili_qa.storage import DB_NAME
@@ -36,36 +35,6 @@ OFF_TOPIC = "今天股市行情怎么样"
 
 
 # ---------------------------------------------------------------- a live app on loopback
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-class LiveServer:
-    """The real app on uvicorn in a thread, on a free loopback port (as tests/test_browser.py runs it)."""
-
-    def __init__(self, app) -> None:
-        import uvicorn
-
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.app = app
-        self.server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=self.port, log_level="warning"))
-        self.thread = threading.Thread(target=self.server.run, daemon=True)
-
-    def __enter__(self) -> LiveServer:
-        self.thread.start()
-        deadline = time.monotonic() + 60
-        while not self.server.started:
-            if time.monotonic() > deadline or not self.thread.is_alive():
-                raise RuntimeError("the live server did not start")
-            time.sleep(0.05)
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.server.should_exit = True
-        self.thread.join(timeout=15)
 
 
 @pytest.fixture(scope="module")

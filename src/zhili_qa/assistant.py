@@ -109,11 +109,12 @@ class Assistant:
         return self.corpus.document(doc).project(number)
 
     def search(self, query: str, k: int = 10, project: int | None = None, lead: str | None = None) -> list[Passage]:
-        query = self._validated(query)
+        query = self.validate_question(query)
         return self.retriever.search(query, k=k, project=project, lead=lead)
 
     # ---------------------------------------------------------------- answering
-    def _validated(self, question: str) -> str:
+    def validate_question(self, question: object) -> str:
+        """The question as given, or UserInputError with the message to show (Chinese)."""
         if not isinstance(question, str) or not question.strip():
             raise UserInputError("请输入问题。")
         if len(question) > self.settings.max_question_chars:
@@ -122,7 +123,7 @@ class Assistant:
 
     def ask(self, question: str, history: list[dict] | None = None) -> Answer:
         """Answer from the bulletin with citations, or refuse politely when it does not say."""
-        question = self._validated(question)
+        question = self.validate_question(question)
         text = normalize(question)
         if GREETING.match(text):
             return self._greet(text)

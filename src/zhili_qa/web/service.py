@@ -50,14 +50,6 @@ class QAService:
         return self.assistant.corpus.documents[0].title
 
     # ---------------------------------------------------------------- questions
-    def check_question(self, question: object) -> str:
-        """The question as given, or UserInputError with the message to show."""
-        if not isinstance(question, str) or not question.strip():
-            raise UserInputError("请输入问题。")
-        if len(question) > self.settings.max_question_chars:
-            raise UserInputError(f"问题太长了，请控制在{self.settings.max_question_chars}字以内。")
-        return question
-
     @staticmethod
     def check_history(history: object) -> list[dict]:
         if history is None:
@@ -73,7 +65,7 @@ class QAService:
     def ask(self, question: object, history: object = None, channel: str = "api") -> dict:
         """The Answer as JSON (verified LLM wording or the engine's extractive answer); logs the exchange
         (a failed write is logged, never raised)."""
-        question = self.check_question(question)
+        question = self.assistant.validate_question(question)
         history = self.check_history(history)
         answer = self.answerer.answer(question, history).to_dict()
         self.storage.log_question(channel, question, answer)
@@ -86,7 +78,7 @@ class QAService:
         raises UserInputError (a 422) before a response has started. With no LLM configured, or for a
         refusal, the only event is the final one with the extractive answer.
         """
-        question = self.check_question(question)
+        question = self.assistant.validate_question(question)
         history = self.check_history(history)
         events = self.answerer.stream(question, history)
         return self._logged(events, question, channel)
@@ -121,7 +113,7 @@ class QAService:
         ``distinct`` drops a passage that lies inside (or around) a better-ranked one, as a sentence
         and its whole field often both match; staff then see k different places, not repeats.
         """
-        query = self.check_question(query)
+        query = self.assistant.validate_question(query)
         with self.gate:
             passages = self.assistant.search(query, k=k * 3 if distinct else k, project=project or None,
                                              lead=lead or None)
