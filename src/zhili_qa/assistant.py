@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from . import index as index_store
 from .answer import (
     Composer,
+    Intent,
     bulletin_answer,
     detect_intent,
     fact_answer,
@@ -134,15 +135,11 @@ class Assistant:
         switched = focus is not None and self._turns_to_another(text, focus)
         # 那敬老院呢 after 食堂取得了什么成果 asks the same again of another topic; 那劝返率呢 asks its own.
         intent = detect_intent(self._with_elided_question(text, history) if switched else text)
-        whole = WHOLE_BULLETIN.search(text) and not intent.lead
-        if whole and not self._mentions_project(text) and not self._departments_in(text):
-            composer = Composer(self.retriever.passage)
-            return composer.finish(
-                bulletin_answer(composer, [p for p in self.corpus.projects if p.number]), 1.0, self.degraded
-            )
-
         departments = self._departments_in(text)
-        if departments and (intent.project_list or not self._mentions_project(text)) and not intent.figure:
+        names_project = self._mentions_project(text)
+        if WHOLE_BULLETIN.search(text) and not intent.lead and not names_project and not departments:
+            return self._bulletin_overview()
+        if departments and (intent.project_list or not names_project) and not intent.figure:
             return self._project_list(departments)
 
         follow_up = focus is not None and bool(FOLLOW_UP.search(text)) and not switched
@@ -152,8 +149,10 @@ class Assistant:
         if not ranking.projects or not (follow_up or self.scope.on_topic(text, query, ranking)):
             return self._refuse()
         doc, number = ranking.projects[0][0]
-        project = self.corpus.document(doc).project(number)
-        confidence = self._confidence(ranking)
+        return self._answer_from(self.corpus.document(doc).project(number), text, intent, ranking)
+
+    def _answer_from(self, project: Project, text: str, intent: Intent, ranking: Ranking) -> Answer:
+        """The answer the intent asks for, from the chosen project's spans."""
         composer = Composer(self.retriever.passage)
         if intent.lead and project.number:
             text_out = lead_answer(composer, project)
@@ -165,7 +164,12 @@ class Assistant:
         else:
             span = self.selector.fact_units(text, ranking, project, fact_fields(project), intent)
             text_out = fact_answer(composer, project, [span])
-        return composer.finish(text_out, confidence, self.degraded)
+        return composer.finish(text_out, self._confidence(ranking), self.degraded)
+
+    def _bulletin_overview(self) -> Answer:
+        composer = Composer(self.retriever.passage)
+        projects = [p for p in self.corpus.projects if p.number]
+        return composer.finish(bulletin_answer(composer, projects), 1.0, self.degraded)
 
     def _scope_sentence(self) -> str:
         examples = "、".join(p.topic for p in self.corpus.projects if p.number)[:40].rsplit("、", 1)[0]
