@@ -28,7 +28,6 @@ STOPWORDS = frozenset(
     "怎么样 怎样 如何 多少 几 几个 多 谁 吗 请问 一下 一共 总共 共 都 也 还 就 被 把 给 对 从 到 为 以 等 个 能 可以 会 要 想 问 请 告诉 知道 情况 "
     "方面 关于 一个 是否 是不是 呢 了吗 么样 啥 咋 咋样 由 负责 管 来 去 上 下 中 里 后 前 时 年 月 日 次 项 啥子 哪几个 哪几 哪几项 几项".split()
 )
-_INVISIBLE = re.compile(r"[\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _SPACES = re.compile(r"\s+")
 _EDGE_PUNCT = re.compile(r"^[\s\W_]+|[\s\W_]+$")
@@ -45,9 +44,10 @@ def _to_simplified() -> opencc.OpenCC:
 
 
 def normalize(text: str) -> str:
-    """NFKC, traditional -> simplified, no invisible or control characters, single spaces."""
+    """NFKC, traditional -> simplified, no invisible format or control characters, single spaces."""
     text = unicodedata.normalize("NFKC", text)
-    text = _INVISIBLE.sub("", text)
+    # Format characters (zero-width, bidi marks, soft hyphens, tags) are invisible and split words.
+    text = "".join(ch for ch in text if unicodedata.category(ch) != "Cf")
     text = _CONTROL.sub(" ", text)
     text = _to_simplified().convert(text)
     return _SPACES.sub(" ", text).strip()
