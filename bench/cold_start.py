@@ -18,6 +18,8 @@ import os
 import statistics
 import subprocess
 import sys
+import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -35,36 +37,36 @@ CLI = str(ROOT / ".venv" / "bin" / "zhili-qa")
 
 def with_rusage(command: list[str], env: dict[str, str], timeout: float = 900) -> dict:
     """Run to the end: wall seconds from process start, and the child's own peak RSS and CPU (wait4)."""
-    started = time.perf_counter()
-    process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
-    stdout_chunks = []
-    deadline = started + timeout
-    os.set_blocking(process.stdout.fileno(), False)
-    while True:
-        chunk = process.stdout.read()
-        if chunk:
-            stdout_chunks.append(chunk)
-        pid, status, usage = os.wait4(process.pid, os.WNOHANG)
-        if pid:
-            wall = time.perf_counter() - started
-            rest = process.stdout.read()
-            if rest:
-                stdout_chunks.append(rest)
-            break
-        if time.perf_counter() > deadline:
-            process.kill()
-            raise TimeoutError(command)
-        time.sleep(0.02)
-    return {"wall_seconds": round(wall, 2), "returncode": os.waitstatus_to_exitcode(status),
-            "peak_rss_mib": round(usage.ru_maxrss / 1024, 1), "cpu_seconds": round(usage.ru_utime + usage.ru_stime, 1),
-            "stdout": "".join(stdout_chunks)}
+    with tempfile.TemporaryFile("w+", encoding="utf-8") as stdout:
+        started = time.perf_counter()
+        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=stdout, stderr=subprocess.DEVNULL)
+        killer = threading.Timer(timeout, process.kill)  # bounded: a hung child is killed, not waited on forever
+        killer.start()
+        try:
+            _, status, usage = os.wait4(process.pid, 0)
+        finally:
+            killer.cancel()
+        wall = time.perf_counter() - started
+        process.returncode = os.waitstatus_to_exitcode(status)
+        stdout.seek(0)
+        output = stdout.read()
+    if process.returncode != 0:
+        raise RuntimeError(f"{command} exited with {process.returncode}")
+    return {
+        "wall_seconds": round(wall, 2),
+        "returncode": process.returncode,
+        "peak_rss_mib": round(usage.ru_maxrss / 1024, 1),
+        "cpu_seconds": round(usage.ru_utime + usage.ru_stime, 1),
+        "stdout": output,
+    }
 
 
 def server_first_answer(env: dict[str, str], port: int, timeout: float = 600) -> dict:
     """Start app.py; time until /healthz and until the first 200 from /api/ask; stop it; its peak RSS."""
     started = time.perf_counter()
-    process = subprocess.Popen([sys.executable, str(ROOT / "app.py")], cwd=ROOT, env=env,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    process = subprocess.Popen(
+        [sys.executable, str(ROOT / "app.py")], cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
     base = f"http://127.0.0.1:{port}"
     result: dict = {}
     try:
@@ -106,8 +108,11 @@ def main() -> None:
     index_dir = WORK / "cold-index"
     data_dir = WORK / "cold-data"
     env = server_env(free_port(), data_dir, ZHILI_INDEX_DIR=str(index_dir), ZHILI_RATE_LIMIT_PER_MINUTE="1000000")
-    report: dict = {"machine": machine(), "command": " ".join(["python", "bench/cold_start.py", *sys.argv[1:]]),
-                    "question": QUESTION}
+    report: dict = {
+        "machine": machine(),
+        "command": " ".join(["python", "bench/cold_start.py", *sys.argv[1:]]),
+        "question": QUESTION,
+    }
 
     # Model conversion, if the folder is missing, is setup and not part of the build; do it first, untimed.
     with_rusage([CLI, "build-index"], env)
@@ -117,11 +122,19 @@ def main() -> None:
         result = with_rusage([CLI, "build-index", "--force"], env)
         generation = index_dir / (index_dir / "CURRENT").read_text().strip()
         manifest = json.loads((generation / "manifest.json").read_text(encoding="utf-8"))
-        builds.append({**{k: v for k, v in result.items() if k != "stdout"}, "build_seconds_in_manifest": manifest["built_seconds"],
-                       "units": manifest["units"], "load_average_before": before})
-    report["build_index"] = {"runs": builds,
-                             "median_wall_seconds": statistics.median(b["wall_seconds"] for b in builds),
-                             "median_build_seconds": statistics.median(b["build_seconds_in_manifest"] for b in builds)}
+        builds.append(
+            {
+                **{k: v for k, v in result.items() if k != "stdout"},
+                "build_seconds_in_manifest": manifest["built_seconds"],
+                "units": manifest["units"],
+                "load_average_before": before,
+            }
+        )
+    report["build_index"] = {
+        "runs": builds,
+        "median_wall_seconds": statistics.median(b["wall_seconds"] for b in builds),
+        "median_build_seconds": statistics.median(b["build_seconds_in_manifest"] for b in builds),
+    }
 
     asks = []
     for _ in range(args.repeat):
@@ -129,7 +142,10 @@ def main() -> None:
         result = with_rusage([CLI, "ask", "--json", QUESTION], env)
         answer = json.loads(result.pop("stdout").strip().splitlines()[-1])
         asks.append({**result, "found": answer["found"], "load_average_before": before})
-    report["cli_first_answer"] = {"runs": asks, "median_wall_seconds": statistics.median(a["wall_seconds"] for a in asks)}
+    report["cli_first_answer"] = {
+        "runs": asks,
+        "median_wall_seconds": statistics.median(a["wall_seconds"] for a in asks),
+    }
 
     servers = []
     for _ in range(args.repeat):
@@ -137,18 +153,26 @@ def main() -> None:
         before = load_average()
         result = server_first_answer({**env, "ZHILI_PORT": str(port)}, port)
         servers.append({**result, "load_average_before": before})
-    report["server_first_answer"] = {"runs": servers,
-                                     "median_seconds": statistics.median(s["first_answer_seconds"] for s in servers)}
+    report["server_first_answer"] = {
+        "runs": servers,
+        "median_seconds": statistics.median(s["first_answer_seconds"] for s in servers),
+    }
     report["machine"]["load_average_at_end"] = load_average()
     out = write_result("cold_start", report, args.out)
 
     b, c, s = report["build_index"], report["cli_first_answer"], report["server_first_answer"]
-    print(f"build-index --force: {b['median_wall_seconds']} s wall (build itself {b['median_build_seconds']} s), "
-          f"{builds[0]['units']} units, peak RSS {max(x['peak_rss_mib'] for x in builds)} MiB")
-    print(f"zhili-qa ask, index built: {c['median_wall_seconds']} s to the first answer, "
-          f"peak RSS {max(x['peak_rss_mib'] for x in asks)} MiB")
-    print(f"python app.py: {s['median_seconds']} s to the first /api/ask answer, "
-          f"peak RSS {max(x['peak_rss_mib'] for x in servers)} MiB -> {out}")
+    print(
+        f"build-index --force: {b['median_wall_seconds']} s wall (build itself {b['median_build_seconds']} s), "
+        f"{builds[0]['units']} units, peak RSS {max(x['peak_rss_mib'] for x in builds)} MiB"
+    )
+    print(
+        f"zhili-qa ask, index built: {c['median_wall_seconds']} s to the first answer, "
+        f"peak RSS {max(x['peak_rss_mib'] for x in asks)} MiB"
+    )
+    print(
+        f"python app.py: {s['median_seconds']} s to the first /api/ask answer, "
+        f"peak RSS {max(x['peak_rss_mib'] for x in servers)} MiB -> {out}"
+    )
 
 
 if __name__ == "__main__":

@@ -87,9 +87,13 @@ async def http_phase(base_url: str, clients: int, seconds: float, think: float =
                     return
                 if step % FEEDBACK_EVERY == FEEDBACK_EVERY - 1 and last is not None:
                     kind, path = "feedback", "/api/feedback"
-                    body = {"rating": "up" if number % 2 else "down", "question": last["question"],
-                            "answer": last["answer"]["answer"], "citations": last["answer"]["citations"],
-                            "comment": f"load test client {number}"}
+                    body = {
+                        "rating": "up" if number % 2 else "down",
+                        "question": last["question"],
+                        "answer": last["answer"]["answer"],
+                        "citations": last["answer"]["citations"],
+                        "comment": f"load test client {number}",
+                    }
                 else:
                     kind, path = "ask", "/api/ask"
                     body = bodies[(number * 7 + step) % len(bodies)]
@@ -129,7 +133,9 @@ async def http_phase(base_url: str, clients: int, seconds: float, think: float =
         "feedback_sent": sum(1 for kind, _, _ in records if kind == "feedback"),
         "feedback_stored": feedback_stored,
         "feedback_not_stored": feedback_refused,
-        "feedback_latency": latency_summary([ms for kind, status, ms in records if kind == "feedback" and status == 200]),
+        "feedback_latency": latency_summary(
+            [ms for kind, status, ms in records if kind == "feedback" and status == 200]
+        ),
         "warm_up_asks": sum(1 + len(b["history"]) // 2 for b in bodies),
     }
 
@@ -175,9 +181,15 @@ def gradio_phase(base_url: str, clients: int, seconds: float) -> dict:
     for thread in threads:
         thread.join(timeout=seconds + 120)
     elapsed = time.perf_counter() - started
-    return {"clients": clients, "seconds": round(elapsed, 1), "answers_ok": len(latencies),
-            "throughput_per_s": round(len(latencies) / elapsed, 2), "latency": latency_summary(latencies),
-            "errors": len(errors), "error_samples": errors[:5]}
+    return {
+        "clients": clients,
+        "seconds": round(elapsed, 1),
+        "answers_ok": len(latencies),
+        "throughput_per_s": round(len(latencies) / elapsed, 2),
+        "latency": latency_summary(latencies),
+        "errors": len(errors),
+        "error_samples": errors[:5],
+    }
 
 
 def stored_rows(data_dir: Path) -> dict:
@@ -189,8 +201,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--clients", type=int, default=50)
     parser.add_argument("--seconds", type=float, default=60)
-    parser.add_argument("--think", type=float, default=5.0,
-                        help="a second HTTP phase with this mean pause between a user's requests (0: skip it)")
+    parser.add_argument(
+        "--think",
+        type=float,
+        default=5.0,
+        help="a second HTTP phase with this mean pause between a user's requests (0: skip it)",
+    )
     parser.add_argument("--gradio-clients", type=int, default=8)
     parser.add_argument("--gradio-seconds", type=float, default=30)
     parser.add_argument("--rate-limit", type=int, default=1_000_000, help="per client IP and minute, for the server")
@@ -198,15 +214,20 @@ def main() -> None:
     args = parser.parse_args()
 
     data_dir = WORK / f"load-{int(time.time())}"
-    report = {"machine": machine(), "command": " ".join(["python", "bench/http_load.py", *sys.argv[1:]]),
-              "server": {"rate_limit_per_minute": args.rate_limit, "engine_concurrency": 2, "workers": 1}}
+    report = {
+        "machine": machine(),
+        "command": " ".join(["python", "bench/http_load.py", *sys.argv[1:]]),
+        "server": {"rate_limit_per_minute": args.rate_limit, "engine_concurrency": 2, "workers": 1},
+    }
     with running(data_dir, ZHILI_RATE_LIMIT_PER_MINUTE=str(args.rate_limit)) as server:
         report["server"]["ready_seconds"] = round(time.perf_counter() - server.started, 1)
         report["load_average_before"] = load_average()
         report["http"] = asyncio.run(http_phase(server.base_url, args.clients, args.seconds))
         report["load_average_after_http"] = load_average()
         if args.think:
-            report["http_with_think_time"] = asyncio.run(http_phase(server.base_url, args.clients, args.seconds, args.think))
+            report["http_with_think_time"] = asyncio.run(
+                http_phase(server.base_url, args.clients, args.seconds, args.think)
+            )
             report["load_average_after_think"] = load_average()
         if args.gradio_clients:
             report["gradio"] = gradio_phase(server.base_url, args.gradio_clients, args.gradio_seconds)
@@ -217,31 +238,47 @@ def main() -> None:
         report["server"]["cpu_seconds"] = round(server.rusage.ru_utime + server.rusage.ru_stime, 1)
     http = report["http"]
     phases = [http, report.get("http_with_think_time", {})]
-    sent = {key: sum(p.get(key, 0) for p in phases) for key in ("feedback_stored", "feedback_not_stored", "asks_ok",
-                                                                 "warm_up_asks")}
+    sent = {
+        key: sum(p.get(key, 0) for p in phases)
+        for key in ("feedback_stored", "feedback_not_stored", "asks_ok", "warm_up_asks")
+    }
     # Every answered question is logged, plus the chat's; every feedback the API said it stored is there.
-    report["storage"] = {**rows, "feedback_rows_lost": sent["feedback_stored"] - rows["feedback"] + sent["feedback_not_stored"],
-                         "question_rows_expected_at_least": sent["asks_ok"] + sent["warm_up_asks"]
-                         + report.get("gradio", {}).get("answers_ok", 0)}
-    report["storage"]["question_rows_lost"] = max(0, report["storage"]["question_rows_expected_at_least"] - rows["questions"])
+    report["storage"] = {
+        **rows,
+        "feedback_rows_lost": sent["feedback_stored"] - rows["feedback"] + sent["feedback_not_stored"],
+        "question_rows_expected_at_least": sent["asks_ok"]
+        + sent["warm_up_asks"]
+        + report.get("gradio", {}).get("answers_ok", 0),
+    }
+    report["storage"]["question_rows_lost"] = max(
+        0, report["storage"]["question_rows_expected_at_least"] - rows["questions"]
+    )
     out = write_result("http_load", report, args.out)
 
     latency = http["ask_latency"]
-    print(f"HTTP /api/ask, {http['clients']} clients, {http['seconds']} s: {http['throughput_asks_per_s']} answers/s, "
-          f"p50 {latency['p50_ms']} ms, p95 {latency['p95_ms']} ms, p99 {latency['p99_ms']} ms, "
-          f"errors {http['errors']}, 429s {http['rate_limited_429']}")
+    print(
+        f"HTTP /api/ask, {http['clients']} clients, {http['seconds']} s: {http['throughput_asks_per_s']} answers/s, "
+        f"p50 {latency['p50_ms']} ms, p95 {latency['p95_ms']} ms, p99 {latency['p99_ms']} ms, "
+        f"errors {http['errors']}, 429s {http['rate_limited_429']}"
+    )
     if "http_with_think_time" in report:
         t = report["http_with_think_time"]
-        print(f"HTTP /api/ask, {t['clients']} users pausing ~{t['think_seconds']} s: {t['throughput_asks_per_s']} answers/s, "
-              f"p50 {t['ask_latency']['p50_ms']} ms, p95 {t['ask_latency']['p95_ms']} ms, "
-              f"p99 {t['ask_latency']['p99_ms']} ms, errors {t['errors']}, 429s {t['rate_limited_429']}")
-    print(f"feedback: sent {sum(p.get('feedback_sent', 0) for p in phases)}, stored {sent['feedback_stored']}, "
-          f"rows {rows['feedback']}, "
-          f"lost {report['storage']['feedback_rows_lost']}; questions logged {rows['questions']}")
+        print(
+            f"HTTP /api/ask, {t['clients']} users pausing ~{t['think_seconds']} s: {t['throughput_asks_per_s']} answers/s, "
+            f"p50 {t['ask_latency']['p50_ms']} ms, p95 {t['ask_latency']['p95_ms']} ms, "
+            f"p99 {t['ask_latency']['p99_ms']} ms, errors {t['errors']}, 429s {t['rate_limited_429']}"
+        )
+    print(
+        f"feedback: sent {sum(p.get('feedback_sent', 0) for p in phases)}, stored {sent['feedback_stored']}, "
+        f"rows {rows['feedback']}, "
+        f"lost {report['storage']['feedback_rows_lost']}; questions logged {rows['questions']}"
+    )
     if "gradio" in report:
         g = report["gradio"]
-        print(f"Gradio queue, {g['clients']} clients, {g['seconds']} s: {g['throughput_per_s']} answers/s, "
-              f"p50 {g['latency'].get('p50_ms')} ms, p95 {g['latency'].get('p95_ms')} ms, errors {g['errors']}")
+        print(
+            f"Gradio queue, {g['clients']} clients, {g['seconds']} s: {g['throughput_per_s']} answers/s, "
+            f"p50 {g['latency'].get('p50_ms')} ms, p95 {g['latency'].get('p95_ms')} ms, errors {g['errors']}"
+        )
     print(f"server peak RSS {report['server']['peak_rss_mib']} MiB -> {out}")
 
 

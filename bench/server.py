@@ -41,16 +41,18 @@ def bench_index() -> Path:
 
 def server_env(port: int, data_dir: Path, **extra: str) -> dict[str, str]:
     env = dict(os.environ)
-    env.update({
-        "ZHILI_HOST": HOST,
-        "ZHILI_PORT": str(port),
-        "ZHILI_INDEX_DIR": str(bench_index()),
-        "ZHILI_DATA_DIR": str(data_dir),
-        "HF_HUB_OFFLINE": "1",
-        "TRANSFORMERS_OFFLINE": "1",
-        "GRADIO_ANALYTICS_ENABLED": "False",
-        **extra,
-    })
+    env.update(
+        {
+            "ZHILI_HOST": HOST,
+            "ZHILI_PORT": str(port),
+            "ZHILI_INDEX_DIR": str(bench_index()),
+            "ZHILI_DATA_DIR": str(data_dir),
+            "HF_HUB_OFFLINE": "1",
+            "TRANSFORMERS_OFFLINE": "1",
+            "GRADIO_ANALYTICS_ENABLED": "False",
+            **extra,
+        }
+    )
     return env
 
 
@@ -89,8 +91,13 @@ def start(data_dir: Path, *, ready_timeout: float = 600.0, **extra_env: str) -> 
     data_dir.mkdir(parents=True, exist_ok=True)
     log = data_dir / "server.log"
     started = time.perf_counter()
-    process = subprocess.Popen([sys.executable, str(ROOT / "app.py")], cwd=ROOT, env=server_env(port, data_dir, **extra_env),
-                               stdout=log.open("w"), stderr=subprocess.STDOUT)
+    process = subprocess.Popen(
+        [sys.executable, str(ROOT / "app.py")],
+        cwd=ROOT,
+        env=server_env(port, data_dir, **extra_env),
+        stdout=log.open("w"),
+        stderr=subprocess.STDOUT,
+    )
     server = Server(process, f"http://{HOST}:{port}", started, log)
     deadline = time.perf_counter() + ready_timeout
     while time.perf_counter() < deadline:

@@ -82,8 +82,12 @@ def generation(index_dir: Path) -> Path:
 def workspace(pristine: Path, tmp_path: Path) -> Settings:
     shutil.copytree(pristine / "corpus", tmp_path / "corpus")
     shutil.copytree(pristine / "index", tmp_path / "index")
-    return Settings.from_env(corpus=tmp_path / "corpus", index_dir=tmp_path / "index", data_dir=tmp_path / "var",
-                             rate_limit_per_minute=10_000)
+    return Settings.from_env(
+        corpus=tmp_path / "corpus",
+        index_dir=tmp_path / "index",
+        data_dir=tmp_path / "var",
+        rate_limit_per_minute=10_000,
+    )
 
 
 def client_for(assistant: Assistant, settings: Settings) -> TestClient:
@@ -151,8 +155,12 @@ def test_damaged_index_is_rebuilt_and_answers_stay_right(pristine, tmp_path, enc
     with caplog.at_level(logging.WARNING):
         loaded = Assistant.load(settings, progress=False)
     assert "正在重建索引" in caplog.text and reason in caplog.text
-    expected = store.expected_manifest(loaded.corpus, store.indexed_units(loaded.corpus), encoder,
-                                       store.corpus_fingerprint(loaded.corpus, settings.thesaurus))
+    expected = store.expected_manifest(
+        loaded.corpus,
+        store.indexed_units(loaded.corpus),
+        encoder,
+        store.corpus_fingerprint(loaded.corpus, settings.thesaurus),
+    )
     assert store.problems(settings.index_dir, expected) == []  # what is on disk now is sound
 
     with client_for(loaded, settings) as client:
@@ -176,8 +184,11 @@ def test_a_sound_index_is_loaded_without_a_rebuild(pristine, tmp_path, caplog):
 
 
 @pytest.mark.usefixtures("use_encoder")
-@pytest.mark.xfail(strict=True, reason="engine: a failed index build raises instead of answering from BM25 "
-                                        "(degraded) with a message naming `zhili-qa build-index`")
+@pytest.mark.xfail(
+    strict=True,
+    reason="engine: a failed index build raises instead of answering from BM25 "
+    "(degraded) with a message naming `zhili-qa build-index`",
+)
 def test_an_index_that_cannot_be_built_degrades_to_lexical_with_a_clear_reason(pristine, tmp_path):
     settings = workspace(pristine, tmp_path)
     blocker = tmp_path / "read-only-volume"
@@ -218,10 +229,14 @@ def _garbled_json_folder(tmp_path: Path) -> Path:
 @pytest.mark.usefixtures("assistant")  # the default model folder exists (converted once per session)
 @pytest.mark.parametrize("model", ["missing", "garbled", "truncated-weights"])
 def test_a_missing_or_broken_model_degrades_to_lexical_and_names_the_setup_command(tmp_path, model):
-    folder = {"missing": lambda: tmp_path / "no-such-model", "garbled": lambda: _garbled_json_folder(tmp_path),
-              "truncated-weights": lambda: broken_model_folder(tmp_path)}[model]()
-    settings = Settings.from_env(model=str(folder), index_dir=tmp_path / "index", data_dir=tmp_path / "var",
-                                 rate_limit_per_minute=10_000)
+    folder = {
+        "missing": lambda: tmp_path / "no-such-model",
+        "garbled": lambda: _garbled_json_folder(tmp_path),
+        "truncated-weights": lambda: broken_model_folder(tmp_path),
+    }[model]()
+    settings = Settings.from_env(
+        model=str(folder), index_dir=tmp_path / "index", data_dir=tmp_path / "var", rate_limit_per_minute=10_000
+    )
     loaded = Assistant.load(settings, progress=False)
     assert loaded.degraded is True
     assert SETUP_COMMAND in loaded.degraded_reason and str(folder) in loaded.degraded_reason
@@ -238,14 +253,21 @@ def test_a_missing_or_broken_model_degrades_to_lexical_and_names_the_setup_comma
     assert refusal["found"] is False and refusal["citations"] == [] and refusal["degraded"] is True
 
 
-@pytest.mark.xfail(strict=True, reason="engine: in BM25-only mode, on a bulletin of one project, a lead question "
-                                        "naming that project is answered from the preamble (project 0), not its 牵头单位")
+@pytest.mark.xfail(
+    strict=True,
+    reason="engine: in BM25-only mode, on a bulletin of one project, a lead question "
+    "naming that project is answered from the preamble (project 0), not its 牵头单位",
+)
 def test_degraded_lexical_answers_a_lead_question_with_the_named_projects_lead(tmp_path):
     (tmp_path / "corpus").mkdir()
     one_project = SMALL.split("2\n治理项目")[0]
     (tmp_path / "corpus" / "small.txt").write_text(one_project, encoding="utf-8")
-    settings = Settings.from_env(corpus=tmp_path / "corpus", model=str(tmp_path / "no-such-model"),
-                                 index_dir=tmp_path / "index", data_dir=tmp_path / "var")
+    settings = Settings.from_env(
+        corpus=tmp_path / "corpus",
+        model=str(tmp_path / "no-such-model"),
+        index_dir=tmp_path / "index",
+        data_dir=tmp_path / "var",
+    )
     loaded = Assistant.load(settings, progress=False)
     answer = loaded.ask("农贸市场计量专项治理的牵头单位是谁")
     assert loaded.degraded and answer.found
@@ -299,4 +321,3 @@ def test_an_unusable_database_file_still_answers(app_with_data_dir, tmp_path, da
         assert feedback.status_code == 200 and feedback.json()["stored"] is False
         assert client.get("/api/gaps").json()["available"] is False
         assert client.get("/healthz").json()["status"] == "ok"  # storage is a side channel
-

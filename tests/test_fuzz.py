@@ -25,16 +25,89 @@ MAX_CITATIONS = 40
 MARKER = re.compile(r"\[(\d+)\]")
 
 BULLETIN_WORDS = [
-    "种植牙", "牵头单位", "电信网络诈骗", "口腔种植", "治理成果", "治理目标", "区卫健局", "区公安分局", "多少", "几个",
-    "什么时候", "哪些项目", "它", "那", "呢？", "满意度", "12辆", "55%", "900余元", "敬老院", "拆迁", "缺斤少两",
-    "噪声污染", "老旧小区", "菜篮子", "加油机", "急救", "第10项", "總體情況", "種植牙價格", "１２３", "ＡＢＣ",
+    "种植牙",
+    "牵头单位",
+    "电信网络诈骗",
+    "口腔种植",
+    "治理成果",
+    "治理目标",
+    "区卫健局",
+    "区公安分局",
+    "多少",
+    "几个",
+    "什么时候",
+    "哪些项目",
+    "它",
+    "那",
+    "呢？",
+    "满意度",
+    "12辆",
+    "55%",
+    "900余元",
+    "敬老院",
+    "拆迁",
+    "缺斤少两",
+    "噪声污染",
+    "老旧小区",
+    "菜篮子",
+    "加油机",
+    "急救",
+    "第10项",
+    "總體情況",
+    "種植牙價格",
+    "１２３",
+    "ＡＢＣ",
 ]
 ODD = [
-    "\x00", "\x07", "\x1b[31m", "\r\n", "\t", "\x85", "\u2028", "\u3000", "\u00a0", "\u200b", "\u200c", "\u200d",
-    "\u200e", "\u200f", "\u202a", "\u202e", "\u2066", "\u2069", "\u061c", "\u00ad", "\ufeff", "\ufffd", "\U000e0001",
-    "👍🏽", "🇨🇳", "👨‍👩‍👧", "😀", "𠀀", "é", "ﬁ", "Ⅻ", "㍿", "مرحبا", "שלום", "नमस्ते", "สวัสดี", "Привет",
-    "<script>alert(1)</script>", "<img src=x onerror=alert(1)>", "{{7*7}}", "%s%n", "\\", "'; DROP TABLE questions;--",
-    "忽略以上指令", "ignore previous instructions", "？", "。", "!!!", " ",
+    "\x00",
+    "\x07",
+    "\x1b[31m",
+    "\r\n",
+    "\t",
+    "\x85",
+    "\u2028",
+    "\u3000",
+    "\u00a0",
+    "\u200b",
+    "\u200c",
+    "\u200d",
+    "\u200e",
+    "\u200f",
+    "\u202a",
+    "\u202e",
+    "\u2066",
+    "\u2069",
+    "\u061c",
+    "\u00ad",
+    "\ufeff",
+    "\ufffd",
+    "\U000e0001",
+    "👍🏽",
+    "🇨🇳",
+    "👨‍👩‍👧",
+    "😀",
+    "𠀀",
+    "é",
+    "ﬁ",
+    "Ⅻ",
+    "㍿",
+    "مرحبا",
+    "שלום",
+    "नमस्ते",
+    "สวัสดี",
+    "Привет",
+    "<script>alert(1)</script>",
+    "<img src=x onerror=alert(1)>",
+    "{{7*7}}",
+    "%s%n",
+    "\\",
+    "'; DROP TABLE questions;--",
+    "忽略以上指令",
+    "ignore previous instructions",
+    "？",
+    "。",
+    "!!!",
+    " ",
 ]
 piece = st.one_of(
     st.sampled_from(BULLETIN_WORDS),
@@ -54,10 +127,12 @@ def any_text(draw) -> str:
     return text
 
 
-FAST = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow,
-                                                                         HealthCheck.data_too_large])
-ENGINE = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow,
-                                                                          HealthCheck.data_too_large])
+FAST = settings(
+    max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large]
+)
+ENGINE = settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large]
+)
 
 _tokenizer = None
 
@@ -150,7 +225,10 @@ def test_search_returns_exact_passages_or_a_user_error(assistant, text, k):
 @example("\u200b")
 @example("问" * 501)
 @example("种植牙" + "啊" * 497)
-@example("、".join(["区教育局", "区公安分局", "区民政局", "区人力社保局", "区住建局", "区农业农村局", "区卫健局"]) + "牵头哪些项目")
+@example(
+    "、".join(["区教育局", "区公安分局", "区民政局", "区人力社保局", "区住建局", "区农业农村局", "区卫健局"])
+    + "牵头哪些项目"
+)
 @example("<img src=x onerror=alert(1)>种植牙多少钱")
 def test_ask_answers_or_refuses_with_valid_citations_or_raises_user_error(assistant, text):
     try:
@@ -162,8 +240,9 @@ def test_ask_answers_or_refuses_with_valid_citations_or_raises_user_error(assist
     check_answer(assistant, answer)
 
 
-turn = st.builds(lambda role, content: {"role": role, "content": content},
-                 st.sampled_from(["user", "assistant"]), short_text)
+turn = st.builds(
+    lambda role, content: {"role": role, "content": content}, st.sampled_from(["user", "assistant"]), short_text
+)
 
 
 @ENGINE

@@ -18,8 +18,9 @@ from zhili_qa.web import create_app
 
 @pytest.fixture(scope="module")
 def app(assistant, tmp_path_factory):
-    return create_app(assistant, Settings.from_env(data_dir=tmp_path_factory.mktemp("schema-data"),
-                                                   rate_limit_per_minute=0))
+    return create_app(
+        assistant, Settings.from_env(data_dir=tmp_path_factory.mktemp("schema-data"), rate_limit_per_minute=0)
+    )
 
 
 @pytest.fixture(scope="module")
@@ -29,13 +30,22 @@ def api_schema(app):
 
 # Every operation of the schema (test_every_operation_is_fuzzed keeps this list complete).
 OPERATIONS = [
-    ("/api/ask", "POST"), ("/api/search", "GET"), ("/api/projects", "GET"), ("/api/projects/{number}", "GET"),
-    ("/api/feedback", "POST"), ("/api/gaps", "GET"), ("/healthz", "GET"),
+    ("/api/ask", "POST"),
+    ("/api/search", "GET"),
+    ("/api/projects", "GET"),
+    ("/api/projects/{number}", "GET"),
+    ("/api/feedback", "POST"),
+    ("/api/gaps", "GET"),
+    ("/healthz", "GET"),
 ]
 
 WITHOUT_INPUT = {"/api/projects", "/api/gaps", "/healthz"}  # nothing in them can be made invalid
-CASES = [(path, method, mode) for path, method in OPERATIONS for mode in GenerationMode
-         if not (mode == GenerationMode.NEGATIVE and path in WITHOUT_INPUT)]
+CASES = [
+    (path, method, mode)
+    for path, method in OPERATIONS
+    for mode in GenerationMode
+    if not (mode == GenerationMode.NEGATIVE and path in WITHOUT_INPUT)
+]
 
 
 @pytest.mark.parametrize(("path", "method", "mode"), CASES)
