@@ -61,6 +61,9 @@ class Assistant:
         self.degraded_reason = degraded_reason
         self.scope = ScopeGuard(corpus, retriever.tokenizer, retriever.thesaurus)
         self.selector = SpanSelector(corpus, retriever.tokenizer, retriever.thesaurus)
+        self._leads = list(dict.fromkeys(p.lead for p in corpus.projects if p.number))
+        self._aliases = [alias for lead in self._leads for alias in department_aliases(lead)]
+        self._lead_tokens = {t for lead in self._leads for t in retriever.tokenizer.tokens(lead)}
 
     # ---------------------------------------------------------------- loading
     @classmethod
@@ -221,21 +224,17 @@ class Assistant:
 
     def _departments_in(self, text: str) -> list[str]:
         """Department names in the question, as the bulletin writes them or by a shared tail (定海分局)."""
-        leads = [p.lead for p in self.corpus.projects if p.number]
-        found = [alias for lead in leads for alias in department_aliases(lead) if alias in text]
+        found = [alias for alias in self._aliases if alias in text]
         for phrase in _DEPARTMENT_PHRASE.findall(text):
             tails = (phrase[i:] for i in range(len(phrase) - MIN_DEPARTMENT_TAIL + 1))
-            found += [tail for tail in tails if any(tail in lead for lead in leads)][:1]
+            found += [tail for tail in tails if any(tail in lead for lead in self._leads)][:1]
         # Keep the longest names: 区卫健局 rather than 卫健局 inside it.
         return [a for a in dict.fromkeys(found) if not any(a != b and a in b for b in found)]
 
     def _mentions_project(self, text: str) -> bool:
         """Does the question name a project's topic (beyond its lead department)?"""
         tokens = set(self.retriever.tokenizer.tokens(text))
-        lead_tokens = set()
-        for project in self.corpus.projects:
-            lead_tokens.update(self.retriever.tokenizer.tokens(project.lead))
-        return any(self.scope.is_specific(t) for t in tokens - lead_tokens - GENERIC_NOUNS)
+        return any(self.scope.is_specific(t) for t in tokens - self._lead_tokens - GENERIC_NOUNS)
 
     def _project_list(self, departments: list[str]) -> Answer:
         composer = Composer(self.retriever.passage)

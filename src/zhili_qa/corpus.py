@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 from .errors import CorpusError
@@ -83,12 +84,13 @@ class Document:
     projects: list[Project]
 
     def project(self, number: int) -> Project:
-        for project in self.projects:
-            if project.number == number:
-                return project
-        raise KeyError(number)
+        return self._by_number[number]
 
-    @property
+    @cached_property
+    def _by_number(self) -> dict[int, Project]:
+        return {p.number: p for p in self.projects}
+
+    @cached_property
     def units(self) -> list[Span]:
         return [unit for project in self.projects for unit in project.units]
 
@@ -98,16 +100,18 @@ class Corpus:
     documents: list[Document]
 
     def document(self, doc_id: str) -> Document:
-        for document in self.documents:
-            if document.id == doc_id:
-                return document
-        raise KeyError(doc_id)
+        return self._by_id[doc_id]
 
-    @property
+    # Parsed once and never changed afterwards, so lookups and flat lists are computed once.
+    @cached_property
+    def _by_id(self) -> dict[str, Document]:
+        return {d.id: d for d in self.documents}
+
+    @cached_property
     def projects(self) -> list[Project]:
         return [p for d in self.documents for p in d.projects]
 
-    @property
+    @cached_property
     def units(self) -> list[Span]:
         return [unit for document in self.documents for unit in document.units]
 

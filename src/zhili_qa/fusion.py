@@ -17,12 +17,14 @@ def scale_bm25(scores: np.ndarray) -> np.ndarray:
 
 
 def scale_cosine(scores: np.ndarray) -> np.ndarray:
-    if scores.size == 0:
-        return scores
-    top, middle = float(scores.max()), float(np.median(scores))
+    """Scaled over the units that have a cosine; nan (not among the nearest) becomes 0."""
+    known = scores[~np.isnan(scores)]
+    if known.size == 0:
+        return np.zeros_like(scores)
+    top, middle = float(known.max()), float(np.median(known))
     if top <= middle:
         return np.zeros_like(scores)
-    return np.clip((scores - middle) / (top - middle), 0.0, 1.0)
+    return np.nan_to_num(np.clip((scores - middle) / (top - middle), 0.0, 1.0), nan=0.0)
 
 
 def convex_fusion(lexical: np.ndarray, dense: np.ndarray | None, lexical_weight: float = 0.5) -> np.ndarray:

@@ -8,6 +8,7 @@ Layout: ``index/CURRENT`` names a generation folder ``index/gen-<key>/`` holding
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 import json
 import logging
@@ -57,25 +58,35 @@ def passage_text(corpus: Corpus, unit: Span) -> str:
 def unit_vectors(corpus: Corpus, units: list[Span], encoder: Encoder, *, progress: bool = False) -> np.ndarray:
     """One vector per unit. Results items and long goal fields, the slowest texts to encode, get the
     normalised mean of their sentences' vectors instead: most of the build time for little change."""
-    sentences = {(u.doc, u.start, u.end): i for i, u in enumerate(units) if u.kind == "sentence"}
+    sentences: dict[str, list[tuple[int, int, int]]] = {}  # document -> (start, end, row) in text order
+    for row, unit in enumerate(units):
+        if unit.kind == "sentence":
+            sentences.setdefault(unit.doc, []).append((unit.start, unit.end, row))
+    for spans in sentences.values():
+        spans.sort()
 
     def parts_of(unit: Span) -> list[int]:
-        if unit.kind not in ("item", "field"):
-            return []
-        return [
-            i
-            for (doc, start, end), i in sentences.items()
-            if doc == unit.doc and unit.start <= start and end <= unit.end and (start, end) != (unit.start, unit.end)
-        ]
+        spans = sentences.get(unit.doc, [])
+        first = bisect.bisect_left(spans, (unit.start, -1, -1))
+        parts = []
+        for start, end, row in spans[first:]:
+            if start >= unit.end:
+                break
+            if end <= unit.end and (start, end) != (unit.start, unit.end):
+                parts.append(row)
+        return parts
 
-    composite = {i: parts for i, u in enumerate(units) if len(parts := parts_of(u)) > 1}
-    direct = [i for i in range(len(units)) if i not in composite]
-    encoded = encoder.encode_passages([passage_text(corpus, units[i]) for i in direct], progress=progress)
+    composite = {}
+    for row, unit in enumerate(units):
+        if unit.kind in ("item", "field") and len(parts := parts_of(unit)) > 1:
+            composite[row] = parts
+    direct = [row for row in range(len(units)) if row not in composite]
+    encoded = encoder.encode_passages([passage_text(corpus, units[row]) for row in direct], progress=progress)
     vectors = np.zeros((len(units), encoded.shape[1]), dtype=np.float32)
     vectors[direct] = encoded
-    for i, parts in composite.items():
+    for row, parts in composite.items():
         mean = vectors[parts].mean(axis=0)
-        vectors[i] = mean / (np.linalg.norm(mean) or 1.0)
+        vectors[row] = mean / (np.linalg.norm(mean) or 1.0)
     return vectors
 
 
@@ -119,7 +130,7 @@ def _dense_index(vectors: np.ndarray) -> faiss.Index:
     if len(vectors) > EXACT_SEARCH_LIMIT:
         index = faiss.IndexHNSWFlat(dimension, 32, faiss.METRIC_INNER_PRODUCT)
         index.hnsw.efConstruction = 80
-        index.hnsw.efSearch = 64
+        index.hnsw.efSearch = 128  # e5 vectors crowd into a narrow cone: 64 recalled 0.85 of the exact top 10
     else:
         index = faiss.IndexFlatIP(dimension)
     index.add(np.ascontiguousarray(vectors, dtype=np.float32))

@@ -19,6 +19,9 @@ ProjectKey = tuple[str, int]  # (document id, project number)
 LEXICAL_WEIGHT = 0.5
 ROLL_UP_WEIGHTS = (1.0, 0.25, 0.1)
 EXPANSION_WEIGHT = 0.5
+# Bounds that keep a query's cost flat as the archive grows; the one bulletin fits within both whole.
+DENSE_CANDIDATES = 2048  # nearest units asked of FAISS
+RANKED_UNITS = 2048  # units a ranking keeps
 
 
 @dataclass(frozen=True)
@@ -52,7 +55,9 @@ class Retriever:
         self.tokenizer = tokenizer
         self.thesaurus = thesaurus
         self.encoder = encoder
-        self._position = {(u.doc, u.start, u.end): i for i, u in enumerate(index.units)}
+        keys = list(dict.fromkeys((u.doc, u.project) for u in index.units))
+        self._key_number = {key: number for number, key in enumerate(keys)}
+        self._unit_project = np.array([self._key_number[(u.doc, u.project)] for u in index.units], dtype=np.int32)
 
     @property
     def degraded(self) -> bool:
@@ -75,14 +80,19 @@ class Retriever:
         cosine = None
         if not self.degraded:
             vector = self.encoder.encode_queries([dense_text or query.expanded])[0]
-            scores, ids = self.index.dense_search(vector, len(units))
-            cosine = np.zeros(len(units), dtype=np.float32)
+            scores, ids = self.index.dense_search(vector, DENSE_CANDIDATES)
+            cosine = np.full(len(units), np.nan, dtype=np.float32)  # nan: not among the nearest
             cosine[ids] = scores
         fused = convex_fusion(bm25, cosine, LEXICAL_WEIGHT)
         if projects is not None:
-            fused = fused * np.array([(u.doc, u.project) in projects for u in units], dtype=np.float32)
-        order = [int(i) for i in np.argsort(-fused) if fused[i] > 0]
-        dense_max = float(cosine.max()) if cosine is not None else 0.0
+            wanted = [self._key_number[key] for key in projects if key in self._key_number]
+            fused = np.where(np.isin(self._unit_project, wanted), fused, 0.0)
+        kept = (
+            np.argpartition(-fused, RANKED_UNITS)[:RANKED_UNITS] if len(fused) > RANKED_UNITS else np.arange(len(fused))
+        )
+        order = kept[np.argsort(-fused[kept], kind="stable")]
+        order = order[fused[order] > 0]
+        dense_max = float(np.nanmax(cosine)) if cosine is not None else 0.0
         ranking = Ranking([(units[i], float(fused[i])) for i in order], float(bm25.max(initial=0.0)), dense_max)
         ranking.projects = self._roll_up(ranking.units)
         return ranking
