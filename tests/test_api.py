@@ -339,3 +339,12 @@ def test_embed_mode_and_example_host_page(client):
     example = (ROOT / "examples" / "embed.html").read_text(encoding="utf-8")
     assert example == embed_example_html("http://127.0.0.1:7860/embed")
     assert client.get("/staff", follow_redirects=False).headers["location"] == "/staff/"
+
+
+def test_api_docs_load_nothing_from_outside(client):
+    page = client.get("/docs")
+    assert page.status_code == 200
+    assets = re.findall(r'(?:src|href)="([^"]+)"', page.text)
+    assert assets and all(url.startswith("/docs-assets/") for url in assets)
+    assert all(client.get(url).status_code == 200 for url in assets)
+    assert "cdn" not in page.text.lower()

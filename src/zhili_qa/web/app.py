@@ -13,7 +13,11 @@ from ..storage import Storage
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 
 import gradio as gr
+import swagger_ui_bundle
 from fastapi import FastAPI
+from fastapi.openapi.docs import get_swagger_ui_html
+from fastapi.responses import HTMLResponse
+from fastapi.staticfiles import StaticFiles
 
 from .api import create_api, install_error_handlers
 from .assets import APP_CSS, APP_JS
@@ -28,6 +32,19 @@ log = logging.getLogger(__name__)
 
 QUEUE_SIZE = 32  # waiting chat events beyond this get Gradio's "queue is full" instead of piling up
 MAX_FILE_SIZE = "1kb"  # the pages upload nothing
+
+
+def serve_docs_offline(app: FastAPI) -> None:
+    """Swagger UI from the swagger-ui-bundle package: FastAPI's default loads it from a CDN, which
+    visitors behind mainland networks often cannot reach."""
+    app.mount("/docs-assets", StaticFiles(directory=swagger_ui_bundle.swagger_ui_path), name="docs-assets")
+
+    @app.get("/docs", include_in_schema=False)
+    def docs() -> HTMLResponse:
+        return get_swagger_ui_html(
+            openapi_url=app.openapi_url, title=f"{app.title} 文档", swagger_js_url="/docs-assets/swagger-ui-bundle.js",
+            swagger_css_url="/docs-assets/swagger-ui.css", swagger_favicon_url="/docs-assets/favicon-32x32.png",
+        )
 
 
 def mount(app: FastAPI, blocks: gr.Blocks, path: str, settings: Settings) -> None:
@@ -46,7 +63,11 @@ def create_app(assistant: Assistant, settings: Settings, *, storage: Storage | N
     """The FastAPI app: API and pages always, the chat at / and staff tools at /staff when ``ui``."""
     service = QAService(assistant, settings, storage or Storage(settings.data_dir),
                         RateLimiter(settings.rate_limit_per_minute))
-    app = FastAPI(title="治理问答 API", version="1", description="定海区专项治理成果公告问答：带出处的回答、检索、项目目录、反馈。")
+    app = FastAPI(
+        title="治理问答 API", version="1", description="定海区专项治理成果公告问答：带出处的回答、检索、项目目录、反馈。",
+        docs_url=None, redoc_url=None,
+    )
+    serve_docs_offline(app)
     app.state.service = service
     install_error_handlers(app)
     app.add_middleware(SecurityMiddleware, frame_ancestors=settings.frame_ancestors, limiter=service.limiter)
