@@ -169,3 +169,11 @@ def test_elliptical_follow_up_naming_an_aspect_asks_for_it(assistant):
 def test_pronoun_follow_up_stays_with_the_project_in_focus(assistant):
     answer = ask_conversation(assistant.ask, ["加油站的问题谁牵头", "那它罚了多少钱"])
     assert "124.839742万元" in answer.answer and answer.citations[0].project == 9
+
+
+def test_repeated_question_reuses_its_query_vector(assistant):
+    first = assistant.ask("菜篮子流动集市办了几次")
+    hits = assistant.retriever._query_vector.cache_info().hits
+    again = assistant.ask("菜篮子流动集市办了几次")
+    assert assistant.retriever._query_vector.cache_info().hits > hits
+    assert again.to_dict() == first.to_dict()

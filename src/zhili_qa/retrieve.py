@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import numpy as np
 
@@ -22,6 +23,7 @@ EXPANSION_WEIGHT = 0.5
 # Bounds that keep a query's cost flat as the archive grows; the one bulletin fits within both whole.
 DENSE_CANDIDATES = 2048  # nearest units asked of FAISS
 RANKED_UNITS = 2048  # units a ranking keeps
+QUERY_CACHE_SIZE = 4096  # query vectors kept (1.5 KB each)
 
 
 @dataclass(frozen=True)
@@ -58,6 +60,17 @@ class Retriever:
         keys = list(dict.fromkeys((u.doc, u.project) for u in index.units))
         self._key_number = {key: number for number, key in enumerate(keys)}
         self._unit_project = np.array([self._key_number[(u.doc, u.project)] for u in index.units], dtype=np.int32)
+        # Citizens tap the same starter questions over and over; the encoding is most of an answer's cost.
+        self._query_vector = lru_cache(maxsize=QUERY_CACHE_SIZE)(self._encode_query)
+
+    def forget_queries(self) -> None:
+        """Empty the query-vector cache (benchmarks time uncached questions with it)."""
+        self._query_vector.cache_clear()
+
+    def _encode_query(self, text: str) -> np.ndarray:
+        vector = self.encoder.encode_queries([text])[0]
+        vector.setflags(write=False)  # shared by every later hit of the cache
+        return vector
 
     @property
     def degraded(self) -> bool:
@@ -79,7 +92,7 @@ class Retriever:
             bm25 = bm25 + EXPANSION_WEIGHT * self.index.bm25_scores(list(query.expansion_tokens))
         cosine = None
         if not self.degraded:
-            vector = self.encoder.encode_queries([dense_text or query.expanded])[0]
+            vector = self._query_vector(dense_text or query.expanded)
             scores, ids = self.index.dense_search(vector, DENSE_CANDIDATES)
             cosine = np.full(len(units), np.nan, dtype=np.float32)  # nan: not among the nearest
             cosine[ids] = scores
