@@ -8,6 +8,7 @@ import os
 import platform
 import resource
 import statistics
+import subprocess
 import time
 from pathlib import Path
 
@@ -39,9 +40,22 @@ def load_average() -> list[float]:
     return [round(x, 2) for x in os.getloadavg()]
 
 
+def commit() -> str:
+    """The checked-out commit, with "+dirty" when the engine's sources differ from it (others edit concurrently)."""
+    try:
+        head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True,
+                              check=True).stdout.strip()
+        dirty = subprocess.run(["git", "status", "--porcelain", "--", "src"], cwd=ROOT, capture_output=True, text=True,
+                               check=True).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown"
+    return head + ("+dirty" if dirty else "")
+
+
 def machine() -> dict:
     """The machine and how busy it was when the figures were taken (other work may share the 2 cores)."""
     return {
+        "commit": commit(),
         "cpus": os.cpu_count(),
         "cpu_model": cpu_model(),
         "memory_gib": memory_gib(),

@@ -21,14 +21,12 @@ Writes bench/results/growth.json.
 from __future__ import annotations
 
 import argparse
-import bisect
 import json
 import shutil
 import subprocess
 import sys
 import tempfile
 import time
-from collections import defaultdict
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -49,46 +47,6 @@ from synthetic import write_corpus  # noqa: E402
 HASHING_DIMENSION = 384  # the real model's dimension, so FAISS does the same work per vector
 ENCODE_SAMPLE = 512
 RECALL_QUERIES = 200
-
-
-# ---------------------------------------------------------------- a linear stand-in for index.unit_vectors
-def linear_unit_vectors(corpus, units, encoder, *, progress=False):
-    """Exactly what ``index.unit_vectors`` computes, but finding each item's sentences by bisection.
-
-    The engine's version scans every sentence of the corpus for every item and goal field, which is
-    quadratic in the corpus size; this stand-in is used only where a row says so.
-    """
-    import numpy as np
-
-    from zhili_qa import index as store
-
-    by_doc: dict[str, list[tuple[int, int, int]]] = defaultdict(list)
-    for i, u in enumerate(units):
-        if u.kind == "sentence":
-            by_doc[u.doc].append((u.start, u.end, i))
-    for rows in by_doc.values():
-        rows.sort()
-    composite = {}
-    for i, u in enumerate(units):
-        if u.kind not in ("item", "field"):
-            continue
-        rows = by_doc.get(u.doc, [])
-        first = bisect.bisect_left(rows, (u.start, -1, -1))
-        parts = [
-            j
-            for start, end, j in rows[first : bisect.bisect_right(rows, (u.end, 1 << 62, 1 << 62))]
-            if end <= u.end and (start, end) != (u.start, u.end)
-        ]
-        if len(parts) > 1:
-            composite[i] = sorted(parts)
-    direct = [i for i in range(len(units)) if i not in composite]
-    encoded = encoder.encode_passages([store.passage_text(corpus, units[i]) for i in direct], progress=progress)
-    vectors = np.zeros((len(units), encoded.shape[1]), dtype=np.float32)
-    vectors[direct] = encoded
-    for i, parts in composite.items():
-        mean = vectors[parts].mean(axis=0)
-        vectors[i] = mean / (np.linalg.norm(mean) or 1.0)
-    return vectors
 
 
 def timed(module, name: str, timings: dict) -> None:
@@ -185,7 +143,7 @@ def recall_queries(corpus, units, encoder, count: int):
     return encoder.encode_queries(texts[:count])
 
 
-def run_one(size: int, encoder_kind: str, linear: bool, query_budget: float, recall: bool) -> dict:
+def run_one(size: int, encoder_kind: str, query_budget: float, recall: bool) -> dict:
     import faiss
 
     from zhili_qa import index as store
@@ -230,9 +188,6 @@ def run_one(size: int, encoder_kind: str, linear: bool, query_budget: float, rec
             row["passages_encoded"] = row.get("passages_encoded", 0) + len(texts)
 
     encoder.encode_passages = counted
-    if linear:
-        store.unit_vectors = linear_unit_vectors
-        row["unit_vectors"] = "bench-side linear stand-in (engine's is quadratic, see docs/performance.md)"
     for name in ("build_lexical", "unit_vectors", "_dense_index"):
         timed(store, name, timings)
     started = time.perf_counter()
@@ -258,12 +213,15 @@ def run_one(size: int, encoder_kind: str, linear: bool, query_budget: float, rec
         assistant.ask(question)
     retrieval, answering, dense_all, dense_top = [], [], [], []
     deadline = time.perf_counter() + query_budget
+    forget = getattr(retriever, "forget_queries", lambda: None)  # time every question as new: no cached vector
     for question in questions:
         if time.perf_counter() > deadline:
             break
+        forget()
         started = time.perf_counter()
         retriever.rank(retriever.prepare(normalize(question)))
         retrieval.append((time.perf_counter() - started) * 1000)
+        forget()
         started = time.perf_counter()
         assistant.ask(question)
         answering.append((time.perf_counter() - started) * 1000)
@@ -302,7 +260,7 @@ def recall_only(size: int) -> dict:
     encoder = HashingEncoder(HASHING_DIMENSION)
     before = load_average()
     started = time.perf_counter()
-    vectors = linear_unit_vectors(corpus, units, encoder)
+    vectors = store.unit_vectors(corpus, units, encoder)
     encode_seconds = time.perf_counter() - started
     started = time.perf_counter()
     dense = store._dense_index(vectors)
@@ -388,17 +346,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", type=int, nargs="*", default=[1, 10, 100, 1000])
     parser.add_argument("--real-sizes", type=int, nargs="*", default=[1, 10])
-    parser.add_argument(
-        "--linear-from",
-        type=int,
-        default=1000,
-        help="from this size on, the bench-side linear stand-in replaces index.unit_vectors",
-    )
     parser.add_argument("--query-budget", type=float, default=180.0, help="seconds of timed questions per size")
     parser.add_argument("--timeout", type=float, default=3600.0, help="seconds allowed per size")
     parser.add_argument("--one", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--encoder", choices=("hashing", "real"), default="hashing", help=argparse.SUPPRESS)
-    parser.add_argument("--linear", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--recall", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--encode-rate", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument(
@@ -425,7 +376,7 @@ def main() -> None:
         print(json.dumps(row["recall"], indent=1))
         return
     if args.one is not None:
-        print(json.dumps(run_one(args.one, args.encoder, args.linear, args.query_budget, args.recall)))
+        print(json.dumps(run_one(args.one, args.encoder, args.query_budget, args.recall)))
         return
 
     out = args.out or RESULTS / "growth.json"
@@ -441,7 +392,6 @@ def main() -> None:
     largest = max(args.sizes) if args.sizes else None
     for size in args.sizes:
         flags = ["--one", str(size), "--encoder", "hashing", "--query-budget", str(args.query_budget)]
-        flags += ["--linear"] if size >= args.linear_from else []
         flags += ["--recall"] if size == largest else []
         row = child(flags, args.timeout)
         report["rows"].append(row)

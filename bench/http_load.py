@@ -5,7 +5,9 @@
 Starts ``python app.py`` on a free 127.0.0.1 port with its own data folder and a per-minute rate limit high
 enough that the run measures capacity (ZHILI_RATE_LIMIT_PER_MINUTE); 429 answers would be counted apart
 from errors all the same. The questions are the dev set's, mixed: facts, leads, lists, follow-ups with
-their history, refusals; every tenth request of a client is a thumbs up/down on an answer it got, and
+their history, refusals; half of the single questions are reworded (请问…？, 麻烦问下…呢) into questions the
+server has not seen, since it caches query vectors and a repeated question costs far less (latency is also
+reported for new and repeated questions apart); every tenth request of a client is a thumbs up/down on an answer it got, and
 after the run the SQLite file must hold every feedback row the API said it stored and every question it
 answered. The load is bounded in time and in count, and the load generator stops by itself.
 
@@ -36,6 +38,21 @@ from common import latency_summary, load_average, machine, write_result  # noqa:
 from server import WORK, running  # noqa: E402
 
 MAX_REQUESTS = 200_000  # a hard cap on top of the time limit
+# New wordings of the dev questions, so that part of the load is questions the server has never seen
+# (the engine caches query vectors: a repeated question costs far less than a new one).
+OPENERS = (
+    "",
+    "请问",
+    "我想问一下",
+    "麻烦问下",
+    "你好，",
+    "想了解一下",
+    "打听一下",
+    "问一下，",
+    "您好，请问",
+    "咨询一下",
+)
+CLOSERS = ("", "？", "呢", "啊", "，谢谢", "？麻烦了", "，多谢", "呀", "，急", "？谢谢您")
 FEEDBACK_EVERY = 10
 CHAT_FN_INDEX = 0  # the question box's submit event (the first dependency of the chat Blocks)
 
@@ -65,12 +82,15 @@ async def fill_histories(client: httpx.AsyncClient, bodies: list[dict]) -> None:
         await client.post("/api/ask", json=body)
 
 
-async def http_phase(base_url: str, clients: int, seconds: float, think: float = 0.0) -> dict:
-    """``clients`` users in a closed loop; each waits ``think`` seconds (0.5x to 1.5x, seeded) between requests."""
+async def http_phase(base_url: str, clients: int, seconds: float, think: float = 0.0, new_share: float = 0.5) -> dict:
+    """``clients`` users in a closed loop; each waits ``think`` seconds (0.5x to 1.5x, seeded) between requests;
+    ``new_share`` of the single questions are reworded (an opener and a closer around a dev question)."""
     bodies = workload()
     limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
     async with httpx.AsyncClient(base_url=base_url, timeout=60, limits=limits) as client:
         await fill_histories(client, bodies)
+        seen = {(b["question"], len(b["history"])) for b in bodies}
+        seen |= {(t["content"], 0) for b in bodies for t in b["history"] if t["role"] == "user"}
         records: list[tuple[str, int, float]] = []  # (kind, status or -1 for a transport error, ms)
         feedback_stored = feedback_refused = 0
         counter = itertools.count()
@@ -80,6 +100,7 @@ async def http_phase(base_url: str, clients: int, seconds: float, think: float =
             nonlocal feedback_stored, feedback_refused
             last: dict | None = None
             pause = random.Random(number)
+            variants = random.Random(1000 + number)
             for step in itertools.count():
                 if think and step:
                     await asyncio.sleep(think * pause.uniform(0.5, 1.5))
@@ -95,8 +116,14 @@ async def http_phase(base_url: str, clients: int, seconds: float, think: float =
                         "comment": f"load test client {number}",
                     }
                 else:
-                    kind, path = "ask", "/api/ask"
+                    path = "/api/ask"
                     body = bodies[(number * 7 + step) % len(bodies)]
+                    if not body["history"] and variants.random() < new_share:
+                        wording = variants.choice(OPENERS) + body["question"] + variants.choice(CLOSERS)
+                        body = {**body, "question": wording}
+                    key = (body["question"], len(body["history"]))
+                    kind = "ask" if key in seen else "ask_new"  # new: never sent before in this run
+                    seen.add(key)
                 started = time.perf_counter()
                 try:
                     response = await client.post(path, json=body)
@@ -104,7 +131,7 @@ async def http_phase(base_url: str, clients: int, seconds: float, think: float =
                 except httpx.HTTPError:
                     status = -1
                 records.append((kind, status, (time.perf_counter() - started) * 1000))
-                if status == 200 and kind == "ask":
+                if status == 200 and kind != "feedback":
                     last = {"question": body["question"], "answer": response.json()}
                 elif status == 200:
                     if response.json().get("stored"):
@@ -116,7 +143,7 @@ async def http_phase(base_url: str, clients: int, seconds: float, think: float =
         await asyncio.gather(*(user(n) for n in range(clients)))
         elapsed = time.perf_counter() - started
 
-    asks = [r for r in records if r[0] == "ask"]
+    asks = [r for r in records if r[0] != "feedback"]
     ok = [ms for kind, status, ms in asks if status == 200]
     return {
         "clients": clients,
@@ -127,6 +154,13 @@ async def http_phase(base_url: str, clients: int, seconds: float, think: float =
         "asks_ok": len(ok),
         "throughput_asks_per_s": round(len(ok) / elapsed, 2),
         "ask_latency": latency_summary(ok),
+        "new_question_share": new_share,
+        "ask_latency_new_questions": latency_summary(
+            [ms for k, status, ms in asks if k == "ask_new" and status == 200]
+        ),
+        "ask_latency_repeated_questions": latency_summary(
+            [ms for k, status, ms in asks if k == "ask" and status == 200]
+        ),
         "errors": sum(1 for _, status, _ in records if status not in (200, 429)),
         "error_statuses": sorted({status for _, status, _ in records if status not in (200, 429)}),
         "rate_limited_429": sum(1 for _, status, _ in records if status == 429),
@@ -207,6 +241,12 @@ def main() -> None:
         default=5.0,
         help="a second HTTP phase with this mean pause between a user's requests (0: skip it)",
     )
+    parser.add_argument(
+        "--new-share",
+        type=float,
+        default=0.5,
+        help="share of single questions reworded into ones the server has not seen",
+    )
     parser.add_argument("--gradio-clients", type=int, default=8)
     parser.add_argument("--gradio-seconds", type=float, default=30)
     parser.add_argument("--rate-limit", type=int, default=1_000_000, help="per client IP and minute, for the server")
@@ -222,11 +262,11 @@ def main() -> None:
     with running(data_dir, ZHILI_RATE_LIMIT_PER_MINUTE=str(args.rate_limit)) as server:
         report["server"]["ready_seconds"] = round(time.perf_counter() - server.started, 1)
         report["load_average_before"] = load_average()
-        report["http"] = asyncio.run(http_phase(server.base_url, args.clients, args.seconds))
+        report["http"] = asyncio.run(http_phase(server.base_url, args.clients, args.seconds, 0.0, args.new_share))
         report["load_average_after_http"] = load_average()
         if args.think:
             report["http_with_think_time"] = asyncio.run(
-                http_phase(server.base_url, args.clients, args.seconds, args.think)
+                http_phase(server.base_url, args.clients, args.seconds, args.think, args.new_share)
             )
             report["load_average_after_think"] = load_average()
         if args.gradio_clients:
