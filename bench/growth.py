@@ -34,6 +34,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 from common import (  # noqa: E402
     RESULTS,
+    commit,
     dev_questions,
     folder_bytes,
     latency_summary,
@@ -91,7 +92,7 @@ def recall_at_10(dense, queries) -> dict:
     queries = np.ascontiguousarray(queries, dtype=np.float32)
     exact_scores, truth = exact.search(queries, 10)
     result = {}
-    for ef in (approximate.hnsw.efSearch, 128, 256):
+    for ef in sorted({approximate.hnsw.efSearch, 64, 128, 256}):
         saved_ef, approximate.hnsw.efSearch = approximate.hnsw.efSearch, ef
         started = time.perf_counter()
         _, found = approximate.search(queries, 10)
@@ -154,7 +155,7 @@ def run_one(size: int, encoder_kind: str, query_budget: float, recall: bool) -> 
     from zhili_qa.retrieve import Retriever
     from zhili_qa.text import Thesaurus, Tokenizer, corpus_terms, normalize
 
-    row: dict = {"bulletins": size, "encoder": encoder_kind, "load_average_before": load_average()}
+    row: dict = {"bulletins": size, "encoder": encoder_kind, "commit": commit(), "load_average_before": load_average()}
     work = Path(tempfile.mkdtemp(prefix=f"growth-{size}-"))
     write_corpus(work / "corpus", size)
     row["corpus_bytes"] = folder_bytes(work / "corpus")
