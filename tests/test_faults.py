@@ -184,11 +184,6 @@ def test_a_sound_index_is_loaded_without_a_rebuild(pristine, tmp_path, caplog):
 
 
 @pytest.mark.usefixtures("use_encoder")
-@pytest.mark.xfail(
-    strict=True,
-    reason="engine: a failed index build raises instead of answering from BM25 "
-    "(degraded) with a message naming `zhili-qa build-index`",
-)
 def test_an_index_that_cannot_be_built_degrades_to_lexical_with_a_clear_reason(pristine, tmp_path):
     settings = workspace(pristine, tmp_path)
     blocker = tmp_path / "read-only-volume"
@@ -253,11 +248,6 @@ def test_a_missing_or_broken_model_degrades_to_lexical_and_names_the_setup_comma
     assert refusal["found"] is False and refusal["citations"] == [] and refusal["degraded"] is True
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="engine: in BM25-only mode, on a bulletin of one project, a lead question "
-    "naming that project is answered from the preamble (project 0), not its 牵头单位",
-)
 def test_degraded_lexical_answers_a_lead_question_with_the_named_projects_lead(tmp_path):
     (tmp_path / "corpus").mkdir()
     one_project = SMALL.split("2\n治理项目")[0]

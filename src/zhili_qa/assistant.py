@@ -21,7 +21,7 @@ from .answer import (
 )
 from .config import Settings
 from .corpus import GOAL, Corpus, Project, load_corpus
-from .embed import Encoder, load_encoder
+from .embed import SETUP_COMMAND, Encoder, load_encoder
 from .errors import ModelUnavailableError, UserInputError
 from .retrieve import Ranking, Retriever
 from .schema import Answer, Passage
@@ -79,10 +79,18 @@ class Assistant:
         except ModelUnavailableError as error:
             log.warning("embedding model unavailable, answering from BM25 alone: %s", error)
             encoder, degraded_reason = None, str(error)
-        if encoder is None:
+        search_index = None
+        if encoder is not None:
+            try:
+                search_index = cls._load_index(settings, corpus, tokenizer, encoder, progress=progress, rebuild=rebuild)
+            except OSError as error:  # an unwritable or full index folder must not keep the assistant down
+                log.exception("index could not be built in %s", settings.index_dir)
+                degraded_reason = (
+                    f"索引目录 {settings.index_dir} 无法写入，暂时只用关键词检索回答；修复后请运行 `{SETUP_COMMAND}`。"
+                    f" (index could not be built: {error})"
+                )
+        if search_index is None:
             search_index = index_store.build_lexical(corpus, tokenizer)
-        else:
-            search_index = cls._load_index(settings, corpus, tokenizer, encoder, progress=progress, rebuild=rebuild)
         return cls(settings, corpus, Retriever(corpus, search_index, tokenizer, thesaurus, encoder), degraded_reason)
 
     @staticmethod
@@ -152,6 +160,9 @@ class Assistant:
         if not ranking.projects or not (follow_up or self.scope.on_topic(text, query, ranking)):
             return self._refuse()
         doc, number = ranking.projects[0][0]
+        if number == 0 and (intent.lead or intent.goal):
+            # The preamble has no lead or goal of its own: the best-ranked project does.
+            doc, number = next((key for key, _ in ranking.projects if key[1]), (doc, number))
         return self._answer_from(self.corpus.document(doc).project(number), text, intent, ranking)
 
     def _answer_from(self, project: Project, text: str, intent: Intent, ranking: Ranking) -> Answer:
