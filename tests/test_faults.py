@@ -12,12 +12,12 @@ import json
 import logging
 import shutil
 import sqlite3
-import textwrap
 from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
 
+from bulletins import SMALL
 from zhili_qa import assistant as assistant_module
 from zhili_qa import index as store
 from zhili_qa.assistant import Assistant
@@ -28,20 +28,6 @@ from zhili_qa.storage import DB_NAME
 from zhili_qa.text import Tokenizer, corpus_terms
 from zhili_qa.web import create_app
 
-SMALL = textwrap.dedent(
-    """\
-    2024年以来，县纪委会同3家单位开展专项治理。
-    1
-    治理项目：农贸市场计量专项治理
-    牵头单位：县市场监管局
-    治理目标：杜绝缺斤少两。
-    治理成果：1.检查市场15家次，整改问题3个。2.设立公平秤20台。
-    2
-    治理项目：校车安全专项治理
-    牵头单位：县教育局
-    治理成果：1.排查校车12辆，整改隐患4处。
-    """
-)
 # The same bulletin with other figures: an index built from it must never answer for SMALL.
 OTHER = SMALL.replace("15家次", "51家次").replace("12辆", "87辆").replace("20台", "99台")
 FIGURE_QUESTION, FIGURE, WRONG_FIGURE = "校车排查了多少辆", "12辆", "87辆"

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from bulletins import SMALL
 from zhili_qa import index as store
 from zhili_qa.assistant import Assistant
 from zhili_qa.config import Settings
@@ -23,20 +24,6 @@ from zhili_qa.embed import HashingEncoder
 from zhili_qa.text import Tokenizer, corpus_terms
 
 ROOT = Path(__file__).resolve().parents[1]
-SMALL = textwrap.dedent(
-    """\
-    2024年以来，县纪委会同3家单位开展专项治理。
-    1
-    治理项目：农贸市场计量专项治理
-    牵头单位：县市场监管局
-    治理目标：杜绝缺斤少两。
-    治理成果：1.检查市场15家次，整改问题3个。2.设立公平秤20台。
-    2
-    治理项目：校车安全专项治理
-    牵头单位：县教育局
-    治理成果：1.排查校车12辆，整改隐患4处。
-    """
-)
 
 
 def built(tmp_path: Path, text: str = SMALL, encoder=None):
