@@ -9,6 +9,7 @@ errors are logged and answered with a generic message, never a traceback.
 from __future__ import annotations
 
 import logging
+from dataclasses import asdict
 from typing import Literal
 
 from fastapi import APIRouter, FastAPI, HTTPException, Query, Request
@@ -17,6 +18,7 @@ from fastapi.responses import JSONResponse, StreamingResponse
 from pydantic import BaseModel, Field
 
 from ..errors import UserInputError, ZhiliError
+from ..schema import Citation
 from .service import BAD_HISTORY, MAX_COMMENT_CHARS, MAX_HISTORY, MAX_HISTORY_CHARS, QAService
 
 log = logging.getLogger(__name__)
@@ -39,21 +41,10 @@ class AskRequest(BaseModel):
     stream: bool = Field(default=False, description="true：以 server-sent events 流式返回（见接口说明）")
 
 
-class CitationOut(BaseModel):
-    n: int
-    doc: str
-    project: int
-    title: str
-    field: str
-    quote: str
-    start: int
-    end: int
-
-
 class AnswerOut(BaseModel):
     answer: str = Field(description="答案，含 [n] 引用标记")
     found: bool = Field(description="公告中是否有答案；false 为拒答")
-    citations: list[CitationOut]
+    citations: list[Citation]
     confidence: float
     degraded: bool
     note: str
@@ -82,7 +73,7 @@ class FeedbackRequest(BaseModel):
     rating: Literal["up", "down"]
     question: str = Field(min_length=1, max_length=MAX_TEXT_CHARS)
     answer: str = Field(default="", max_length=MAX_TEXT_CHARS)
-    citations: list[CitationOut] = Field(default_factory=list, max_length=50)
+    citations: list[Citation] = Field(default_factory=list, max_length=50)
     comment: str = Field(default="", max_length=MAX_COMMENT_CHARS)
 
 
@@ -198,7 +189,7 @@ def create_api(service: QAService) -> APIRouter:
     @router.post("/api/feedback", response_model=FeedbackOut, tags=["反馈"], summary="对答案点赞或点踩，可附意见")
     def feedback(body: FeedbackRequest) -> dict:
         rating = 1 if body.rating == "up" else -1
-        stored = service.feedback(rating, body.question, body.answer, [c.model_dump() for c in body.citations],
+        stored = service.feedback(rating, body.question, body.answer, [asdict(c) for c in body.citations],
                                   body.comment)
         return {"stored": stored is not None, "id": stored}
 
