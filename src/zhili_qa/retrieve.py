@@ -33,10 +33,6 @@ class Query:
     tokens: tuple[str, ...]  # lexical tokens of the question (and of the conversation's context)
     expansion_tokens: tuple[str, ...] = ()  # lexical tokens only the expansions brought
 
-    @property
-    def expanded(self) -> str:
-        return " ".join((self.text, *self.expansions))
-
 
 @dataclass
 class Ranking:
@@ -92,7 +88,8 @@ class Retriever:
             bm25 = bm25 + EXPANSION_WEIGHT * self.index.bm25_scores(list(query.expansion_tokens))
         cosine = None
         if not self.degraded:
-            vector = self._query_vector(dense_text or query.expanded)
+            # The question as typed: thesaurus terms already reach BM25, and a longer text costs encoding time.
+            vector = self._query_vector(dense_text or query.text)
             scores, ids = self.index.dense_search(vector, DENSE_CANDIDATES)
             cosine = np.full(len(units), np.nan, dtype=np.float32)  # nan: not among the nearest
             cosine[ids] = scores
