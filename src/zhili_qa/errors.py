@@ -15,7 +15,3 @@ class CorpusError(ZhiliError):
 
 class ModelUnavailableError(ZhiliError):
     """The embedding model folder is missing or broken; the message names the set-up command."""
-
-
-class IndexUnavailableError(ZhiliError):
-    """An index on disk is missing, stale or corrupt and could not be rebuilt."""

@@ -79,7 +79,7 @@ class Retriever:
         added = tuple(t for t in dict.fromkeys(self.tokenizer.tokens(" ".join(expansions))) if t not in tokens)
         return Query(text, expansions, tokens, added)
 
-    def rank(self, query: Query, projects: set[ProjectKey] | None = None, dense_text: str = "") -> Ranking:
+    def rank(self, query: Query, projects: set[ProjectKey] | None = None) -> Ranking:
         """Rank all units (optionally only those of some projects) by fused BM25 and dense scores."""
         units = self.index.units
         # What the person typed counts more than what the thesaurus inferred from it.
@@ -89,7 +89,7 @@ class Retriever:
         cosine = None
         if not self.degraded:
             # The question as typed: thesaurus terms already reach BM25, and a longer text costs encoding time.
-            vector = self._query_vector(dense_text or query.text)
+            vector = self._query_vector(query.text)
             scores, ids = self.index.dense_search(vector, DENSE_CANDIDATES)
             cosine = np.full(len(units), np.nan, dtype=np.float32)  # nan: not among the nearest
             cosine[ids] = scores

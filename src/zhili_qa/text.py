@@ -30,7 +30,6 @@ STOPWORDS = frozenset(
 )
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _SPACES = re.compile(r"\s+")
-_EDGE_PUNCT = re.compile(r"^[\s\W_]+|[\s\W_]+$")
 _WORDLIKE = re.compile(r"[\w\u4e00-\u9fff]")
 _DEPARTMENT_SPLIT = re.compile(r"[()（）、,，]")
 _DEPARTMENT_CORE = re.compile(r"^(?:定海区|定海|区|市)?(.+?)(?:定海分局)?$")
@@ -51,10 +50,6 @@ def normalize(text: str) -> str:
     text = _CONTROL.sub(" ", text)
     text = _to_simplified().convert(text)
     return _SPACES.sub(" ", text).strip()
-
-
-def strip_edge_punctuation(text: str) -> str:
-    return _EDGE_PUNCT.sub("", text)
 
 
 def has_words(text: str) -> bool:
