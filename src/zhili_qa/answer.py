@@ -34,6 +34,9 @@ MEASURE = re.compile(
 RANK_Q = re.compile(r"排第几|排名|第几名|排多少|名次|排在")
 _ORDINAL = re.compile(r"第[一二三四五六七八九十\d]")
 _RANKED = re.compile(r"排名|第[一二三四五六七八九十\d]|\d+名")
+# 用的什么平台 / 叫什么: the answer is a name, which the bulletin puts in quotes (“浙农经管”应用).
+NAME_Q = re.compile(r"(?:什么|哪个|啥)[^，,。？?]{0,4}?(应用|平台|系统|机制|理念|活动|方案|模式|程序|软件|名字|名称|口号)|叫什么")
+_QUOTED_NAME = r"[“「\"][^”」\"]{2,20}[”」\"]"
 SHARE_Q = re.compile(r"降幅|增幅|比例|百分|率|幅度|几成")
 _NUMBER = re.compile(r"\d+(?:\.\d+)?")
 _DATE = re.compile(r"\d{4}\s*年|\d{1,2}\s*月")
@@ -51,6 +54,7 @@ class Intent:
     measures: tuple[str, ...]
     share: bool = False  # asks for a rate or percentage
     rank: bool = False  # asks for a place in a ranking
+    names: tuple[str, ...] = ()  # asks for the name of a kind of thing (应用, 平台); "" when just 叫什么
 
     @property
     def wants_fact(self) -> bool:
@@ -70,6 +74,7 @@ def detect_intent(text: str) -> Intent:
         measures=measures,
         share=bool(SHARE_Q.search(text)),
         rank=bool(RANK_Q.search(text)),
+        names=tuple(NAME_Q.findall(text)),
     )
 
 
@@ -104,6 +109,9 @@ def fact_score(unit: Span, intent: Intent) -> float:
             score += 3.0  # a ranking is asked so rarely that a clause holding one is almost surely it
     if intent.when and _DATE.search(unit.text):
         score += 1.5
+    if intent.names and re.search(_QUOTED_NAME, unit.text):
+        named_kind = any(kind and re.search(_QUOTED_NAME + r"[^,，。；]{0,6}" + kind, unit.text) for kind in intent.names)
+        score += 1.5 if named_kind else 0.75
     return score
 
 

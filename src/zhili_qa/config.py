@@ -21,7 +21,8 @@ class Settings:
     index_dir: Path = ROOT / "index"
     models_dir: Path = ROOT / "index" / "models"
     model: str = DEFAULT_MODEL
-    quantize: bool = True  # int8 Linear layers: faster answers on CPU at the same scores
+    backend: str = "onnx"  # "onnx" (ONNX Runtime, exported once at setup) or "torch" (sentence-transformers)
+    quantize: bool = True  # int8 weights: faster answers on CPU at the same scores
     data_dir: Path = ROOT / "var"
     prompts_dir: Path = ROOT / "prompts"
     host: str = "127.0.0.1"

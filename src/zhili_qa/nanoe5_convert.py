@@ -35,6 +35,8 @@ from pathlib import Path
 
 import numpy as np
 
+from .files import replace_dir, sha256_file
+
 log = logging.getLogger(__name__)
 
 # Bump when the output changes in any way, so folders written by an older converter are rebuilt.
@@ -377,14 +379,6 @@ def _write_folder(f: E5S1File, folder: Path, dtype: type) -> None:
     )
 
 
-def sha256_file(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 def read_marker(folder: Path) -> dict | None:
     """The marker's metadata, or None when the folder is not a finished conversion."""
     try:
@@ -444,26 +438,9 @@ def convert(out_dir: Path, bin_path: Path | None = None, *, dtype: type = np.flo
         os.chmod(tmp, 0o755)
         for path in tmp.rglob("*"):
             os.chmod(path, 0o755 if path.is_dir() else 0o644)
-        _replace_dir(tmp, out_dir)
+        replace_dir(tmp, out_dir)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     log.info("converted %s -> %s in %.1f s", bin_path, out_dir, time.perf_counter() - started)
     return out_dir
-
-
-def _replace_dir(new: Path, target: Path) -> None:
-    if not target.exists():
-        try:
-            new.rename(target)
-            return
-        except OSError:
-            if not target.exists():
-                raise
-            # Another process finished the same conversion first: fall through and replace it.
-    # rename() cannot replace a non-empty directory, so move the old one aside first; the target is briefly
-    # absent, which readers see as "not converted", never as half-written.
-    old = target.with_name(f".{target.name}.old-{os.getpid()}-{time.monotonic_ns()}")
-    target.rename(old)
-    new.rename(target)
-    shutil.rmtree(old, ignore_errors=True)

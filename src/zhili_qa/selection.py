@@ -22,6 +22,7 @@ RUN_LIMIT = 70  # characters a joined run of clauses may reach
 SENTENCE_WEIGHT, FACT_WEIGHT, CHARACTER_WEIGHT = 0.5, 0.35, 0.5
 RESULTS_PRIOR = 0.2  # what was done outranks what was planned (培育4个 over the goal's 培育3个)
 NUMBER_WEIGHT = 0.5  # figures the question itself names (8年以上) single out their clause
+HEADLINE_BODY_LIMIT = 80  # characters a headline with the start of its item's body may reach
 _STOP_CHARACTERS = frozenset(
     "的了吗呢吧啊呀是在有和与及或多少几个什么哪谁怎么样么啥咋请问一下共总都也还就被把给对从到为以等"
 )
@@ -125,11 +126,50 @@ class SpanSelector:
                     break
                 run.append(candidate)
                 position += direction
-        if len(run) == 1:
+        start, end = min(u.start for u in run), max(u.end for u in run)
+        if not (intent.figure or intent.when) and (headline := self._headline_around(project, start, end)):
+            end = self._body_end(project, headline, start)
+        if (start, end) == (best.start, best.end):
             return best
         text = self.corpus.document(best.doc).text
-        start, end = min(u.start for u in run), max(u.end for u in run)
         return Span(best.doc, best.project, best.field, "clause", start, end, text[start:end], best.item)
+
+    @staticmethod
+    def _headline_around(project: Project, start: int, end: int) -> Span | None:
+        """The results item's opening sentence holding [start, end), when it is a figure-free headline.
+
+        Items open with a slogan (邀请社会参与，接受群众监督) whose substance is the next sentence
+        (设立举报电话和意见箱……): quoting the slogan alone answers 怎么 with a restatement.
+        """
+        items = {u.item: u.start for u in project.units if u.kind == "item" and u.field == RESULTS}
+        for unit in project.units:
+            if (
+                unit.kind == "sentence"
+                and unit.field == RESULTS
+                and unit.start <= start
+                and end <= unit.end
+                and items.get(unit.item) == unit.start
+                and not numbers_in(unit.text)
+            ):
+                return unit
+        return None
+
+    @staticmethod
+    def _body_end(project: Project, headline: Span, start: int) -> int:
+        """Where the answer ends once the item's next sentence, clause by clause, is added within the limit."""
+        body = next(
+            (u for u in project.units if u.kind == "sentence" and u.item == headline.item and u.start > headline.end),
+            None,
+        )
+        if body is None or body.field != headline.field:
+            return headline.end
+        end = headline.end
+        clauses = [u for u in project.units if u.kind == "clause" and body.start <= u.start and u.end <= body.end]
+        for clause in clauses or [body]:
+            if clause.end - start > HEADLINE_BODY_LIMIT:
+                break
+            end = clause.end
+        return end
 
     def _adjacent(self, run: list[Span], candidate: Span) -> bool:
         text = self.corpus.document(candidate.doc).text
