@@ -272,7 +272,7 @@ def main() -> None:
         if args.gradio_clients:
             report["gradio"] = gradio_phase(server.base_url, args.gradio_clients, args.gradio_seconds)
             report["load_average_after_gradio"] = load_average()
-        rows = stored_rows(data_dir)
+    rows = stored_rows(data_dir)  # after the server stopped: it writes its queued question rows as it stops
     report["server"]["peak_rss_mib"] = server.peak_rss_mib
     if server.rusage:
         report["server"]["cpu_seconds"] = round(server.rusage.ru_utime + server.rusage.ru_stime, 1)

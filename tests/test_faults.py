@@ -20,11 +20,12 @@ from fastapi.testclient import TestClient
 from bulletins import SMALL
 from zhili_qa import assistant as assistant_module
 from zhili_qa import index as store
+from zhili_qa import storage as storage_module
 from zhili_qa.assistant import Assistant
 from zhili_qa.config import Settings
 from zhili_qa.corpus import load_corpus
 from zhili_qa.embed import DEFAULT_MODEL_DIRNAME, SETUP_COMMAND, HashingEncoder
-from zhili_qa.storage import DB_NAME
+from zhili_qa.storage import DB_NAME, Storage
 from zhili_qa.text import Tokenizer, corpus_terms
 from zhili_qa.web import create_app
 
@@ -260,10 +261,11 @@ def app_with_data_dir(assistant, tmp_path):
     return make
 
 
-def test_a_locked_database_still_answers_and_logging_resumes_after(app_with_data_dir, tmp_path, assistant):
+def test_a_locked_database_still_answers_and_the_question_log_catches_up(app_with_data_dir, tmp_path, assistant):
     data_dir = tmp_path / "data"
     with app_with_data_dir(data_dir) as client:
         assert client.post("/api/ask", json={"question": LEAD_QUESTION}).status_code == 200  # creates the file
+        assert client.app.state.service.storage.flush()
         holder = sqlite3.connect(data_dir / DB_NAME, timeout=0)
         holder.execute("BEGIN EXCLUSIVE")  # another process holds the write lock
         try:
@@ -277,9 +279,26 @@ def test_a_locked_database_still_answers_and_logging_resumes_after(app_with_data
         assert client.post("/api/ask", json={"question": "种植牙价格降了多少"}).status_code == 200
         stored = client.post("/api/feedback", json={"rating": "down", "question": "种植牙价格降了多少"}).json()
     assert stored["stored"] is True
+    with sqlite3.connect(data_dir / DB_NAME) as db:  # the app has stopped: its queued rows are written
+        asked = [row[0] for row in db.execute("SELECT question FROM questions ORDER BY id")]
+    # The question asked under the lock was held and written once the lock was gone.
+    assert asked == [LEAD_QUESTION, LEAD_QUESTION, "种植牙价格降了多少"]
+
+
+def test_question_rows_wait_out_an_unusable_file_and_are_written_once_it_is_fixed(tmp_path, monkeypatch):
+    monkeypatch.setattr(storage_module, "RETRY_PAUSE", 0.05)
+    data_dir = tmp_path / "data"
+    (data_dir / DB_NAME).mkdir(parents=True)  # cannot be opened as a database
+    storage = Storage(data_dir)
+    for number in range(3):
+        storage.log_question("api", f"问题{number}", {"answer": "答", "found": True, "citations": []})
+    assert storage.flush(timeout=0.5) is False  # nothing can be written yet, nothing is dropped either
+    (data_dir / DB_NAME).rmdir()
+    storage.log_question("api", "问题3", {"answer": "答", "found": False, "citations": []})
+    assert storage.flush(timeout=10)
     with sqlite3.connect(data_dir / DB_NAME) as db:
         asked = [row[0] for row in db.execute("SELECT question FROM questions ORDER BY id")]
-    assert asked == [LEAD_QUESTION, "种植牙价格降了多少"]  # the one asked under the lock was not logged
+    assert asked == ["问题0", "问题1", "问题2", "问题3"]
 
 
 @pytest.mark.parametrize("damage", ["directory", "garbage"])

@@ -193,6 +193,7 @@ def test_streamed_answer_is_logged_like_a_json_one(live, fake, data_dir):
     question = "电信诈骗的宣传视频有多少篇"
     fake.script(Script(text=GOOD))
     _, final = split(stream_ask(live.url, question)[1])
+    assert live.app.state.service.storage.flush()  # question rows are written by a background thread
     with sqlite3.connect(data_dir / DB_NAME) as db:
         row = db.execute("SELECT channel, answer, found, citations FROM questions WHERE question = ?"
                          " ORDER BY id DESC", (question,)).fetchone()

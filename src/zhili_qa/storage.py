@@ -2,13 +2,21 @@
 
 Storage is a side channel: every failure (unwritable folder, locked or corrupt file) is logged and
 swallowed, so answering never depends on it. Nothing identifying the asker (no IP) is stored.
+
+Question rows are written off the request path by one writer thread, in batches: under load the
+per-answer commit (and any wait for a lock another process holds) no longer sits in front of the answer,
+and rows that meet a locked file are kept and written once it is free. Feedback is written at once,
+since the page says whether it was stored. The file is in WAL mode, so reading the gap report never
+blocks writing.
 """
 
 from __future__ import annotations
 
 import json
 import logging
+import queue
 import sqlite3
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import closing, contextmanager
@@ -18,6 +26,9 @@ from pathlib import Path
 log = logging.getLogger(__name__)
 
 DB_NAME = "zhili.sqlite3"
+BUSY_TIMEOUT = 5.0  # seconds a write waits for another process's lock
+PENDING_LIMIT = 10_000  # question rows held while the file is unusable; beyond that the oldest are dropped
+RETRY_PAUSE = 1.0  # seconds between attempts to write held rows
 LOW_CONFIDENCE = 0.2  # answers below this margin between the best two projects count as shaky in the gap report
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS questions (
@@ -77,31 +88,91 @@ class Storage:
         self.path = Path(data_dir) / DB_NAME
         self.low_confidence = low_confidence
         self._ready = False
+        self._queue: queue.Queue[tuple] = queue.Queue()
+        self._held: list[tuple] = []  # rows taken from the queue but not yet written (the file was unusable)
+        self._idle = threading.Condition()
+        self._writer: threading.Thread | None = None
+        self._writer_lock = threading.Lock()
 
     @contextmanager
     def _connect(self) -> Iterator[sqlite3.Connection]:
         if not self._ready:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-        with closing(sqlite3.connect(self.path, timeout=5)) as connection, connection:
+        with closing(sqlite3.connect(self.path, timeout=BUSY_TIMEOUT)) as connection, connection:
             if not self._ready:
+                connection.execute("PRAGMA journal_mode=WAL")
                 connection.executescript(_SCHEMA)
                 self._ready = True
+            connection.execute("PRAGMA synchronous=NORMAL")  # WAL stays consistent; a power cut may lose the last rows
             yield connection
 
-    def log_question(self, channel: str, question: str, answer: dict) -> int | None:
-        """Record a question and what was answered; None when the write failed (already logged)."""
+    def log_question(self, channel: str, question: str, answer: dict) -> None:
+        """Queue a question and what was answered for the writer thread; returns at once."""
+        self._queue.put((time.time(), channel, question, answer.get("answer", ""), int(bool(answer.get("found"))),
+                         float(answer.get("confidence") or 0.0),
+                         json.dumps(answer.get("citations", []), ensure_ascii=False)))
+        self._start_writer()
+
+    def flush(self, timeout: float = 10.0) -> bool:
+        """Wait until every queued question row is written; False when that did not happen in time."""
+        deadline = time.monotonic() + timeout
+        with self._idle:
+            while self._queue.unfinished_tasks:
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    return False
+                self._idle.wait(min(remaining, 0.05))
+        return True
+
+    def _start_writer(self) -> None:
+        with self._writer_lock:
+            if self._writer is None or not self._writer.is_alive():
+                self._writer = threading.Thread(target=self._write_forever, name="question-log", daemon=True)
+                self._writer.start()
+
+    def _write_forever(self) -> None:
+        failing = False
+        while True:
+            rows = [self._queue.get(), *self._drain()]
+            taken = len(rows)
+            self._held.extend(rows)
+            while not self._write_held(report=not failing):
+                failing = True  # reported once; retried quietly until the file is usable again
+                time.sleep(RETRY_PAUSE)
+                more = self._drain()
+                taken += len(more)
+                self._held.extend(more)
+            if failing:
+                log.warning("question log %s is writable again; held rows written", self.path)
+                failing = False
+            for _ in range(taken):
+                self._queue.task_done()
+            with self._idle:
+                self._idle.notify_all()
+
+    def _drain(self) -> list[tuple]:
+        rows = []
+        while True:
+            try:
+                rows.append(self._queue.get_nowait())
+            except queue.Empty:
+                return rows
+
+    def _write_held(self, *, report: bool) -> bool:
+        if len(self._held) > PENDING_LIMIT:
+            log.error("question log %s unusable: dropping %d oldest rows", self.path, len(self._held) - PENDING_LIMIT)
+            del self._held[: len(self._held) - PENDING_LIMIT]
         try:
             with self._connect() as db:
-                cursor = db.execute(
+                db.executemany(
                     "INSERT INTO questions (asked_at, channel, question, answer, found, confidence, citations)"
-                    " VALUES (?, ?, ?, ?, ?, ?, ?)",
-                    (time.time(), channel, question, answer.get("answer", ""), int(bool(answer.get("found"))),
-                     float(answer.get("confidence") or 0.0),
-                     json.dumps(answer.get("citations", []), ensure_ascii=False)))
-                return cursor.lastrowid
+                    " VALUES (?, ?, ?, ?, ?, ?, ?)", self._held)
         except Exception:
-            log.exception("could not log a question to %s", self.path)
-            return None
+            if report:
+                log.exception("could not log questions to %s; keeping them and retrying", self.path)
+            return False
+        self._held.clear()
+        return True
 
     def add_feedback(self, rating: int, question: str, answer: str, citations: list[dict],
                      comment: str = "") -> int | None:
@@ -141,6 +212,7 @@ class Storage:
 
         Questions staff typed into their own tools are left out: the report is about what citizens ask.
         """
+        self.flush(timeout=1.0)  # include the questions just asked
         try:
             with self._connect() as db:
                 asked = db.execute(

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import os
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 
 from ..assistant import Assistant
 from ..config import Settings
@@ -27,6 +30,8 @@ from .security import RateLimiter, SecurityMiddleware
 from .service import ENGINE_CONCURRENCY, QAService
 from .staff import build_staff
 from .theme import theme
+
+SHUTDOWN_FLUSH_SECONDS = 10.0
 
 log = logging.getLogger(__name__)
 
@@ -63,9 +68,16 @@ def create_app(assistant: Assistant, settings: Settings, *, storage: Storage | N
     """The FastAPI app: API and pages always, the chat at / and staff tools at /staff when ``ui``."""
     service = QAService(assistant, settings, storage or Storage(settings.data_dir),
                         RateLimiter(settings.rate_limit_per_minute))
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        yield
+        # Question rows are written by a background thread; a stopping server writes what is queued first.
+        await asyncio.to_thread(service.storage.flush, SHUTDOWN_FLUSH_SECONDS)
+
     app = FastAPI(
         title="治理问答 API", version="1", description="定海区专项治理成果公告问答：带出处的回答、检索、项目目录、反馈。",
-        docs_url=None, redoc_url=None,
+        docs_url=None, redoc_url=None, lifespan=lifespan,
     )
     serve_docs_offline(app)
     app.state.service = service

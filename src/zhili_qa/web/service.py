@@ -24,7 +24,7 @@ from .security import RateLimiter
 
 log = logging.getLogger(__name__)
 
-ENGINE_CONCURRENCY = 2  # the machine has 2 cores; more parallel questions only queue inside torch
+ENGINE_CONCURRENCY = 2  # the machine has 2 cores; more parallel questions only queue inside ONNX Runtime
 MAX_HISTORY = 20
 MAX_HISTORY_CHARS = 4000  # one earlier turn; answers are a few hundred characters
 MAX_COMMENT_CHARS = 1000
