@@ -92,6 +92,7 @@ async def http_phase(base_url: str, clients: int, seconds: float, think: float =
         seen = {(b["question"], len(b["history"])) for b in bodies}
         seen |= {(t["content"], 0) for b in bodies for t in b["history"] if t["role"] == "user"}
         records: list[tuple[str, int, float]] = []  # (kind, status or -1 for a transport error, ms)
+        transport_errors: list[str] = []
         feedback_stored = feedback_refused = 0
         counter = itertools.count()
         deadline = time.perf_counter() + seconds
@@ -128,8 +129,9 @@ async def http_phase(base_url: str, clients: int, seconds: float, think: float =
                 try:
                     response = await client.post(path, json=body)
                     status = response.status_code
-                except httpx.HTTPError:
+                except httpx.HTTPError as error:
                     status = -1
+                    transport_errors.append(f"{path}: {error!r}")
                 records.append((kind, status, (time.perf_counter() - started) * 1000))
                 if status == 200 and kind != "feedback":
                     last = {"question": body["question"], "answer": response.json()}
@@ -163,6 +165,7 @@ async def http_phase(base_url: str, clients: int, seconds: float, think: float =
         ),
         "errors": sum(1 for _, status, _ in records if status not in (200, 429)),
         "error_statuses": sorted({status for _, status, _ in records if status not in (200, 429)}),
+        "transport_error_samples": transport_errors[:5],
         "rate_limited_429": sum(1 for _, status, _ in records if status == 429),
         "feedback_sent": sum(1 for kind, _, _ in records if kind == "feedback"),
         "feedback_stored": feedback_stored,
