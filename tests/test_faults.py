@@ -25,6 +25,7 @@ from zhili_qa.assistant import Assistant
 from zhili_qa.config import Settings
 from zhili_qa.corpus import load_corpus
 from zhili_qa.embed import DEFAULT_MODEL_DIRNAME, SETUP_COMMAND, HashingEncoder
+from zhili_qa.files import sha256_file
 from zhili_qa.storage import DB_NAME, Storage
 from zhili_qa.text import Tokenizer, corpus_terms
 from zhili_qa.web import create_app
@@ -106,7 +107,7 @@ def _garbage_that_passes_the_checksum(settings: Settings, encoder) -> None:
     folder = generation(settings.index_dir)
     (folder / "dense.faiss").write_bytes(b"\x00garbage" * 64)
     manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
-    manifest["files"]["dense.faiss"] = store._file_sha(folder / "dense.faiss")
+    manifest["files"]["dense.faiss"] = sha256_file(folder / "dense.faiss")
     (folder / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
 
 

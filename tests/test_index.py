@@ -13,6 +13,7 @@ import textwrap
 import time
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from bulletins import SMALL
@@ -22,6 +23,7 @@ from zhili_qa.config import Settings
 from zhili_qa.corpus import load_corpus
 from zhili_qa.embed import HashingEncoder
 from zhili_qa.text import Tokenizer, corpus_terms
+from zhili_qa.vector_cache import CachedEncoder
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -95,6 +97,57 @@ def test_rebuild_keeps_one_generation(tmp_path):
     built(tmp_path, SMALL.replace("15家次", "16家次"))
     generations = [p for p in index_dir.iterdir() if p.is_dir()]
     assert len(generations) == 1
+
+
+def test_same_model_name_with_other_weights_is_stale(tmp_path):
+    _, index_dir, expected, _ = built(tmp_path)
+    reexported = HashingEncoder()
+    reexported.fingerprint = "new-export"  # same name, other vectors: a re-exported or re-converted model
+    corpus = load_corpus(tmp_path / "corpus")
+    other = store.expected_manifest(corpus, store.indexed_units(corpus), reexported, expected["corpus_sha256"])
+    assert any(p.startswith("model_fingerprint") for p in store.problems(index_dir, other))
+
+
+class CountingEncoder(HashingEncoder):
+    def __init__(self) -> None:
+        super().__init__()
+        self.encoded = 0
+
+    def encode_passages(self, texts, progress=False):
+        self.encoded += len(texts)
+        return super().encode_passages(texts)
+
+
+def test_embedding_cache_encodes_each_distinct_text_once_ever(tmp_path):
+    corpus, _, _, _ = built(tmp_path)
+    texts = [store.passage_text(corpus, u) for u in store.indexed_units(corpus)]
+    texts += texts[:5]  # repeated passages (boilerplate) are encoded once
+    counting = CountingEncoder()
+    first = CachedEncoder(counting, tmp_path / "embeddings").encode_passages(texts)
+    np.testing.assert_array_equal(first, HashingEncoder().encode_passages(texts))
+    assert counting.encoded == len(set(texts))
+
+    later = CachedEncoder(counting, tmp_path / "embeddings")  # the next build, e.g. with a new bulletin
+    again = later.encode_passages([*texts, "新增公告的一句话"])
+    assert counting.encoded == len(set(texts)) + 1 and later.encoded_last == 1
+    np.testing.assert_array_equal(again[: len(texts)], first)
+
+
+def test_embedding_cache_is_per_model_and_never_trusts_a_damaged_file(tmp_path, caplog):
+    folder = tmp_path / "embeddings"
+    CachedEncoder(HashingEncoder(), folder).encode_passages(["甲", "乙"])
+    reexported = CountingEncoder()
+    reexported.fingerprint = "new-export"
+    CachedEncoder(reexported, folder).encode_passages(["甲"])
+    assert reexported.encoded == 1  # not served another export's vectors
+
+    CachedEncoder(HashingEncoder(), folder).path.write_bytes(b"not an npz file")
+    counting = CountingEncoder()
+    with caplog.at_level(logging.WARNING):
+        vectors = CachedEncoder(counting, folder).encode_passages(["甲", "乙"])
+    assert counting.encoded == 2 and "ignoring unreadable embedding cache" in caplog.text
+    np.testing.assert_array_equal(vectors, HashingEncoder().encode_passages(["甲", "乙"]))
+    assert CachedEncoder(CountingEncoder(), folder).encode_passages(["甲"]).shape == (1, 64)  # rewritten, readable
 
 
 class SlowEncoder(HashingEncoder):

@@ -28,6 +28,7 @@ from .schema import Answer, Passage
 from .scope import GENERIC_NOUNS, GREETING, WHOLE_BULLETIN, ScopeGuard
 from .selection import SpanSelector
 from .text import Thesaurus, Tokenizer, corpus_terms, department_aliases, has_words, normalize
+from .vector_cache import EMBEDDINGS_DIR, CachedEncoder
 
 log = logging.getLogger(__name__)
 
@@ -107,7 +108,10 @@ class Assistant:
                 log.exception("index failed to load")
                 reasons = [f"索引加载失败 (load failed: {error})"]
         log.warning("正在重建索引 (rebuilding index): %s", "; ".join(reasons))
-        return index_store.build(corpus, tokenizer, encoder, settings.index_dir, fingerprint, progress=progress)
+        cached = CachedEncoder(encoder, settings.index_dir / EMBEDDINGS_DIR)
+        built = index_store.build(corpus, tokenizer, cached, settings.index_dir, fingerprint, progress=progress)
+        log.info("encoded %d passages; the rest came from the embedding cache", cached.encoded_last)
+        return built
 
     # ---------------------------------------------------------------- facts about the corpus
     @property

@@ -11,6 +11,7 @@ index and fusion mechanics.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import os
 import zlib
@@ -22,6 +23,7 @@ from tqdm.auto import tqdm
 
 from zhili_qa.config import DEFAULT_MODEL, Settings
 from zhili_qa.errors import ModelUnavailableError
+from zhili_qa.files import folder_stamp
 
 if TYPE_CHECKING:
     from sentence_transformers import SentenceTransformer
@@ -56,6 +58,7 @@ class Encoder(Protocol):
 
     name: str
     dimension: int
+    fingerprint: str  # differs whenever the same name would give other vectors (new weights, a new export)
 
     def encode_queries(self, texts: list[str]) -> np.ndarray: ...
 
@@ -112,6 +115,7 @@ class SentenceTransformerEncoder:
         if not dim:
             raise ValueError(f"{path_or_name} does not report an embedding dimension")
         self.dimension: int = int(dim)
+        self.fingerprint = hashlib.sha256(folder_stamp(path_or_name).encode()).hexdigest()[:16]
         self.query_prefix, self.passage_prefix = self._prefixes()
 
     def quantize(self) -> None:
@@ -181,6 +185,7 @@ class OnnxEncoder:
         self.name = name
         self.batch_size = batch_size
         self.dimension = int(meta["dimension"])
+        self.fingerprint = str(meta["onnx_sha256"])[:16]
         self.max_seq_length = int(meta["max_seq_length"])
         self.query_prefix, self.passage_prefix = meta["query_prefix"], meta["passage_prefix"]
         self._cls_pooling = meta["pooling"] == "cls"
@@ -238,6 +243,7 @@ class HashingEncoder:
     def __init__(self, dimension: int = 64) -> None:
         self.name = "hashing-test"
         self.dimension = dimension
+        self.fingerprint = f"crc32-{dimension}"
 
     def _vector(self, text: str) -> np.ndarray:
         vec = np.zeros(self.dimension, dtype=np.float32)
@@ -329,10 +335,10 @@ def load_encoder(settings: Settings, *, convert_if_missing: bool = True) -> Enco
 
 
 def _onnx_encoder(target: str, settings: Settings, *, convert_if_missing: bool) -> Encoder:
-    from .onnx_export import NotExportable, export, export_dir, is_current, source_stamp
+    from .onnx_export import NotExportable, export, export_dir, is_current
 
     folder = export_dir(settings.models_dir, settings.model, quantize=settings.quantize)
-    stamp = source_stamp(target)
+    stamp = folder_stamp(target)
     if not is_current(folder, stamp):
         if not convert_if_missing:
             raise _unavailable(f"{folder} 不存在或已过期 (ONNX export missing or stale)")

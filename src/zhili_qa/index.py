@@ -25,6 +25,7 @@ import numpy as np
 
 from .corpus import CHUNKER_VERSION, GOAL, LEAD, TITLE, Corpus, Span
 from .embed import Encoder
+from .files import sha256_file
 from .text import STOPWORDS, Tokenizer
 
 log = logging.getLogger(__name__)
@@ -99,10 +100,6 @@ def corpus_fingerprint(corpus: Corpus, thesaurus_path: Path | None) -> str:
     return digest.hexdigest()
 
 
-def _file_sha(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
 @dataclass
 class SearchIndex:
     units: list[Span]
@@ -147,6 +144,7 @@ def expected_manifest(corpus: Corpus, units: list[Span], encoder: Encoder | None
         "documents": [d.id for d in corpus.documents],
         "units": len(units),
         "model": encoder.name if encoder else None,
+        "model_fingerprint": encoder.fingerprint if encoder else None,
         "dimension": encoder.dimension if encoder else None,
         "faiss_version": faiss.__version__,
     }
@@ -176,7 +174,7 @@ def build(
     bm25.save(str(generation / "bm25"), show_progress=False)
     faiss.write_index(dense, str(generation / "dense.faiss"))
     manifest["files"] = {
-        str(p.relative_to(generation)): _file_sha(p) for p in sorted(generation.rglob("*")) if p.is_file()
+        str(p.relative_to(generation)): sha256_file(p) for p in sorted(generation.rglob("*")) if p.is_file()
     }
     manifest["built_seconds"] = round(time.perf_counter() - started, 2)
     manifest["built_at"] = time.strftime("%Y-%m-%dT%H:%M:%S%z")
@@ -228,7 +226,7 @@ def problems(index_dir: Path, expected: dict) -> list[str]:
             found.append(f"{key}: 索引为 {manifest.get(key)!r}，当前为 {value!r}")
     for name, sha in manifest.get("files", {}).items():
         path = generation / name
-        if not path.is_file() or _file_sha(path) != sha:
+        if not path.is_file() or sha256_file(path) != sha:
             found.append(f"文件损坏或缺失 (damaged or missing file): {name}")
     if not manifest.get("files"):
         found.append("索引清单未列出文件 (manifest lists no files)")

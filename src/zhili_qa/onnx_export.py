@@ -54,17 +54,6 @@ def export_dir(models_dir: Path, model_name: str, *, quantize: bool) -> Path:
     return Path(models_dir) / "onnx" / f"{slug}{'-int8' if quantize else ''}"
 
 
-def source_stamp(target: str) -> str:
-    """What identifies the source model: its files' names, sizes and mtimes, or the hub id as given."""
-    folder = Path(target)
-    if not folder.is_dir():
-        return target
-    entries = sorted(
-        f"{p.relative_to(folder)}:{p.stat().st_size}:{p.stat().st_mtime_ns}" for p in folder.rglob("*") if p.is_file()
-    )
-    return "\n".join(entries)
-
-
 def read_meta(folder: Path) -> dict | None:
     try:
         meta = json.loads((folder / META_FILE).read_text(encoding="utf-8"))
