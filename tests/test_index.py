@@ -122,6 +122,7 @@ def test_embedding_cache_encodes_each_distinct_text_once_ever(tmp_path):
     corpus, _, _, _ = built(tmp_path)
     texts = [store.passage_text(corpus, u) for u in store.indexed_units(corpus)]
     texts += texts[:5]  # repeated passages (boilerplate) are encoded once
+    texts += [f"第{n}句" for n in range(600)]  # enough keys that some digests end in a zero byte
     counting = CountingEncoder()
     first = CachedEncoder(counting, tmp_path / "embeddings").encode_passages(texts)
     np.testing.assert_array_equal(first, HashingEncoder().encode_passages(texts))

@@ -63,18 +63,19 @@ class CachedEncoder:
         try:
             with np.load(self.path) as stored:
                 keys, vectors = stored["keys"], stored["vectors"]
-            if vectors.shape != (len(keys), self.dimension) or keys.dtype != np.dtype(f"S{KEY_BYTES}"):
+            if vectors.shape != (len(keys), self.dimension) or keys.shape != (len(keys), KEY_BYTES):
                 raise ValueError(f"shapes {keys.shape} {vectors.shape}")
         except Exception as error:
             log.warning("ignoring unreadable embedding cache %s (%s); it will be rewritten", self.path, error)
             return {}
-        return {bytes(k): v for k, v in zip(keys, vectors.astype(np.float32), strict=True)}
+        return {k.tobytes(): v for k, v in zip(keys, vectors.astype(np.float32), strict=True)}
 
     def _save(self, known: dict[bytes, np.ndarray]) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         temporary = self.path.with_name(f"{self.path.stem}.tmp-{os.getpid()}.npz")
         try:
-            keys = np.array(list(known), dtype=f"S{KEY_BYTES}")
+            # raw bytes, not numpy's "S" strings, which drop a digest's trailing zero bytes
+            keys = np.frombuffer(b"".join(known), dtype=np.uint8).reshape(len(known), KEY_BYTES)
             np.savez(temporary, keys=keys, vectors=np.stack(list(known.values())).astype(np.float32))
             os.replace(temporary, self.path)
         except OSError as error:  # a cache that cannot be written costs time next build, not this one
