@@ -35,7 +35,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .files import replace_dir, sha256_file
+from .files import read_json_object, replace_dir, sha256_file
 
 log = logging.getLogger(__name__)
 
@@ -381,11 +381,7 @@ def _write_folder(f: E5S1File, folder: Path, dtype: type) -> None:
 
 def read_marker(folder: Path) -> dict | None:
     """The marker's metadata, or None when the folder is not a finished conversion."""
-    try:
-        meta = json.loads((folder / MARKER_FILE).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-    return meta if isinstance(meta, dict) else None
+    return read_json_object(folder / MARKER_FILE)
 
 
 def is_complete(folder: Path, bin_path: Path | None = None) -> bool:

@@ -24,7 +24,7 @@ import warnings
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .files import replace_dir, sha256_file
+from .files import read_json_object, replace_dir, sha256_file
 
 if TYPE_CHECKING:
     from sentence_transformers import SentenceTransformer
@@ -55,11 +55,7 @@ def export_dir(models_dir: Path, model_name: str, *, quantize: bool) -> Path:
 
 
 def read_meta(folder: Path) -> dict | None:
-    try:
-        meta = json.loads((folder / META_FILE).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-    return meta if isinstance(meta, dict) else None
+    return read_json_object(folder / META_FILE)
 
 
 def is_current(folder: Path, stamp: str) -> bool:
