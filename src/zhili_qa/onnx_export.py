@@ -88,6 +88,7 @@ def export(encoder: SentenceTransformerEncoder, out_dir: Path, *, stamp: str, qu
     import torch
 
     mode = pooling_mode(encoder.model)
+    max_length = encoder.max_seq_length or 512
     started = time.perf_counter()
     out_dir = Path(out_dir)
     out_dir.parent.mkdir(parents=True, exist_ok=True)
@@ -97,7 +98,7 @@ def export(encoder: SentenceTransformerEncoder, out_dir: Path, *, stamp: str, qu
         tokenizer = encoder.model.tokenizer
         graph = tmp / "float.onnx"
         sample = tokenizer(["query: 种牙多少钱", "passage: 单颗常规种植牙全流程总价不超过4275元。"], padding=True, return_tensors="pt")
-        batch, length = torch.export.Dim("batch"), torch.export.Dim("length", max=max(encoder.max_seq_length, 2))
+        batch, length = torch.export.Dim("batch"), torch.export.Dim("length", max=max_length)
         with warnings.catch_warnings(), torch.inference_mode():
             warnings.simplefilter("ignore")  # the exporter narrates axis renames and deprecations
             program = torch.onnx.export(
@@ -134,7 +135,7 @@ def export(encoder: SentenceTransformerEncoder, out_dir: Path, *, stamp: str, qu
             "pooling": mode,
             "query_prefix": encoder.query_prefix,
             "passage_prefix": encoder.passage_prefix,
-            "max_seq_length": encoder.max_seq_length or 512,
+            "max_seq_length": max_length,
             "dimension": encoder.dimension,
             "pad_token": tokenizer.pad_token,
             "pad_token_id": tokenizer.pad_token_id,
