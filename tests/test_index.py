@@ -151,29 +151,6 @@ def test_embedding_cache_is_per_model_and_never_trusts_a_damaged_file(tmp_path, 
     assert CachedEncoder(CountingEncoder(), folder).encode_passages(["甲"]).shape == (1, 64)  # rewritten, readable
 
 
-def test_large_corpora_give_clauses_their_sentences_vector(tmp_path, monkeypatch):
-    corpus, _, _, _ = built(tmp_path)
-    units = store.indexed_units(corpus)
-    clauses = [row for row, u in enumerate(units) if u.kind == "clause"]
-    sentence_row = {
-        row: next(
-            r for r, s in enumerate(units)
-            if s.kind == "sentence" and s.doc == units[row].doc and s.start <= units[row].start and units[row].end <= s.end
-        )
-        for row in clauses
-    }
-    own = CountingEncoder()
-    fine = store.unit_vectors(corpus, units, own)
-    assert clauses and any(not np.allclose(fine[r], fine[sentence_row[r]]) for r in clauses)
-
-    monkeypatch.setattr(store, "CLAUSE_VECTOR_LIMIT", len(units) - 1)
-    shared = CountingEncoder()
-    coarse = store.unit_vectors(corpus, units, shared)
-    assert all(np.array_equal(coarse[r], coarse[sentence_row[r]]) for r in clauses)
-    assert shared.encoded == own.encoded - len(clauses)
-    assert store.expected_manifest(corpus, units, shared, "x")["clause_vectors"] is False
-
-
 class SlowEncoder(HashingEncoder):
     def encode_passages(self, texts, progress=False):
         time.sleep(60)

@@ -35,10 +35,6 @@ INDEX_FORMAT = "2"
 # Above this many vectors exact search gets slow enough to switch to HNSW: exact over 53k real vectors takes
 # ~4 ms a query, while HNSW there recalled only 0.47 of the exact top 10 (docs/performance.md).
 EXACT_SEARCH_LIMIT = 100_000
-# Above this many units (~190 bulletins) clauses share their sentence's vector: a third of the passages to
-# encode (a first build of 1000 bulletins could not finish in 15 minutes otherwise), at a measured cost on
-# the held-out questions of this bulletin (answer 0.978 -> 0.956 when forced; docs/performance.md).
-CLAUSE_VECTOR_LIMIT = 100_000
 
 
 def indexed_units(corpus: Corpus) -> list[Span]:
@@ -61,15 +57,9 @@ def passage_text(corpus: Corpus, unit: Span) -> str:
     return f"{project.topic}：{unit.text}"
 
 
-def clause_vectors(units: list[Span]) -> bool:
-    """Whether clauses get vectors of their own (else their sentence's): see CLAUSE_VECTOR_LIMIT."""
-    return len(units) <= CLAUSE_VECTOR_LIMIT
-
-
 def unit_vectors(corpus: Corpus, units: list[Span], encoder: Encoder, *, progress: bool = False) -> np.ndarray:
     """One vector per unit. Results items and long goal fields, the slowest texts to encode, get the
-    normalised mean of their sentences' vectors instead: most of the build time for little change.
-    Above CLAUSE_VECTOR_LIMIT units, clauses take their sentence's vector too."""
+    normalised mean of their sentences' vectors instead: most of the build time for little change."""
     sentences: dict[str, list[tuple[int, int, int]]] = {}  # document -> (start, end, row) in text order
     for row, unit in enumerate(units):
         if unit.kind == "sentence":
@@ -88,20 +78,10 @@ def unit_vectors(corpus: Corpus, units: list[Span], encoder: Encoder, *, progres
                 parts.append(row)
         return parts
 
-    def sentence_of(unit: Span) -> int | None:
-        spans = sentences.get(unit.doc, [])
-        position = bisect.bisect_right(spans, (unit.start, float("inf"), 0)) - 1
-        if position >= 0 and spans[position][1] >= unit.end:
-            return spans[position][2]
-        return None
-
-    own_clauses = clause_vectors(units)
     composite = {}
     for row, unit in enumerate(units):
         if unit.kind in ("item", "field") and len(parts := parts_of(unit)) > 1:
             composite[row] = parts
-        elif unit.kind == "clause" and not own_clauses and (sentence := sentence_of(unit)) is not None:
-            composite[row] = [sentence]
     direct = [row for row in range(len(units)) if row not in composite]
     encoded = encoder.encode_passages([passage_text(corpus, units[row]) for row in direct], progress=progress)
     vectors = np.zeros((len(units), encoded.shape[1]), dtype=np.float32)
@@ -164,7 +144,6 @@ def expected_manifest(corpus: Corpus, units: list[Span], encoder: Encoder | None
         "corpus_sha256": fingerprint,
         "documents": [d.id for d in corpus.documents],
         "units": len(units),
-        "clause_vectors": clause_vectors(units),
         "model": encoder.name if encoder else None,
         "model_fingerprint": encoder.fingerprint if encoder else None,
         "dimension": encoder.dimension if encoder else None,
