@@ -159,7 +159,7 @@ def overview_answer(composer: Composer, project: Project) -> str:
     headlines = [
         u
         for u in project.units
-        if u.kind == "sentence" and u.field == RESULTS and u.item is not None and _is_first_sentence(u, project)
+        if u.kind == "sentence" and u.field == RESULTS and u.item is not None and is_first_sentence(u, project)
     ]
     parts = []
     for unit in headlines:
@@ -171,7 +171,8 @@ def overview_answer(composer: Composer, project: Project) -> str:
     return text
 
 
-def _is_first_sentence(unit: Span, project: Project) -> bool:
+def is_first_sentence(unit: Span, project: Project) -> bool:
+    """Does this sentence open its item (the item's headline)?"""
     for item in project.units:
         if item.kind == "item" and item.item == unit.item and item.field == unit.field:
             return item.start == unit.start

@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 from collections import Counter
 
-from .answer import Intent, fact_score, numbers_in
+from .answer import Intent, fact_score, is_first_sentence, numbers_in
 from .corpus import RESULTS, Corpus, Project, Span
 from .retrieve import Ranking
 from .text import STOPWORDS, Thesaurus, Tokenizer
@@ -141,15 +141,14 @@ class SpanSelector:
         Items open with a slogan (邀请社会参与，接受群众监督) whose substance is the next sentence
         (设立举报电话和意见箱……): quoting the slogan alone answers 怎么 with a restatement.
         """
-        items = {u.item: u.start for u in project.units if u.kind == "item" and u.field == RESULTS}
         for unit in project.units:
             if (
                 unit.kind == "sentence"
                 and unit.field == RESULTS
                 and unit.start <= start
                 and end <= unit.end
-                and items.get(unit.item) == unit.start
                 and not numbers_in(unit.text)
+                and is_first_sentence(unit, project)
             ):
                 return unit
         return None
