@@ -6,6 +6,9 @@ import html
 import json
 import re
 import sqlite3
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -19,6 +22,7 @@ from zhili_qa.storage import DB_NAME
 from zhili_qa.web import create_app
 from zhili_qa.web.pages import embed_example_html
 from zhili_qa.web.render import answer_html, conversation_html, project_html
+from zhili_qa.web.service import ENGINE_CONCURRENCY
 from zhili_qa.web.suggestions import starters
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -203,6 +207,37 @@ def test_healthz_reports_model_and_index_state(client):
 def test_openapi_docs_are_served(client):
     assert client.get("/docs").status_code == 200
     assert "/api/ask" in client.get("/openapi.json").json()["paths"]
+
+
+def test_concurrent_asks_wait_in_line_for_the_engine_threads_and_all_get_their_answer(assistant, tmp_path, monkeypatch):
+    app = create_app(assistant, settings_for(tmp_path), ui=False)
+    answerer = app.state.service.answerer
+    in_progress, peak, lock = 0, 0, threading.Lock()
+    answer = answerer.answer
+
+    def counted(*args, **kwargs):
+        nonlocal in_progress, peak
+        with lock:
+            in_progress += 1
+            peak = max(peak, in_progress)
+        try:
+            time.sleep(0.05)  # long enough for the other requests to arrive meanwhile
+            return answer(*args, **kwargs)
+        finally:
+            with lock:
+                in_progress -= 1
+
+    monkeypatch.setattr(answerer, "answer", counted)
+    questions = [LEAD_QUESTION, "种植牙价格降了多少"] * 6
+    with TestClient(app) as client, ThreadPoolExecutor(len(questions)) as senders:
+        alone = {question: ask(client, question).json()["answer"] for question in set(questions)}
+        peak = 0
+        responses = list(senders.map(lambda question: ask(client, question), questions))
+    assert [r.status_code for r in responses] == [200] * len(questions)
+    assert [r.json()["answer"] for r in responses] == [alone[q] for q in questions]
+    assert "区公安分局" in alone[LEAD_QUESTION]
+    # No thread per waiting request: at most ENGINE_CONCURRENCY answers are being worked on at once.
+    assert peak == ENGINE_CONCURRENCY
 
 
 # ---------------------------------------------------------------- storage: feedback, question log, gaps

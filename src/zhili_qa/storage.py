@@ -3,22 +3,26 @@
 Storage is a side channel: every failure (unwritable folder, locked or corrupt file) is logged and
 swallowed, so answering never depends on it. Nothing identifying the asker (no IP) is stored.
 
-Question rows are written off the request path by one writer thread, in batches: under load the
-per-answer commit (and any wait for a lock another process holds) no longer sits in front of the answer,
-and rows that meet a locked file are kept and written once it is free. Feedback is written at once,
-since the page says whether it was stored. The file is in WAL mode, so reading the gap report never
-blocks writing.
+All writes go through one writer thread with one connection. Question rows are written off the request
+path, in batches: under load the per-answer commit (and any wait for a lock another process holds) no
+longer sits in front of the answer, and rows that meet a locked file are kept and written once it is free.
+Feedback and comments are written by the same thread while their request waits, since the page says
+whether they were stored; one writer means no thread of this process ever waits for another's write lock.
+The file is in WAL mode, so reading the gap report never blocks writing.
 """
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import queue
 import sqlite3
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future
+from concurrent.futures import TimeoutError as FutureTimeout
 from contextlib import closing, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,6 +33,7 @@ DB_NAME = "zhili.sqlite3"
 BUSY_TIMEOUT = 5.0  # seconds a write waits for another process's lock
 PENDING_LIMIT = 10_000  # question rows held while the file is unusable; beyond that the oldest are dropped
 RETRY_PAUSE = 1.0  # seconds between attempts to write held rows
+JOB_WAIT = BUSY_TIMEOUT + RETRY_PAUSE  # a feedback write not started by then is given up (said not stored)
 LOW_CONFIDENCE = 0.2  # answers below this margin between the best two projects count as shaky in the gap report
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS questions (
@@ -83,28 +88,66 @@ class GapReport:
                 "available": self.available, "gaps": [g.to_dict() for g in self.gaps]}
 
 
+class _Job:
+    """One write a caller waits for (feedback, a comment): ``run`` gets the writer's connection."""
+
+    def __init__(self, run: Callable[[sqlite3.Connection], object]) -> None:
+        self.run = run
+        self.done: Future[object] = Future()
+
+
 class Storage:
     def __init__(self, data_dir: Path, *, low_confidence: float = LOW_CONFIDENCE) -> None:
         self.path = Path(data_dir) / DB_NAME
         self.low_confidence = low_confidence
-        self._ready = False
-        self._queue: queue.Queue[tuple] = queue.Queue()
+        self._queue: queue.Queue[tuple | _Job] = queue.Queue()
         self._held: list[tuple] = []  # rows taken from the queue but not yet written (the file was unusable)
         self._idle = threading.Condition()
         self._writer: threading.Thread | None = None
         self._writer_lock = threading.Lock()
+        self._db: sqlite3.Connection | None = None  # the writer thread's own, kept open between batches
+        self._db_inode = 0
 
     @contextmanager
     def _connect(self) -> Iterator[sqlite3.Connection]:
-        if not self._ready:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-        with closing(sqlite3.connect(self.path, timeout=BUSY_TIMEOUT)) as connection, connection:
-            if not self._ready:
-                connection.execute("PRAGMA journal_mode=WAL")
-                connection.executescript(_SCHEMA)
-                self._ready = True
-            connection.execute("PRAGMA synchronous=NORMAL")  # WAL stays consistent; a power cut may lose the last rows
+        """A short-lived connection for reading; WAL readers never wait for the writer."""
+        with closing(self._open()) as connection, connection:
             yield connection
+
+    def _open(self) -> sqlite3.Connection:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        connection = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT)
+        try:
+            # Every time, not once: the file may have been replaced by an empty one since (both are no-ops otherwise).
+            connection.execute("PRAGMA journal_mode=WAL")
+            connection.executescript(_SCHEMA)
+            connection.execute("PRAGMA synchronous=NORMAL")  # WAL stays consistent; a power cut may lose the last rows
+        except Exception:
+            connection.close()
+            raise
+        return connection
+
+    def _writer_db(self) -> sqlite3.Connection:
+        """The writer's connection, reopened when the file was moved or deleted under it (a cleanup, log
+        rotation): writing on would go to a file nobody can read any more."""
+        try:
+            inode = self.path.stat().st_ino
+        except OSError:
+            inode = 0
+        if self._db is not None and inode != self._db_inode:
+            self._close_writer_db()
+        if self._db is None:
+            self._db = self._open()
+            self._db_inode = self.path.stat().st_ino
+        return self._db
+
+    def _close_writer_db(self) -> None:
+        if self._db is not None:
+            try:
+                self._db.close()
+            except sqlite3.Error:
+                log.debug("closing the question log connection failed", exc_info=True)
+            self._db = None
 
     def log_question(self, channel: str, question: str, answer: dict) -> None:
         """Queue a question and what was answered for the writer thread; returns at once."""
@@ -133,15 +176,11 @@ class Storage:
     def _write_forever(self) -> None:
         failing = False
         while True:
-            rows = [self._queue.get(), *self._drain()]
-            taken = len(rows)
-            self._held.extend(rows)
+            taken = self._take([self._queue.get(), *self._drain()])
             while not self._write_held(report=not failing):
                 failing = True  # reported once; retried quietly until the file is usable again
                 time.sleep(RETRY_PAUSE)
-                more = self._drain()
-                taken += len(more)
-                self._held.extend(more)
+                taken += self._take(self._drain())
             if failing:
                 log.warning("question log %s is writable again; held rows written", self.path)
                 failing = False
@@ -150,51 +189,119 @@ class Storage:
             with self._idle:
                 self._idle.notify_all()
 
-    def _drain(self) -> list[tuple]:
-        rows = []
+    def _take(self, items: list[tuple | _Job]) -> int:
+        """Hold the question rows among ``items`` and run their jobs at once (a caller is waiting)."""
+        for item in items:
+            if isinstance(item, _Job):
+                self._run(item)
+            else:
+                self._held.append(item)
+        return len(items)
+
+    def _run(self, job: _Job) -> None:
+        if not job.done.set_running_or_notify_cancel():
+            return  # its caller stopped waiting
+        try:
+            with self._writer_db() as db:
+                result = job.run(db)
+        except Exception as error:
+            self._close_writer_db()
+            job.done.set_exception(error)
+        else:
+            job.done.set_result(result)
+
+    def _drain(self) -> list[tuple | _Job]:
+        items = []
         while True:
             try:
-                rows.append(self._queue.get_nowait())
+                items.append(self._queue.get_nowait())
             except queue.Empty:
-                return rows
+                return items
 
     def _write_held(self, *, report: bool) -> bool:
+        if not self._held:
+            return True
         if len(self._held) > PENDING_LIMIT:
             log.error("question log %s unusable: dropping %d oldest rows", self.path, len(self._held) - PENDING_LIMIT)
             del self._held[: len(self._held) - PENDING_LIMIT]
         try:
-            with self._connect() as db:
+            with self._writer_db() as db:
                 db.executemany(
                     "INSERT INTO questions (asked_at, channel, question, answer, found, confidence, citations)"
                     " VALUES (?, ?, ?, ?, ?, ?, ?)", self._held)
         except Exception:
+            self._close_writer_db()
             if report:
                 log.exception("could not log questions to %s; keeping them and retrying", self.path)
             return False
         self._held.clear()
         return True
 
-    def add_feedback(self, rating: int, question: str, answer: str, citations: list[dict],
-                     comment: str = "") -> int | None:
-        """Store thumbs up (1) or down (-1) with the exchange it judges; None when the write failed."""
+    def _enqueue(self, run: Callable[[sqlite3.Connection], object]) -> Future[object]:
+        """A write for the writer thread, whose caller waits for it.
+
+        One writer for everything: feedback never fights the question log for SQLite's write lock."""
+        job = _Job(run)
+        self._queue.put(job)
+        self._start_writer()
+        return job.done
+
+    def _settled(self, future: Future[object], what: str) -> object | None:
+        """The write's result, waited for; None (logged) when it failed or did not start within JOB_WAIT."""
         try:
-            with self._connect() as db:
-                cursor = db.execute(
-                    "INSERT INTO feedback (given_at, rating, comment, question, answer, citations)"
-                    " VALUES (?, ?, ?, ?, ?, ?)",
-                    (time.time(), rating, comment, question, answer, json.dumps(citations, ensure_ascii=False)))
-                return cursor.lastrowid
+            try:
+                return future.result(timeout=JOB_WAIT)
+            except FutureTimeout:
+                if future.cancel():
+                    raise
+                return future.result()  # already running: bounded by the busy timeout
         except Exception:
-            log.exception("could not store feedback in %s", self.path)
+            log.exception("could not store %s in %s", what, self.path)
             return None
 
-    def add_comment(self, feedback_id: int, comment: str) -> bool:
+    async def _settled_async(self, future: Future[object], what: str) -> object | None:
+        """``_settled`` for the event loop: waiting holds no thread (a burst of feedback once held one each,
+        and dozens of threads queueing for the GIL starved the loop for seconds)."""
         try:
-            with self._connect() as db:
-                return db.execute("UPDATE feedback SET comment = ? WHERE id = ?", (comment, feedback_id)).rowcount == 1
+            waiting = asyncio.wrap_future(future)
+            done, _ = await asyncio.wait({waiting}, timeout=JOB_WAIT)
+            if not done and future.cancel():
+                raise TimeoutError(f"not started within {JOB_WAIT} s")
+            return await waiting
         except Exception:
-            log.exception("could not store a feedback comment in %s", self.path)
-            return False
+            log.exception("could not store %s in %s", what, self.path)
+            return None
+
+    @staticmethod
+    def _feedback_insert(rating: int, question: str, answer: str, citations: list[dict],
+                         comment: str) -> Callable[[sqlite3.Connection], int | None]:
+        row = (time.time(), rating, comment, question, answer, json.dumps(citations, ensure_ascii=False))
+
+        def insert(db: sqlite3.Connection) -> int | None:
+            return db.execute("INSERT INTO feedback (given_at, rating, comment, question, answer, citations)"
+                              " VALUES (?, ?, ?, ?, ?, ?)", row).lastrowid
+
+        return insert
+
+    def add_feedback(self, rating: int, question: str, answer: str, citations: list[dict],
+                     comment: str = "") -> int | None:
+        """Store thumbs up (1) or down (-1) with the exchange it judges; its id, or None when the write failed."""
+        future = self._enqueue(self._feedback_insert(rating, question, answer, citations, comment))
+        stored = self._settled(future, "feedback")
+        return stored if isinstance(stored, int) else None
+
+    async def add_feedback_async(self, rating: int, question: str, answer: str, citations: list[dict],
+                                 comment: str = "") -> int | None:
+        """``add_feedback`` for the event loop."""
+        future = self._enqueue(self._feedback_insert(rating, question, answer, citations, comment))
+        stored = await self._settled_async(future, "feedback")
+        return stored if isinstance(stored, int) else None
+
+    def add_comment(self, feedback_id: int, comment: str) -> bool:
+        def update(db: sqlite3.Connection) -> bool:
+            return db.execute("UPDATE feedback SET comment = ? WHERE id = ?", (comment, feedback_id)).rowcount == 1
+
+        return self._settled(self._enqueue(update), "a feedback comment") is True
 
     def feedback(self, limit: int = 100) -> list[dict]:
         try:

@@ -16,6 +16,7 @@ from fastapi import APIRouter, FastAPI, HTTPException, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, StreamingResponse
 from pydantic import BaseModel, Field
+from starlette.concurrency import run_in_threadpool
 
 from ..errors import UserInputError, ZhiliError
 from ..schema import Citation
@@ -154,11 +155,12 @@ def create_api(service: QAService) -> APIRouter:
                  description=ASK_DESCRIPTION,
                  responses={200: {"content": {"text/event-stream": {"schema": {"type": "string"}}},
                                   "description": "答案 JSON；stream 为 true 时为 server-sent events"}})
-    def ask(body: AskRequest):
+    async def ask(body: AskRequest):
         history = [t.model_dump() for t in body.history or []]
         if not body.stream:
-            return service.ask(body.question, history, channel="api")
-        events = service.ask_stream(body.question, history, channel="api")  # input errors: 422 before any byte
+            return await service.ask_in_turn(body.question, history, channel="api")
+        # input errors: 422 before any byte
+        events = await run_in_threadpool(service.ask_stream, body.question, history, channel="api")
         return StreamingResponse((event.to_sse() for event in events), media_type="text/event-stream",
                                  headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
 
@@ -187,10 +189,10 @@ def create_api(service: QAService) -> APIRouter:
                 "fields": {name: {"text": s.text, "start": s.start, "end": s.end} for name, s in found.fields.items()}}
 
     @router.post("/api/feedback", response_model=FeedbackOut, tags=["反馈"], summary="对答案点赞或点踩，可附意见")
-    def feedback(body: FeedbackRequest) -> dict:
+    async def feedback(body: FeedbackRequest) -> dict:
         rating = 1 if body.rating == "up" else -1
-        stored = service.feedback(rating, body.question, body.answer, [asdict(c) for c in body.citations],
-                                  body.comment)
+        stored = await service.feedback_async(rating, body.question, body.answer,
+                                              [asdict(c) for c in body.citations], body.comment)
         return {"stored": stored is not None, "id": stored}
 
     @router.get("/api/gaps", tags=["反馈"], summary="问题缺口：未能回答、把握不大和差评的问题，新的在前")

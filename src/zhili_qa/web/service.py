@@ -7,11 +7,15 @@ The answerer holds ``gate`` around engine calls only, never while the model is w
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import threading
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict
 from urllib.parse import urlsplit
+
+from starlette.concurrency import run_in_threadpool
 
 from ..assistant import Assistant
 from ..config import Settings
@@ -43,6 +47,7 @@ class QAService:
         self.projects = assistant.projects()
         self.starters = suggestions.starters(self.projects)
         self.gate = threading.BoundedSemaphore(ENGINE_CONCURRENCY)
+        self._engine_threads = ThreadPoolExecutor(ENGINE_CONCURRENCY, thread_name_prefix="engine")
         self.answerer = GroundedAnswerer(assistant, settings, engine_gate=self.gate)
 
     @property
@@ -70,6 +75,14 @@ class QAService:
         answer = self.answerer.answer(question, history).to_dict()
         self.storage.log_question(channel, question, answer)
         return answer
+
+    async def ask_in_turn(self, question: object, history: object = None, channel: str = "api") -> dict:
+        """``ask`` for the event loop: engine-only answers wait their turn, first come first served, for one of
+        ENGINE_CONCURRENCY threads; answers that wait on an LLM endpoint keep the wide thread pool."""
+        if self.answerer.enabled:
+            return await run_in_threadpool(self.ask, question, history, channel)
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self._engine_threads, self.ask, question, history, channel)
 
     def ask_stream(self, question: object, history: object = None, channel: str = "api") -> Iterator[StreamEvent]:
         """Delta events as the model writes, then one final event; the final answer is logged like ``ask``.
@@ -152,6 +165,11 @@ class QAService:
     # ---------------------------------------------------------------- feedback
     def feedback(self, rating: int, question: str, answer: str, citations: list[dict], comment: str = "") -> int | None:
         return self.storage.add_feedback(rating, question, answer, citations, comment[:MAX_COMMENT_CHARS])
+
+    async def feedback_async(self, rating: int, question: str, answer: str, citations: list[dict],
+                             comment: str = "") -> int | None:
+        return await self.storage.add_feedback_async(rating, question, answer, citations,
+                                                     comment[:MAX_COMMENT_CHARS])
 
     def comment(self, feedback_id: int, comment: str) -> bool:
         return self.storage.add_comment(feedback_id, comment[:MAX_COMMENT_CHARS])
