@@ -12,6 +12,7 @@ import json
 import logging
 import shutil
 import sqlite3
+import threading
 from pathlib import Path
 
 import pytest
@@ -300,6 +301,43 @@ def test_question_rows_wait_out_an_unusable_file_and_are_written_once_it_is_fixe
     with sqlite3.connect(data_dir / DB_NAME) as db:
         asked = [row[0] for row in db.execute("SELECT question FROM questions ORDER BY id")]
     assert asked == ["问题0", "问题1", "问题2", "问题3"]
+
+
+def test_a_database_file_moved_away_is_reopened_not_written_into_the_void(tmp_path):
+    data_dir = tmp_path / "data"
+    storage = Storage(data_dir)
+    storage.log_question("api", "问题0", {"answer": "答", "found": True, "citations": []})
+    assert storage.flush()
+    (data_dir / DB_NAME).rename(tmp_path / "rotated.sqlite3")  # a cleanup or log rotation
+    storage.log_question("api", "问题1", {"answer": "答", "found": True, "citations": []})
+    assert storage.add_feedback(1, "问题1", "答", []) == 1
+    assert storage.flush()
+    with sqlite3.connect(data_dir / DB_NAME) as db:
+        assert [row[0] for row in db.execute("SELECT question FROM questions")] == ["问题1"]
+        assert db.execute("SELECT COUNT(*) FROM feedback").fetchone()[0] == 1
+
+
+def test_feedback_from_many_threads_beside_the_question_log_is_all_stored_with_distinct_ids(tmp_path):
+    storage = Storage(tmp_path / "data")
+    ids: list[int | None] = []
+
+    def client(number: int) -> None:
+        for step in range(20):
+            storage.log_question("api", f"问题{number}-{step}", {"answer": "答", "found": True, "citations": []})
+            ids.append(storage.add_feedback(1, f"问题{number}-{step}", "答", [], comment="好"))
+
+    threads = [threading.Thread(target=client, args=(n,)) for n in range(16)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert storage.flush()
+    assert None not in ids and len(set(ids)) == 16 * 20
+    with sqlite3.connect(tmp_path / "data" / DB_NAME) as db:
+        assert db.execute("SELECT COUNT(*) FROM questions").fetchone()[0] == 16 * 20
+        assert db.execute("SELECT COUNT(*) FROM feedback").fetchone()[0] == 16 * 20
+    assert storage.add_comment(ids[0], "补充意见") is True
+    assert storage.add_comment(10**9, "没有这条") is False
 
 
 @pytest.mark.parametrize("damage", ["directory", "garbage"])
