@@ -13,8 +13,10 @@ Every size runs in its own process (peak memory is that process's own). Two kind
   is thrown away, the time is paid), so ``ask`` latency includes a real new-question encoding at sizes whose
   real build would take hours here.
 * ``real``: the real embedding model, only at sizes it can encode here in minutes. The real model's
-  throughput (passages per second, measured) extrapolates the real build time to the larger sizes; those
-  rows are labelled ``extrapolated``.
+  throughput, measured in characters per second on a seeded sample of the distinct passages a build
+  encodes, extrapolates the real build time to the larger sizes from the characters their hashing rows
+  encoded (encoding cost follows length: passages of 34 characters went at ~37 a second, of 46 at ~33);
+  those rows are labelled ``extrapolated``.
 
 At the largest hashing size, recall@10 of the approximate (HNSW) index is measured against exact search
 over the same vectors; at the largest real size, the same HNSW parameters are measured on real vectors.
@@ -25,6 +27,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import random
 import shutil
 import subprocess
 import sys
@@ -135,7 +138,6 @@ def recall_at_10(dense, queries) -> dict:
 
 def recall_queries(corpus, units, encoder, count: int):
     """Dev-set questions plus fragments of random passages: queries that land near many vectors."""
-    import random
 
     rng = random.Random(11)
     texts = dev_questions()
@@ -209,6 +211,7 @@ def run_one(size: int, encoder_kind: str, query_budget: float, recall: bool, war
         finally:
             timings["encode_passages"] = round(timings.get("encode_passages", 0.0) + time.perf_counter() - started, 2)
             row["passages_encoded"] = row.get("passages_encoded", 0) + len(texts)
+            row["chars_encoded"] = row.get("chars_encoded", 0) + sum(map(len, texts))
 
     encoder.encode_passages = counted
     for name in ("build_lexical", "unit_vectors", "_dense_index"):
@@ -228,13 +231,14 @@ def run_one(size: int, encoder_kind: str, query_budget: float, recall: bool, war
     }
     row["peak_rss_mib_after_build"] = peak_rss_mib()
     if warm_rebuild:  # what a thesaurus edit or a new bulletin costs: the same build with the cache warm
-        encoded_before = row["passages_encoded"]
+        encoded_before, chars_before = row["passages_encoded"], row["chars_encoded"]
         started = time.perf_counter()
         store.build(corpus, tokenizer, CachedEncoder(encoder, cached.path.parent), settings.index_dir,
                     fingerprint + "-edited", progress=False)
         row["rebuild_warm_cache_seconds"] = round(time.perf_counter() - started, 2)
         row["rebuild_warm_cache_passages_encoded"] = row["passages_encoded"] - encoded_before
         row["passages_encoded"] = encoded_before
+        row["chars_encoded"] = chars_before
 
     retriever = Retriever(corpus, search_index, tokenizer, thesaurus, encoder)
     started = time.perf_counter()
@@ -313,28 +317,40 @@ def recall_only(size: int) -> dict:
 
 
 def encode_rate(sample: int) -> dict:
-    """Passages per second of the real model on synthetic passages (what a build encodes)."""
+    """Passages and characters per second of the real model on a seeded sample of the distinct passages a
+    build of 10 synthetic bulletins encodes (the same mix of lengths as the larger builds)."""
     from zhili_qa import index as store
     from zhili_qa.config import Settings
     from zhili_qa.corpus import load_corpus
-    from zhili_qa.embed import load_encoder
+    from zhili_qa.embed import HashingEncoder, load_encoder
 
     work = Path(tempfile.mkdtemp(prefix="encode-rate-"))
-    write_corpus(work, 2)
+    write_corpus(work, 10)
     corpus = load_corpus(work)
     shutil.rmtree(work, ignore_errors=True)
-    texts = [store.passage_text(corpus, u) for u in store.indexed_units(corpus) if u.kind != "item"][:sample]
+    seen: list[str] = []
+
+    class Recorder(HashingEncoder):  # keeps what a build would encode
+        def encode_passages(self, texts: list[str], progress: bool = False):
+            seen.extend(texts)
+            return super().encode_passages(texts, progress)
+
+    store.unit_vectors(corpus, store.indexed_units(corpus), Recorder(8))
+    distinct = sorted(set(seen))
+    texts = random.Random(7).sample(distinct, min(sample, len(distinct)))
     encoder = load_encoder(Settings.from_env())
     encoder.encode_passages(texts[:32])
     before = load_average()
     started = time.perf_counter()
     encoder.encode_passages(texts)
     seconds = time.perf_counter() - started
+    chars = sum(map(len, texts))
     return {
         "passages": len(texts),
         "seconds": round(seconds, 2),
         "passages_per_second": round(len(texts) / seconds, 1),
-        "mean_chars": round(sum(map(len, texts)) / len(texts), 1),
+        "chars_per_second": round(chars / seconds),
+        "mean_chars": round(chars / len(texts), 1),
         "load_average_before": before,
         "load_average_after": load_average(),
     }
@@ -361,13 +377,18 @@ def extrapolate(rows: list[dict], rate: dict, sizes: list[int]) -> list[dict]:
             continue
         encoded = row["passages_encoded"]
         other = row["build_seconds"] - row["build_stages_seconds"].get("encode_passages", 0.0)
-        seconds = other + encoded / rate["passages_per_second"]
+        by_chars = "chars_encoded" in row and "chars_per_second" in rate
+        if by_chars:
+            seconds = other + row["chars_encoded"] / rate["chars_per_second"]
+        else:  # rows measured before characters were counted
+            seconds = other + encoded / rate["passages_per_second"]
         out.append(
             {
                 "bulletins": size,
                 "encoder": "real (extrapolated)",
                 "units": row["units"],
                 "passages_encoded": int(encoded),
+                "basis": "characters" if by_chars else "passages",
                 "build_seconds_estimate": round(seconds),
                 "build_minutes_estimate": round(seconds / 60, 1),
             }
