@@ -242,7 +242,8 @@ def growth() -> str:
     rate = report.get("real_model_throughput")
     if rate:
         text += (
-            f"\n\nReal model throughput: {rate['passages_per_second']} passages/s ({rate['passages']} synthetic passages "
+            f"\n\nReal model throughput: {rate['passages_per_second']} passages/s, "
+            f"{rate.get('chars_per_second', '-')} characters/s ({rate['passages']} synthetic passages "
             f"of {rate['mean_chars']} characters on average, load average {rate['load_average_before'][0]})."
         )
     recalls = [(r["bulletins"], r["encoder"], r["recall"]) for r in report["rows"] if "recall" in r]
