@@ -7,7 +7,7 @@ Every size runs in its own process (peak memory is that process's own). Two kind
 
 * ``hashing``: the engine's own build and query code with the tiny HashingEncoder (384 dimensions, like
   the real model) in place of the real one. It measures the mechanics that grow with the corpus: parsing,
-  jieba + BM25, FAISS (exact up to ``index.EXACT_SEARCH_LIMIT`` vectors, HNSW above), retrieval and ``ask``.
+  jieba + BM25, FAISS (exact up to ``index.EXACT_SEARCH_LIMIT`` vectors, IVF above), retrieval and ``ask``.
   It says nothing about answer quality, and its encoding time is not the real model's.
 * ``hashing+real-queries``: as ``hashing``, but every question is also encoded by the real model (the vector
   is thrown away, the time is paid), so ``ask`` latency includes a real new-question encoding at sizes whose
@@ -18,8 +18,8 @@ Every size runs in its own process (peak memory is that process's own). Two kind
   encoded (encoding cost follows length: passages of 34 characters went at ~37 a second, of 46 at ~33);
   those rows are labelled ``extrapolated``.
 
-At the largest hashing size, recall@10 of the approximate (HNSW) index is measured against exact search
-over the same vectors; at the largest real size, the same HNSW parameters are measured on real vectors.
+At the largest hashing size, recall@10 of the approximate (IVF) index is measured against exact search
+over the same vectors; at the largest real size, the same IVF parameters are measured on real vectors.
 Writes bench/results/growth.json.
 """
 
@@ -72,22 +72,22 @@ def timed(module, name: str, timings: dict) -> None:
 
 # ---------------------------------------------------------------- one size, in a child process
 def recall_at_10(dense, queries) -> dict:
-    """Recall@10 of ``dense`` (or of an HNSW index with the engine's parameters) against exact search."""
+    """Recall@10 of the engine's approximate (IVF) index against exact search over the same vectors. ``dense``
+    is the engine's index at that size: the IVF index itself, or an exact one, in which case an IVF index
+    with the engine's parameters is built over its vectors for the measure."""
     import faiss
     import numpy as np
 
     from zhili_qa import index as store
 
-    vectors = (
-        dense.reconstruct_n(0, dense.ntotal)
-        if not isinstance(dense, faiss.IndexHNSWFlat)
-        else (dense.storage.reconstruct_n(0, dense.ntotal))
-    )
+    if isinstance(dense, faiss.IndexIVF):
+        dense.make_direct_map()  # lets it give its vectors back
+    vectors = dense.reconstruct_n(0, dense.ntotal)
     exact = faiss.IndexFlatIP(vectors.shape[1])
     exact.add(vectors)
     approximate = dense
     built_here = False
-    if not isinstance(dense, faiss.IndexHNSWFlat):
+    if not isinstance(dense, faiss.IndexIVF):
         saved, store.EXACT_SEARCH_LIMIT = store.EXACT_SEARCH_LIMIT, 0
         try:
             started = time.perf_counter()
@@ -97,13 +97,13 @@ def recall_at_10(dense, queries) -> dict:
             store.EXACT_SEARCH_LIMIT = saved
     queries = np.ascontiguousarray(queries, dtype=np.float32)
     exact_scores, truth = exact.search(queries, 10)
+    engine_probes = approximate.nprobe
     result = {}
-    for ef in sorted({approximate.hnsw.efSearch, 64, 128, 256}):
-        saved_ef, approximate.hnsw.efSearch = approximate.hnsw.efSearch, ef
+    for probes in sorted({engine_probes, 8, 16, 32, 64, 128}):
+        approximate.nprobe = probes
         started = time.perf_counter()
         _, found = approximate.search(queries, 10)
         per_query_ms = (time.perf_counter() - started) * 1000 / len(queries)
-        approximate.hnsw.efSearch = saved_ef
         hits = sum(len(set(t) & set(f)) for t, f in zip(truth.tolist(), found.tolist(), strict=True))
         # Synthetic bulletins repeat the template's sentences with other figures, so many vectors tie with the
         # 10th best; a found vector scoring at least the exact 10th best is as good an answer as the exact one.
@@ -111,26 +111,26 @@ def recall_at_10(dense, queries) -> dict:
         for q, row in enumerate(found.tolist()):
             scores = vectors[[i for i in row if i >= 0]] @ queries[q]
             good += int((scores >= exact_scores[q][-1] - 1e-5).sum())
-        result[f"ef{ef}"] = {
+        result[f"nprobe{probes}"] = {
             "recall_at_10": round(hits / (10 * len(queries)), 4),
             "tie_aware_recall_at_10": round(good / (10 * len(queries)), 4),
             "ms_per_query": round(per_query_ms, 3),
         }
+    approximate.nprobe = engine_probes
     started = time.perf_counter()
     exact.search(queries, 10)
     exact_ms = (time.perf_counter() - started) * 1000 / len(queries)
-    first = result[f"ef{approximate.hnsw.efSearch}"]
+    first = result[f"nprobe{engine_probes}"]
     return {
         "recall_at_10": first["recall_at_10"],
         "tie_aware_recall_at_10": first["tie_aware_recall_at_10"],
-        "by_efSearch": result,
+        "by_nprobe": result,
         "queries": len(queries),
         "vectors": int(dense.ntotal),
-        "hnsw_M": 32,
-        "hnsw_efConstruction": approximate.hnsw.efConstruction,
-        "hnsw_efSearch": approximate.hnsw.efSearch,
-        "hnsw_built_for_this_measure_seconds": built_here or None,
-        "hnsw_top10_ms_per_query": first["ms_per_query"],
+        "ivf_lists": int(approximate.nlist),
+        "ivf_nprobe": int(engine_probes),
+        "ivf_built_for_this_measure_seconds": built_here or None,
+        "ivf_top10_ms_per_query": first["ms_per_query"],
         "exact_top10_ms_per_query": round(exact_ms, 3),
         "engine_index_type": type(dense).__name__,
     }
@@ -413,7 +413,7 @@ def main() -> None:
         "--recall-only",
         type=int,
         metavar="N",
-        help="only rerun the HNSW recall measure at N bulletins, into growth.json's recall_rerun",
+        help="only rerun the IVF recall measure at N bulletins, into growth.json's recall_rerun",
     )
     parser.add_argument("--out", type=Path)
     parser.add_argument(
@@ -502,8 +502,8 @@ def print_table(report: dict) -> None:
         if "recall" in row:
             rc = row["recall"]
             print(
-                f"recall@10 HNSW vs exact, N={row['bulletins']} {row['encoder']}: {rc['recall_at_10']} "
-                f"over {rc['queries']} queries, {rc['vectors']} vectors (efSearch {rc['hnsw_efSearch']})"
+                f"recall@10 approximate vs exact, N={row['bulletins']} {row['encoder']}: {rc['recall_at_10']} "
+                f"over {rc['queries']} queries, {rc['vectors']} vectors ({rc.get('engine_index_type')})"
             )
 
 

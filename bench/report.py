@@ -250,35 +250,23 @@ def growth() -> str:
     if "recall_rerun" in report:
         rerun = report["recall_rerun"]
         recalls.append((rerun["bulletins"], rerun["encoder"] + " (rerun)", rerun["recall"]))
-    if recalls:
-        rows = []
-        for size, encoder, rc in recalls:
-            for ef, values in rc.get("by_efSearch", {}).items():
-                rows.append(
-                    [
-                        size,
-                        encoder,
-                        rc["vectors"],
-                        ef.removeprefix("ef"),
-                        values["recall_at_10"],
-                        values["tie_aware_recall_at_10"],
-                        values["ms_per_query"],
-                        rc["exact_top10_ms_per_query"],
-                    ]
-                )
-        text += "\n\n#### HNSW (M=32, efConstruction=80) against exact search\n\n" + table(
-            [
-                "N",
-                "vectors from",
-                "vectors",
-                "efSearch",
-                "recall@10",
-                "tie-aware recall@10",
-                "HNSW ms/query",
-                "exact ms/query",
-            ],
-            rows,
-        )
+    for kind, title, knob, label in (
+        ("by_nprobe", "IVF (4 x sqrt(n) lists) against exact search", "nprobe", "IVF"),
+        ("by_efSearch", "HNSW (M=32, efConstruction=80) against exact search, before the switch to IVF",
+         "efSearch", "HNSW"),
+    ):
+        rows = [
+            [size, encoder, rc["vectors"], setting.removeprefix("nprobe").removeprefix("ef"), values["recall_at_10"],
+             values["tie_aware_recall_at_10"], values["ms_per_query"], rc["exact_top10_ms_per_query"]]
+            for size, encoder, rc in recalls
+            for setting, values in rc.get(kind, {}).items()
+        ]
+        if rows:
+            text += f"\n\n#### {title}\n\n" + table(
+                ["N", "vectors from", "vectors", knob, "recall@10", "tie-aware recall@10", f"{label} ms/query",
+                 "exact ms/query"],
+                rows,
+            )
     return text
 
 

@@ -13,6 +13,7 @@ import textwrap
 import time
 from pathlib import Path
 
+import faiss
 import numpy as np
 import pytest
 
@@ -56,6 +57,36 @@ def test_round_trip_search_finds_the_right_unit(tmp_path):
     manifest = json.loads((generation(index_dir) / "manifest.json").read_text())
     assert manifest["units"] == len(loaded.units) and manifest["model"] == "hashing-test"
     assert manifest["dimension"] == 64 and manifest["chunker_version"] and manifest["faiss_version"]
+
+
+def test_above_the_exact_search_limit_an_ivf_index_is_built_saved_and_searched(tmp_path, monkeypatch):
+    monkeypatch.setattr(store, "EXACT_SEARCH_LIMIT", 10)
+    corpus, index_dir, _, built_index = built(tmp_path)
+    assert isinstance(built_index.dense, faiss.IndexIVFFlat)
+    loaded = store.load(index_dir, corpus)
+    assert isinstance(loaded.dense, faiss.IndexIVFFlat)
+    assert loaded.dense.nprobe == built_index.dense.nprobe > 1  # probing one list would miss most neighbours
+    vector = HashingEncoder().encode_queries(["校车安全专项治理：排查校车12辆"])[0]
+    _, ids = loaded.dense_search(vector, 3)
+    assert loaded.units[ids[0]].project == 2
+
+
+def test_the_ivf_index_finds_nearly_all_of_the_exact_top_10(monkeypatch):
+    # Clustered unit vectors, like passages on a handful of topics; recall is what the probes buy.
+    rng = np.random.default_rng(5)
+    centres = rng.normal(size=(60, 64))
+    vectors = centres[rng.integers(0, len(centres), 6000)] + 0.4 * rng.normal(size=(6000, 64))
+    vectors = (vectors / np.linalg.norm(vectors, axis=1, keepdims=True)).astype(np.float32)
+    queries = vectors[rng.choice(len(vectors), 200, replace=False)] + 0.05 * rng.normal(size=(200, 64))
+    queries = (queries / np.linalg.norm(queries, axis=1, keepdims=True)).astype(np.float32)
+    monkeypatch.setattr(store, "EXACT_SEARCH_LIMIT", 1000)
+    approximate = store._dense_index(vectors)
+    exact = faiss.IndexFlatIP(64)
+    exact.add(vectors)
+    _, truth = exact.search(queries, 10)
+    _, found = approximate.search(queries, 10)
+    recall = np.mean([len(set(t) & set(f)) / 10 for t, f in zip(truth, found, strict=True)])
+    assert isinstance(approximate, faiss.IndexIVFFlat) and recall >= 0.95
 
 
 def test_edited_corpus_is_stale(tmp_path):
