@@ -251,7 +251,7 @@ def growth() -> str:
         rerun = report["recall_rerun"]
         recalls.append((rerun["bulletins"], rerun["encoder"] + " (rerun)", rerun["recall"]))
     for kind, title, knob, label in (
-        ("by_nprobe", "IVF (4 x sqrt(n) lists) against exact search", "nprobe", "IVF"),
+        ("by_nprobe", "IVF (2 x sqrt(n) lists, 64 training vectors each) against exact search", "nprobe", "IVF"),
         ("by_efSearch", "HNSW (M=32, efConstruction=80) against exact search, before the switch to IVF",
          "efSearch", "HNSW"),
     ):
