@@ -260,8 +260,7 @@ class Storage:
             return None
 
     async def _settled_async(self, future: Future[object], what: str) -> object | None:
-        """``_settled`` for the event loop: waiting holds no thread (a burst of feedback once held one each,
-        and dozens of threads queueing for the GIL starved the loop for seconds)."""
+        """``_settled`` for the event loop: the request waits without holding one of the server's pool threads."""
         try:
             waiting = asyncio.wrap_future(future)
             done, _ = await asyncio.wait({waiting}, timeout=JOB_WAIT)
