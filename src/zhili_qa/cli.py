@@ -126,6 +126,8 @@ def evaluate_command(gold: Path, failures: bool, **flags: object) -> None:
     click.echo(f"false_refusal: {report.false_refusal:.3f}")
     for name, value in report.metrics().items():
         click.echo(f"{name}: {value:.3f}")
+    for kind, (correct, total) in report.by_kind().items():
+        click.echo(f"kind {kind}: {correct / total:.3f} ({correct}/{total})")
 
 
 @main.command()

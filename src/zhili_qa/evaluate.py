@@ -1,14 +1,21 @@
-"""Scoring answers against a gold set (format of eval/dev.jsonl)."""
+"""Scoring answers against a gold set (format of eval/dev.jsonl).
+
+A refusal is ``found: false`` (related citations are allowed, and must still be exact spans). The
+misleading rate, the share of all questions answered with ``found: true`` that are wrong, is the first
+figure to read: a confident wrong figure costs more than an honest "the bulletin does not say".
+"""
 
 from __future__ import annotations
 
 import json
+from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .answer import strip_markers
 from .corpus import Corpus
+from .errors import UserInputError
 from .schema import Answer
 
 CONCISE_LIMIT = 120
@@ -21,7 +28,7 @@ def read_jsonl(path: Path) -> list[dict]:
             try:
                 rows.append(json.loads(line))
             except ValueError as error:
-                raise ValueError(f"{path}:{number}: 不是合法的 JSON (invalid JSON: {error})") from error
+                raise UserInputError(f"{path}:{number}: 不是合法的 JSON (invalid JSON: {error})") from error
     return rows
 
 
@@ -64,7 +71,10 @@ class Report:
     refused_wrongly: int = 0
     citations: int = 0
     valid_citations: int = 0
+    misleading: int = 0  # answered with found: true, and wrong
     failures: list[dict] = field(default_factory=list)
+    kind_total: Counter = field(default_factory=Counter)
+    kind_correct: Counter = field(default_factory=Counter)
 
     @property
     def false_refusal(self) -> float:
@@ -79,7 +89,12 @@ class Report:
             # refusing answerable questions shows in answer_acc and in false_refusal.
             "refusal_acc": self.refused_right / self.refusals_expected if self.refusals_expected else 1.0,
             "citation_valid": self.valid_citations / self.citations if self.citations else 1.0,
+            "misleading": self.misleading / self.total if self.total else 0.0,
         }
+
+    def by_kind(self) -> dict[str, tuple[int, int]]:
+        """(correct, total) per kind of question, where the gold file names the kind."""
+        return {kind: (self.kind_correct[kind], total) for kind, total in sorted(self.kind_total.items())}
 
 
 def judge(row: dict, answer: dict) -> tuple[bool, bool, bool, bool]:
@@ -109,6 +124,10 @@ def evaluate(rows: Iterable[dict], answers: Iterable[dict], corpus: Corpus) -> R
         report.total += 1
         report.correct += correct
         report.concise += concise
+        report.misleading += bool(answer["found"]) and not correct
+        if row.get("kind"):
+            report.kind_total[row["kind"]] += 1
+            report.kind_correct[row["kind"]] += correct
         if row["expect"].get("refuse"):
             report.refusals_expected += 1
             report.refused_right += refusal_right
