@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from zhili_qa.answer import strip_markers, unsupported_numbers
+from zhili_qa.answering.figures import strip_markers, unsupported_numbers
 from zhili_qa.errors import UserInputError
 from zhili_qa.evaluate import ask_conversation, citation_is_valid, evaluate, questions_of, read_jsonl
 

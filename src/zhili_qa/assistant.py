@@ -1,45 +1,55 @@
-"""The front door of the engine: ``Assistant.load()`` then ``assistant.ask(question, history)``."""
+"""The front door of the engine: ``Assistant.load()`` then ``assistant.ask(question, history)``.
+
+``ask`` runs the answering stages in order (``answering/``): question analysis, dialogue state,
+retrieval, clause selection, the answer check, and wording. A clause that does not answer what was
+asked is never quoted as the answer: the engine abstains and shows it as context instead.
+"""
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import re
 from dataclasses import dataclass
 
 from . import index as index_store
-from .answer import (
+from .answering.check import AnswerCheck, Verdict
+from .answering.compose import (
     Composer,
-    Intent,
+    abstention,
     bulletin_answer,
-    detect_intent,
     fact_answer,
     fact_fields,
     goal_answer,
     lead_answer,
     overview_answer,
     project_list_answer,
+    restate,
 )
+from .answering.dialogue import Dialogue, DialogueState
+from .answering.figures import numbers_in
+from .answering.places import Places, corpus_period
+from .answering.projects import ProjectFinder
+from .answering.question import Question, QuestionReader
+from .answering.scope import GREETING, WHOLE_BULLETIN, ScopeGuard
+from .answering.selection import SpanSelector
 from .config import Settings
-from .corpus import GOAL, Corpus, Project, load_corpus
+from .corpus import GOAL, LEAD, PREAMBLE_FIELD, TITLE, Corpus, Project, Span, load_corpus
 from .embed import SETUP_COMMAND, Encoder, load_encoder
 from .errors import ModelUnavailableError, UserInputError
 from .retrieve import Ranking, Retriever
 from .schema import Answer, Passage
-from .scope import GENERIC_NOUNS, GREETING, WHOLE_BULLETIN, ScopeGuard
-from .selection import SpanSelector
-from .text import Thesaurus, Tokenizer, corpus_terms, department_aliases, has_words, normalize
+from .text import Homophones, Thesaurus, Tokenizer, corpus_terms, normalize
 from .vector_cache import EMBEDDINGS_DIR, CachedEncoder
 
 log = logging.getLogger(__name__)
 
-FOLLOW_UP = re.compile(
-    r"^(?:那|那么|它|它们|其|其中|这个|那个|该|此|上述|以上|还有|另外|再)|它|其中|这个项目|该项目|那个项目|这项|"
-    r"^.{0,8}呢[?？]?$"
-)
-ELLIPSIS = re.compile(r"^.{0,10}呢[?？]?$")
-FOLLOW_UP_TAIL = 2  # how many earlier user turns are searched for the project in focus
-_DEPARTMENT_PHRASE = re.compile(r"[\u4e00-\u9fff“”]{2,14}?(?:分局|局|办公室)")
-MIN_DEPARTMENT_TAIL = 3
+CANDIDATES = 8  # clauses of a project the answer check may try before the engine abstains
+GOAL_CLAUSES = 4  # best goal clauses the wording chooses from (quantified targets first)
+
+
+def project_text(project: Project) -> str:
+    return " ".join(u.text for u in project.units if u.kind == "field")
 
 
 def refusal(reason: str, degraded: bool = False, note: str = "") -> Answer:
@@ -54,17 +64,37 @@ class ProjectSummary:
     lead: str
 
 
+@dataclass(frozen=True)
+class Attempt:
+    """What answering one project gave: the quoted span, or why not and the closest passage."""
+
+    span: Span | None
+    verdict: Verdict
+    context: Span | None = None
+
+
 class Assistant:
     def __init__(self, settings: Settings, corpus: Corpus, retriever: Retriever, degraded_reason: str = "") -> None:
         self.settings = settings
         self.corpus = corpus
         self.retriever = retriever
         self.degraded_reason = degraded_reason
-        self.scope = ScopeGuard(corpus, retriever.tokenizer, retriever.thesaurus)
-        self.selector = SpanSelector(corpus, retriever.tokenizer, retriever.thesaurus)
-        self._leads = list(dict.fromkeys(p.lead for p in corpus.projects if p.number))
-        self._aliases = [alias for lead in self._leads for alias in department_aliases(lead)]
-        self._lead_tokens = {t for lead in self._leads for t in retriever.tokenizer.tokens(lead)}
+        tokenizer, thesaurus = retriever.tokenizer, retriever.thesaurus
+        self.scope = ScopeGuard(corpus, tokenizer, thesaurus)
+        self.selector = SpanSelector(corpus, tokenizer, thesaurus)
+        self.finder = ProjectFinder(corpus, tokenizer, thesaurus, self.scope)
+        self.dialogue = Dialogue(corpus, retriever, self.scope)
+        all_text = "\n".join(d.text for d in corpus.documents)
+        self.places = Places(all_text)
+        period = corpus_period(all_text)
+        vocabulary = set(self.scope.token_projects) | {c for c, _ in thesaurus.entries} | thesaurus.targets
+        homophones = Homophones(
+            vocabulary,
+            lambda word: bool(tokenizer.jieba.FREQ.get(word)) or word in all_text,
+            lambda text: tokenizer.jieba.lcut(text, HMM=False),
+        )
+        self.reader = QuestionReader(tokenizer, thesaurus, homophones, self.places, period)
+        self.check = AnswerCheck(thesaurus, self.places, period, lambda w: self.scope.project_frequency.get(w, 0))
 
     # ---------------------------------------------------------------- loading
     @classmethod
@@ -138,56 +168,166 @@ class Assistant:
         return question
 
     def ask(self, question: str, history: list[dict] | None = None) -> Answer:
-        """Answer from the bulletin with citations, or refuse politely when it does not say."""
+        """Answer from the bulletin with citations, or say kindly what it does not state."""
         question = self.validate_question(question)
-        text = normalize(question)
-        if GREETING.match(text):
-            return self._greet(text)
-        if self.scope.refuses_outright(text):
+        typed = normalize(question)
+        if GREETING.match(typed):
+            return self._greet(typed)
+        if self.scope.refuses_outright(typed):
             return self._refuse()
-        history = history or []
-        focus = self._focus(history)
-        switched = focus is not None and self._turns_to_another(text, focus)
-        # 那敬老院呢 after 食堂取得了什么成果 asks the same again of another topic; 那劝返率呢 asks its own.
-        intent = detect_intent(self._with_elided_question(text, history) if switched else text)
-        departments = self._departments_in(text)
-        names_project = self._mentions_project(text)
-        if WHOLE_BULLETIN.search(text) and not intent.lead and not names_project and not departments:
-            return self._bulletin_overview()
-        if departments and (intent.project_list or not names_project) and not intent.figure:
+        state = self.dialogue.state(history or [])
+        asked = self.reader.read(question)
+        text = asked.text
+        if state.focus is not None and self.dialogue.switches(text, state.focus):
+            # 那敬老院呢 after 食堂取得了什么成果 asks the same again of another topic; 那劝返率呢 asks its own.
+            asked = self._elided(asked, state)
+        departments = self.finder.departments_in(text)
+        names_project = self.finder.mentions_project(asked.subject)
+        intent = asked.intent
+        if departments and (intent.project_list or not (names_project or intent.figure)):
             return self._project_list(departments)
+        if WHOLE_BULLETIN.search(text) and not intent.lead and not names_project and not departments:
+            return self._whole_bulletin(asked)
+        if several := self.finder.several_named(text):
+            return self._several(asked, several)
 
-        follow_up = focus is not None and bool(FOLLOW_UP.search(text)) and not switched
-        query = self.retriever.prepare(text, context=focus.title if follow_up else "")
-        allowed = {(focus.doc, focus.number)} if follow_up else None
+        follow_up = self.dialogue.leans_on(text, state)
+        context = f"{state.focus.title} {state.previous}" if follow_up else ""
+        query = self.retriever.prepare(text, context=context)
+        allowed = {(state.focus.doc, state.focus.number)} if follow_up else None
         ranking = self.retriever.rank(query, allowed)
         if not ranking.projects or not (follow_up or self.scope.on_topic(text, query, ranking)):
             return self._refuse()
         doc, number = ranking.projects[0][0]
-        if number == 0 and (intent.lead or intent.goal):
+        if number == 0 and (intent.lead or intent.goal) and not self._about_whole_campaign(text):
             # The preamble has no lead or goal of its own: the best-ranked project does.
             doc, number = next((key for key, _ in ranking.projects if key[1]), (doc, number))
-        return self._answer_from(self.corpus.document(doc).project(number), text, intent, ranking)
-
-    def _answer_from(self, project: Project, text: str, intent: Intent, ranking: Ranking) -> Answer:
-        """The answer the intent asks for, from the chosen project's spans."""
+        project = self.corpus.document(doc).project(number)
         composer = Composer(self.retriever.passage)
-        if intent.lead and project.number:
-            text_out = lead_answer(composer, project)
-        elif intent.goal and project.number:
-            goal = self.selector.scored_units(text, ranking, project, {GOAL}, intent)
-            text_out = goal_answer(composer, project, [unit for _, unit in goal[:2]])
-        elif intent.overview and not intent.wants_fact and not self.selector.has_aspect(text, project):
-            text_out = overview_answer(composer, project)
-        else:
-            span = self.selector.fact_units(text, ranking, project, fact_fields(project), intent)
-            text_out = fact_answer(composer, project, [span])
-        return composer.finish(text_out, self._confidence(ranking), self.degraded)
+        attempt = self._attempt(asked, project, ranking)
+        if attempt.span is None:
+            return self._abstain(composer, asked, attempt)
+        body = self._wording(composer, asked, project, ranking, attempt.span)
+        return composer.finish(body, self._confidence(ranking), self.degraded)
 
-    def _bulletin_overview(self) -> Answer:
+    def _attempt(self, asked: Question, project: Project, ranking: Ranking) -> Attempt:
+        """The first candidate clause of the project that passes the answer check (None: abstain)."""
+        intent, fields = asked.intent, fact_fields(project)
+        if asked.answer_type == "organisation" and not project.number:
+            asked = dataclasses.replace(asked, answer_type="organiser")  # who ran the whole campaign: its text says
+        elif asked.answer_type == "organisation" and not self._asks_about_a_figure(asked, project):
+            return Attempt(project.fields[LEAD], Verdict(True))
+        if asked.answer_type == "goal" and project.number:
+            if not (intent.figure or intent.when):
+                return Attempt(project.fields.get(GOAL), Verdict(GOAL in project.fields))
+            # 原本计划培育几个: the figure the goal set, checked like any other.
+            fields, asked = {GOAL}, dataclasses.replace(asked, answer_type="count" if asked.measure else "number")
+        looked_up = bool(asked.given & numbers_in(project_text(project)))
+        if asked.answer_type in ("overview", "fact") and not looked_up and not self.selector.has_aspect(asked.text, project):
+            return Attempt(project.fields[TITLE if project.number else PREAMBLE_FIELD], Verdict(True))
+        candidates = self.selector.candidates(asked.text, ranking, project, fields, intent, CANDIDATES)
+        first: Verdict | None = None
+        for span in candidates:
+            sentence = self.selector.sentence_of(project, span)
+            context = self.selector.context_of(project, span)
+            verdict = self.check.verdict(asked, span, context, project.title)
+            # The value may sit in another clause of the same sentence (2023年6月底，……挂牌运行).
+            if (
+                not verdict.answers
+                and verdict.reason == "type"
+                and sentence is not span
+                and self.check.verdict(asked, sentence, context, project.title).answers
+            ):
+                span, verdict = sentence, Verdict(True)
+            if verdict.answers:
+                return Attempt(span, verdict)
+            first = first or verdict
+        return Attempt(None, first or Verdict(False, "type"), candidates[0] if candidates else None)
+
+    @staticmethod
+    def _asks_about_a_figure(asked: Question, project: Project) -> bool:
+        """旧改约谈的那4个人是哪个单位的: a figure of the project in a who-question asks about those people."""
+        return bool(asked.given & numbers_in(project_text(project)))
+
+    def _wording(self, composer: Composer, asked: Question, project: Project, ranking: Ranking, span: Span) -> str:
+        if asked.answer_type == "organisation" and project.number and span.field == LEAD:
+            return lead_answer(composer, project)
+        if asked.answer_type == "goal" and project.number:
+            goal = self.selector.scored_units(asked.text, ranking, project, {GOAL}, asked.intent)
+            return goal_answer(composer, project, [unit for _, unit in goal[:GOAL_CLAUSES]])
+        if (span.field == PREAMBLE_FIELD and span.kind == "field") or (asked.answer_type in ("overview", "fact") and \
+                span.kind == "field"):
+            return overview_answer(composer, project)
+        return fact_answer(composer, project, [span])
+
+    def _abstain(self, composer: Composer, asked: Question, attempt: Attempt) -> Answer:
+        restated = "" if asked.english else restate(asked.typed)
+        place = next((p.name for p in asked.places), "") if attempt.verdict.reason == "place" else ""
+        home = self.places.home_names[0] if self.places.home_names else ""
+        text = abstention(composer, restated, attempt.context, home, place)
+        return composer.finish(text, 0.0, self.degraded, found=False, restated=restated)
+
+    def _elided(self, asked: Question, state: DialogueState) -> Question:
+        """The previous question asked again of the new topic: its intent, the new topic's words."""
+        elided = self.reader.read(self.dialogue.with_elided_question(asked.typed, state))
+        focus = state.focus
+        subject = tuple(w for w in elided.subject if focus is None or w not in focus.title)
+        return dataclasses.replace(elided, subject=subject)
+
+    @staticmethod
+    def _about_whole_campaign(text: str) -> bool:
+        return bool(re.search(r"这次|本次|整个|总体|全区", text)) and "专项治理" in text
+
+    def _several(self, asked: Question, projects: list[Project]) -> Answer:
+        """One cited line per project named; a comparison states each figure and adds none."""
         composer = Composer(self.retriever.passage)
+        query = self.retriever.prepare(asked.text)
+        lines = []
+        for project in projects:
+            ranking = self.retriever.rank(query, {(project.doc, project.number)})
+            # 村社和特困供养机构: 村社 is not asked of 特困供养机构.
+            own = tuple(w for w in asked.subject if all(p is project for p in self.finder.named(w)))
+            attempt = self._attempt(dataclasses.replace(asked, subject=own), project, ranking)
+            if attempt.span is None:
+                lines.append(f"{project.title}：公告没有写这一点")
+            else:
+                lines.append(self._wording(composer, asked, project, ranking, attempt.span).rstrip("。"))
+        if not composer.citations:
+            return self._abstain(composer, asked, Attempt(None, Verdict(False, "subject")))
+        return composer.finish("；".join(lines) + "。", 1.0, self.degraded)
+
+    def _whole_bulletin(self, asked: Question) -> Answer:
+        """公告讲了什么 lists every project; 一共几个项目 is the preamble's figure; 哪些项目成立了专班 asks a property."""
+        composer = Composer(self.retriever.passage)
+        preamble = next((p for p in self.corpus.projects if p.number == 0), None)
+        if asked.wants_value and preamble is not None:
+            ranking = self.retriever.rank(self.retriever.prepare(asked.text), {(preamble.doc, 0)})
+            attempt = self._attempt(asked, preamble, ranking)
+            if attempt.span is not None:
+                return composer.finish(fact_answer(composer, preamble, [attempt.span]), 1.0, self.degraded)
+        having = self._projects_with(asked)
+        if having:
+            lines = [f"{p.title}：{span.text}{composer.cite(span)}" for p, span in having]
+            return composer.finish("；".join(lines) + "。", 1.0, self.degraded)
         projects = [p for p in self.corpus.projects if p.number]
         return composer.finish(bulletin_answer(composer, projects), 1.0, self.degraded)
+
+    def _projects_with(self, asked: Question) -> list[tuple[Project, Span]]:
+        """Projects whose text holds every word of the asked property (成立 工作专班), each with its clause."""
+        words = [w for w in asked.subject if w not in ("项目", "专项治理", "专项", "治理")]
+        if not words:
+            return []
+        found = []
+        for project in self.corpus.projects:
+            if not project.number:
+                continue
+            clause = next(
+                (u for u in project.units if u.kind in ("clause", "sentence") and all(w in u.text for w in words)),
+                None,
+            )
+            if clause is not None:
+                found.append((project, clause))
+        return found
 
     def _scope_sentence(self) -> str:
         examples = "、".join(p.topic for p in self.corpus.projects if p.number)[:40].rsplit("、", 1)[0]
@@ -200,63 +340,11 @@ class Assistant:
         opening = "不客气！" if re.search("谢|辛苦", text) else "您好！"
         return refusal(f"{opening}{self._scope_sentence()}请直接输入您的问题。", self.degraded)
 
-    def _focus(self, history: list[dict]) -> Project | None:
-        """The project the conversation is about: named in the last answer, else the last questions' best."""
-        assistant_turns = [m.get("content", "") for m in history if m.get("role") == "assistant"]
-        for content in reversed(assistant_turns[-1:]):
-            named = [p for p in self.corpus.projects if p.number and p.title in str(content)]
-            if len(named) == 1:
-                return named[0]
-        user_turns = [str(m.get("content", "")) for m in history if m.get("role") == "user"]
-        for content in reversed(user_turns[-FOLLOW_UP_TAIL:]):
-            text = normalize(content)
-            if not has_words(text):
-                continue
-            query = self.retriever.prepare(text)
-            ranking = self.retriever.rank(query)
-            if ranking.projects and self.scope.on_topic(text, query, ranking):
-                doc, number = ranking.projects[0][0]
-                return self.corpus.document(doc).project(number)
-        return None
-
-    @staticmethod
-    def _with_elided_question(text: str, history: list[dict]) -> str:
-        """The previous question with the elliptical one appended, so its intent carries over."""
-        if not ELLIPSIS.search(text):
-            return text
-        earlier = [str(m.get("content", "")) for m in history if m.get("role") == "user"]
-        return f"{normalize(earlier[-1])} {text}" if earlier else text
-
-    def _turns_to_another(self, text: str, focus: Project) -> bool:
-        """那噪声治理呢 after a question on 食堂: the follow-up names another project's topic, not this one's."""
-        topics = [t for t in self.retriever.tokenizer.tokens(text) if t not in GENERIC_NOUNS]
-        topics += [t for c, terms in self.retriever.thesaurus.entries if c in text for t in terms]
-        titles = [p.title for p in self.corpus.projects if p.number]
-        # 治理, 专项, 问题 stand in every title and name no topic.
-        topics = [t for t in topics if sum(t in title for title in titles) <= 2]
-        elsewhere = [t for t in topics if any(t in title for title in titles if title != focus.title)]
-        return bool(elsewhere) and not any(t in focus.title for t in topics)
-
-    def _departments_in(self, text: str) -> list[str]:
-        """Department names in the question, as the bulletin writes them or by a shared tail (定海分局)."""
-        found = [alias for alias in self._aliases if alias in text]
-        for phrase in _DEPARTMENT_PHRASE.findall(text):
-            tails = (phrase[i:] for i in range(len(phrase) - MIN_DEPARTMENT_TAIL + 1))
-            found += [tail for tail in tails if any(tail in lead for lead in self._leads)][:1]
-        # Keep the longest names: 区卫健局 rather than 卫健局 inside it.
-        return [a for a in dict.fromkeys(found) if not any(a != b and a in b for b in found)]
-
-    def _mentions_project(self, text: str) -> bool:
-        """Does the question name a project's topic (beyond its lead department)?"""
-        tokens = set(self.retriever.tokenizer.tokens(text))
-        return any(self.scope.is_specific(t) for t in tokens - self._lead_tokens - GENERIC_NOUNS)
-
     def _project_list(self, departments: list[str]) -> Answer:
         composer = Composer(self.retriever.passage)
         parts = []
         for department in departments:
-            projects = [p for p in self.corpus.projects if p.number and department in p.lead]
-            parts.append(project_list_answer(composer, department, projects))
+            parts.append(project_list_answer(composer, department, self.finder.led_by(department)))
         return composer.finish("".join(parts), 1.0, self.degraded)
 
     @staticmethod

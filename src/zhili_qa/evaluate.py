@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .answer import strip_markers
+from .answering.figures import strip_markers
 from .corpus import Corpus
 from .errors import UserInputError
 from .schema import Answer

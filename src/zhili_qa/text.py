@@ -1,7 +1,9 @@
 """Text handling shared by indexing and querying: normalisation, jieba tokens, the citizen thesaurus.
 
 Both sides go through the same functions so that a question typed on a phone (full-width digits,
-traditional characters, emoji, stray spaces) meets the bulletin's wording halfway.
+traditional characters, emoji, stray spaces) meets the bulletin's wording halfway. Questions also get
+their Chinese numerals as digits (九六一一零 -> 96110) and one-character homophone typos mended
+against the corpus's own words (事堂 -> 食堂), since pinyin input makes those typos all the time.
 """
 
 from __future__ import annotations
@@ -14,8 +16,10 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+import cn2an
 import jieba
 import opencc
+from pypinyin import lazy_pinyin
 
 from .corpus import LEAD, Corpus
 
@@ -35,6 +39,13 @@ _DEPARTMENT_SPLIT = re.compile(r"[()（）、,，]")
 _DEPARTMENT_CORE = re.compile(r"^(?:定海区|定海|区|市)?(.+?)(?:定海分局)?$")
 _QUOTED = re.compile(r"[“《]([^”》]{2,12})[”》]")
 _ENUMERATION = re.compile(r"(?:[\u4e00-\u9fff]{2,6}、)+[\u4e00-\u9fff]{2,6}")
+# A numeral run, or a lone numeral that counts something (三个, 五年, 三到五年): 一共 and 一下 stay words.
+_NUMERALS = re.compile(
+    r"百分之[零〇一二两三四五六七八九十百点]+|[零〇一二两三四五六七八九十百千万]{2,}"
+    r"|(?<![哪某])[一二两三四五六七八九十](?=[个家户次人名件套所处起项年月期条篇份幢颗岁倍天位到至])"
+)
+_HAN_RUN = re.compile(r"[\u4e00-\u9fff]{2,}")
+_ASCII_WORDS = re.compile(r"[A-Za-z]")
 
 
 @cache
@@ -50,6 +61,16 @@ def normalize(text: str) -> str:
     text = _CONTROL.sub(" ", text)
     text = _to_simplified().convert(text)
     return _SPACES.sub(" ", text).strip()
+
+
+def arabic_numerals(text: str) -> str:
+    """Chinese numerals as digits, so 三十六个问题 meets 36个 and 九六一一零 meets 96110."""
+
+    def digits(match: re.Match) -> str:
+        converted = cn2an.transform(match.group(0), "cn2an")
+        return converted if converted != match.group(0) else match.group(0)
+
+    return _NUMERALS.sub(digits, text)
 
 
 def has_words(text: str) -> bool:
@@ -106,12 +127,19 @@ class Thesaurus:
         # Longest first, so 种植牙 is tried before 种牙 would match inside something else.
         return cls(tuple(sorted(entries, key=lambda e: -len(e[0]))))
 
+    def matches(self, text: str) -> list[tuple[str, tuple[str, ...]]]:
+        """The entries whose citizen word is in the (normalised) text; English words whole and in any case."""
+        lowered = text.lower()
+        return [
+            (colloquial, terms)
+            for colloquial, terms in self.entries
+            if (re.search(rf"\b{re.escape(colloquial.lower())}\b", lowered) if _ASCII_WORDS.match(colloquial)
+                else colloquial in text)
+        ]
+
     def expansions(self, text: str) -> list[str]:
         """Bulletin terms for every citizen word found in the (normalised) text."""
-        found: list[str] = []
-        for colloquial, terms in self.entries:
-            if colloquial in text:
-                found.extend(t for t in terms if t not in text)
+        found = [t for _, terms in self.matches(text) for t in terms if t not in text]
         return list(dict.fromkeys(found))
 
     @property
@@ -136,3 +164,53 @@ class Tokenizer:
             if token and has_words(token) and token not in STOPWORDS:
                 out.append(token)
         return out
+
+
+class Homophones:
+    """Mends one-character pinyin-input typos against a vocabulary: 加油几 -> 加油机, 噪生 -> 噪声.
+
+    A run of two to four characters is mended only when it is neither in the vocabulary nor a word
+    jieba knows, cuts no known word of the question in half (机构检查 holds no typo 构检), and exactly
+    one vocabulary word reads the same and differs from it in one character.
+    """
+
+    def __init__(self, vocabulary: Iterable[str], is_known_word, cut) -> None:
+        """``cut(text)`` splits text into words without guessing unknown ones (jieba with HMM off)."""
+        self._cut = cut
+        self._vocabulary = {w for w in vocabulary if 2 <= len(w) <= 4 and _HAN_RUN.fullmatch(w)}
+        self._is_known_word = is_known_word
+        self._by_sound: dict[tuple[str, ...], list[str]] = {}
+        for word in sorted(self._vocabulary):
+            self._by_sound.setdefault(tuple(lazy_pinyin(word)), []).append(word)
+
+    def mend(self, text: str) -> str:
+        for run in _HAN_RUN.findall(text):
+            mended = run
+            for _ in range(3):  # a question may hold more than one typo
+                mended, before = self._mend_run(mended), mended
+                if mended == before:
+                    break
+            text = text.replace(run, mended)
+        return text
+
+    def _mend_run(self, run: str) -> str:
+        known, position = [], 0
+        for word in self._cut(run):
+            if len(word) >= 2 and (word in self._vocabulary or self._is_known_word(word)):
+                known.append((position, position + len(word)))
+            position += len(word)
+        for length in (4, 3, 2):
+            for start in range(len(run) - length + 1):
+                window, end = run[start : start + length], start + length
+                if window in self._vocabulary or self._is_known_word(window):
+                    continue
+                if any(s < end and start < e and not (start <= s and e <= end) for s, e in known):
+                    continue
+                sounds = lazy_pinyin(window)
+                same = [
+                    w for w in self._by_sound.get(tuple(sounds), [])
+                    if sum(a != b for a, b in zip(w, window, strict=True)) == 1
+                ]
+                if len(same) == 1:
+                    return run[:start] + same[0] + run[start + length :]
+        return run

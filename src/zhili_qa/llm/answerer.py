@@ -16,11 +16,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from ..assistant import FOLLOW_UP, Assistant
+from ..answering.dialogue import FOLLOW_UP
+from ..answering.scope import INJECTION, MARKUP
+from ..assistant import Assistant
 from ..config import Settings
 from ..errors import ZhiliError
 from ..schema import Answer, Citation
-from ..scope import INJECTION, MARKUP
 from ..text import normalize
 from .endpoint import Endpoint, EndpointError
 from .prompts import Prompts

@@ -11,8 +11,8 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from ..answering.scope import INJECTION, MARKUP
 from ..schema import Citation
-from ..scope import INJECTION, MARKUP
 from .figures import unsupported_figures
 
 _MARKER = re.compile(r"[\[［【]\s*(\d{1,3}(?:\s*[,，、]\s*\d{1,3})*)\s*[\]］】]")

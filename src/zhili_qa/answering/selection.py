@@ -10,12 +10,15 @@ weighted by how rare each character is among the project's own clauses.
 from __future__ import annotations
 
 import math
+import re
 from collections import Counter
 
-from .answer import Intent, fact_score, is_first_sentence, numbers_in
-from .corpus import RESULTS, Corpus, Project, Span
-from .retrieve import Ranking
-from .text import STOPWORDS, Thesaurus, Tokenizer
+from ..corpus import RESULTS, Corpus, Project, Span
+from ..retrieve import Ranking
+from ..text import STOPWORDS, Thesaurus, Tokenizer
+from .compose import is_first_sentence
+from .figures import NUMBER, numbers_in
+from .question import Intent
 
 NEIGHBOUR_SHARE = 0.8  # a neighbouring clause scoring this share of the best one joins the answer
 RUN_LIMIT = 70  # characters a joined run of clauses may reach
@@ -56,6 +59,34 @@ _OVERVIEW_WORDS = frozenset(
         "具体",
     ]
 )
+
+
+_ORDINAL = re.compile(r"第[一二三四五六七八九十\d]")
+_RANKED = re.compile(r"排名|第[一二三四五六七八九十\d]|\d+名")
+_QUOTED_NAME = r"[“「\"][^”」\"]{2,20}[”」\"]"
+_DATE = re.compile(r"\d{4}\s*年|\d{1,2}\s*月")
+
+
+def fact_score(unit: Span, intent: Intent) -> float:
+    """How much a span looks like the kind of fact asked for (a figure with the right unit, a date)."""
+    score = 0.0
+    if intent.figure:
+        if NUMBER.search(unit.text) or _ORDINAL.search(unit.text):
+            score += 1.0
+        for measure in intent.measures:
+            if re.search(r"\d(?:余|多)?\s*" + re.escape(measure), unit.text):
+                score += 1.5
+                break
+        if intent.share and "%" in unit.text:
+            score += 1.5
+        if intent.rank and _RANKED.search(unit.text):
+            score += 3.0  # a ranking is asked so rarely that a clause holding one is almost surely it
+    if intent.when and _DATE.search(unit.text):
+        score += 1.5
+    if intent.names and re.search(_QUOTED_NAME, unit.text):
+        named_kind = any(kind and re.search(_QUOTED_NAME + r"[^,，。；]{0,6}" + kind, unit.text) for kind in intent.names)
+        score += 1.5 if named_kind else 0.75
+    return score
 
 
 class SpanSelector:
@@ -102,10 +133,26 @@ class SpanSelector:
         total = sum(weight.values())
         return [sum(w for c, w in weight.items() if c in part.text) / total for part in parts]
 
+    def candidates(
+        self, question: str, ranking: Ranking, project: Project, fields: set[str], intent: Intent, limit: int
+    ) -> list[Span]:
+        """Up to ``limit`` answers to try, best first: each a clause joined with close neighbours of its sentence."""
+        scored = self.scored_units(question, ranking, project, fields, intent)
+        spans: list[Span] = []
+        for _, clause in scored:
+            if len(spans) >= limit:
+                break
+            if any(s.start <= clause.start and clause.end <= s.end for s in spans):
+                continue  # already quoted inside an earlier candidate's run
+            spans.append(self._run_around(clause, scored, project, intent))
+        return spans
+
     def fact_units(self, question: str, ranking: Ranking, project: Project, fields: set[str], intent: Intent) -> Span:
         """The best clause, joined with neighbouring clauses of its sentence that score nearly as well."""
-        scored = self.scored_units(question, ranking, project, fields, intent)
-        best_score, best = scored[0]
+        return self.candidates(question, ranking, project, fields, intent, 1)[0]
+
+    def _run_around(self, best: Span, scored: list[tuple[float, Span]], project: Project, intent: Intent) -> Span:
+        best_score = next(score for score, unit in scored if unit is best)
         close = sorted(
             (
                 u
@@ -133,6 +180,21 @@ class SpanSelector:
             return best
         text = self.corpus.document(best.doc).text
         return Span(best.doc, best.project, best.field, "clause", start, end, text[start:end], best.item)
+
+    def sentence_of(self, project: Project, span: Span) -> Span:
+        """The sentence holding the span (the span itself when it is a field or spans sentences)."""
+        return next(
+            (u for u in project.units if u.kind == "sentence" and u.start <= span.start and span.end <= u.end), span
+        )
+
+    def context_of(self, project: Project, span: Span) -> str:
+        """What a clause is said in: its sentence and the one before it in the same item (8年以上0户 follows 过渡期…)."""
+        sentence = self.sentence_of(project, span)
+        before = [
+            u for u in project.units
+            if u.kind == "sentence" and u.end <= sentence.start and u.item == sentence.item and u.field == sentence.field
+        ]
+        return (before[-1].text + "。" if before else "") + sentence.text
 
     @staticmethod
     def _headline_around(project: Project, start: int, end: int) -> Span | None:

@@ -1,9 +1,9 @@
 """Is a question something the bulletin can answer? Refusing beats answering beside the point.
 
 Checks, cheapest first: no words at all; markup or an attempt to instruct the assistant; a request
-for another kind of task (a poem, a ticket, the weather); a place the bulletin does not cover; a
-topic noun the bulletin never mentions with nothing specific to anchor it; and finally no specific
-word, thesaurus hit or close dense match at all.
+for another kind of task (a poem, a ticket, the weather); a topic noun the bulletin never mentions
+with nothing specific to anchor it; and finally no specific word, thesaurus hit or close dense match
+at all. Another place or year is the answer check's to judge (check.py), clause by clause.
 """
 
 from __future__ import annotations
@@ -13,9 +13,9 @@ from collections import Counter
 
 import jieba.posseg
 
-from .corpus import Corpus
-from .retrieve import Query, Ranking
-from .text import STOPWORDS, Thesaurus, Tokenizer, department_aliases, has_words
+from ..corpus import Corpus
+from ..retrieve import Query, Ranking
+from ..text import STOPWORDS, Thesaurus, Tokenizer, department_aliases, has_words
 
 MARKUP = re.compile(r"<\s*/?\s*[a-zA-Z!][^>]*>|javascript:|on\w+\s*=", re.IGNORECASE)
 INJECTION = re.compile(
@@ -40,8 +40,6 @@ WHOLE_BULLETIN = re.compile(
     r"(?:哪些|哪几个|几个|多少个?|什么)(?:专项治理|治理)?项目|(?:公告|通报)[^，。？?]{0,4}(?:讲|说|写|介绍|公布|包括)"
     r"|(?:公告|通报)的?(?:主要)?内容"
 )
-# A district, county or city named in the question must be one the bulletin speaks of.
-_PLACE = re.compile(r"..(?:区|县|市)$")
 # Nouns that belong to asking, not to a topic: their absence from the bulletin proves nothing.
 GENERIC_NOUNS = frozenset(
     [
@@ -87,6 +85,7 @@ GENERIC_NOUNS = frozenset(
 )
 _NOUN_FLAGS = ("n", "s", "j", "l", "i")  # nouns, places, abbreviations, set phrases, idioms
 MIN_DENSE_FOR_TOPIC = 0.86
+_LOOKUP_NUMBER = re.compile(r"(?<![\d.])\d{3,}(?:\.\d+)?(?![\d.])")
 SPECIFIC_PROJECTS = 3  # a word found in at most this many projects points at a topic
 
 
@@ -97,35 +96,33 @@ class ScopeGuard:
         self.thesaurus = thesaurus
         self._all_text = "\n".join(d.text for d in corpus.documents)
         self._pos = jieba.posseg.POSTokenizer(tokenizer.jieba)
-        self.project_frequency = self._token_project_frequency()
+        self.token_projects = self._token_projects()
+        self.project_frequency = Counter({token: len(keys) for token, keys in self.token_projects.items()})
         departments = {a for p in corpus.projects if p.number for a in department_aliases(p.lead)}
         # Thesaurus words that only name a department say who, not what: they anchor no topic.
         self._department_words = {c for c, terms in thesaurus.entries if set(terms) <= departments}
 
-    def _token_project_frequency(self) -> Counter:
-        frequency: Counter = Counter()
+    def _token_projects(self) -> dict[str, set[tuple[str, int]]]:
+        """Each token of the corpus -> the projects (document, number) whose text holds it."""
+        projects: dict[str, set[tuple[str, int]]] = {}
         for project in self.corpus.projects:
-            tokens = set()
             for unit in project.units:
                 if unit.kind == "sentence":
-                    tokens.update(self.tokenizer.tokens(unit.text))
-            frequency.update(tokens)
-        return frequency
+                    for token in self.tokenizer.tokens(unit.text):
+                        projects.setdefault(token, set()).add((project.doc, project.number))
+        return projects
 
     def is_specific(self, token: str) -> bool:
         return 0 < self.project_frequency.get(token, 0) <= SPECIFIC_PROJECTS
 
     def refuses_outright(self, text: str) -> bool:
-        """Questions refused before any retrieval: no words, markup, instructions, other tasks, places."""
-        if not has_words(text) or MARKUP.search(text) or INJECTION.search(text) or _OTHER_TASK.search(text):
-            return True
-        return any(
-            pair.flag.startswith("ns") and pair.word not in self._all_text and _PLACE.search(pair.word)
-            for pair in self._pos.cut(text)
-        )
+        """Questions refused before any retrieval: no words, markup, instructions, other tasks."""
+        return not has_words(text) or bool(MARKUP.search(text) or INJECTION.search(text) or _OTHER_TASK.search(text))
 
     def on_topic(self, text: str, query: Query, ranking: Ranking) -> bool:
         """Enough evidence that the bulletin is about this question."""
+        if any(number in self._all_text for number in _LOOKUP_NUMBER.findall(text)):
+            return True  # 96110是什么, 7327户是哪个项目: a figure only the bulletin states
         if self._unanchored_unknown_noun(text):
             return False
         # Place names (定海, 舟山) are in every question about the district: they point at no topic.

@@ -1,0 +1,89 @@
+"""The answer check: does this clause answer what was asked, or only stand near it?
+
+A clause answers only if it holds a value of the expected type (a sum for 多少钱, a count in 家 for
+几家, a date for 什么时候), speaks of the asked subject (in the clause or its sentence), and fits the
+place, year and unit asked (每家, 最多的一家). Otherwise the engine abstains rather than quote a figure
+from the right project that answers another question.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from ..corpus import Span
+from ..text import Thesaurus
+from .figures import holds_value
+from .places import Places
+from .question import Question, per_unit_text
+
+# Share of the subject's weight that the clause's context must cover: for a value (a figure, a date)
+# the subject must be there; an open question (有没有人管) is phrased far from the bulletin's words.
+SUBJECT_COVERAGE = 0.5
+OPEN_SUBJECT_COVERAGE = 0.3
+# Words the corpus never uses and jieba tags as verbs or adjectives (住进, 建好) are paraphrase more
+# often than a missing fact; nouns it never uses (站长, 地址) are what near misses ask for.
+PARAPHRASE_WEIGHT = 0.4
+_PARAPHRASE_TAGS = ("v", "a", "d")
+
+
+@dataclass(frozen=True)
+class Verdict:
+    answers: bool
+    reason: str = ""  # why not: "type", "subject", "place", "year", "unit"
+
+
+class AnswerCheck:
+    def __init__(self, thesaurus: Thesaurus, places: Places, period: int | None, word_projects) -> None:
+        """``word_projects(word)`` tells in how many projects a word occurs (rarer words weigh more)."""
+        self.thesaurus = thesaurus
+        self.places = places
+        self.period = period
+        self._word_projects = word_projects
+
+    def verdict(self, question: Question, clause: Span, context: str, topic: str) -> Verdict:
+        """Does ``clause`` answer ``question``? ``context`` is its sentence (or item); ``topic`` the project's title."""
+        if question.wants_value and not holds_value(
+            clause.text, question.answer_type, question.measure, set(question.given)
+        ):
+            return Verdict(False, "type")
+        if question.per_unit and question.wants_value and not per_unit_text(clause.text):
+            return Verdict(False, "unit")
+        for place in question.places:
+            if not self.places.covers(place, context):
+                return Verdict(False, "place")
+        for year in question.years:
+            if year != self.period and str(year) not in context:
+                return Verdict(False, "year")
+        floor = SUBJECT_COVERAGE if question.wants_value else OPEN_SUBJECT_COVERAGE
+        if self.subject_coverage(question, context, topic) < floor:
+            return Verdict(False, "subject")
+        return Verdict(True)
+
+    def subject_coverage(self, question: Question, context: str, topic: str) -> float:
+        """Weighted share of the question's subject words (beyond the project's topic) the passage holds."""
+        words = [w for w in question.subject if not self._names_topic(w, topic) and not w.isascii()]
+        if not words:
+            return 1.0
+        weights = {w: 1.0 / math.sqrt(1 + self._word_projects(w)) for w in words}
+        covered = sum(weight for word, weight in weights.items() if self._speaks_of(word, context))
+        return covered / sum(weights.values())
+
+    def _names_topic(self, word: str, topic: str) -> bool:
+        """敬老院 names 特困供养机构: a word of the title, or a citizen word for one."""
+        return _covered(word, topic) or any(
+            word in colloquial and any(term in topic for term in terms) for colloquial, terms in self.thesaurus.entries
+        )
+
+    def _speaks_of(self, word: str, text: str) -> bool:
+        if _covered(word, text):
+            return True
+        return any(
+            colloquial == word or (len(colloquial) >= 2 and colloquial in word)
+            for colloquial, terms in self.thesaurus.entries
+            if any(term in text for term in terms)
+        )
+
+
+def _covered(word: str, text: str) -> bool:
+    return word in text or (len(word) >= 3 and sum(c in text for c in word) / len(word) >= 0.67)

@@ -1,0 +1,135 @@
+"""Wording: chosen spans become short, cited answers, and abstentions say what the bulletin does not state.
+
+Everything stated comes from quoted spans: the wording around them adds no facts, and the number
+guard refuses to let a figure through that none of the cited quotes contains.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ..corpus import GOAL, LEAD, PREAMBLE_FIELD, RESULTS, TITLE, Project, Span
+from ..schema import Answer, Citation
+from .figures import strip_markers, unsupported_numbers
+
+ANSWER_LIMIT = 110  # characters without markers; hotline staff read it aloud, citizens read it on a phone
+_TARGET = re.compile(r"\d|全部|全覆盖|不超过|达到")
+RESTATED_LIMIT = 30  # characters of the question an abstention repeats
+_LEADING_FILLER = re.compile(r"^(?:你好|您好|请问|我想问一下|我想问问|想问一下|想问问|想问下|问一下|问下|那么|那|我就想问问|就想问问)[，,\s]*")
+_TRAILING = re.compile(r"[\s?？!！。.，,~～]*(?:吗|呢|啊|呀|吧|么|嘛|伐|哦|了吗)?[\s?？!！。.，,~～]*$")
+_LAST_CLAUSE = re.compile(r"[^，,。！!？?；;\s]+[，,]?[^，,。！!？?；;\s]*$")
+
+
+class Composer:
+    """Builds the answer text and its numbered citations from spans of one or more projects."""
+
+    def __init__(self, passage_of) -> None:
+        self._passage_of = passage_of
+        self.citations: list[Citation] = []
+        self._numbers: dict[tuple[str, int, int], int] = {}
+
+    def cite(self, unit: Span) -> str:
+        key = (unit.doc, unit.start, unit.end)
+        if key not in self._numbers:
+            self._numbers[key] = len(self.citations) + 1
+            self.citations.append(Citation.of(self._numbers[key], self._passage_of(unit)))
+        return f"[{self._numbers[key]}]"
+
+    def finish(self, text: str, confidence: float, degraded: bool, *, found: bool = True,
+               restated: str = "") -> Answer:
+        """The answer; ``restated`` is question text an abstention repeats, whose own figures it may state."""
+        bad = unsupported_numbers(text.replace(restated, "") if restated else text, [c.quote for c in self.citations])
+        if bad:  # never reached by construction; kept as the last line of defence
+            raise AssertionError(f"answer states figures not in its quotes: {sorted(bad)}")
+        return Answer(text, found, self.citations, confidence, degraded)
+
+
+def restate(question: str) -> str:
+    """The question in its own terms, for 公告没有写……: fillers, particles and chatter before it removed."""
+    text = _TRAILING.sub("", _LEADING_FILLER.sub("", question.strip()))
+    if len(text) > RESTATED_LIMIT:
+        last = _LAST_CLAUSE.search(text)
+        text = last.group(0) if last else text[-RESTATED_LIMIT:]
+    return text.strip("，, ")
+
+
+def abstention(composer: Composer, restated: str, context: Span | None, home: str = "", place: str = "") -> str:
+    """What the bulletin does not state, in the question's terms; then the closest passage, labelled as context."""
+    if place and home:
+        text = f"公告只公布了{home}的情况，没有写{place}的，所以无法回答“{restated}”。"
+    elif restated:
+        text = f"公告里没有写“{restated}”。"
+    else:
+        text = "公告里没有写这一点。"
+    if context is not None:
+        text += f"公告中相关的内容是（仅供参考，不是对这个问题的回答）：{context.text}{composer.cite(context)}。"
+    return text
+
+
+def lead_answer(composer: Composer, project: Project) -> str:
+    return f"{project.title}的牵头单位是{project.lead}{composer.cite(project.fields[LEAD])}。"
+
+
+def goal_answer(composer: Composer, project: Project, goal_units: list[Span]) -> str:
+    """The goal's clauses that fit; quantified targets (达到100%, 全部解决) first, since they say most."""
+    goal_units = sorted(goal_units, key=lambda u: not _TARGET.search(u.text))
+    text = f"{project.title}的治理目标："
+    for unit in goal_units:
+        if len(text) + len(unit.text) > ANSWER_LIMIT and unit is not goal_units[0]:
+            break
+        text += unit.text + composer.cite(unit) + "；"
+    return text.rstrip("；") + "。"
+
+
+def overview_answer(composer: Composer, project: Project) -> str:
+    """Who led it and the headline of each result item, as far as fits the length budget."""
+    if project.number == 0:
+        sentences = [u for u in project.units if u.kind == "sentence"]
+        return "".join(u.text + composer.cite(u) + "。" for u in sentences[1:3]) or sentences[0].text
+    text = f"有。{project.title}由{project.lead}牵头{composer.cite(project.fields[LEAD])}。"
+    headlines = [
+        u
+        for u in project.units
+        if u.kind == "sentence" and u.field == RESULTS and u.item is not None and is_first_sentence(u, project)
+    ]
+    parts = []
+    for unit in headlines:
+        if len(strip_markers(text)) + sum(len(p) for p in parts) + len(unit.text) > ANSWER_LIMIT:
+            break
+        parts.append(unit.text + composer.cite(unit))
+    if parts:
+        text += "主要成果：" + "；".join(parts) + "。"
+    return text
+
+
+def is_first_sentence(unit: Span, project: Project) -> bool:
+    """Does this sentence open its item (the item's headline)?"""
+    for item in project.units:
+        if item.kind == "item" and item.item == unit.item and item.field == unit.field:
+            return item.start == unit.start
+    return False
+
+
+def fact_answer(composer: Composer, project: Project, units: list[Span]) -> str:
+    body = "，".join(unit.text + composer.cite(unit) for unit in units)
+    if project.number == 0:
+        return f"专项治理总体情况：{body}。"
+    return f"{project.title}：{body}。"
+
+
+def bulletin_answer(composer: Composer, projects: list[Project]) -> str:
+    """What the bulletin covers: every project's topic, each cited to its title."""
+    return (
+        "公告公布了以下专项治理项目的成果："
+        + "、".join(p.topic + composer.cite(p.fields[TITLE]) for p in projects)
+        + "。"
+    )
+
+
+def project_list_answer(composer: Composer, department: str, projects: list[Project]) -> str:
+    items = "；".join(p.title + composer.cite(p.fields[LEAD]) for p in projects)
+    return f"{department}牵头的项目：{items}。"
+
+
+def fact_fields(project: Project) -> set[str]:
+    return {GOAL, RESULTS, PREAMBLE_FIELD} if project.number else {PREAMBLE_FIELD}

@@ -1,0 +1,105 @@
+"""Figures in bulletin text: what counts as a value of each answer type, and the quoted-figures guard.
+
+The answer check asks "does this clause hold a value of the type the question expects?"; the patterns
+for that live here, beside the guard that no figure reaches an answer unless a cited quote holds it.
+"""
+
+from __future__ import annotations
+
+import re
+
+MARKER = re.compile(r"\[(\d{1,3})\]")
+NUMBER = re.compile(r"\d+(?:\.\d+)?")
+_CN_NUMERAL = "零〇一二两三四五六七八九十百千"
+
+# Measure words that count the same thing: 检查了几家 is answered by 110家次, 多少人 by 25人次 or 327名.
+MEASURE_FAMILIES = (
+    frozenset("人 名 人次 个人 位".split()),
+    frozenset("家 家次 所".split()),
+    frozenset("次 家次 人次 期".split()),
+    frozenset("件 起 条".split()),
+    frozenset("幢 栋".split()),
+    frozenset("元 万元 万 亿元".split()),
+)
+# 个 is Chinese's general classifier: 几个 is answered by any counted figure.
+GENERAL_MEASURE = "个"
+
+
+def numbers_in(text: str) -> set[str]:
+    return set(NUMBER.findall(text))
+
+
+def strip_markers(answer: str) -> str:
+    return MARKER.sub("", answer)
+
+
+def unsupported_numbers(answer: str, quotes: list[str]) -> set[str]:
+    """Figures in the answer text (markers removed) that no cited quote contains."""
+    quoted = set().union(*(numbers_in(q) for q in quotes)) if quotes else set()
+    return {n for n in numbers_in(strip_markers(answer)) if n not in quoted}
+
+
+def measures_like(measure: str) -> frozenset[str]:
+    """The measure words that answer a question counted in ``measure``."""
+    family = {measure}
+    for members in MEASURE_FAMILIES:
+        if measure in members:
+            family |= members
+    return frozenset(family)
+
+
+def counted(text: str, measure: str, exclude: set[str] = frozenset()) -> bool:
+    """Does the text count something in ``measure`` (or a like word), with a figure not in ``exclude``?"""
+    if measure == GENERAL_MEASURE:
+        words = r"[\u4e00-\u9fff%]"
+    else:
+        words = "(?:" + "|".join(re.escape(m) for m in sorted(measures_like(measure), key=len, reverse=True)) + ")"
+    for match in re.finditer(rf"(\d+(?:\.\d+)?|[{_CN_NUMERAL}]+)\s*(?:余|多)?\s*{words}", text):
+        if match.group(1) not in exclude:
+            return True
+    return False
+
+
+_MONEY = re.compile(
+    r"\d+(?:\.\d+)?\s*(?:余|多)?\s*(?:千|百|万|亿)*\s*元|(?:价|费|款|资金|金额|收入|损失)[^，,。；]{0,8}\d"
+)
+_RATE = re.compile(r"\d+(?:\.\d+)?\s*(?:%|个百分点)|百分之")
+_RANK = re.compile(r"排名\s*第?\s*[\d一二三四五六七八九十]+|第[\d一二三四五六七八九十]+名?|\d+\s*名(?!\w)")
+_SCORE = re.compile(r"\d+(?:\.\d+)?\s*分(?!钟|之|局|院|别)|分\s*\d")
+_DATE = re.compile(r"\d{4}\s*年|\d{1,2}\s*月|春节|伏休期|截至|以来|年底|月底|上半年|下半年")
+_PHONE = re.compile(r"\d{5,}")
+_ADDRESS = re.compile(r"\d+\s*号|[路街巷弄]\s*\d|地址")
+_PERSON = re.compile(r"(?:局长|站长|主任|书记|院长|负责人|校长)\s*[\u4e00-\u9fff]{2,3}|[\u4e00-\u9fff](?:某|先生|女士)")
+_ORGANISER = re.compile(r"[区市县省][\u4e00-\u9fff]{0,8}(?:纪委|监委|委员会|局|办公室|政府)")
+_QUOTED_NAME = re.compile(r"[“「《\"][^”」》\"]{2,40}[”」》\"]")
+_ENUMERATION = re.compile(r"[\u4e00-\u9fff“”]{1,12}、[\u4e00-\u9fff“”]{1,12}")
+
+VALUE_PATTERNS = {
+    "money": _MONEY,
+    "rate": _RATE,
+    "rank": _RANK,
+    "score": _SCORE,
+    "date": _DATE,
+    "phone": _PHONE,
+    "address": _ADDRESS,
+    "person": _PERSON,
+    "name": _QUOTED_NAME,
+    "organiser": _ORGANISER,
+    "list": _ENUMERATION,
+    "number": NUMBER,
+}
+
+
+def holds_value(text: str, answer_type: str, measure: str = "", given: set[str] = frozenset()) -> bool:
+    """Does the text hold a value of the answer type (a count in the measure, a sum of money, a date...)?
+
+    ``given`` are the figures the question itself states: 19个问题里腐败问题几个 is not answered by 19个.
+    """
+    if answer_type == "count":
+        return counted(text, measure or GENERAL_MEASURE, given)
+    pattern = VALUE_PATTERNS.get(answer_type)
+    if pattern is None:
+        return True
+    if answer_type in ("money", "number", "score") and given:
+        return any(not (numbers_in(m.group(0)) <= given) for m in pattern.finditer(text))
+    return bool(pattern.search(text))

@@ -1,0 +1,107 @@
+"""Places and years: which district a bulletin reports on, and which place or year a question asks about.
+
+A bulletin speaks for one district and one period. 宁波的种植牙价格 or 2025年改造了多少户 asks about
+another place or time; answering with this district's or this period's figure would mislead, so the
+answer check needs to know the place and year asked and how they relate to the bulletin's own.
+
+Place names come from cpca's table of China's provinces, cities, counties and districts (with their
+administrative codes, whose prefixes give the hierarchy), read directly so that no pandas is imported.
+"""
+
+from __future__ import annotations
+
+import csv
+import importlib.util
+import re
+from collections import Counter
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import jieba.posseg
+
+_SUFFIX = re.compile(r"(?:特别行政区|自治州|自治县|自治旗|地区|新区|林区|特区|省|市|区|县|旗|盟)$")
+# Short names that jieba knows as another kind of word (开发, 平安, 和平) would be found in ordinary
+# questions; keep those whose tag says place (ns), foreign name (nrt), or that jieba does not know.
+_PLACE_TAGS = ("ns", "nrt")
+_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年")
+_RELATIVE_YEARS = {"前年": -1, "去年": 0, "今年": 0, "明年": 1, "后年": 2}
+# 全市排名第二 answers a question about 舟山全市 without naming 舟山: the level word stands for it.
+_LEVEL_WORDS = {2: ("全省", "省"), 4: ("全市", "市")}
+
+
+@dataclass(frozen=True)
+class Place:
+    name: str  # as the question writes it
+    code: str  # 12-digit administrative code
+
+
+@cache
+def _table() -> dict[str, str]:
+    """Place name (full and, where safe, short) -> administrative code."""
+    spec = importlib.util.find_spec("cpca")
+    folder = Path(next(iter(spec.submodule_search_locations)))
+    tags = jieba.posseg.dt.word_tag_tab
+    names: dict[str, str] = {}
+    with (folder / "resources" / "adcodes.csv").open(encoding="utf-8") as handle:
+        for row in csv.DictReader(handle):
+            full, code = row["name"], row["adcode"]
+            names.setdefault(full, code)
+            short = _SUFFIX.sub("", full)
+            tag = tags.get(short)
+            if len(short) >= 2 and short != full and (tag is None or tag.startswith(_PLACE_TAGS)):
+                names.setdefault(short, code)
+    return names
+
+
+def _level(code: str) -> int:
+    """How many leading digits name the place: 2 a province, 4 a city, 6 a county or district."""
+    if code[2:6] == "0000":
+        return 2
+    return 4 if code[4:6] == "00" else 6
+
+
+class Places:
+    """The bulletin's own district and the places a question names, related to it."""
+
+    def __init__(self, corpus_text: str) -> None:
+        self._names = _table()
+        districts = Counter(
+            place.code for place in self.named_in(corpus_text) if _level(place.code) == 6
+        )
+        self.home = districts.most_common(1)[0][0] if districts else ""
+        self.home_names = tuple(n for n, c in self._names.items() if c == self.home)
+
+    def named_in(self, text: str) -> list[Place]:
+        """Places named in the text, longest names first, none inside another."""
+        found: list[tuple[int, int, str]] = []
+        for name in sorted((n for n in self._names if n in text), key=len, reverse=True):
+            for match in re.finditer(re.escape(name), text):
+                if not any(s < match.end() and match.start() < e for s, e, _ in found):
+                    found.append((match.start(), match.end(), name))
+        return [Place(name, self._names[name]) for _, _, name in sorted(found)]
+
+    def is_home(self, place: Place) -> bool:
+        return not self.home or place.code == self.home
+
+    def covers(self, place: Place, text: str) -> bool:
+        """Does a passage speak of this place: naming it, or (for the home's province or city) its level?"""
+        if self.is_home(place) or place.name in text:
+            return True
+        level = _level(place.code)
+        wider = level < 6 and self.home.startswith(place.code[:level])
+        return wider and any(word in text for word in _LEVEL_WORDS.get(level, ()))
+
+
+def corpus_period(text: str) -> int | None:
+    """The year a bulletin reports on: the year its text names most often."""
+    years = Counter(int(y) for y in _YEAR.findall(text))
+    return years.most_common(1)[0][0] if years else None
+
+
+def years_asked(text: str, period: int | None) -> tuple[int, ...]:
+    """Years the question asks about; 去年/今年 read as the bulletin's own period, as its text uses 去年."""
+    years = [int(y) for y in _YEAR.findall(text)]
+    if period is not None:
+        years += [period + offset for word, offset in _RELATIVE_YEARS.items() if word in text]
+    return tuple(dict.fromkeys(years))

@@ -1,0 +1,236 @@
+"""Question analysis: what a question asks for, about what, where and when.
+
+From the typed text (and nothing else) it reads the expected answer type (a sum of money, a count in
+家 or 户, a rate, a rank, a date, a department, a phone number, a name, a list, yes/no, a goal, an
+overview), the asked subject's words, the places and years named, and whether the question wants a
+per-unit figure (每家, 一颗, 最多的一家). The answer check later holds a clause against all of it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import jieba.posseg
+
+from ..text import STOPWORDS, Homophones, Thesaurus, Tokenizer, arabic_numerals, normalize
+from .english import gloss, is_english
+from .figures import numbers_in
+from .places import Place, Places, years_asked
+
+LEAD_Q = re.compile(
+    r"牵头|谁负责|哪个部门|哪些部门|哪个单位|哪家单位|什么单位|什么部门|哪个机构|归哪|归谁|谁管|谁来管|有人管|"
+    r"负责单位|主管|谁抓|哪里管|负责部门|由谁|哪个局|哪家|是谁组织|谁组织|组织的|谁在搞|谁搞"
+)
+LIST_Q = re.compile(
+    r"哪个项目|哪些项目|哪几个项目|哪项|哪几项|什么项目|哪个治理|哪些治理|哪些专项|负责什么|管什么|负责哪|牵头了什么|"
+    r"牵头的是|牵头哪|牵头负责|牵了几个|几个专项|哪几个专项|哪些专项治理"
+)
+GOAL_Q = re.compile(r"目标|目的|想达到|要达到|为了什么|打算")
+OVERVIEW_Q = re.compile(
+    r"成果|成效|效果|做了什么|做了哪些|干了什么|怎么样|咋样|有没有治理|有没有管|治理了吗|情况|进展|介绍|"
+    r"哪些工作|哪些措施|采取了|措施|是怎么回事|怎么回事|有没有|概况"
+)
+FIGURE_Q = re.compile(r"多少|几|多大|多高|多长|多久|比例|百分|降幅|增长|排名|第几|金额|几成|涨|降了|老几")
+WHEN_Q = re.compile(r"什么时候|何时|哪年|哪一年|几月|几号|什么时间|多久能|啥时候|哪个月|什么时间段")
+MEASURE = re.compile(
+    r"(?:多少|几)(个人|名|个|家次|家|期|条|件|份|次|人次|人|户|处|篇|套|项|分|元|万元|起|所|年|天|月|颗|"
+    r"平方米|亩|岁|倍|名|辆|座|场|批|轮|幢|栋|斤|公斤|吨|位|间|块|张)"
+)
+RANK_Q = re.compile(r"排第几|排名|第几名|排多少|名次|排在|排老几|排几")
+NAME_Q = re.compile(
+    r"(?:什么|哪个|啥)[^，,。？?]{0,4}?(应用|平台|系统|机制|理念|活动|方案|模式|程序|软件|名字|名称|口号)|叫什么|叫啥|全称"
+)
+SHARE_Q = re.compile(r"降幅|增幅|比例|百分|率|幅度|几成")
+MONEY_Q = re.compile(r"多少钱|几块钱|多少元|多少万|金额|价格|价钱|费用|花多少|收多少|罚了多少|罚多少|罚款|罚没|补贴多少|要多少")
+SCORE_Q = re.compile(r"多少分|几分|得分|总分|分数")
+PHONE_Q = re.compile(r"电话|热线|号码|手机号")
+ADDRESS_Q = re.compile(r"地址|在哪里|在哪儿|在什么地方|在哪个地方|哪条路|门牌|造在哪|建在哪|位置")
+PERSON_Q = re.compile(
+    r"(?:站长|局长|主任|书记|院长|校长|负责人|领导|队长|经理|老板)(?:是谁|叫什么|姓什么|名字)|是谁(?:干的|做的)|哪个人|姓名|叫什么名字的人"
+)
+WHICH_Q = re.compile(r"(?:哪几|哪些|分别是|分别有|具体是什么|具体有|具体是哪|都有什么|都是什么|有哪几)")
+YES_NO_Q = re.compile(r"[吗嘛么伐][?？!！。\s]*$|有没有|是不是|是否|了没|没有[?？]?$|能不能|会不会")
+# 每人每月, 一个人一次, 单家, 最多的一家: the question wants one unit's figure, not a total.
+PER_UNIT_Q = re.compile(
+    r"每(?:个|家|人|户|次|年|月|天|所|件|位|名|颗|套)|(?<![\d])1(?:个人|家|次|颗|套|户|所)|单(?:家|个|次|颗|人)|"
+    r"最(?:多|少|高|低|大|小)的(?:一|那|哪)?(?:家|个|次|所|户|人)|哪家最|平均每|人均"
+)
+_PER_UNIT_TEXT = re.compile(r"每|单颗|单家|单个|平均|均价|人均|最")
+# The question words and words of asking: never the asked subject.
+_ASKING = frozenset(
+    "多少 几 几个 多少钱 什么 什么样 怎么 怎样 如何 哪些 哪个 哪几 哪家 哪里 哪儿 啥 咋 吗 呢 啊 呀 吧 么 伐 "
+    "是不是 有没有 是否 了没 没有 一共 总共 共 累计 大概 大约 现在 目前 到底 究竟 具体 分别 都 一下 请问 想 问问 "
+    "知道 告诉 了解 一些 这个 那个 这些 那些 那 这 它 他们 它们 她们 其中 我 你 我们 你们 阿拉 人家 政府 区里 "
+    "时候 时间 什么时候 号码 名字 名称 全称 叫 叫什么 谁 排 第几 老几 情况 问题 事 事情 这块 那块 方面 "
+    "搞 弄 做 干 办 管 有人 有人管 人管 有 是 在 能 会 要 去 来 给 得 得了 到 了 那边 这边 那里 这里 "
+    "牵头 负责 主管 管不管 怎么办 有没有人 去年 今年 明年 现在 目前 最新 以前 之前 单位 部门".split()
+)
+
+
+_ASKING_PART = re.compile(r"几|多少|百分|什么|怎么|哪|啥|以后|之后|以来|有没有|是不是|\d")
+# A long WeChat message asks its question at the end: the last sentence holding a question word.
+_CLAUSES = re.compile(r"[^。！!？?；;\n，,\s]+")
+_QUESTION_WORD = re.compile(r"多少|几|什么|啥|吗|谁|哪|怎么|是否|有没有|是不是|了没|呢")
+LONG_MESSAGE = 40  # characters from which only the asking clauses give type and subject
+ASKING_MIN = 12  # characters the asking part reaches, taking in clauses before the one that asks
+
+
+@dataclass(frozen=True)
+class Intent:
+    lead: bool
+    project_list: bool
+    goal: bool
+    overview: bool
+    figure: bool
+    when: bool
+    measures: tuple[str, ...]
+    share: bool = False  # asks for a rate or percentage
+    rank: bool = False  # asks for a place in a ranking
+    names: tuple[str, ...] = ()  # asks for the name of a kind of thing (应用, 平台); "" when just 叫什么
+
+    @property
+    def wants_fact(self) -> bool:
+        return self.figure or self.when or not (self.lead or self.goal or self.overview or self.project_list)
+
+
+def detect_intent(text: str) -> Intent:
+    measures = tuple("人" if m == "个人" else m for m in MEASURE.findall(text))
+    lead = bool(LEAD_Q.search(text)) and not PERSON_Q.search(text)
+    return Intent(
+        lead=lead,
+        project_list=bool(LIST_Q.search(text)),
+        goal=bool(GOAL_Q.search(text)),
+        overview=bool(OVERVIEW_Q.search(text)) and not FIGURE_Q.search(text),
+        figure=bool(FIGURE_Q.search(text) or MONEY_Q.search(text)) and not lead,
+        when=bool(WHEN_Q.search(text)),
+        measures=measures,
+        share=bool(SHARE_Q.search(text)),
+        rank=bool(RANK_Q.search(text)),
+        names=tuple(NAME_Q.findall(text)),
+    )
+
+
+def answer_type(text: str, intent: Intent) -> str:
+    """The kind of value that answers the question, most specific first."""
+    if PERSON_Q.search(text):
+        return "person"
+    if intent.lead:
+        return "organisation"
+    if intent.goal:
+        return "goal"
+    if intent.when:
+        return "date"
+    if ADDRESS_Q.search(text) and not WHICH_Q.search(text):
+        return "address"
+    if PHONE_Q.search(text) and re.search(r"多少|几|什么|啥", text):
+        return "phone"
+    if intent.rank:
+        return "rank"
+    if SCORE_Q.search(text):
+        return "score"
+    if intent.share and intent.figure:
+        return "rate"
+    if MONEY_Q.search(text):
+        return "money"
+    if intent.measures:
+        return "count"
+    if intent.names:
+        return "name"
+    if WHICH_Q.search(text):
+        return "list"
+    if intent.figure:
+        return "number"
+    if YES_NO_Q.search(text):
+        return "yes_no"
+    return "overview" if intent.overview else "fact"
+
+
+@dataclass(frozen=True)
+class Question:
+    text: str  # what the later stages read: normalised, numerals as digits, typos mended, English glossed
+    typed: str  # normalised, as typed
+    intent: Intent
+    answer_type: str
+    measure: str  # the measure word of a count (家, 户, 人次); "" otherwise
+    subject: tuple[str, ...]  # content words: what is asked about, question words removed
+    places: tuple[Place, ...]  # places named that are not the bulletin's own district
+    years: tuple[int, ...]
+    per_unit: bool  # asks for one unit's figure (每家, 一颗, 最多的一家)
+    given: frozenset[str]  # figures the question itself states
+    english: bool = False
+    tags: tuple[tuple[str, str], ...] = ()  # jieba part-of-speech tag of each subject word
+
+    @property
+    def wants_value(self) -> bool:
+        return self.answer_type not in ("organisation", "goal", "overview", "fact", "yes_no")
+
+
+class QuestionReader:
+    """Reads questions against one corpus's vocabulary, places and period."""
+
+    def __init__(self, tokenizer: Tokenizer, thesaurus: Thesaurus, homophones: Homophones, places: Places,
+                 period: int | None) -> None:
+        self.tokenizer = tokenizer
+        self.thesaurus = thesaurus
+        self.homophones = homophones
+        self.places = places
+        self.period = period
+        self._pos = jieba.posseg.POSTokenizer(tokenizer.jieba)
+
+    def prepare(self, question: str) -> str:
+        """The text later stages read: English glossed into Chinese, numerals as digits, typos mended."""
+        text = normalize(question)
+        if is_english(text):
+            text = gloss(text, self.thesaurus)
+        return self.homophones.mend(arabic_numerals(text))
+
+    def read(self, question: str) -> Question:
+        typed = normalize(question)
+        text = self.prepare(question)
+        asking = asking_part(text)
+        intent = detect_intent(asking)
+        kind = answer_type(asking, intent)
+        measures = [m for m in intent.measures if m != "分"]
+        return Question(
+            text=text,
+            typed=typed,
+            intent=intent,
+            answer_type=kind,
+            measure=measures[0] if kind == "count" and measures else "",
+            subject=self.subject_words(asking),
+            places=tuple(p for p in self.places.named_in(text) if not self.places.is_home(p)),
+            years=years_asked(text, self.period),
+            per_unit=bool(PER_UNIT_Q.search(text)),
+            given=frozenset(numbers_in(text)),
+            english=is_english(typed),
+            tags=tuple((pair.word, pair.flag) for pair in self._pos.cut(asking)),
+        )
+
+    def subject_words(self, text: str) -> tuple[str, ...]:
+        """Content words of the question (and the bulletin terms the thesaurus gives them)."""
+        words = [
+            t for t in self.tokenizer.tokens(text) if len(t) >= 2
+            if t not in _ASKING and t not in STOPWORDS and not MEASURE.fullmatch("多少" + t) and not t.isdigit()
+            and not _ASKING_PART.search(t)
+        ]
+        return tuple(dict.fromkeys(words))
+
+
+def asking_part(text: str) -> str:
+    """The clauses of a long message that ask (from the last holding a question word); a short question whole."""
+    if len(text) < LONG_MESSAGE:
+        return text
+    clauses = _CLAUSES.findall(text)
+    asking = [i for i, clause in enumerate(clauses) if _QUESTION_WORD.search(clause)]
+    if not asking:
+        return text
+    start = asking[-1]
+    while start > 0 and sum(len(c) for c in clauses[start:]) < ASKING_MIN:
+        start -= 1
+    return "，".join(clauses[start:])
+
+
+def per_unit_text(text: str) -> bool:
+    """Does a passage state a per-unit figure (单颗, 平均, 每)?"""
+    return bool(_PER_UNIT_TEXT.search(text))
