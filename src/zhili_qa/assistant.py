@@ -30,7 +30,7 @@ from .answering.dialogue import Dialogue, DialogueState
 from .answering.figures import numbers_in
 from .answering.places import Places, corpus_period
 from .answering.projects import ProjectFinder
-from .answering.question import Question, QuestionReader
+from .answering.question import COLLOQUIAL_LEAD, Question, QuestionReader
 from .answering.scope import GREETING, WHOLE_BULLETIN, ScopeGuard
 from .answering.selection import SpanSelector
 from .config import Settings
@@ -213,18 +213,24 @@ class Assistant:
     def _attempt(self, asked: Question, project: Project, ranking: Ranking) -> Attempt:
         """The first candidate clause of the project that passes the answer check (None: abstain)."""
         intent, fields = asked.intent, fact_fields(project)
-        if asked.answer_type == "organisation" and not project.number:
-            asked = dataclasses.replace(asked, answer_type="organiser")  # who ran the whole campaign: its text says
-        elif asked.answer_type == "organisation" and not self._asks_about_a_figure(asked, project):
-            return Attempt(project.fields[LEAD], Verdict(True))
+        aspect = self.selector.has_aspect(asked.text, project)
+        looked_up = bool(asked.given & numbers_in(project_text(project)))
+        overview = project.fields[TITLE if project.number else PREAMBLE_FIELD]
+        if asked.answer_type == "organisation" and COLLOQUIAL_LEAD.search(asked.text) and aspect:
+            asked = dataclasses.replace(asked, answer_type="fact")  # 零花钱有人克扣有人管吗 asks about 零花钱
+        if asked.answer_type == "organisation":
+            if project.number and not looked_up:
+                return Attempt(project.fields[LEAD], Verdict(True))
+            # Who ran the whole campaign, or 约谈的那4个人是哪个单位的: only a name in the text answers.
+            asked = dataclasses.replace(asked, answer_type="organiser")
         if asked.answer_type == "goal" and project.number:
             if not (intent.figure or intent.when):
                 return Attempt(project.fields.get(GOAL), Verdict(GOAL in project.fields))
             # 原本计划培育几个: the figure the goal set, checked like any other.
             fields, asked = {GOAL}, dataclasses.replace(asked, answer_type="count" if asked.measure else "number")
-        looked_up = bool(asked.given & numbers_in(project_text(project)))
-        if asked.answer_type in ("overview", "fact") and not looked_up and not self.selector.has_aspect(asked.text, project):
-            return Attempt(project.fields[TITLE if project.number else PREAMBLE_FIELD], Verdict(True))
+        open_question = asked.answer_type in ("overview", "fact", "yes_no")
+        if asked.answer_type in ("overview", "fact") and not (looked_up or aspect):
+            return Attempt(overview, Verdict(True))
         candidates = self.selector.candidates(asked.text, ranking, project, fields, intent, CANDIDATES)
         first: Verdict | None = None
         for span in candidates:
@@ -242,6 +248,9 @@ class Assistant:
             if verdict.answers:
                 return Attempt(span, verdict)
             first = first or verdict
+        if open_question and project.number and not asked.places and not asked.years:
+            # 工地太吵政府管不管: no clause matches the wording, but the project is the one asked about.
+            return Attempt(overview, Verdict(True))
         return Attempt(None, first or Verdict(False, "type"), candidates[0] if candidates else None)
 
     @staticmethod

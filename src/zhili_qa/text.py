@@ -123,7 +123,8 @@ class Thesaurus:
             colloquial, _, targets = line.partition("\t")
             terms = tuple(t for t in re.split(r"[\s,，]+", targets.strip()) if t)
             if colloquial and terms:
-                entries.append((normalize(colloquial), terms))
+                # Questions reach the thesaurus with digits for numerals (一颗牙 -> 1颗牙); so do its words.
+                entries.append((arabic_numerals(normalize(colloquial)), terms))
         # Longest first, so 种植牙 is tried before 种牙 would match inside something else.
         return cls(tuple(sorted(entries, key=lambda e: -len(e[0]))))
 

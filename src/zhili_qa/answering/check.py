@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from ..corpus import Span
 from ..text import Thesaurus
-from .figures import holds_value
+from .figures import holds_value, value_clauses
 from .places import Places
 from .question import Question, per_unit_text
 
@@ -47,7 +47,9 @@ class AnswerCheck:
             clause.text, question.answer_type, question.measure, set(question.given)
         ):
             return Verdict(False, "type")
-        if question.per_unit and question.wants_value and not per_unit_text(clause.text):
+        if question.wants_value and not self._value_beside_subject(question, clause.text, topic):
+            return Verdict(False, "subject")  # 整改问题56个 does not answer 腐败问题几个
+        if question.per_unit and question.wants_value and not per_unit_text(context):
             return Verdict(False, "unit")
         for place in question.places:
             if not self.places.covers(place, context):
@@ -68,6 +70,14 @@ class AnswerCheck:
         weights = {w: 1.0 / math.sqrt(1 + self._word_projects(w)) for w in words}
         covered = sum(weight for word, weight in weights.items() if self._speaks_of(word, context))
         return covered / sum(weights.values())
+
+    def _value_beside_subject(self, question: Question, text: str, topic: str) -> bool:
+        """Some clause holding the value also holds a subject word (when the question has one)."""
+        words = [w for w in question.subject if not self._names_topic(w, topic) and not w.isascii()]
+        if not words:
+            return True
+        clauses = value_clauses(text, question.answer_type, question.measure, set(question.given))
+        return any(self._speaks_of(w, clause) == 1.0 for clause in clauses for w in words)
 
     def _names_topic(self, word: str, topic: str) -> bool:
         """敬老院 names 特困供养机构: a word of the title, or a citizen word for one."""

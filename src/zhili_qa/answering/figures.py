@@ -60,8 +60,10 @@ def counted(text: str, measure: str, exclude: set[str] = frozenset()) -> bool:
     return False
 
 
+# A sum: a figure in 元, or a bare figure right after a price word (均价在3500左右), never a rate.
 _MONEY = re.compile(
-    r"\d+(?:\.\d+)?\s*(?:余|多)?\s*(?:千|百|万|亿)*\s*元|(?:价|费|款|资金|金额|收入|损失)[^，,。；]{0,8}\d"
+    r"\d+(?:\.\d+)?\s*(?:余|多)?\s*(?:千|百|万|亿)*\s*元"
+    r"|(?:价|费|款|资金|金额|收入|损失)[^，,。；\d]{0,6}\d+(?:\.\d+)?(?![\d.]*\s*(?:%|个百分点|名|次|个|家|人|项|年|月))"
 )
 _RATE = re.compile(r"\d+(?:\.\d+)?\s*(?:%|个百分点)|百分之")
 _RANK = re.compile(r"排名\s*第?\s*[\d一二三四五六七八九十]+|第[\d一二三四五六七八九十]+名?|\d+\s*名(?!\w)")
@@ -88,6 +90,14 @@ VALUE_PATTERNS = {
     "list": _ENUMERATION,
     "number": NUMBER,
 }
+
+
+_CLAUSE_BREAK = re.compile(r"[，,；;。]")
+
+
+def value_clauses(text: str, answer_type: str, measure: str = "", given: set[str] = frozenset()) -> list[str]:
+    """The clauses of a passage that hold a value of the type (where the subject must stand too)."""
+    return [c for c in _CLAUSE_BREAK.split(text) if c.strip() and holds_value(c, answer_type, measure, given)]
 
 
 def holds_value(text: str, answer_type: str, measure: str = "", given: set[str] = frozenset()) -> bool:
