@@ -221,8 +221,9 @@ class Assistant:
         if asked.answer_type == "organisation":
             if project.number and not looked_up:
                 return Attempt(project.fields[LEAD], Verdict(True))
-            # Who ran the whole campaign, or 约谈的那4个人是哪个单位的: only a name in the text answers.
-            asked = dataclasses.replace(asked, answer_type="organiser")
+            # Who ran the whole campaign (the preamble names it, whatever the wording), or
+            # 约谈的那4个人是哪个单位的: only a name in the text answers.
+            asked = dataclasses.replace(asked, answer_type="organiser", subject=asked.subject if project.number else ())
         if asked.answer_type == "goal" and project.number:
             if not (intent.figure or intent.when):
                 return Attempt(project.fields.get(GOAL), Verdict(GOAL in project.fields))
@@ -231,7 +232,8 @@ class Assistant:
         open_question = asked.answer_type in ("overview", "fact", "yes_no")
         if asked.answer_type in ("overview", "fact") and not (looked_up or aspect):
             return Attempt(overview, Verdict(True))
-        candidates = self.selector.candidates(asked.text, ranking, project, fields, intent, CANDIDATES)
+        limit = CANDIDATES if asked.subject else len(project.units)
+        candidates = self.selector.candidates(asked.text, ranking, project, fields, intent, limit)
         first: Verdict | None = None
         for span in candidates:
             sentence = self.selector.sentence_of(project, span)
@@ -259,13 +261,13 @@ class Assistant:
         return bool(asked.given & numbers_in(project_text(project)))
 
     def _wording(self, composer: Composer, asked: Question, project: Project, ranking: Ranking, span: Span) -> str:
-        if asked.answer_type == "organisation" and project.number and span.field == LEAD:
+        """The attempt's span decides the wording: a whole field is answered as such, a clause is quoted."""
+        if span.kind == "field" and span.field == LEAD:
             return lead_answer(composer, project)
-        if asked.answer_type == "goal" and project.number:
+        if span.kind == "field" and span.field == GOAL:
             goal = self.selector.scored_units(asked.text, ranking, project, {GOAL}, asked.intent)
             return goal_answer(composer, project, [unit for _, unit in goal[:GOAL_CLAUSES]])
-        if (span.field == PREAMBLE_FIELD and span.kind == "field") or (asked.answer_type in ("overview", "fact") and \
-                span.kind == "field"):
+        if span.kind == "field" and span.field in (TITLE, PREAMBLE_FIELD):
             return overview_answer(composer, project)
         return fact_answer(composer, project, [span])
 

@@ -13,11 +13,12 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 
 import cn2an
 import jieba
+import jieba.posseg
 import opencc
 from pypinyin import lazy_pinyin
 
@@ -156,6 +157,12 @@ class Tokenizer:
         self.jieba.initialize()
         for term in sorted(set(user_terms)):
             self.jieba.add_word(term, freq=20000, tag="nz")
+
+    @cached_property
+    def pos(self) -> jieba.posseg.POSTokenizer:
+        """Part-of-speech tags over the same dictionary; one per tokenizer, since jieba keeps the user
+        words' tags in shared state and a second tagger's first cut loses them (境外来电 becomes x)."""
+        return jieba.posseg.POSTokenizer(self.jieba)
 
     def tokens(self, text: str) -> list[str]:
         text = normalize(text).lower()

@@ -11,8 +11,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-import jieba.posseg
-
 from ..text import STOPWORDS, Homophones, Thesaurus, Tokenizer, arabic_numerals, normalize
 from .english import gloss, is_english
 from .figures import numbers_in
@@ -44,7 +42,7 @@ NAME_Q = re.compile(
 SHARE_Q = re.compile(r"降幅|增幅|比例|百分|率|幅度|几成")
 MONEY_Q = re.compile(r"多少钱|几块钱|多少元|多少万|金额|价格|价钱|费用|花多少|收多少|罚了多少|罚多少|罚款|罚没|补贴多少|要多少")
 SCORE_Q = re.compile(r"多少分|几分|得分|总分|分数")
-PHONE_Q = re.compile(r"电话|热线|号码|手机号")
+PHONE_Q = re.compile(r"电话|热线|号码")
 ADDRESS_Q = re.compile(r"地址|在哪里|在哪儿|在什么地方|在哪个地方|哪条路|门牌|造在哪|建在哪|位置")
 PERSON_Q = re.compile(
     r"(?:站长|局长|主任|书记|院长|校长|负责人|领导|队长|经理|老板)(?:是谁|叫什么|姓什么|名字)|是谁(?:干的|做的)|哪个人|姓名|叫什么名字的人"
@@ -70,7 +68,7 @@ _ASKING = frozenset(
 )
 
 
-_ASKING_PART = re.compile(r"几|多少|百分|什么|怎么|哪|啥|以后|之后|以来|有没有|是不是|\d")
+_ASKING_PART = re.compile(r"几|多少|百分|什么|怎么|哪|啥|以后|之后|以来|有没有|是不是|\d|^最")
 # A long WeChat message asks its question at the end: the last sentence holding a question word.
 _CLAUSES = re.compile(r"[^。！!？?；;\n，,\s]+")
 _QUESTION_WORD = re.compile(r"多少|几|什么|啥|吗|谁|哪|怎么|是否|有没有|是不是|了没|呢")
@@ -123,16 +121,16 @@ def answer_type(text: str, intent: Intent) -> str:
         return "goal"
     if intent.when:
         return "date"
-    if ADDRESS_Q.search(text) and not WHICH_Q.search(text):
-        return "address"
-    if PHONE_Q.search(text) and re.search(r"多少|几|什么|啥", text):
-        return "phone"
     if intent.rank:
         return "rank"
     if SCORE_Q.search(text):
         return "score"
     if intent.share and intent.figure:
         return "rate"
+    if ADDRESS_Q.search(text) and not WHICH_Q.search(text):
+        return "address"
+    if PHONE_Q.search(text) and re.search(r"多少|几|什么|啥", text):
+        return "phone"
     if MONEY_Q.search(text):
         return "money"
     if intent.measures:
@@ -152,6 +150,7 @@ def answer_type(text: str, intent: Intent) -> str:
 class Question:
     text: str  # what the later stages read: normalised, numerals as digits, typos mended, English glossed
     typed: str  # normalised, as typed
+    asking: str  # the part of ``text`` that asks (a long message's last clauses)
     intent: Intent
     answer_type: str
     measure: str  # the measure word of a count (家, 户, 人次); "" otherwise
@@ -178,7 +177,7 @@ class QuestionReader:
         self.homophones = homophones
         self.places = places
         self.period = period
-        self._pos = jieba.posseg.POSTokenizer(tokenizer.jieba)
+        self._pos = tokenizer.pos
 
     def prepare(self, question: str) -> str:
         """The text later stages read: English glossed into Chinese, numerals as digits, typos mended."""
@@ -197,6 +196,7 @@ class QuestionReader:
         return Question(
             text=text,
             typed=typed,
+            asking=asking,
             intent=intent,
             answer_type=kind,
             measure=measures[0] if kind == "count" and measures else "",

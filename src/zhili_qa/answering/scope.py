@@ -11,8 +11,6 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-import jieba.posseg
-
 from ..corpus import Corpus
 from ..retrieve import Query, Ranking
 from ..text import STOPWORDS, Thesaurus, Tokenizer, department_aliases, has_words
@@ -95,7 +93,7 @@ class ScopeGuard:
         self.tokenizer = tokenizer
         self.thesaurus = thesaurus
         self._all_text = "\n".join(d.text for d in corpus.documents)
-        self._pos = jieba.posseg.POSTokenizer(tokenizer.jieba)
+        self._pos = tokenizer.pos
         self.token_projects = self._token_projects()
         self.project_frequency = Counter({token: len(keys) for token, keys in self.token_projects.items()})
         departments = {a for p in corpus.projects if p.number for a in department_aliases(p.lead)}
