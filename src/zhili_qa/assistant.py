@@ -34,7 +34,7 @@ from .answering.question import COLLOQUIAL_LEAD, Question, QuestionReader
 from .answering.scope import GREETING, WHOLE_BULLETIN, ScopeGuard
 from .answering.selection import SpanSelector
 from .config import Settings
-from .corpus import GOAL, LEAD, PREAMBLE_FIELD, TITLE, Corpus, Project, Span, load_corpus
+from .corpus import GOAL, LEAD, PREAMBLE_FIELD, RESULTS, TITLE, Corpus, Project, Span, load_corpus
 from .embed import SETUP_COMMAND, Encoder, load_encoder
 from .errors import ModelUnavailableError, UserInputError
 from .retrieve import Ranking, Retriever
@@ -234,8 +234,9 @@ class Assistant:
             return Attempt(overview, Verdict(True))
         limit = CANDIDATES if asked.subject else len(project.units)
         candidates = self.selector.candidates(asked.text, ranking, project, fields, intent, limit)
+        passing: list[tuple[float, int, Span]] = []
         first: Verdict | None = None
-        for span in candidates:
+        for rank, span in enumerate(candidates):
             sentence = self.selector.sentence_of(project, span)
             context = self.selector.context_of(project, span)
             verdict = self.check.verdict(asked, span, context, project.title)
@@ -248,8 +249,14 @@ class Assistant:
             ):
                 span, verdict = sentence, Verdict(True)
             if verdict.answers:
-                return Attempt(span, verdict)
+                # Of the clauses that answer, the one whose own sentence speaks most of the subject (8年以上0户
+                # over 5-8年…217户), then what was done over what was planned, then retrieval's order.
+                own = self.check.subject_coverage(asked, sentence.text, project.title)
+                done = span.field == RESULTS
+                passing.append(((own, self.check.subject_coverage(asked, context, project.title), done, -rank), span))
             first = first or verdict
+        if passing:
+            return Attempt(max(passing, key=lambda pair: pair[0])[1], Verdict(True))
         if open_question and project.number and not asked.places and not asked.years:
             # 工地太吵政府管不管: no clause matches the wording, but the project is the one asked about.
             return Attempt(overview, Verdict(True))

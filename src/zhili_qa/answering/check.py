@@ -13,8 +13,8 @@ import re
 from dataclasses import dataclass
 
 from ..corpus import Span
-from ..text import Thesaurus
-from .figures import holds_value, value_clauses
+from ..text import Thesaurus, arabic_numerals
+from .figures import holds_value, numbers_in, value_clauses
 from .places import Places
 from .question import Question, per_unit_text
 
@@ -30,6 +30,7 @@ _PARAPHRASE_TAGS = ("v", "a", "d")
 _STOP_CHARACTERS = frozenset(
     "的了吗呢吧啊呀是在有和与及或多少几个什么哪谁怎么样么啥咋请问一下共总都也还就被把给对从到为以等"
     "问题次家人名户件项元万亿年月日那这其里中一二三四五六七八九十百千最大小高低要能会去来得过区市县"
+    "处所条起套类种批期份篇颗"
 )
 
 
@@ -61,8 +62,11 @@ class AnswerCheck:
             if not self.places.covers(place, context):
                 return Verdict(False, "place")
         for year in question.years:
-            if year != self.period and str(year) not in context:
+            # 2023年…同比高出2022年8个百分点 is 2023's figure: a clause naming the period speaks of it.
+            if year != self.period and (str(year) not in context or (self.period and str(self.period) in clause.text)):
                 return Verdict(False, "year")
+        if not question.given <= numbers_in(arabic_numerals(context)) and question.answer_type != "phone":
+            return Verdict(False, "subject")  # 5-8年未安置的 is not answered by 3-5年的
         floor = SUBJECT_COVERAGE if question.wants_value else OPEN_SUBJECT_COVERAGE
         if self.subject_coverage(question, context, topic) < floor:
             return Verdict(False, "subject")
@@ -95,6 +99,10 @@ class AnswerCheck:
         if not asked or question.answer_type == "phone":  # a phone number is its own evidence (96110反诈热线)
             return True
         clauses = value_clauses(text, question.answer_type, question.measure, set(question.given))
+        if question.answer_type == "list":
+            # 立案的那5件分别是哪几家: an enumeration of something else (各市场监管所、白泉分局) does not answer.
+            words = [w for w in question.subject if not self._names_topic(w, topic)]
+            return not words or any(w in clause for clause in clauses for w in words)
         if question.answer_type == "date":
             # 2023年6月底，定海区医疗急救站正式挂牌: a time opens the clause it dates.
             pieces = [c for c in re.split(r"[，,；;。]", text) if c.strip()]

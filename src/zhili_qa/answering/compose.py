@@ -16,7 +16,7 @@ ANSWER_LIMIT = 110  # characters without markers; hotline staff read it aloud, c
 _TARGET = re.compile(r"\d|全部|全覆盖|不超过|达到")
 RESTATED_LIMIT = 30  # characters of the question an abstention repeats
 _LEADING_FILLER = re.compile(r"^(?:你好|您好|请问|我想问一下|我想问问|想问一下|想问问|想问下|问一下|问下|那么|那|我就想问问|就想问问)[，,\s]*")
-_TRAILING = re.compile(r"[\s?？!！。.，,~～]*(?:吗|呢|啊|呀|吧|么|嘛|伐|哦|了吗)?[\s?？!！。.，,~～]*$")
+_TRAILING = re.compile(r"[\s?？!！。.，,~～]*(?:吗|呢|啊|呀|吧|(?<![什怎])么|嘛|伐|哦|了吗)?[\s?？!！。.，,~～]*$")
 _LAST_CLAUSE = re.compile(r"[^，,。！!？?；;\s]+[，,]?[^，,。！!？?；;\s]*$")
 
 

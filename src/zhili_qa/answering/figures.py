@@ -21,8 +21,9 @@ MEASURE_FAMILIES = (
     frozenset("幢 栋".split()),
     frozenset("元 万元 万 亿元".split()),
 )
-# 个 is Chinese's general classifier: 几个 is answered by any counted figure.
+# 个 is Chinese's general classifier: 几个 is answered by a count of things, not of people, times or money.
 GENERAL_MEASURE = "个"
+_THING_MEASURES = "个 项 处 所 家 条 件 起 套 类 种 批 期 标段 区块 幢 栋 份 篇 颗".split()
 
 
 def numbers_in(text: str) -> set[str]:
@@ -51,7 +52,7 @@ def measures_like(measure: str) -> frozenset[str]:
 def counted(text: str, measure: str, exclude: set[str] = frozenset()) -> bool:
     """Does the text count something in ``measure`` (or a like word), with a figure not in ``exclude``?"""
     if measure == GENERAL_MEASURE:
-        words = r"[\u4e00-\u9fff%]"
+        words = "(?:" + "|".join(sorted(_THING_MEASURES, key=len, reverse=True)) + ")"
     else:
         words = "(?:" + "|".join(re.escape(m) for m in sorted(measures_like(measure), key=len, reverse=True)) + ")"
     for match in re.finditer(rf"(\d+(?:\.\d+)?|[{_CN_NUMERAL}]+)\s*(?:余|多)?\s*{words}", text):

@@ -25,6 +25,8 @@ _SUFFIX = re.compile(r"(?:特别行政区|自治州|自治县|自治旗|地区|�
 # questions; keep those whose tag says place (ns), foreign name (nrt), or that jieba does not know.
 _PLACE_TAGS = ("ns", "nrt")
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年")
+# 比2022年高出多少: the year a comparison is made against, not the year asked about.
+_COMPARED_YEAR = re.compile(r"(?:比|较|同比|和|与|跟)\s*((?:19|20)\d{2})\s*年")
 _RELATIVE_YEARS = {"前年": -1, "去年": 0, "今年": 0, "明年": 1, "后年": 2}
 # 全市排名第二 answers a question about 舟山全市 without naming 舟山: the level word stands for it.
 _LEVEL_WORDS = {2: ("全省", "省"), 4: ("全市", "市")}
@@ -101,7 +103,8 @@ def corpus_period(text: str) -> int | None:
 
 def years_asked(text: str, period: int | None) -> tuple[int, ...]:
     """Years the question asks about; 去年/今年 read as the bulletin's own period, as its text uses 去年."""
-    years = [int(y) for y in _YEAR.findall(text)]
+    compared = set(_COMPARED_YEAR.findall(text))
+    years = [int(y) for y in _YEAR.findall(text) if y not in compared]
     if period is not None:
         years += [period + offset for word, offset in _RELATIVE_YEARS.items() if word in text]
     return tuple(dict.fromkeys(years))

@@ -42,7 +42,7 @@ NAME_Q = re.compile(
 SHARE_Q = re.compile(r"降幅|增幅|比例|百分|率|幅度|几成")
 MONEY_Q = re.compile(r"多少钱|几块钱|多少元|多少万|金额|价格|价钱|费用|花多少|收多少|罚了多少|罚多少|罚款|罚没|补贴多少|要多少")
 SCORE_Q = re.compile(r"多少分|几分|得分|总分|分数")
-PHONE_Q = re.compile(r"电话|热线|号码")
+PHONE_Q = re.compile(r"(?:电话|热线|号码)(?:号码)?(?:是|为)?(?:多少|什么|啥|几号)|(?:什么|哪个|啥)(?:电话|热线|号码)|号码")
 ADDRESS_Q = re.compile(r"地址|在哪里|在哪儿|在什么地方|在哪个地方|哪条路|门牌|造在哪|建在哪|位置")
 PERSON_Q = re.compile(
     r"(?:站长|局长|主任|书记|院长|校长|负责人|领导|队长|经理|老板)(?:是谁|叫什么|姓什么|名字)|是谁(?:干的|做的)|哪个人|姓名|叫什么名字的人"
@@ -56,7 +56,7 @@ PER_UNIT_Q = re.compile(
 )
 _PER_UNIT_TEXT = re.compile(r"每|单颗|单家|单个|平均|均价|人均|不超过|上限")
 # 有人管吗 asks whether anyone handles it: the department, unless a narrower matter is named.
-COLLOQUIAL_LEAD = re.compile(r"有人管|谁管|谁来管|管不管|有没有人管|有人查|谁来查|有没有人查")
+COLLOQUIAL_LEAD = re.compile(r"有人管|管不管|有没有人管|有人查|有没有人查")
 # The question words and words of asking: never the asked subject.
 _ASKING = frozenset(
     "多少 几 几个 多少钱 什么 什么样 怎么 怎样 如何 哪些 哪个 哪几 哪家 哪里 哪儿 啥 咋 吗 呢 啊 呀 吧 么 伐 "
@@ -64,7 +64,7 @@ _ASKING = frozenset(
     "知道 告诉 了解 一些 这个 那个 这些 那些 那 这 它 他们 它们 她们 其中 我 你 我们 你们 阿拉 人家 政府 区里 "
     "时候 时间 什么时候 号码 名字 名称 全称 叫 叫什么 谁 排 第几 老几 情况 问题 事 事情 这块 那块 方面 "
     "搞 弄 做 干 办 管 有人 有人管 人管 有 是 在 能 会 要 去 来 给 得 得了 到 了 那边 这边 那里 这里 "
-    "牵头 负责 主管 管不管 怎么办 有没有人 去年 今年 明年 现在 目前 最新 以前 之前 单位 部门".split()
+    "牵头 负责 主管 管不管 怎么办 有没有人 去年 今年 明年 现在 目前 最新 以前 之前 单位 部门 这次 本次 整个 实际".split()
 )
 
 
@@ -129,7 +129,7 @@ def answer_type(text: str, intent: Intent) -> str:
         return "rate"
     if ADDRESS_Q.search(text) and not WHICH_Q.search(text):
         return "address"
-    if PHONE_Q.search(text) and re.search(r"多少|几|什么|啥", text):
+    if PHONE_Q.search(text):
         return "phone"
     if MONEY_Q.search(text):
         return "money"
@@ -204,7 +204,8 @@ class QuestionReader:
             places=tuple(p for p in self.places.named_in(text) if not self.places.is_home(p)),
             years=years_asked(text, self.period),
             per_unit=bool(PER_UNIT_Q.search(text)),
-            given=frozenset(numbers_in(text)),
+            # 一年, 一颗, 一套 name one of a thing, not a figure of the bulletin's.
+            given=frozenset(numbers_in(asking) - {"1"}),
             english=is_english(typed),
             tags=tuple((pair.word, pair.flag) for pair in self._pos.cut(asking)),
         )
