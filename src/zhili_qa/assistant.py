@@ -253,7 +253,9 @@ class Assistant:
                 # over 5-8年…217户), then what was done over what was planned, then retrieval's order.
                 own = self.check.subject_coverage(asked, sentence.text, project.title)
                 done = span.field == RESULTS
-                passing.append(((own, self.check.subject_coverage(asked, context, project.title), done, -rank), span))
+                repeats = self.check.repeats_figures(asked, span.text)
+                coverage = self.check.subject_coverage(asked, context, project.title)
+                passing.append(((repeats, own, coverage, done, -rank), span))
             first = first or verdict
         if passing:
             return Attempt(max(passing, key=lambda pair: pair[0])[1], Verdict(True))

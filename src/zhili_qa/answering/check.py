@@ -65,12 +65,19 @@ class AnswerCheck:
             # 2023年…同比高出2022年8个百分点 is 2023's figure: a clause naming the period speaks of it.
             if year != self.period and (str(year) not in context or (self.period and str(self.period) in clause.text)):
                 return Verdict(False, "year")
-        if not question.given <= numbers_in(arabic_numerals(context)) and question.answer_type != "phone":
-            return Verdict(False, "subject")  # 5-8年未安置的 is not answered by 3-5年的
+        if not question.given <= numbers_in(arabic_numerals(clause.text)) and question.answer_type != "phone":
+            return Verdict(False, "subject")  # 8年以上没安置的 is not answered by 3年以下的……315户
         floor = SUBJECT_COVERAGE if question.wants_value else OPEN_SUBJECT_COVERAGE
         if self.subject_coverage(question, context, topic) < floor:
             return Verdict(False, "subject")
         return Verdict(True)
+
+    @staticmethod
+    def repeats_figures(question: Question, text: str) -> bool:
+        """Does the passage repeat the question's figures with their words (8年以上, 5-8年)?"""
+        phrases = re.findall(r"\d+(?:[-~至到]\d+)?\s*[年月日个户人次家岁名项件]?(?:以上|以下|以内)?", question.asking)
+        phrases = [p for p in phrases if p not in ("1", "1个")]
+        return bool(phrases) and all(phrase in text for phrase in phrases)
 
     def subject_coverage(self, question: Question, context: str, topic: str) -> float:
         """Weighted share of the question's subject words (beyond the project's topic) the passage holds.
@@ -87,6 +94,8 @@ class AnswerCheck:
             projects = self._word_projects(word)
             paraphrase = not projects and tags.get(word, "n").startswith(_PARAPHRASE_TAGS)
             weights[word] = (PARAPHRASE_WEIGHT if paraphrase else 1.0) / math.sqrt(1 + projects)
+        if all(weight == PARAPHRASE_WEIGHT for weight in weights.values()):
+            return 1.0  # only verbs the bulletin never uses (查出来, 要花): nothing to hold it to
         covered = sum(weight * self._speaks_of(word, context) for word, weight in weights.items())
         return covered / sum(weights.values())
 
@@ -99,6 +108,10 @@ class AnswerCheck:
         if not asked or question.answer_type == "phone":  # a phone number is its own evidence (96110反诈热线)
             return True
         clauses = value_clauses(text, question.answer_type, question.measure, set(question.given))
+        if question.given and any(question.given <= numbers_in(clause) for clause in clauses):
+            return True  # 5-8年的家庭为217户 answers 5-8年未安置的有多少户 by the figures it repeats
+        if question.counted and any(question.counted in clause for clause in clauses):
+            return True  # 发现并整改问题36个 answers 查出来多少问题 by the thing it counts
         if question.answer_type == "list":
             # 立案的那5件分别是哪几家: an enumeration of something else (各市场监管所、白泉分局) does not answer.
             words = [w for w in question.subject if not self._names_topic(w, topic)]
@@ -108,7 +121,6 @@ class AnswerCheck:
             pieces = [c for c in re.split(r"[，,；;。]", text) if c.strip()]
             clauses = [a + b for a, b in zip(pieces, [*pieces[1:], ""], strict=True) if a in clauses]
         return any(asked & set(clause) for clause in clauses)
-
 
     def _names_topic(self, word: str, topic: str) -> bool:
         """敬老院 names 特困供养机构: a word of the title, or a citizen word for one."""

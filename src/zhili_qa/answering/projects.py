@@ -16,7 +16,8 @@ from .scope import GENERIC_NOUNS, ScopeGuard
 _DEPARTMENT_PHRASE = re.compile(r"[\u4e00-\u9fff“”]{2,14}?(?:分局|局|办公室)")
 MIN_DEPARTMENT_TAIL = 3
 # Words that join or compare several things: 和, 与, 分别, 哪个多, 两个.
-SEVERAL = re.compile(r"和|与|跟|及|、|以及|还有|分别|各|哪个(?:更)?(?:多|少|高|低|大|早)|两个|两项|对比|比较|相比")
+SEVERAL = re.compile(r"和|与|跟|及|、|以及|还有|分别|各|哪个(?:更)?(?:多|少|高|低|大|早)|对比|比较|相比")
+_NUMERAL_START = re.compile(r"^[\d零〇一二两三四五六七八九十百千万几]")
 
 
 class ProjectFinder:
@@ -63,7 +64,7 @@ class ProjectFinder:
         words += [t for _, terms in self.thesaurus.matches(text) for term in terms for t in self.tokenizer.tokens(term)]
         named: list[Project] = []
         for word in dict.fromkeys(words):
-            if word in self._lead_tokens or word in GENERIC_NOUNS:
+            if word in self._lead_tokens or word in GENERIC_NOUNS or _NUMERAL_START.match(word):
                 continue
             project = self._title_words.get(word)
             if project is None and self.scope.project_frequency.get(word) == 1:

@@ -8,6 +8,7 @@ per-unit figure (每家, 一颗, 最多的一家). The answer check later holds 
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass
 
@@ -29,10 +30,13 @@ OVERVIEW_Q = re.compile(
     r"成果|成效|效果|做了什么|做了哪些|干了什么|怎么样|咋样|有没有治理|有没有管|治理了吗|情况|进展|介绍|"
     r"哪些工作|哪些措施|采取了|措施|是怎么回事|怎么回事|有没有|概况"
 )
-FIGURE_Q = re.compile(r"多少|几|多大|多高|多长|多久|比例|百分|降幅|增长|排名|第几|金额|几成|涨|降了|老几")
+FIGURE_Q = re.compile(
+    r"多少|(?<!好)几(?!乎)|多大|多高|多长|多久|比例|百分|降幅|增长|排名|第几|金额|几成|涨|降了|老几"
+    r"|哪个(?:更)?(?:多|少|高|低|大|小|早|晚)"  # 哪个检查的次数多: a comparison asks for both figures
+)
 WHEN_Q = re.compile(r"什么时候|何时|哪年|哪一年|几月|几号|什么时间|多久能|啥时候|哪个月|什么时间段")
 MEASURE = re.compile(
-    r"(?<!哪)(?:多少|几)(个人|名|个|家次|家|期|条|件|份|次|人次|人|户|处|篇|套|项|分|元|万元|起|所|年|天|月|颗|"
+    r"(?<![哪好])(?:多少|几)(个人|名|个|家次|家|期|条|件|份|次|人次|人|户|处|篇|套|项|分|元|万元|起|所|年|天|月|颗|"
     r"平方米|亩|岁|倍|名|辆|座|场|批|轮|幢|栋|斤|公斤|吨|位|间|块|张)"
 )
 RANK_Q = re.compile(r"排第几|排名|第几名|排多少|名次|排在|排老几|排几")
@@ -40,7 +44,10 @@ NAME_Q = re.compile(
     r"(?:什么|哪个|啥)[^，,。？?]{0,4}?(应用|平台|系统|机制|理念|活动|方案|模式|程序|软件|名字|名称|口号)|叫什么|叫啥|全称"
 )
 SHARE_Q = re.compile(r"降幅|增幅|比例|百分|率|幅度|几成")
-MONEY_Q = re.compile(r"多少钱|几块钱|多少元|多少万|金额|价格|价钱|费用|花多少|收多少|罚了多少|罚多少|罚款|罚没|补贴多少|要多少")
+MONEY_Q = re.compile(
+    r"多少钱|几块钱|多少元|多少万|金额|价格|价钱|费用|花多少|收多少|罚了多少|罚多少|罚款|罚没|补贴多少|要多少"
+    r"|多少[\u4e00-\u9fff]{0,4}(?:资金|钱|款|损失)|钱[^？?。]{0,12}多少"
+)
 SCORE_Q = re.compile(r"多少分|几分|得分|总分|分数")
 PHONE_Q = re.compile(r"(?:电话|热线|号码)(?:号码)?(?:是|为)?(?:多少|什么|啥|几号)|(?:什么|哪个|啥)(?:电话|热线|号码)|号码")
 ADDRESS_Q = re.compile(r"地址|在哪里|在哪儿|在什么地方|在哪个地方|哪条路|门牌|造在哪|建在哪|位置")
@@ -94,8 +101,20 @@ class Intent:
         return self.figure or self.when or not (self.lead or self.goal or self.overview or self.project_list)
 
 
+# 多少问题 counts things as 几个 does, 多少特困人员 people; 次数, 人数 name what a comparison counts.
+_BARE_COUNT = re.compile(
+    r"(?<![哪好])(?:多少|几)(?=[\u4e00-\u9fff])(?!钱|块|元|万|分|岁|倍|成|号|点|月|天|年|了|呢|啊|吗|呀|吧|的)"
+)
+_MORE_THAN = re.compile(r"(?:超过|多于|大于|高于)(\d+(?:\.\d+)?\s*[年月天个户人次家岁名项件]?)")
+_LESS_THAN = re.compile(r"(?:不到|少于|小于|低于|不足)(\d+(?:\.\d+)?\s*[年月天个户人次家岁名项件]?)")
+_HOW_MANY = re.compile(r"多少|几|几个|多少个|几名|多少名|几家|多少家")
+_PEOPLE = re.compile(r"人员|人|者|名|老人|群众|居民|学生|家长|干部")
+_COUNT_NOUN = re.compile(r"(次|人|户|家|件|项)数")
+
+
 def detect_intent(text: str) -> Intent:
     measures = tuple("人" if m == "个人" else m for m in MEASURE.findall(text))
+    measures += tuple(_COUNT_NOUN.findall(text))
     lead = bool(LEAD_Q.search(text)) and not PERSON_Q.search(text)
     return Intent(
         lead=lead,
@@ -161,6 +180,7 @@ class Question:
     given: frozenset[str]  # figures the question itself states
     english: bool = False
     tags: tuple[tuple[str, str], ...] = ()  # jieba part-of-speech tag of each subject word
+    counted: str = ""  # what 多少/几个 counts, when named after it (多少问题 -> 问题)
 
     @property
     def wants_value(self) -> bool:
@@ -180,17 +200,24 @@ class QuestionReader:
         self._pos = tokenizer.pos
 
     def prepare(self, question: str) -> str:
-        """The text later stages read: English glossed into Chinese, numerals as digits, typos mended."""
+        """The text later stages read: English glossed into Chinese, numerals as digits, typos mended,
+        超过8年 written as the bulletin writes it (8年以上)."""
         text = normalize(question)
         if is_english(text):
             text = gloss(text, self.thesaurus)
-        return self.homophones.mend(arabic_numerals(text))
+        text = self.homophones.mend(arabic_numerals(text))
+        return _MORE_THAN.sub(r"\1以上", _LESS_THAN.sub(r"\1以下", text))
 
     def read(self, question: str) -> Question:
         typed = normalize(question)
         text = self.prepare(question)
         asking = asking_part(text)
+        tagged = [(pair.word, pair.flag) for pair in self._pos.cut(asking)]
         intent = detect_intent(asking)
+        counted = counted_noun(tagged)
+        if not intent.measures and _BARE_COUNT.search(asking) and not MONEY_Q.search(asking):
+            # 多少问题 counts things as 几个 does; 多少特困人员 counts people.
+            intent = dataclasses.replace(intent, measures=("人",) if _PEOPLE.search(counted) else ("个",))
         kind = answer_type(asking, intent)
         measures = [m for m in intent.measures if m != "分"]
         return Question(
@@ -200,24 +227,39 @@ class QuestionReader:
             intent=intent,
             answer_type=kind,
             measure=measures[0] if kind == "count" and measures else "",
-            subject=self.subject_words(asking),
+            subject=subject_words(tagged),
             places=tuple(p for p in self.places.named_in(text) if not self.places.is_home(p)),
             years=years_asked(text, self.period),
             per_unit=bool(PER_UNIT_Q.search(text)),
             # 一年, 一颗, 一套 name one of a thing, not a figure of the bulletin's.
             given=frozenset(numbers_in(asking) - {"1"}),
             english=is_english(typed),
-            tags=tuple((pair.word, pair.flag) for pair in self._pos.cut(asking)),
+            tags=tuple(tagged),
+            counted=counted,
         )
 
-    def subject_words(self, text: str) -> tuple[str, ...]:
-        """Content words of the question (and the bulletin terms the thesaurus gives them)."""
-        words = [
-            t for t in self.tokenizer.tokens(text) if len(t) >= 2
-            if t not in _ASKING and t not in STOPWORDS and not MEASURE.fullmatch("多少" + t) and not t.isdigit()
-            and not _ASKING_PART.search(t)
-        ]
-        return tuple(dict.fromkeys(words))
+
+def subject_words(tagged: list[tuple[str, str]]) -> tuple[str, ...]:
+    """Content words of the question: what is asked about, with question and counting words removed."""
+    words = [
+        word for word, _ in tagged
+        if len(word) >= 2 and word not in _ASKING and word not in STOPWORDS and not _ASKING_PART.search(word)
+        and not MEASURE.fullmatch("多少" + word)
+    ]
+    return tuple(dict.fromkeys(words))
+
+
+def counted_noun(tagged: list[tuple[str, str]]) -> str:
+    """What 多少/几个 counts when the question names it after the figure (多少问题 -> 问题, 多少特困人员 -> 特困人员)."""
+    for position, (word, _) in enumerate(tagged):
+        if _HOW_MANY.fullmatch(word):
+            nouns = []
+            for following, flag in tagged[position + 1 :]:
+                if not flag.startswith("n") or following in _ASKING:
+                    break
+                nouns.append(following)
+            return "".join(nouns)
+    return ""
 
 
 def asking_part(text: str) -> str:
