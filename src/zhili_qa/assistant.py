@@ -45,6 +45,7 @@ from .vector_cache import EMBEDDINGS_DIR, CachedEncoder
 log = logging.getLogger(__name__)
 
 CANDIDATES = 8  # clauses of a project the answer check may try before the engine abstains
+NARROW_FROM = 50  # characters from which a value's quote is cut to the clauses that hold it
 GOAL_CLAUSES = 4  # best goal clauses the wording chooses from (quantified targets first)
 
 
@@ -258,11 +259,27 @@ class Assistant:
                 passing.append(((repeats, own, coverage, done, -rank), span))
             first = first or verdict
         if passing:
-            return Attempt(max(passing, key=lambda pair: pair[0])[1], Verdict(True))
+            best = max(passing, key=lambda pair: pair[0])[1]
+            return Attempt(self._narrowed(asked, project, best), Verdict(True))
         if open_question and project.number and not asked.places and not asked.years:
             # 工地太吵政府管不管: no clause matches the wording, but the project is the one asked about.
             return Attempt(overview, Verdict(True))
         return Attempt(None, first or Verdict(False, "type"), candidates[0] if candidates else None)
+
+    def _narrowed(self, asked: Question, project: Project, span: Span) -> Span:
+        """A long run quoted for a value, cut to the clauses that hold it beside the subject (and, for a
+        date, the clause it dates): 3935元 is answered without the goal's preamble."""
+        if not asked.wants_value or len(span.text) <= NARROW_FROM:
+            return span
+        clauses = [u for u in project.units if u.kind == "clause" and span.start <= u.start and u.end <= span.end]
+        holding = [i for i, u in enumerate(clauses) if self.check.answers_alone(asked, u, project.title)]
+        if not holding:
+            return span
+        first = holding[0]
+        last = first + 1 if asked.answer_type == "date" and first + 1 < len(clauses) else first
+        start, end = clauses[first].start, clauses[last].end
+        text = self.corpus.document(span.doc).text
+        return Span(span.doc, span.project, span.field, "clause", start, end, text[start:end], span.item)
 
     @staticmethod
     def _asks_about_a_figure(asked: Question, project: Project) -> bool:
@@ -301,13 +318,18 @@ class Assistant:
     def _several(self, asked: Question, projects: list[Project]) -> Answer:
         """One cited line per project named; a comparison states each figure and adds none."""
         composer = Composer(self.retriever.passage)
-        query = self.retriever.prepare(asked.text)
+        parts = self.finder.parts(asked.asking, projects)
         lines = []
         for project in projects:
-            ranking = self.retriever.rank(query, {(project.doc, project.number)})
-            # 村社和特困供养机构: 村社 is not asked of 特困供养机构.
-            own = tuple(w for w in asked.subject if all(p is project for p in self.finder.named(w)))
-            attempt = self._attempt(dataclasses.replace(asked, subject=own), project, ranking)
+            # 加油站罚没款和技能培训追回的违规资金: 违规资金 is not asked of 加油站.
+            part = parts.get(project.number, asked.asking)
+            ranking = self.retriever.rank(self.retriever.prepare(part), {(project.doc, project.number)})
+            others = {(p.doc, p.number) for p in projects if p is not project}
+            subject = tuple(
+                w for w in self.reader.read(part).subject if not {(p.doc, p.number) for p in self.finder.named(w)} & others
+            )
+            own = dataclasses.replace(asked, asking=part, subject=subject)
+            attempt = self._attempt(own, project, ranking)
             if attempt.span is None:
                 lines.append(f"{project.title}：公告没有写这一点")
             else:

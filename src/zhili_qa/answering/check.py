@@ -72,6 +72,12 @@ class AnswerCheck:
             return Verdict(False, "subject")
         return Verdict(True)
 
+    def answers_alone(self, question: Question, clause: Span, topic: str) -> bool:
+        """Does this one clause hold the value beside the subject (the part of a run worth quoting)?"""
+        return holds_value(
+            clause.text, question.answer_type, question.measure, set(question.given)
+        ) and self._value_beside_subject(question, clause.text, topic)
+
     @staticmethod
     def repeats_figures(question: Question, text: str) -> bool:
         """Does the passage repeat the question's figures with their words (8年以上, 5-8年)?"""
@@ -143,4 +149,6 @@ class AnswerCheck:
 
 
 def _covered(word: str, text: str) -> bool:
-    return word in text or (len(word) >= 3 and sum(c in text for c in word) / len(word) >= 0.67)
+    """The word, or (村社 in 村经济合作社) all its characters of two, or two thirds of a longer one."""
+    share = sum(c in text for c in word) / len(word)
+    return word in text or (len(word) == 2 and share == 1.0) or (len(word) >= 3 and share >= 0.67)

@@ -17,6 +17,7 @@ _DEPARTMENT_PHRASE = re.compile(r"[\u4e00-\u9fff“”]{2,14}?(?:分局|局|办�
 MIN_DEPARTMENT_TAIL = 3
 # Words that join or compare several things: 和, 与, 分别, 哪个多, 两个.
 SEVERAL = re.compile(r"和|与|跟|及|、|以及|还有|分别|各|哪个(?:更)?(?:多|少|高|低|大|早)|对比|比较|相比")
+_JOINERS = re.compile(r"和|与|跟|及|、|以及|还有")
 _NUMERAL_START = re.compile(r"^[\d零〇一二两三四五六七八九十百千万几]")
 
 
@@ -59,20 +60,59 @@ class ProjectFinder:
         return any(self.scope.is_specific(t) for t in set(words) - self._lead_tokens - GENERIC_NOUNS)
 
     def named(self, text: str) -> list[Project]:
-        """Projects the question names by a word of their own: a title word, a citizen word, a word only they use."""
-        words = self.tokenizer.tokens(text)
-        words += [t for _, terms in self.thesaurus.matches(text) for term in terms for t in self.tokenizer.tokens(term)]
+        """Projects the question names: by a title word (食堂, 噪声), a citizen word for one (种牙, 旧改), or a
+        noun only that project's text uses (罚没款, 膳管会)."""
         named: list[Project] = []
-        for word in dict.fromkeys(words):
-            if word in self._lead_tokens or word in GENERIC_NOUNS or _NUMERAL_START.match(word):
-                continue
-            project = self._title_words.get(word)
-            if project is None and self.scope.project_frequency.get(word) == 1:
-                doc, number = next(iter(self.scope.token_projects[word]))
-                project = self.corpus.document(doc).project(number) if number else None
+
+        def add(project: Project | None) -> None:
             if project is not None and project not in named:
                 named.append(project)
+
+        for pair in self.tokenizer.pos.cut(text):
+            word = pair.word
+            if word in self._lead_tokens or word in GENERIC_NOUNS or _NUMERAL_START.match(word):
+                continue
+            if word in self._title_words:
+                add(self._title_words[word])
+            elif pair.flag.startswith("n") and len(word) >= 2 and self.scope.project_frequency.get(word) == 1:
+                doc, number = next(iter(self.scope.token_projects[word]))
+                add(self.corpus.document(doc).project(number) if number else None)
+        for _, terms in self.thesaurus.matches(text):
+            for term in terms:
+                for word in self.tokenizer.tokens(term):
+                    add(self._title_words.get(word))
         return named
+
+    def parts(self, text: str, projects: list[Project]) -> dict[int, str]:
+        """Each named project's part of the question: 加油站罚没款 | 技能培训追回的违规资金分别是多少.
+
+        A part that only names its project (村社 in 村社和特困供养机构哪个检查的次数多) shares what the
+        last part asks.
+        """
+        pieces = [p for p in _JOINERS.split(text) if p.strip()]
+        own: dict[int, str] = {}
+        for piece in pieces:
+            for project in self.named(piece):
+                if project in projects and project.number not in own:
+                    own[project.number] = piece
+        tail = pieces[-1] if pieces else text
+        by_number = {p.number: p for p in projects}
+        for number, piece in own.items():
+            if piece is not tail and not self._asks_beyond_naming(piece, by_number[number]):
+                own[number] = f"{piece} {tail}"
+        return own
+
+    def _asks_beyond_naming(self, piece: str, project: Project) -> bool:
+        """Does the piece say more than its project's name (加油站罚没款 does; 村社 does not)?"""
+        title = project.title
+        for word in self.tokenizer.jieba.lcut(piece):
+            if len(word) < 2 or word in GENERIC_NOUNS:
+                continue
+            in_title = sum(c in title for c in word) / len(word) >= 0.67
+            citizen_word = any(word == c and any(t in title for t in terms) for c, terms in self.thesaurus.entries)
+            if not (in_title or citizen_word):
+                return True
+        return False
 
     def several_named(self, text: str) -> list[Project]:
         """Two or more projects, when the question joins or compares them (和, 分别, 哪个多)."""

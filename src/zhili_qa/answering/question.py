@@ -75,7 +75,7 @@ _ASKING = frozenset(
 )
 
 
-_ASKING_PART = re.compile(r"几|多少|百分|什么|怎么|哪|啥|以后|之后|以来|有没有|是不是|\d|^最")
+_ASKING_PART = re.compile(r"几|多少|百分|什么|怎么|哪|啥|以后|之后|以来|有没有|是不是|\d|^最|^[次人户家件项]数$")
 # A long WeChat message asks its question at the end: the last sentence holding a question word.
 _CLAUSES = re.compile(r"[^。！!？?；;\n，,\s]+")
 _QUESTION_WORD = re.compile(r"多少|几|什么|啥|吗|谁|哪|怎么|是否|有没有|是不是|了没|呢")
@@ -107,7 +107,7 @@ _BARE_COUNT = re.compile(
 )
 _MORE_THAN = re.compile(r"(?:超过|多于|大于|高于)(\d+(?:\.\d+)?\s*[年月天个户人次家岁名项件]?)")
 _LESS_THAN = re.compile(r"(?:不到|少于|小于|低于|不足)(\d+(?:\.\d+)?\s*[年月天个户人次家岁名项件]?)")
-_HOW_MANY = re.compile(r"多少|几|几个|多少个|几名|多少名|几家|多少家")
+_HOW_MANY = re.compile(r"(?:多少|几)(?:个|名|家|户|件|项|位)?$")
 _PEOPLE = re.compile(r"人员|人|者|名|老人|群众|居民|学生|家长|干部")
 _COUNT_NOUN = re.compile(r"(次|人|户|家|件|项)数")
 
@@ -252,7 +252,7 @@ def subject_words(tagged: list[tuple[str, str]]) -> tuple[str, ...]:
 def counted_noun(tagged: list[tuple[str, str]]) -> str:
     """What 多少/几个 counts when the question names it after the figure (多少问题 -> 问题, 多少特困人员 -> 特困人员)."""
     for position, (word, _) in enumerate(tagged):
-        if _HOW_MANY.fullmatch(word):
+        if _HOW_MANY.search(word):
             nouns = []
             for following, flag in tagged[position + 1 :]:
                 if not flag.startswith("n") or following in _ASKING:
