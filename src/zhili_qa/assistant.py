@@ -45,6 +45,7 @@ from .vector_cache import EMBEDDINGS_DIR, CachedEncoder
 log = logging.getLogger(__name__)
 
 CANDIDATES = 8  # clauses of a project the answer check may try before the engine abstains
+YES_NO_SENTENCE = 80  # characters up to which a yes/no answer quotes the whole sentence
 NARROW_FROM = 50  # characters from which a value's quote is cut to the clauses that hold it
 GOAL_CLAUSES = 4  # best goal clauses the wording chooses from (quantified targets first)
 
@@ -193,6 +194,9 @@ class Assistant:
             return self._several(asked, several)
 
         follow_up = self.dialogue.leans_on(text, state)
+        if follow_up and not asked.subject and state.previous:
+            # 是在哪几个岛 after 海岛订单配送开展了多少次: still about 订单配送.
+            asked = dataclasses.replace(asked, subject=self.reader.read(state.previous).subject)
         context = f"{state.focus.title} {state.previous}" if follow_up else ""
         query = self.retriever.prepare(text, context=context)
         allowed = {(state.focus.doc, state.focus.number)} if follow_up else None
@@ -235,31 +239,36 @@ class Assistant:
             return Attempt(overview, Verdict(True))
         limit = CANDIDATES if asked.subject else len(project.units)
         candidates = self.selector.candidates(asked.text, ranking, project, fields, intent, limit)
+        topic = f"{project.title} {project.lead}"  # words naming the project or its department ask nothing
         passing: list[tuple[float, int, Span]] = []
         first: Verdict | None = None
         for rank, span in enumerate(candidates):
             sentence = self.selector.sentence_of(project, span)
             context = self.selector.context_of(project, span)
-            verdict = self.check.verdict(asked, span, context, project.title)
+            verdict = self.check.verdict(asked, span, context, topic)
             # The value may sit in another clause of the same sentence (2023年6月底，……挂牌运行).
             if (
                 not verdict.answers
                 and verdict.reason == "type"
                 and sentence is not span
-                and self.check.verdict(asked, sentence, context, project.title).answers
+                and self.check.verdict(asked, sentence, context, topic).answers
             ):
                 span, verdict = sentence, Verdict(True)
             if verdict.answers:
                 # Of the clauses that answer, the one whose own sentence speaks most of the subject (8年以上0户
                 # over 5-8年…217户), then what was done over what was planned, then retrieval's order.
-                own = self.check.subject_coverage(asked, sentence.text, project.title)
+                own = self.check.subject_coverage(asked, sentence.text, topic)
                 done = span.field == RESULTS
                 repeats = self.check.repeats_figures(asked, span.text)
-                coverage = self.check.subject_coverage(asked, context, project.title)
+                coverage = self.check.subject_coverage(asked, context, topic)
                 passing.append(((repeats, own, coverage, done, -rank), span))
             first = first or verdict
         if passing:
             best = max(passing, key=lambda pair: pair[0])[1]
+            if asked.answer_type == "yes_no":
+                # 是不是已经独立运行了: the whole sentence says yes and when (2023年6月底，……挂牌独立运行).
+                sentence = self.selector.sentence_of(project, best)
+                best = sentence if len(sentence.text) <= YES_NO_SENTENCE else best
             return Attempt(self._narrowed(asked, project, best), Verdict(True))
         if open_question and project.number and not asked.places and not asked.years:
             # 工地太吵政府管不管: no clause matches the wording, but the project is the one asked about.
@@ -272,7 +281,13 @@ class Assistant:
         if not asked.wants_value or len(span.text) <= NARROW_FROM:
             return span
         clauses = [u for u in project.units if u.kind == "clause" and span.start <= u.start and u.end <= span.end]
-        holding = [i for i, u in enumerate(clauses) if self.check.answers_alone(asked, u, project.title)]
+        topic = f"{project.title} {project.lead}"
+        # A date opens the clause it dates (2023年6月底，定海区医疗急救站正式挂牌): judge the two together.
+        following = [c.text for c in clauses[1:]] + [""] if asked.answer_type == "date" else [""] * len(clauses)
+        holding = [
+            i for i, (u, after) in enumerate(zip(clauses, following, strict=True))
+            if self.check.answers_alone(asked, u.text, after, topic)
+        ]
         if not holding:
             return span
         first = holding[0]

@@ -72,11 +72,12 @@ class AnswerCheck:
             return Verdict(False, "subject")
         return Verdict(True)
 
-    def answers_alone(self, question: Question, clause: Span, topic: str) -> bool:
-        """Does this one clause hold the value beside the subject (the part of a run worth quoting)?"""
-        return holds_value(
-            clause.text, question.answer_type, question.measure, set(question.given)
-        ) and self._value_beside_subject(question, clause.text, topic)
+    def answers_alone(self, question: Question, clause: str, after: str, topic: str) -> bool:
+        """Does this one clause hold the value beside the subject (the part of a run worth quoting)?
+        ``after`` is the clause that follows, which a date opening a sentence belongs to."""
+        return holds_value(clause, question.answer_type, question.measure, set(question.given)) and (
+            self._value_beside_subject(question, f"{clause}，{after}" if after else clause, topic)
+        )
 
     @staticmethod
     def repeats_figures(question: Question, text: str) -> bool:
