@@ -255,13 +255,15 @@ class Assistant:
             ):
                 span, verdict = sentence, Verdict(True)
             if verdict.answers:
-                # Of the clauses that answer, the one whose own sentence speaks most of the subject (8年以上0户
-                # over 5-8年…217户), then what was done over what was planned, then retrieval's order.
+                # Of the clauses that answer: the one repeating the question's figures (8年以上0户 over 5-8年…
+                # 217户), whose sentence and then itself speak most of the subject, what was done over what
+                # was planned, then retrieval's order.
                 own = self.check.subject_coverage(asked, sentence.text, topic)
                 done = span.field == RESULTS
                 repeats = self.check.repeats_figures(asked, span.text)
                 coverage = self.check.subject_coverage(asked, context, topic)
-                passing.append(((repeats, own, coverage, done, -rank), span))
+                itself = self.check.words_in(asked, span.text, topic)
+                passing.append(((repeats, own, itself, coverage, done, -rank), span))
             first = first or verdict
         if passing:
             best = max(passing, key=lambda pair: pair[0])[1]
@@ -290,7 +292,8 @@ class Assistant:
         ]
         if not holding:
             return span
-        first = holding[0]
+        # The clause that holds most of the subject (订单配送 of two lists of islands), else the first.
+        first = max(holding, key=lambda i: (self.check.words_in(asked, clauses[i].text, topic), -i))
         last = first + 1 if asked.answer_type == "date" and first + 1 < len(clauses) else first
         start, end = clauses[first].start, clauses[last].end
         text = self.corpus.document(span.doc).text

@@ -86,6 +86,10 @@ class AnswerCheck:
         phrases = [p for p in phrases if p not in ("1", "1个")]
         return bool(phrases) and all(phrase in text for phrase in phrases)
 
+    def words_in(self, question: Question, text: str, topic: str) -> int:
+        """How many of the question's subject words (beyond the topic) the text holds whole."""
+        return sum(w in text for w in question.subject if not self._names_topic(w, topic))
+
     def subject_coverage(self, question: Question, context: str, topic: str) -> float:
         """Weighted share of the question's subject words (beyond the project's topic) the passage holds.
 
