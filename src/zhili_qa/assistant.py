@@ -45,6 +45,7 @@ from .vector_cache import EMBEDDINGS_DIR, CachedEncoder
 log = logging.getLogger(__name__)
 
 CANDIDATES = 8  # clauses of a project the answer check may try before the engine abstains
+LOOKUP_DIGITS = 3  # digits from which a figure in the question points at the project stating it
 YES_NO_SENTENCE = 80  # characters up to which a yes/no answer quotes the whole sentence
 NARROW_FROM = 50  # characters from which a value's quote is cut to the clauses that hold it
 GOAL_CLAUSES = 4  # best goal clauses the wording chooses from (quantified targets first)
@@ -194,12 +195,13 @@ class Assistant:
             return self._several(asked, several)
 
         follow_up = self.dialogue.leans_on(text, state)
+        looked_up = self._projects_stating(asked.given)
         if follow_up and not asked.subject and state.previous:
             # 是在哪几个岛 after 海岛订单配送开展了多少次: still about 订单配送.
             asked = dataclasses.replace(asked, subject=self.reader.read(state.previous).subject)
         context = f"{state.focus.title} {state.previous}" if follow_up else ""
         query = self.retriever.prepare(text, context=context)
-        allowed = {(state.focus.doc, state.focus.number)} if follow_up else None
+        allowed = {(state.focus.doc, state.focus.number)} if follow_up else looked_up
         ranking = self.retriever.rank(query, allowed)
         if not ranking.projects or not (follow_up or self.scope.on_topic(text, query, ranking)):
             return self._refuse()
@@ -317,6 +319,8 @@ class Assistant:
 
     def _abstain(self, composer: Composer, asked: Question, attempt: Attempt) -> Answer:
         restated = "" if asked.english else restate(asked.typed)
+        if restated and asked.earlier:
+            restated = f"{restated}（接着上一问：{restate(asked.earlier)}）"
         place = next((p.name for p in asked.places), "") if attempt.verdict.reason == "place" else ""
         home = self.places.home_names[0] if self.places.home_names else ""
         text = abstention(composer, restated, attempt.context, home, place)
@@ -324,10 +328,21 @@ class Assistant:
 
     def _elided(self, asked: Question, state: DialogueState) -> Question:
         """The previous question asked again of the new topic: its intent, the new topic's words."""
-        elided = self.reader.read(self.dialogue.with_elided_question(asked.typed, state))
+        text = self.dialogue.with_elided_question(asked.typed, state)
+        if text == asked.typed:
+            return asked
+        elided = self.reader.read(text)
         focus = state.focus
         subject = tuple(w for w in elided.subject if focus is None or w not in focus.title)
-        return dataclasses.replace(elided, subject=subject)
+        return dataclasses.replace(elided, subject=subject, typed=asked.typed, earlier=state.previous)
+
+    def _projects_stating(self, figures: frozenset[str]) -> set[tuple[str, int]] | None:
+        """96110是什么电话: the projects whose text states a long figure the question gives (None: no such figure)."""
+        long = [f for f in figures if len(f.replace(".", "")) >= LOOKUP_DIGITS]
+        if not long:
+            return None
+        keys = {(p.doc, p.number) for p in self.corpus.projects if all(f in numbers_in(project_text(p)) for f in long)}
+        return keys or None
 
     @staticmethod
     def _about_whole_campaign(text: str) -> bool:

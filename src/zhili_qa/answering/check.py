@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from ..corpus import Span
 from ..text import Thesaurus, arabic_numerals
-from .figures import holds_value, numbers_in, value_clauses
+from .figures import GENERAL_MEASURE, holds_value, numbers_in, value_clauses
 from .places import Places
 from .question import Question, per_unit_text
 
@@ -119,6 +119,8 @@ class AnswerCheck:
         if not asked or question.answer_type == "phone":  # a phone number is its own evidence (96110反诈热线)
             return True
         clauses = value_clauses(text, question.answer_type, question.measure, set(question.given))
+        if question.answer_type == "count" and question.measure != GENERAL_MEASURE and len(clauses) == 1:
+            return True  # 改造55个区块,…,涉及居民7327户: the one count in 户 belongs to the sentence's subject
         if question.given and any(question.given <= numbers_in(clause) for clause in clauses):
             return True  # 5-8年的家庭为217户 answers 5-8年未安置的有多少户 by the figures it repeats
         if question.counted and any(question.counted in clause for clause in clauses):

@@ -70,10 +70,10 @@ class ProjectFinder:
 
         for pair in self.tokenizer.pos.cut(text):
             word = pair.word
-            if word in self._lead_tokens or word in GENERIC_NOUNS or _NUMERAL_START.match(word):
-                continue
-            if word in self._title_words:
+            if word in self._title_words:  # 菜篮子 names its project, though its department's name holds it too
                 add(self._title_words[word])
+            elif word in self._lead_tokens or word in GENERIC_NOUNS or _NUMERAL_START.match(word):
+                continue
             elif pair.flag.startswith("n") and len(word) >= 2 and self.scope.project_frequency.get(word) == 1:
                 doc, number = next(iter(self.scope.token_projects[word]))
                 add(self.corpus.document(doc).project(number) if number else None)

@@ -106,6 +106,7 @@ class Intent:
 _BARE_COUNT = re.compile(
     r"(?<![哪好])(?:多少|几)(?=[\u4e00-\u9fff])(?!钱|块|元|万|分|岁|倍|成|号|点|月|天|年|了|呢|啊|吗|呀|吧|的)"
 )
+_YEARS = re.compile(r"(?<!\d)(?:19|20)\d{2}\s*年")
 _MORE_THAN = re.compile(r"(?:超过|多于|大于|高于)(\d+(?:\.\d+)?\s*[年月天个户人次家岁名项件]?)")
 _LESS_THAN = re.compile(r"(?:不到|少于|小于|低于|不足)(\d+(?:\.\d+)?\s*[年月天个户人次家岁名项件]?)")
 _HOW_MANY = re.compile(r"(?:多少|几)(?:个|名|家|户|件|项|位)?$")
@@ -182,6 +183,7 @@ class Question:
     english: bool = False
     tags: tuple[tuple[str, str], ...] = ()  # jieba part-of-speech tag of each subject word
     counted: str = ""  # what 多少/几个 counts, when named after it (多少问题 -> 问题)
+    earlier: str = ""  # the earlier question an elliptical one (那菜篮子那块呢) asks again
 
     @property
     def wants_value(self) -> bool:
@@ -233,7 +235,8 @@ class QuestionReader:
             years=years_asked(text, self.period),
             per_unit=bool(PER_UNIT_Q.search(text)),
             # 一年, 一颗, 一套 name one of a thing, not a figure of the bulletin's.
-            given=frozenset(numbers_in(asking) - {"1"}),
+            # and a year is the year check's to judge.
+            given=frozenset(numbers_in(_YEARS.sub("", asking)) - {"1"}),
             english=is_english(typed),
             tags=tuple(tagged),
             counted=counted,
