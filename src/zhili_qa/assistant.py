@@ -13,28 +13,24 @@ import re
 from dataclasses import dataclass
 
 from . import index as index_store
+from .answering.attempt import Attempt, ProjectAnswerer
 from .answering.check import AnswerCheck, Verdict
 from .answering.compose import (
     Composer,
     abstention,
     bulletin_answer,
     fact_answer,
-    fact_fields,
-    goal_answer,
-    lead_answer,
-    overview_answer,
     project_list_answer,
     restate,
 )
-from .answering.dialogue import Dialogue, DialogueState
-from .answering.figures import numbers_in
+from .answering.dialogue import WHOLE_CAMPAIGN, Dialogue, DialogueState
 from .answering.places import Places, corpus_period
 from .answering.projects import ProjectFinder
-from .answering.question import COLLOQUIAL_LEAD, Question, QuestionReader
+from .answering.question import Question, QuestionReader
 from .answering.scope import GREETING, WHOLE_BULLETIN, ScopeGuard
 from .answering.selection import SpanSelector
 from .config import Settings
-from .corpus import GOAL, LEAD, PREAMBLE_FIELD, RESULTS, TITLE, Corpus, Project, Span, load_corpus
+from .corpus import Corpus, Project, load_corpus
 from .embed import SETUP_COMMAND, Encoder, load_encoder
 from .errors import ModelUnavailableError, UserInputError
 from .retrieve import Ranking, Retriever
@@ -44,16 +40,7 @@ from .vector_cache import EMBEDDINGS_DIR, CachedEncoder
 
 log = logging.getLogger(__name__)
 
-CANDIDATES = 8  # clauses of a project the answer check may try before the engine abstains
 LOOKUP_DIGITS = 3  # digits from which a figure in the question points at the project stating it
-YES_NO_SENTENCE = 80  # characters up to which a yes/no answer quotes the whole sentence
-NARROW_FROM = 50  # characters from which a value's quote is cut to the clauses that hold it
-GOAL_CLAUSES = 4  # best goal clauses the wording chooses from (quantified targets first)
-
-
-def project_text(project: Project) -> str:
-    return " ".join(u.text for u in project.units if u.kind == "field")
-
 
 def refusal(reason: str, degraded: bool = False, note: str = "") -> Answer:
     return Answer(reason, False, [], 0.0, degraded, note)
@@ -65,15 +52,6 @@ class ProjectSummary:
     number: int
     title: str
     lead: str
-
-
-@dataclass(frozen=True)
-class Attempt:
-    """What answering one project gave: the quoted span, or why not and the closest passage."""
-
-    span: Span | None
-    verdict: Verdict
-    context: Span | None = None
 
 
 class Assistant:
@@ -97,7 +75,8 @@ class Assistant:
             lambda text: tokenizer.jieba.lcut(text, HMM=False),
         )
         self.reader = QuestionReader(tokenizer, thesaurus, homophones, self.places, period)
-        self.check = AnswerCheck(thesaurus, self.places, period, lambda w: self.scope.project_frequency.get(w, 0))
+        check = AnswerCheck(thesaurus, self.places, period, lambda w: self.scope.project_frequency.get(w, 0))
+        self.answerer = ProjectAnswerer(corpus, self.selector, check)
 
     # ---------------------------------------------------------------- loading
     @classmethod
@@ -195,7 +174,7 @@ class Assistant:
             return self._several(asked, several)
 
         follow_up = self.dialogue.leans_on(text, state)
-        looked_up = self._projects_stating(asked.given)
+        looked_up = self.finder.stating(asked.given, LOOKUP_DIGITS)
         if follow_up and not asked.subject and state.previous:
             # 是在哪几个岛 after 海岛订单配送开展了多少次: still about 订单配送.
             asked = dataclasses.replace(asked, subject=self.reader.read(state.previous).subject)
@@ -211,111 +190,11 @@ class Assistant:
             doc, number = next((key for key, _ in ranking.projects if key[1]), (doc, number))
         project = self.corpus.document(doc).project(number)
         composer = Composer(self.retriever.passage)
-        attempt = self._attempt(asked, project, ranking)
+        attempt = self.answerer.attempt(asked, project, ranking)
         if attempt.span is None:
             return self._abstain(composer, asked, attempt)
-        body = self._wording(composer, asked, project, ranking, attempt.span)
+        body = self.answerer.wording(composer, asked, project, ranking, attempt.span)
         return composer.finish(body, self._confidence(ranking), self.degraded)
-
-    def _attempt(self, asked: Question, project: Project, ranking: Ranking) -> Attempt:
-        """The first candidate clause of the project that passes the answer check (None: abstain)."""
-        intent, fields = asked.intent, fact_fields(project)
-        aspect = self.selector.has_aspect(asked.text, project)
-        looked_up = bool(asked.given & numbers_in(project_text(project)))
-        overview = project.fields[TITLE if project.number else PREAMBLE_FIELD]
-        if asked.answer_type == "organisation" and COLLOQUIAL_LEAD.search(asked.text) and aspect:
-            asked = dataclasses.replace(asked, answer_type="fact")  # 零花钱有人克扣有人管吗 asks about 零花钱
-        if asked.answer_type == "organisation":
-            if project.number and not looked_up:
-                return Attempt(project.fields[LEAD], Verdict(True))
-            # Who ran the whole campaign (the preamble names it, whatever the wording), or
-            # 约谈的那4个人是哪个单位的: only a name in the text answers.
-            asked = dataclasses.replace(asked, answer_type="organiser", subject=asked.subject if project.number else ())
-        if asked.answer_type == "goal" and project.number:
-            if not (intent.figure or intent.when):
-                return Attempt(project.fields.get(GOAL), Verdict(GOAL in project.fields))
-            # 原本计划培育几个: the figure the goal set, checked like any other.
-            fields, asked = {GOAL}, dataclasses.replace(asked, answer_type="count" if asked.measure else "number")
-        open_question = asked.answer_type in ("overview", "fact", "yes_no")
-        if asked.answer_type in ("overview", "fact") and not (looked_up or aspect):
-            return Attempt(overview, Verdict(True))
-        limit = CANDIDATES if asked.subject else len(project.units)
-        candidates = self.selector.candidates(asked.text, ranking, project, fields, intent, limit)
-        topic = f"{project.title} {project.lead}"  # words naming the project or its department ask nothing
-        passing: list[tuple[float, int, Span]] = []
-        first: Verdict | None = None
-        for rank, span in enumerate(candidates):
-            sentence = self.selector.sentence_of(project, span)
-            context = self.selector.context_of(project, span)
-            verdict = self.check.verdict(asked, span, context, topic)
-            # The value may sit in another clause of the same sentence (2023年6月底，……挂牌运行).
-            if (
-                not verdict.answers
-                and verdict.reason == "type"
-                and sentence is not span
-                and self.check.verdict(asked, sentence, context, topic).answers
-            ):
-                span, verdict = sentence, Verdict(True)
-            if verdict.answers:
-                # Of the clauses that answer: the one repeating the question's figures (8年以上0户 over 5-8年…
-                # 217户), whose sentence and then itself speak most of the subject, what was done over what
-                # was planned, then retrieval's order.
-                own = self.check.subject_coverage(asked, sentence.text, topic)
-                done = span.field == RESULTS
-                repeats = self.check.repeats_figures(asked, span.text)
-                coverage = self.check.subject_coverage(asked, context, topic)
-                itself = self.check.words_in(asked, span.text, topic)
-                passing.append(((repeats, own, itself, coverage, done, -rank), span))
-            first = first or verdict
-        if passing:
-            best = max(passing, key=lambda pair: pair[0])[1]
-            if asked.answer_type == "yes_no":
-                # 是不是已经独立运行了: the whole sentence says yes and when (2023年6月底，……挂牌独立运行).
-                sentence = self.selector.sentence_of(project, best)
-                best = sentence if len(sentence.text) <= YES_NO_SENTENCE else best
-            return Attempt(self._narrowed(asked, project, best), Verdict(True))
-        if open_question and project.number and not asked.places and not asked.years:
-            # 工地太吵政府管不管: no clause matches the wording, but the project is the one asked about.
-            return Attempt(overview, Verdict(True))
-        return Attempt(None, first or Verdict(False, "type"), candidates[0] if candidates else None)
-
-    def _narrowed(self, asked: Question, project: Project, span: Span) -> Span:
-        """A long run quoted for a value, cut to the clauses that hold it beside the subject (and, for a
-        date, the clause it dates): 3935元 is answered without the goal's preamble."""
-        if not asked.wants_value or len(span.text) <= NARROW_FROM:
-            return span
-        clauses = [u for u in project.units if u.kind == "clause" and span.start <= u.start and u.end <= span.end]
-        topic = f"{project.title} {project.lead}"
-        # A date opens the clause it dates (2023年6月底，定海区医疗急救站正式挂牌): judge the two together.
-        following = [c.text for c in clauses[1:]] + [""] if asked.answer_type == "date" else [""] * len(clauses)
-        holding = [
-            i for i, (u, after) in enumerate(zip(clauses, following, strict=True))
-            if self.check.answers_alone(asked, u.text, after, topic)
-        ]
-        if not holding:
-            return span
-        # The clause that holds most of the subject (订单配送 of two lists of islands), else the first.
-        first = max(holding, key=lambda i: (self.check.words_in(asked, clauses[i].text, topic), -i))
-        last = first + 1 if asked.answer_type == "date" and first + 1 < len(clauses) else first
-        start, end = clauses[first].start, clauses[last].end
-        text = self.corpus.document(span.doc).text
-        return Span(span.doc, span.project, span.field, "clause", start, end, text[start:end], span.item)
-
-    @staticmethod
-    def _asks_about_a_figure(asked: Question, project: Project) -> bool:
-        """旧改约谈的那4个人是哪个单位的: a figure of the project in a who-question asks about those people."""
-        return bool(asked.given & numbers_in(project_text(project)))
-
-    def _wording(self, composer: Composer, asked: Question, project: Project, ranking: Ranking, span: Span) -> str:
-        """The attempt's span decides the wording: a whole field is answered as such, a clause is quoted."""
-        if span.kind == "field" and span.field == LEAD:
-            return lead_answer(composer, project)
-        if span.kind == "field" and span.field == GOAL:
-            goal = self.selector.scored_units(asked.text, ranking, project, {GOAL}, asked.intent)
-            return goal_answer(composer, project, [unit for _, unit in goal[:GOAL_CLAUSES]])
-        if span.kind == "field" and span.field in (TITLE, PREAMBLE_FIELD):
-            return overview_answer(composer, project)
-        return fact_answer(composer, project, [span])
 
     def _abstain(self, composer: Composer, asked: Question, attempt: Attempt) -> Answer:
         restated = "" if asked.english else restate(asked.typed)
@@ -336,17 +215,9 @@ class Assistant:
         subject = tuple(w for w in elided.subject if focus is None or w not in focus.title)
         return dataclasses.replace(elided, subject=subject, typed=asked.typed, earlier=state.previous)
 
-    def _projects_stating(self, figures: frozenset[str]) -> set[tuple[str, int]] | None:
-        """96110是什么电话: the projects whose text states a long figure the question gives (None: no such figure)."""
-        long = [f for f in figures if len(f.replace(".", "")) >= LOOKUP_DIGITS]
-        if not long:
-            return None
-        keys = {(p.doc, p.number) for p in self.corpus.projects if all(f in numbers_in(project_text(p)) for f in long)}
-        return keys or None
-
     @staticmethod
     def _about_whole_campaign(text: str) -> bool:
-        return bool(re.search(r"这次|本次|整个|总体|全区", text)) and "专项治理" in text
+        return bool(WHOLE_CAMPAIGN.search(text)) and "专项治理" in text
 
     def _several(self, asked: Question, projects: list[Project]) -> Answer:
         """One cited line per project named; a comparison states each figure and adds none."""
@@ -362,11 +233,11 @@ class Assistant:
                 w for w in self.reader.read(part).subject if not {(p.doc, p.number) for p in self.finder.named(w)} & others
             )
             own = dataclasses.replace(asked, asking=part, subject=subject)
-            attempt = self._attempt(own, project, ranking)
+            attempt = self.answerer.attempt(own, project, ranking)
             if attempt.span is None:
                 lines.append(f"{project.title}：公告没有写这一点")
             else:
-                lines.append(self._wording(composer, asked, project, ranking, attempt.span).rstrip("。"))
+                lines.append(self.answerer.wording(composer, asked, project, ranking, attempt.span).rstrip("。"))
         if not composer.citations:
             return self._abstain(composer, asked, Attempt(None, Verdict(False, "subject")))
         return composer.finish("；".join(lines) + "。", 1.0, self.degraded)
@@ -377,32 +248,15 @@ class Assistant:
         preamble = next((p for p in self.corpus.projects if p.number == 0), None)
         if asked.wants_value and preamble is not None:
             ranking = self.retriever.rank(self.retriever.prepare(asked.text), {(preamble.doc, 0)})
-            attempt = self._attempt(asked, preamble, ranking)
+            attempt = self.answerer.attempt(asked, preamble, ranking)
             if attempt.span is not None:
                 return composer.finish(fact_answer(composer, preamble, [attempt.span]), 1.0, self.degraded)
-        having = self._projects_with(asked)
+        having = self.finder.with_property(asked.subject)
         if having:
             lines = [f"{p.title}：{span.text}{composer.cite(span)}" for p, span in having]
             return composer.finish("；".join(lines) + "。", 1.0, self.degraded)
         projects = [p for p in self.corpus.projects if p.number]
         return composer.finish(bulletin_answer(composer, projects), 1.0, self.degraded)
-
-    def _projects_with(self, asked: Question) -> list[tuple[Project, Span]]:
-        """Projects whose text holds every word of the asked property (成立 工作专班), each with its clause."""
-        words = [w for w in asked.subject if w not in ("项目", "专项治理", "专项", "治理")]
-        if not words:
-            return []
-        found = []
-        for project in self.corpus.projects:
-            if not project.number:
-                continue
-            clause = next(
-                (u for u in project.units if u.kind in ("clause", "sentence") and all(w in u.text for w in words)),
-                None,
-            )
-            if clause is not None:
-                found.append((project, clause))
-        return found
 
     def _scope_sentence(self) -> str:
         examples = "、".join(p.topic for p in self.corpus.projects if p.number)[:40].rsplit("、", 1)[0]

@@ -9,13 +9,16 @@ from __future__ import annotations
 
 import re
 
-from ..corpus import Corpus, Project
+from ..corpus import Corpus, Project, Span
 from ..text import Thesaurus, Tokenizer, department_aliases
+from .figures import numbers_in
 from .scope import GENERIC_NOUNS, ScopeGuard
 
 _DEPARTMENT_PHRASE = re.compile(r"[\u4e00-\u9fff“”]{2,14}?(?:分局|局|办公室)")
 MIN_DEPARTMENT_TAIL = 3
 # Words that join or compare several things: 和, 与, 分别, 哪个多, 两个.
+# Words that belong to asking for a property of every project, not to the property itself.
+_ASKING_PROJECTS = ("项目", "专项治理", "专项", "治理")
 SEVERAL = re.compile(r"和|与|跟|及|、|以及|还有|分别|各|哪个(?:更)?(?:多|少|高|低|大|早)|对比|比较|相比")
 _JOINERS = re.compile(r"和|与|跟|及|、|以及|还有")
 _NUMERAL_START = re.compile(r"^[\d零〇一二两三四五六七八九十百千万几]")
@@ -118,3 +121,32 @@ class ProjectFinder:
         """Two or more projects, when the question joins or compares them (和, 分别, 哪个多)."""
         named = self.named(text)
         return named if len(named) >= 2 and SEVERAL.search(text) else []
+
+    def with_property(self, subject: tuple[str, ...]) -> list[tuple[Project, Span]]:
+        """Projects whose text holds every word of the asked property (成立 工作专班), each with its clause."""
+        words = [w for w in subject if w not in _ASKING_PROJECTS]
+        if not words:
+            return []
+        found = []
+        for project in self.corpus.projects:
+            if not project.number:
+                continue
+            clause = next(
+                (u for u in project.units if u.kind in ("clause", "sentence") and all(w in u.text for w in words)),
+                None,
+            )
+            if clause is not None:
+                found.append((project, clause))
+        return found
+
+    def stating(self, figures: frozenset[str], digits: int) -> set[tuple[str, int]] | None:
+        """96110是什么电话: the projects whose text states a long figure the question gives (None: no such figure)."""
+        long = [f for f in figures if len(f.replace(".", "")) >= digits]
+        if not long:
+            return None
+        keys = {(p.doc, p.number) for p in self.corpus.projects if all(f in numbers_in(project_text(p)) for f in long)}
+        return keys or None
+
+
+def project_text(project: Project) -> str:
+    return " ".join(u.text for u in project.units if u.kind == "field")

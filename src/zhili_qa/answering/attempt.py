@@ -1,0 +1,144 @@
+"""Answering from one project: the candidate clauses, the answer check over them, and the wording.
+
+For a project chosen by retrieval, ``ProjectAnswerer.attempt`` decides what answers the question: the
+lead or goal field for those questions, the overview for a general one, otherwise the best clause
+that passes the answer check (check.py), narrowed to the part holding the value. No passing clause
+means an abstention, with the closest clause kept as context.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+
+from ..corpus import GOAL, LEAD, PREAMBLE_FIELD, RESULTS, TITLE, Corpus, Project, Span
+from ..retrieve import Ranking
+from .check import AnswerCheck, Verdict
+from .compose import Composer, fact_answer, fact_fields, goal_answer, lead_answer, overview_answer
+from .figures import numbers_in
+from .projects import project_text
+from .question import COLLOQUIAL_LEAD, Question
+from .selection import SpanSelector
+
+CANDIDATES = 8  # clauses of a project the answer check may try before the engine abstains
+YES_NO_SENTENCE = 80  # characters up to which a yes/no answer quotes the whole sentence
+NARROW_FROM = 50  # characters from which a value's quote is cut to the clauses that hold it
+GOAL_CLAUSES = 4  # best goal clauses the wording chooses from (quantified targets first)
+
+
+
+@dataclass(frozen=True)
+class Attempt:
+    """What answering one project gave: the quoted span, or why not and the closest passage."""
+
+    span: Span | None
+    verdict: Verdict
+    context: Span | None = None
+
+
+class ProjectAnswerer:
+    def __init__(self, corpus: Corpus, selector: SpanSelector, check: AnswerCheck) -> None:
+        self.corpus = corpus
+        self.selector = selector
+        self.check = check
+
+    def attempt(self, asked: Question, project: Project, ranking: Ranking) -> Attempt:
+        """The first candidate clause of the project that passes the answer check (None: abstain)."""
+        intent, fields = asked.intent, fact_fields(project)
+        aspect = self.selector.has_aspect(asked.text, project)
+        looked_up = bool(asked.given & numbers_in(project_text(project)))
+        overview = project.fields[TITLE if project.number else PREAMBLE_FIELD]
+        if asked.answer_type == "organisation" and COLLOQUIAL_LEAD.search(asked.text) and aspect:
+            asked = dataclasses.replace(asked, answer_type="fact")  # 零花钱有人克扣有人管吗 asks about 零花钱
+        if asked.answer_type == "organisation":
+            if project.number and not looked_up:
+                return Attempt(project.fields[LEAD], Verdict(True))
+            # Who ran the whole campaign (the preamble names it, whatever the wording), or
+            # 约谈的那4个人是哪个单位的: only a name in the text answers.
+            asked = dataclasses.replace(asked, answer_type="organiser", subject=asked.subject if project.number else ())
+        if asked.answer_type == "goal" and project.number:
+            if not (intent.figure or intent.when):
+                return Attempt(project.fields.get(GOAL), Verdict(GOAL in project.fields))
+            # 原本计划培育几个: the figure the goal set, checked like any other.
+            fields, asked = {GOAL}, dataclasses.replace(asked, answer_type="count" if asked.measure else "number")
+        open_question = asked.answer_type in ("overview", "fact", "yes_no")
+        if asked.answer_type in ("overview", "fact") and not (looked_up or aspect):
+            return Attempt(overview, Verdict(True))
+        limit = CANDIDATES if asked.subject else len(project.units)
+        candidates = self.selector.candidates(asked.text, ranking, project, fields, intent, limit)
+        topic = f"{project.title} {project.lead}"  # words naming the project or its department ask nothing
+        passing: list[tuple[float, int, Span]] = []
+        first: Verdict | None = None
+        for rank, span in enumerate(candidates):
+            sentence = self.selector.sentence_of(project, span)
+            context = self.selector.context_of(project, span)
+            verdict = self.check.verdict(asked, span, context, topic)
+            # The value may sit in another clause of the same sentence (2023年6月底，……挂牌运行).
+            if (
+                not verdict.answers
+                and verdict.reason == "type"
+                and sentence is not span
+                and self.check.verdict(asked, sentence, context, topic).answers
+            ):
+                span, verdict = sentence, Verdict(True)
+            if verdict.answers:
+                # Of the clauses that answer: the one repeating the question's figures (8年以上0户 over 5-8年…
+                # 217户), whose sentence and then itself speak most of the subject, what was done over what
+                # was planned, then retrieval's order.
+                own = self.check.subject_coverage(asked, sentence.text, topic)
+                done = span.field == RESULTS
+                repeats = self.check.repeats_figures(asked, span.text)
+                coverage = self.check.subject_coverage(asked, context, topic)
+                itself = self.check.words_in(asked, span.text, topic)
+                passing.append(((repeats, own, itself, coverage, done, -rank), span))
+            first = first or verdict
+        if passing:
+            best = max(passing, key=lambda pair: pair[0])[1]
+            if asked.answer_type == "yes_no":
+                # 是不是已经独立运行了: the whole sentence says yes and when (2023年6月底，……挂牌独立运行).
+                sentence = self.selector.sentence_of(project, best)
+                best = sentence if len(sentence.text) <= YES_NO_SENTENCE else best
+            return Attempt(self._narrowed(asked, project, best), Verdict(True))
+        if open_question and project.number and not asked.places and not asked.years:
+            # 工地太吵政府管不管: no clause matches the wording, but the project is the one asked about.
+            return Attempt(overview, Verdict(True))
+        return Attempt(None, first or Verdict(False, "type"), candidates[0] if candidates else None)
+
+    def _narrowed(self, asked: Question, project: Project, span: Span) -> Span:
+        """A long run quoted for a value, cut to the clauses that hold it beside the subject (and, for a
+        date, the clause it dates): 3935元 is answered without the goal's preamble."""
+        if not asked.wants_value or len(span.text) <= NARROW_FROM:
+            return span
+        clauses = [u for u in project.units if u.kind == "clause" and span.start <= u.start and u.end <= span.end]
+        topic = f"{project.title} {project.lead}"
+        # A date opens the clause it dates (2023年6月底，定海区医疗急救站正式挂牌): judge the two together.
+        following = [c.text for c in clauses[1:]] + [""] if asked.answer_type == "date" else [""] * len(clauses)
+        holding = [
+            i for i, (u, after) in enumerate(zip(clauses, following, strict=True))
+            if self.check.answers_alone(asked, u.text, after, topic)
+        ]
+        if not holding:
+            return span
+        # The clause that holds most of the subject (订单配送 of two lists of islands), else the first.
+        first = max(holding, key=lambda i: (self.check.words_in(asked, clauses[i].text, topic), -i))
+        last = first + 1 if asked.answer_type == "date" and first + 1 < len(clauses) else first
+        start, end = clauses[first].start, clauses[last].end
+        text = self.corpus.document(span.doc).text
+        return Span(span.doc, span.project, span.field, "clause", start, end, text[start:end], span.item)
+
+    @staticmethod
+    def _asks_about_a_figure(asked: Question, project: Project) -> bool:
+        """旧改约谈的那4个人是哪个单位的: a figure of the project in a who-question asks about those people."""
+        return bool(asked.given & numbers_in(project_text(project)))
+
+    def wording(self, composer: Composer, asked: Question, project: Project, ranking: Ranking, span: Span) -> str:
+        """The attempt's span decides the wording: a whole field is answered as such, a clause is quoted."""
+        if span.kind == "field" and span.field == LEAD:
+            return lead_answer(composer, project)
+        if span.kind == "field" and span.field == GOAL:
+            goal = self.selector.scored_units(asked.text, ranking, project, {GOAL}, asked.intent)
+            return goal_answer(composer, project, [unit for _, unit in goal[:GOAL_CLAUSES]])
+        if span.kind == "field" and span.field in (TITLE, PREAMBLE_FIELD):
+            return overview_answer(composer, project)
+        return fact_answer(composer, project, [span])
+
