@@ -49,11 +49,24 @@ def test_answer_batch_with_turns(runner, tmp_path):
     assert lines[2]["found"] is False and "请输入问题" in lines[2]["answer"]
 
 
-def test_eval_prints_the_five_metrics_last(runner):
+def test_eval_prints_the_six_metrics_last(runner):
     result = runner.invoke(cli.main, ["eval", str(ROOT / "eval" / "dev.jsonl"), "--no-failures"])
     assert result.exit_code == 0
-    names = [line.split(":")[0] for line in result.output.strip().splitlines()[-5:]]
-    assert names == ["answer_acc", "concise_acc", "citation_hit", "refusal_acc", "citation_valid"]
+    names = [line.split(":")[0] for line in result.output.strip().splitlines()[-6:]]
+    assert names == ["answer_acc", "concise_acc", "citation_hit", "refusal_acc", "citation_valid", "misleading"]
+
+
+def test_eval_reports_each_kind_the_gold_file_names(runner, tmp_path):
+    gold = tmp_path / "kinds.jsonl"
+    rows = [
+        {"id": "k1", "kind": "figure", "question": "加油站罚没款多少", "expect": {"projects": [9], "must": ["124.839742万"]}},
+        {"id": "k2", "kind": "near_miss", "question": "菜篮子惠民店一共有多少家", "expect": {"projects": [], "refuse": True}},
+    ]
+    gold.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows), encoding="utf-8")
+    result = runner.invoke(cli.main, ["eval", str(gold), "--no-failures"])
+    assert result.exit_code == 0, result.output
+    assert "kind figure: 1.000 (1/1)" in result.output and "kind near_miss: 1.000 (1/1)" in result.output
+    assert "misleading: 0.000" in result.output
 
 
 def test_user_error_is_one_line_without_traceback():

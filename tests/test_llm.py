@@ -298,6 +298,24 @@ def test_engine_refusal_makes_no_call(assistant, answerer, fake):
     assert fake.requests == []
 
 
+def test_engine_abstention_on_a_near_miss_makes_no_call(assistant, answerer, fake):
+    question = "菜篮子惠民店一共有多少家"
+    answer = answerer.answer(question)
+    assert answer.to_dict() == assistant.ask(question).to_dict() and not answer.found
+    assert fake.requests == []
+
+
+def test_several_projects_give_the_model_passages_from_each(assistant, answerer, fake):
+    question = "食堂和菜篮子两个治理分别是谁牵头的"
+    extractive = assistant.ask(question)
+    assert {c.project for c in extractive.citations} == {1, 11}
+    passages = answerer.passages_for(question, extractive)
+    assert {p.project for p in passages} == {1, 11}
+    fake.script(Script(text="食堂采购由区教育局牵头[1]，菜篮子由区“菜篮子”领导小组办公室牵头[2]。"))
+    answer = answerer.answer(question)
+    assert answer.found and {c.project for c in answer.citations} == {1, 11}
+
+
 def test_input_errors_raise_before_streaming(answerer):
     with pytest.raises(UserInputError):
         answerer.stream("   ")

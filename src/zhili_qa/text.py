@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import re
 import unicodedata
+import warnings
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache, cached_property
@@ -68,8 +69,9 @@ def arabic_numerals(text: str) -> str:
     """Chinese numerals as digits, so 三十六个问题 meets 36个 and 九六一一零 meets 96110."""
 
     def digits(match: re.Match) -> str:
-        converted = cn2an.transform(match.group(0), "cn2an")
-        return converted if converted != match.group(0) else match.group(0)
+        with warnings.catch_warnings():  # a run cn2an cannot read (百万 alone) stays as typed
+            warnings.simplefilter("ignore", UserWarning)
+            return cn2an.transform(match.group(0), "cn2an")
 
     return _NUMERALS.sub(digits, text)
 

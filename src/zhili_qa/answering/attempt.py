@@ -45,7 +45,8 @@ class ProjectAnswerer:
     def attempt(self, asked: Question, project: Project, ranking: Ranking) -> Attempt:
         """The first candidate clause of the project that passes the answer check (None: abstain)."""
         intent, fields = asked.intent, fact_fields(project)
-        aspect = self.selector.has_aspect(asked.text, project)
+        # Judged on the subject words: an elliptical question (那噪声治理呢) carries the earlier one's text.
+        aspect = self.selector.has_aspect(" ".join(asked.subject), project)
         looked_up = bool(asked.given & numbers_in(project_text(project)))
         overview = project.fields[TITLE if project.number else PREAMBLE_FIELD]
         if asked.answer_type == "organisation" and COLLOQUIAL_LEAD.search(asked.text) and aspect:

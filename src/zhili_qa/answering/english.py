@@ -54,6 +54,8 @@ def gloss(text: str, thesaurus: Thesaurus) -> str:
     lowered = text.lower()
     terms = [t for _, targets in thesaurus.matches(text) for t in targets]
     terms += re.findall(r"[\u4e00-\u9fff]+", text)  # a Chinese term the question quotes
+    if not terms:
+        return text  # nothing of the bulletin's: left as typed, for the scope guard to refuse
     years = [f"{y}年" for y in re.findall(r"\b(?:19|20)\d{2}\b", text)]
     asking = next((phrase for pattern, phrase in _ASKING if re.search(pattern, lowered)), "")
     if asking == "多少":

@@ -23,7 +23,7 @@ MEASURE_FAMILIES = (
 )
 # 个 is Chinese's general classifier: 几个 is answered by a count of things, not of people, times or money.
 GENERAL_MEASURE = "个"
-_THING_MEASURES = "个 项 处 所 家 条 件 起 套 类 种 批 期 标段 区块 幢 栋 份 篇 颗".split()
+_THING_MEASURES = "个 项 处 所 家 条 件 起 套 类 种 批 期 标段 区块 幢 栋 份 篇 颗 台 辆 块 张 间 座 艘 箱".split()
 
 
 def numbers_in(text: str) -> set[str]:

@@ -37,7 +37,7 @@ FIGURE_Q = re.compile(
 WHEN_Q = re.compile(r"什么时候|何时|哪年|哪一年|几月|几号|什么时间|多久能|啥时候|哪个月|什么时间段")
 MEASURE = re.compile(
     r"(?<![哪好])(?:多少|几)(个人|名|个|家次|家|期|条|件|份|次|人次|人|户|处|篇|套|项|分|元|万元|起|所|年|天|月|颗|"
-    r"平方米|亩|岁|倍|名|辆|座|场|批|轮|幢|栋|斤|公斤|吨|位|间|块|张)"
+    r"平方米|亩|岁|倍|名|辆|座|场|批|轮|幢|栋|斤|公斤|吨|位|间|块|张|台|艘|箱|根|棵|米|公里)"
 )
 RANK_Q = re.compile(r"排第几|排名|第几名|排多少|名次|排在|排老几|排几")
 NAME_Q = re.compile(
@@ -55,6 +55,7 @@ PERSON_Q = re.compile(
     r"(?:站长|局长|主任|书记|院长|校长|负责人|领导|队长|经理|老板)(?:是谁|叫什么|姓什么|名字)|是谁(?:干的|做的)|哪个人|姓名|叫什么名字的人"
 )
 WHICH_Q = re.compile(r"(?:哪几|哪些|分别是|分别有|具体是什么|具体有|具体是哪|都有什么|都是什么|有哪几)")
+WHICH_RESULTS_Q = re.compile(r"(?:哪些|什么)(?:成果|成效|工作|措施|举措|进展|效果)|做了哪些|干了哪些")
 YES_NO_Q = re.compile(r"[吗嘛么伐][?？!！。\s]*$|有没有|是不是|是否|了没|没有[?？]?$|能不能|会不会")
 # 每人每月, 一个人一次, 单家, 最多的一家: the question wants one unit's figure, not a total.
 PER_UNIT_Q = re.compile(
@@ -109,6 +110,7 @@ _BARE_COUNT = re.compile(
 _YEARS = re.compile(r"(?<!\d)(?:19|20)\d{2}\s*年")
 _MORE_THAN = re.compile(r"(?:超过|多于|大于|高于)(\d+(?:\.\d+)?\s*[年月天个户人次家岁名项件]?)")
 _LESS_THAN = re.compile(r"(?:不到|少于|小于|低于|不足)(\d+(?:\.\d+)?\s*[年月天个户人次家岁名项件]?)")
+_NOUN_PHRASE_TAGS = ("n", "a", "b", "j", "l", "vn")  # 特困(a)老人(n), 违规(vn)资金(n)
 _HOW_MANY = re.compile(r"(?:多少|几)(?:个|名|家|户|件|项|位)?$")
 _PEOPLE = re.compile(r"人员|人|者|名|老人|群众|居民|学生|家长|干部")
 _COUNT_NOUN = re.compile(r"(次|人|户|家|件|项)数")
@@ -158,6 +160,8 @@ def answer_type(text: str, intent: Intent) -> str:
         return "count"
     if intent.names:
         return "name"
+    if WHICH_RESULTS_Q.search(text):
+        return "overview"  # 取得了哪些成果 asks for the project's results, not a list in one clause
     if WHICH_Q.search(text):
         return "list"
     if intent.figure:
@@ -259,7 +263,7 @@ def counted_noun(tagged: list[tuple[str, str]]) -> str:
         if _HOW_MANY.search(word):
             nouns = []
             for following, flag in tagged[position + 1 :]:
-                if not flag.startswith("n") or following in _ASKING:
+                if not flag.startswith(_NOUN_PHRASE_TAGS):
                     break
                 nouns.append(following)
             return "".join(nouns)

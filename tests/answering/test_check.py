@@ -1,0 +1,85 @@
+"""The answer check: a clause answers only with a value of the asked type, beside the asked subject,
+for the place, year and unit asked."""
+
+from zhili_qa.answering.figures import holds_value, unsupported_numbers, value_clauses
+from zhili_qa.corpus import Span
+
+
+def clause(text: str) -> Span:
+    return Span("bulletin", 1, "治理成果", "clause", 0, len(text), text)
+
+
+def test_values_of_each_type():
+    assert holds_value("罚没款124.839742万元", "money")
+    assert holds_value("调控后定海区口腔种植体医疗服务价格均价在3500左右", "money")
+    assert not holds_value("价格调控响应率达到100%", "money")  # a rate is never a sum
+    assert holds_value("降幅达55%", "rate") and not holds_value("共培训16人次", "rate")
+    assert holds_value("全省排名41", "rank") and holds_value("全市排名第二", "rank")
+    assert holds_value("2023年6月底", "date") and not holds_value("开展检查督导", "date")
+    assert holds_value("96110反诈热线处置申诉1500余条", "phone")
+    assert not holds_value("公布定海投诉举报电话", "phone")
+    assert holds_value("加强“校园食堂数字化管理平台”应用建设", "name")
+    assert holds_value("在盘峙、小盘峙、富翅、里钓等4个海岛累计组织流动集市9次", "list")
+
+
+def test_counts_in_the_asked_measure_or_a_like_one():
+    assert holds_value("组织检查加油站110家次", "count", "家")
+    assert holds_value("打处犯罪嫌疑人327名", "count", "人")
+    assert not holds_value("共培训16人次", "count", "户")
+    assert holds_value("发现并整改问题36个", "count", "个")
+    assert not holds_value("批评教育帮助和处理19人", "count", "个")  # 几个 counts things, not people
+
+
+def test_a_figure_the_question_states_does_not_answer_it():
+    assert not holds_value("查处腐败和作风问题19个", "count", "个", {"19"})
+    assert value_clauses("查处腐败和作风问题19个,推动职能部门整改问题56个", "count", "个", {"19"}) == [
+        "推动职能部门整改问题56个"
+    ]
+
+
+def test_guard_lets_an_abstention_repeat_the_question_figures_only():
+    assert unsupported_numbers("降幅达55%[1]", ["降幅达55%"]) == set()
+    assert unsupported_numbers("降幅达65%[1]", ["降幅达55%"]) == {"65"}
+
+
+def verdict(lexical_assistant, question, text, number, context=None):
+    project = lexical_assistant.corpus.documents[0].project(number)
+    asked = lexical_assistant.reader.read(question)
+    topic = f"{project.title} {project.lead}"
+    return lexical_assistant.answerer.check.verdict(asked, clause(text), context or text, topic)
+
+
+def test_near_miss_the_value_is_of_another_kind(lexical_assistant):
+    assert verdict(lexical_assistant, "护理员培训一次多少钱", "开展养老护理员培训25人次", 3).reason == "type"
+    assert verdict(lexical_assistant, "海岛订单配送每次送多少斤菜", "累计开展订单配送95次", 11).reason == "type"
+
+
+def test_near_miss_the_value_is_of_another_subject(lexical_assistant):
+    text = "共组织督导检查194次,查处腐败和作风问题19个,批评教育帮助和处理19人,推动职能部门整改问题56个"
+    assert not verdict(lexical_assistant, "查处的19个问题里腐败问题几个", text, 0).answers
+    assert verdict(lexical_assistant, "村社专项查下来处分了几个村干部", "发现并整改问题42个", 8).reason == "subject"
+
+
+def test_near_miss_a_total_does_not_answer_one_unit(lexical_assistant):
+    text = "组织检查加油站110家次,发现并推动整改问题13个,解决投诉件2件,行政立案5件,罚没款124.839742万元"
+    assert verdict(lexical_assistant, "加油站罚款最多的一家罚了多少", "罚没款124.839742万元", 9, text).reason == "unit"
+
+
+def test_another_place_or_year(lexical_assistant):
+    assert verdict(lexical_assistant, "宁波的口腔种植价格降了多少", "种植体平均价格降至900余元,降幅达55%", 10).reason == "place"
+    text = "2023年老旧小区改造55个区块,24个标段,289幢,涉及居民7327户"
+    assert verdict(lexical_assistant, "2025年老旧小区改造了多少户", text, 7).reason == "year"
+    assert verdict(lexical_assistant, "2023年老旧小区改造了多少户", text, 7).answers
+    assert verdict(lexical_assistant, "老旧小区改造了多少户", text, 7).answers
+
+
+def test_the_bulletins_own_level_words_answer_for_its_city(lexical_assistant):
+    text = "定海区生态环境公众满意度总分88.16,较去年提升3.09分,全省排名41,较去年提升27名,全市排名第二"
+    assert verdict(lexical_assistant, "定海的生态环境满意度在舟山全市排老几", "全市排名第二", 6, text).answers
+    assert verdict(lexical_assistant, "舟山全市反诈追回了多少钱", "去年累计追赃挽损1132.4万元", 2).reason == "place"
+
+
+def test_answerable_phrasings_pass(lexical_assistant):
+    assert verdict(lexical_assistant, "学校食堂查出来多少问题", "发现并整改问题36个", 1).answers
+    assert verdict(lexical_assistant, "有多少特困老人住进了定点供养机构", "192名特困人员入住定点特困供养机构", 3).answers
+    assert verdict(lexical_assistant, "被骗子骗走的钱去年追回来多少", "去年累计追赃挽损1132.4万元", 2).answers

@@ -1,0 +1,29 @@
+"""Wording: abstentions say what the bulletin does not state, in the question's terms."""
+
+import pytest
+
+from zhili_qa.answering.compose import Composer, abstention, restate
+
+
+def test_restate_keeps_the_question_and_drops_fillers():
+    assert restate("请问菜篮子惠民店一共有多少家？") == "菜篮子惠民店一共有多少家"
+    assert restate("骗子冒充客服打电话,警察做了什么") == "骗子冒充客服打电话,警察做了什么"
+    long = "你好 我爸住在小沙那边 上个月半夜心脏不舒服 叫救护车等了老半天 想问问小沙街道那个急救点什么时候能建好"
+    assert len(restate(long)) <= 30 and restate(long).endswith("什么时候能建好")
+
+
+def test_abstention_labels_context_and_may_repeat_only_the_questions_figures(lexical_assistant):
+    project = lexical_assistant.corpus.documents[0].project(7)
+    context = next(u for u in project.units if u.kind == "clause" and "7327户" in u.text)
+    composer = Composer(lexical_assistant.retriever.passage)
+    text = abstention(composer, "2025年老旧小区改造了多少户", context)
+    answer = composer.finish(text, 0.0, False, found=False, restated="2025年老旧小区改造了多少户")
+    assert not answer.found and answer.answer.startswith("公告里没有写“2025年老旧小区改造了多少户”")
+    assert "仅供参考" in answer.answer and answer.citations[0].quote == context.text
+    with pytest.raises(AssertionError):
+        Composer(lexical_assistant.retriever.passage).finish("改造了9999户", 0.0, False)
+
+
+def test_another_place_names_the_bulletins_district(lexical_assistant):
+    answer = lexical_assistant.ask("宁波的口腔种植价格降了多少")
+    assert not answer.found and "只公布了定海区的情况" in answer.answer and "宁波" in answer.answer

@@ -1,0 +1,36 @@
+"""Dialogue state: what a follow-up leans on, and when it switches project."""
+
+from zhili_qa.answering.dialogue import DialogueState
+
+
+def state(lexical_assistant, *turns):
+    history = []
+    for question in turns:
+        answer = lexical_assistant.ask(question, history)
+        history += [{"role": "user", "content": question}, {"role": "assistant", "content": answer.answer}]
+    return lexical_assistant.dialogue.state(history)
+
+
+def test_focus_is_the_project_named_in_the_last_answer(lexical_assistant):
+    focus = state(lexical_assistant, "加油机计量专项治理谁牵头").focus
+    assert focus is not None and focus.number == 9
+
+
+def test_pronouns_and_questions_naming_no_other_topic_lean_on_the_focus(lexical_assistant):
+    current = state(lexical_assistant, "职业技能培训一共整改了多少个问题")
+    dialogue = lexical_assistant.dialogue
+    assert dialogue.leans_on("他们追回了多少钱", current)
+    assert dialogue.leans_on("涉及多少人", current)
+    assert not dialogue.leans_on("这次专项治理一共督导检查了多少次", current)
+
+
+def test_naming_another_topic_switches_and_an_ellipsis_repeats_the_question(lexical_assistant):
+    current = state(lexical_assistant, "噪声治理全省排第几")
+    dialogue = lexical_assistant.dialogue
+    assert dialogue.switches("那菜篮子那块呢", current.focus)
+    assert dialogue.with_elided_question("那菜篮子那块呢", current) == "噪声治理全省排第几 那菜篮子那块呢"
+    assert not dialogue.leans_on("那菜篮子那块呢", current)
+
+
+def test_no_history_no_focus(lexical_assistant):
+    assert lexical_assistant.dialogue.state([]) == DialogueState()

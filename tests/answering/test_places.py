@@ -1,0 +1,29 @@
+"""Places and years: the bulletin's own district and period, read from its text."""
+
+from zhili_qa.answering.places import Places, corpus_period, years_asked
+
+TEXT = "舟山市定海区2023年以来……定海区全市排名第二。2023年老旧小区改造。2024年10月底前完成小沙街道急救点。"
+
+
+def test_home_district_and_period_come_from_the_text():
+    places = Places(TEXT)
+    assert places.home_names and "定海区" in places.home_names
+    assert corpus_period(TEXT) == 2023
+
+
+def test_other_wider_and_home_places():
+    places = Places(TEXT)
+    ningbo, zhoushan, dinghai = (places.named_in(name)[0] for name in ("宁波", "舟山", "定海"))
+    assert places.is_home(dinghai) and not places.is_home(ningbo)
+    assert not places.covers(ningbo, "定海区种植牙价格")
+    assert places.covers(zhoushan, "全市排名第二") and not places.covers(zhoushan, "追赃挽损1132.4万元")
+
+
+def test_ordinary_words_are_not_places():
+    assert Places(TEXT).named_in("开发平安和平的菜篮子") == []
+
+
+def test_years_asked():
+    assert years_asked("2025年改造了多少户", 2023) == (2025,)
+    assert years_asked("去年追回多少", 2023) == (2023,)
+    assert years_asked("比2022年高出多少", 2023) == ()

@@ -1,0 +1,45 @@
+"""Which projects a question names, and each one's part of a question about several."""
+
+
+def numbers(projects):
+    return [p.number for p in projects]
+
+
+def test_projects_named_by_title_citizen_or_own_words(lexical_assistant):
+    finder = lexical_assistant.finder
+    assert numbers(finder.named("食堂和菜篮子两个治理分别是谁牵头的")) == [1, 11]
+    assert set(numbers(finder.named("旧改和加油站哪个检查的次数多"))) == {7, 9}
+    assert numbers(finder.named("罚没款是多少")) == [9]
+
+
+def test_several_only_when_the_question_joins_them(lexical_assistant):
+    finder = lexical_assistant.finder
+    assert numbers(finder.several_named("村社和特困供养机构哪个检查的次数多")) == [8, 3]
+    assert finder.several_named("区里两个月一期的急救技能小班培训培训了多少人次") == []
+
+
+def test_each_project_gets_its_part_and_a_bare_name_shares_the_predicate(lexical_assistant):
+    finder = lexical_assistant.finder
+    text = "加油站罚没款和技能培训追回的违规资金分别是多少"
+    parts = finder.parts(text, finder.several_named(text))
+    assert parts[9] == "加油站罚没款" and parts[4].startswith("技能培训追回")
+    shared = finder.parts("村社和特困供养机构哪个检查的次数多", finder.several_named("村社和特困供养机构哪个检查的次数多"))
+    assert "检查" in shared[8] and "检查" in shared[3]
+
+
+def test_departments_and_their_projects(lexical_assistant):
+    finder = lexical_assistant.finder
+    assert finder.departments_in("区卫健局牵头了哪几个专项治理") == ["区卫健局"]
+    assert numbers(finder.led_by("区卫健局")) == [10, 12]
+
+
+def test_a_property_several_projects_share(lexical_assistant):
+    having = lexical_assistant.finder.with_property(("工作专班",))
+    assert {p.number for p, _ in having} >= {1, 6}
+    assert all("工作专班" in span.text for _, span in having)
+
+
+def test_a_long_figure_points_at_the_project_stating_it(lexical_assistant):
+    finder = lexical_assistant.finder
+    assert finder.stating(frozenset({"96110"}), 3) == {("bulletin", 2)}
+    assert finder.stating(frozenset({"19"}), 3) is None

@@ -1,0 +1,84 @@
+"""Answer or abstain, on the real model and index: the examples of ../shared/notes/answerability.md and
+the floors on every eval set (dev, dev2, and the fresh questions' two halves)."""
+
+from pathlib import Path
+
+import pytest
+
+from zhili_qa.evaluate import ask_conversation, evaluate, questions_of, read_jsonl
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED_EVAL = ROOT.parent / "shared" / "eval"
+
+# The issue's targets: answer >= 0.95, refusal >= 0.95, misleading <= 0.02, concise >= 0.90, valid 1.0.
+TARGETS = {"answer_acc": 0.95, "refusal_acc": 0.95, "concise_acc": 0.90, "citation_valid": 1.0}
+MAX_MISLEADING = 0.02
+
+
+def score(assistant, path: Path) -> dict[str, float]:
+    rows = read_jsonl(path)
+    answers = [ask_conversation(assistant.ask, questions_of(row)).to_dict() for row in rows]
+    return evaluate(rows, answers, assistant.corpus).metrics()
+
+
+@pytest.mark.parametrize(
+    "path",
+    [ROOT / "eval" / "dev.jsonl", SHARED_EVAL / "dev2.jsonl", ROOT / "eval" / "fresh-tune.jsonl"],
+    ids=lambda p: p.name,
+)
+def test_eval_set_meets_the_targets(assistant, path):
+    if not path.exists():
+        pytest.skip(f"{path} is not beside this checkout")
+    metrics = score(assistant, path)
+    for name, floor in TARGETS.items():
+        assert metrics[name] >= floor, (name, metrics)
+    assert metrics["misleading"] <= MAX_MISLEADING, metrics
+
+
+ABSTAIN = [
+    ["菜篮子惠民店一共有多少家"],
+    ["加油站罚款最多的一家罚了多少"],
+    ["食堂检查发现的36个问题具体是什么问题"],
+    ["护理员培训一次多少钱"],
+    ["宁波的口腔种植价格降了多少"],
+    ["2025年老旧小区改造了多少户"],
+]
+ANSWER = [
+    (["2023年老旧小区改造了多少户"], [7], ["7327"]),
+    (["老旧小区改造了多少户"], [7], ["7327"]),
+    (["中小学事堂采购谁负责"], [1], ["区教育局"]),
+    (["种值牙多少钱"], [10], ["6000"]),
+    (["Which department leads the noise pollution campaign?"], [6], ["市生态环境局定海分局"]),
+    (["96110是什么电话"], [2], ["96110反诈热线"]),
+    (["食堂检查出来的问题都整改了吗"], [1], ["发现并整改问题36个"]),
+    (["区卫健局牵头了哪几个专项治理"], [10, 12], ["口腔种植", "医疗急救"]),
+    (["食堂和菜篮子两个治理分别是谁牵头的"], [1, 11], ["区教育局", "区“菜篮子”领导小组办公室"]),
+    (["加油机那个专项治理罚了多少钱", "立案了几件"], [9], ["5件"]),
+    (["噪声治理全省排第几", "那满意度总分呢"], [6], ["88.16"]),
+    (["这次专项治理是谁组织的"], [0], ["区纪委区监委"]),
+]
+
+
+@pytest.mark.parametrize("turns", ABSTAIN, ids=lambda t: t[-1])
+def test_the_bulletin_does_not_say_so_the_answer_says_so(assistant, turns):
+    answer = ask_conversation(assistant.ask, turns)
+    assert not answer.found, answer.answer
+    assert answer.answer.startswith("公告"), answer.answer
+    assert all(c.quote in answer.answer for c in answer.citations)  # context is quoted, never paraphrased
+    assert "仅供参考" in answer.answer or not answer.citations
+
+
+@pytest.mark.parametrize(("turns", "projects", "must"), ANSWER, ids=lambda v: v[-1] if isinstance(v, list) else "")
+def test_answerable_however_it_is_phrased(assistant, turns, projects, must):
+    answer = ask_conversation(assistant.ask, turns)
+    assert answer.found, answer.answer
+    assert {c.project for c in answer.citations} == set(projects), answer.answer
+    for text in must:
+        assert text in answer.answer, answer.answer
+
+
+def test_a_comparison_states_both_figures_and_adds_none(assistant):
+    answer = assistant.ask("旧改和加油站哪个检查的次数多")
+    assert answer.found and "316次" in answer.answer and "110家次" in answer.answer
+    assert {c.project for c in answer.citations} == {7, 9}
+    assert "更多" not in answer.answer and "多于" not in answer.answer
