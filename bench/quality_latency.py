@@ -1,8 +1,8 @@
 """Dev-set quality and warm latency of the engine, with the plain BM25 baseline run beside it.
 
-    .venv/bin/python bench/quality_latency.py [--gold eval/dev.jsonl] [--repeat 5]
+    .venv/bin/python bench/quality_latency.py [--gold eval/dev.jsonl] [--repeat 5] [--out FILE]
 
-Prints a table and writes bench/results/quality_latency.json. Latency is per question (the last
+Prints a table and writes bench/results/quality_latency.json (with the commit, date and load average). Latency is per question (the last
 turn of a conversation), warm: every question is asked once before timing starts.
 """
 
@@ -14,6 +14,7 @@ import os
 import platform
 import resource
 import statistics
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -84,7 +85,10 @@ def main() -> None:
         encode.append((time.perf_counter() - started) * 1000)
     results["query_encoding"] = summary(encode)
     budget = results["bm25_baseline"]["median_ms"] + results["query_encoding"]["median_ms"]
+    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True).stdout
     report = {
+        "commit": commit.strip(),
+        "date": time.strftime("%Y-%m-%d %H:%M:%S %Z"),
         "gold": str(args.gold.relative_to(ROOT)) if args.gold.is_relative_to(ROOT) else str(args.gold),
         "questions": len(rows),
         "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform()},
@@ -97,7 +101,7 @@ def main() -> None:
     }
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(report, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-    metrics = ("answer_acc", "concise_acc", "citation_hit", "refusal_acc", "citation_valid", "median_ms", "p95_ms")
+    metrics = ("answer_acc", "refusal_acc", "misleading", "concise_acc", "citation_valid", "median_ms", "p95_ms")
     print(f"{'':16}" + "".join(f"{m:>15}" for m in metrics))
     for name in ("engine", "engine_repeat", "bm25_baseline"):
         print(f"{name:16}" + "".join(f"{results[name][m]:>15.3f}" for m in metrics))

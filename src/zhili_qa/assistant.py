@@ -30,7 +30,7 @@ from .answering.question import Question, QuestionReader
 from .answering.scope import GREETING, WHOLE_BULLETIN, ScopeGuard
 from .answering.selection import SpanSelector
 from .config import Settings
-from .corpus import Corpus, Project, load_corpus
+from .corpus import Corpus, Project, Span, load_corpus
 from .embed import SETUP_COMMAND, Encoder, load_encoder
 from .errors import ModelUnavailableError, UserInputError
 from .retrieve import Ranking, Retriever
@@ -168,8 +168,11 @@ class Assistant:
         intent = asked.intent
         if departments and (intent.project_list or not (names_project or intent.figure)):
             return self._project_list(departments)
-        if WHOLE_BULLETIN.search(text) and not intent.lead and not names_project and not departments:
-            return self._whole_bulletin(asked)
+        if WHOLE_BULLETIN.search(text) and not intent.lead and not departments:
+            # 哪些项目成立了工作专班 asks every project; 公告讲了什么 or 一共几个项目, the bulletin as a whole.
+            having = self.finder.with_property(asked.subject)
+            if len(having) >= 2 or not names_project:
+                return self._whole_bulletin(asked, having)
         if several := self.finder.several_named(text):
             return self._several(asked, several)
 
@@ -242,19 +245,18 @@ class Assistant:
             return self._abstain(composer, asked, Attempt(None, Verdict(False, "subject")))
         return composer.finish("；".join(lines) + "。", 1.0, self.degraded)
 
-    def _whole_bulletin(self, asked: Question) -> Answer:
+    def _whole_bulletin(self, asked: Question, having: list[tuple[Project, Span]]) -> Answer:
         """公告讲了什么 lists every project; 一共几个项目 is the preamble's figure; 哪些项目成立了专班 asks a property."""
         composer = Composer(self.retriever.passage)
+        if len(having) >= 2:
+            lines = [f"{p.title}：{span.text}{composer.cite(span)}" for p, span in having]
+            return composer.finish("；".join(lines) + "。", 1.0, self.degraded)
         preamble = next((p for p in self.corpus.projects if p.number == 0), None)
         if asked.wants_value and preamble is not None:
             ranking = self.retriever.rank(self.retriever.prepare(asked.text), {(preamble.doc, 0)})
             attempt = self.answerer.attempt(asked, preamble, ranking)
             if attempt.span is not None:
                 return composer.finish(fact_answer(composer, preamble, [attempt.span]), 1.0, self.degraded)
-        having = self.finder.with_property(asked.subject)
-        if having:
-            lines = [f"{p.title}：{span.text}{composer.cite(span)}" for p, span in having]
-            return composer.finish("；".join(lines) + "。", 1.0, self.degraded)
         projects = [p for p in self.corpus.projects if p.number]
         return composer.finish(bulletin_answer(composer, projects), 1.0, self.degraded)
 

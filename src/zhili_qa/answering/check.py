@@ -25,6 +25,7 @@ OPEN_SUBJECT_COVERAGE = 0.3
 # Words the corpus never uses and jieba tags as verbs or adjectives (住进, 建好) are paraphrase more
 # often than a missing fact; nouns it never uses (站长, 地址) are what near misses ask for.
 PARAPHRASE_WEIGHT = 0.4
+PARTIAL_SHARE = 0.5  # a word counts in part from half its characters on (颗牙 in 单颗种植牙 wholly)
 _PARAPHRASE_TAGS = ("v", "a", "d")
 # Characters of asking and of counting, which say nothing of what is asked about.
 _STOP_CHARACTERS = frozenset(
@@ -142,10 +143,11 @@ class AnswerCheck:
         )
 
     def _speaks_of(self, word: str, text: str) -> float:
-        """1 when the passage holds the word or the bulletin term it stands for; else the share of its characters."""
+        """1 when the passage holds the word or the bulletin term it stands for; else less, by its characters there."""
         if word in text or self._thesaurus_says(word, text):
             return 1.0
-        return sum(c in text for c in word) / len(word) if len(word) >= 2 else 0.0
+        share = sum(c in text for c in word) / len(word) if len(word) >= 2 else 0.0
+        return share if share >= PARTIAL_SHARE else 0.0  # 人 alone says little of 犯罪嫌疑人
 
     def _thesaurus_says(self, word: str, text: str) -> bool:
         return any(

@@ -131,10 +131,8 @@ class ProjectFinder:
         for project in self.corpus.projects:
             if not project.number:
                 continue
-            clause = next(
-                (u for u in project.units if u.kind in ("clause", "sentence") and all(w in u.text for w in words)),
-                None,
-            )
+            holding = [u for u in project.units if u.kind in ("clause", "sentence") and all(w in u.text for w in words)]
+            clause = min(holding, key=lambda u: len(u.text), default=None)  # the shortest that says it
             if clause is not None:
                 found.append((project, clause))
         return found

@@ -16,6 +16,7 @@ from ..text import STOPWORDS, Homophones, Thesaurus, Tokenizer, arabic_numerals,
 from .english import gloss, is_english
 from .figures import numbers_in
 from .places import Place, Places, years_asked
+from .scope import GENERIC_NOUNS
 
 LEAD_Q = re.compile(
     r"牵头|谁负责|哪个部门|哪些部门|哪个单位|哪家单位|什么单位|什么部门|哪个机构|归哪|归谁|谁管|谁来管|有人管|"
@@ -47,12 +48,15 @@ SHARE_Q = re.compile(r"降幅|增幅|比例|百分|率|幅度|几成")
 MONEY_Q = re.compile(
     r"多少钱|几块钱|多少元|多少万|金额|价格|价钱|费用|花多少|收多少|罚了多少|罚多少|罚款|罚没|补贴多少|要多少"
     r"|多少[\u4e00-\u9fff]{0,4}(?:资金|钱|款|损失)|钱[^？?。]{0,20}多少"
+    r"|(?:收入|资金|投入|花费|成本|补贴|工资)(?:是|有|为|能|能拿|能领)?多少"
 )
 SCORE_Q = re.compile(r"多少分|几分|得分|总分|分数")
 PHONE_Q = re.compile(r"(?:电话|热线|号码)(?:号码)?(?:是|为)?(?:多少|什么|啥|几号)|(?:什么|哪个|啥)(?:电话|热线|号码)|号码")
 ADDRESS_Q = re.compile(r"地址|在哪里|在哪儿|在什么地方|在哪个地方|哪条路|门牌|造在哪|建在哪|位置")
+# 站长是谁, 民警的名字, 承包商是哪家公司: a person's or a firm's name, which the bulletin never gives.
 PERSON_Q = re.compile(
-    r"(?:站长|局长|主任|书记|院长|校长|负责人|领导|队长|经理|老板)(?:是谁|叫什么|姓什么|名字)|是谁(?:干的|做的)|哪个人|姓名|叫什么名字的人"
+    r"[\u4e00-\u9fff]{0,4}(?:长|警|员|人|官|师|主任|书记|干部|领导|经理|老板|商)的?(?:是谁|叫什么|姓什么|名字|姓名)"
+    r"|是谁(?:干的|做的)|哪个人|姓名|叫什么名字的人|哪家(?:公司|企业)|什么公司|哪个公司"
 )
 WHICH_Q = re.compile(r"(?:哪几|哪些|分别是|分别有|具体是什么|具体有|具体是哪|都有什么|都是什么|有哪几)")
 WHICH_RESULTS_Q = re.compile(r"(?:哪些|什么)(?:成果|成效|工作|措施|举措|进展|效果)|做了哪些|干了哪些")
@@ -60,7 +64,8 @@ YES_NO_Q = re.compile(r"[吗嘛么伐][?？!！。\s]*$|有没有|是不是|是�
 # 每人每月, 一个人一次, 单家, 最多的一家: the question wants one unit's figure, not a total.
 PER_UNIT_Q = re.compile(
     r"每(?:个|家|人|户|次|年|月|天|所|件|位|名|颗|套)|(?<![\d])1(?:个人|家|次|颗|套|户|所)|单(?:家|个|次|颗|人)|"
-    r"最(?:多|少|高|低|大|小)的(?:一|那|哪)?(?:家|个|次|所|户|人)|哪家最|平均每|人均"
+    r"最(?:多|少|高|低|大|小)的(?:一|那|哪)?(?:家|个|次|所|户|人)|最(?:多|少|高|低|大|小)的?是?(?:哪|那)"
+    r"|哪(?:家|个|一家|一个)最|平均每|人均"
 )
 _PER_UNIT_TEXT = re.compile(r"每|单颗|单家|单个|平均|均价|人均|不超过|上限")
 # 有人管吗 asks whether anyone handles it: the department, unless a narrower matter is named.
@@ -77,7 +82,10 @@ _ASKING = frozenset(
 )
 
 
-_ASKING_PART = re.compile(r"几|多少|百分|什么|怎么|哪|啥|以后|之后|以来|有没有|是不是|\d|^最|^[次人户家件项]数$")
+_ASKING_PART = re.compile(
+    r"几|多少|百分|什么|怎么|哪|啥|以后|之后|以来|有没有|是不是|\d|^最|^[次人户家件项]数$"
+    r"|^[一二两三四五六七八九十]+[个项家次件名位]$"  # 两个, 三项: counting words, not a subject
+)
 # A long WeChat message asks its question at the end: the last sentence holding a question word.
 _CLAUSES = re.compile(r"[^。！!？?；;\n，,\s]+")
 _QUESTION_WORD = re.compile(r"多少|几|什么|啥|吗|谁|哪|怎么|是否|有没有|是不是|了没|呢")
@@ -251,7 +259,8 @@ def subject_words(tagged: list[tuple[str, str]]) -> tuple[str, ...]:
     """Content words of the question: what is asked about, with question and counting words removed."""
     words = [
         word for word, _ in tagged
-        if len(word) >= 2 and word not in _ASKING and word not in STOPWORDS and not _ASKING_PART.search(word)
+        if len(word) >= 2 and word not in _ASKING and word not in STOPWORDS and word not in GENERIC_NOUNS
+        and not _ASKING_PART.search(word)
         and not MEASURE.fullmatch("多少" + word)
     ]
     return tuple(dict.fromkeys(words))
