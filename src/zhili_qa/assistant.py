@@ -215,7 +215,9 @@ class Assistant:
             return asked
         elided = self.reader.read(text)
         focus = state.focus
-        subject = tuple(w for w in elided.subject if focus is None or w not in focus.title)
+        subject = tuple(
+            w for w in elided.subject if focus is None or (w not in focus.title and focus not in self.finder.named(w))
+        )
         return dataclasses.replace(elided, subject=subject, typed=asked.typed, earlier=state.previous)
 
     @staticmethod

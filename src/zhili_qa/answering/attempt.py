@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from ..corpus import GOAL, LEAD, PREAMBLE_FIELD, RESULTS, TITLE, Corpus, Project, Span
 from ..retrieve import Ranking
 from .check import AnswerCheck, Verdict
-from .compose import Composer, fact_answer, fact_fields, goal_answer, lead_answer, overview_answer
+from .compose import Composer, fact_answer, fact_fields, goal_answer, handled_answer, lead_answer, overview_answer
 from .figures import numbers_in
 from .projects import project_text
 from .question import COLLOQUIAL_LEAD, Question
@@ -84,14 +84,17 @@ class ProjectAnswerer:
                 span, verdict = sentence, Verdict(True)
             if verdict.answers:
                 # Of the clauses that answer: the one repeating the question's figures (8年以上0户 over 5-8年…
-                # 217户), whose sentence and then itself speak most of the subject, what was done over what
-                # was planned, then retrieval's order.
+                # 217户), counting the thing asked (问题 of 多少问题), that itself and then whose sentence speaks most of the subject, what was done over
+                # what was planned, that shares most of the question's characters, the more specific
+                # (shorter), then retrieval's order.
                 own = self.check.subject_coverage(asked, sentence.text, topic)
                 done = span.field == RESULTS
                 repeats = self.check.repeats_figures(asked, span.text)
                 coverage = self.check.subject_coverage(asked, context, topic)
                 itself = self.check.words_in(asked, span.text, topic)
-                passing.append(((repeats, own, itself, coverage, done, -rank), span))
+                shared = self.check.shared_characters(asked, span.text)
+                counted = self.check.counts_the_asked_thing(asked, span.text)
+                passing.append(((repeats, counted, itself, own, coverage, done, shared, -len(span.text), -rank), span))
             first = first or verdict
         if passing:
             best = max(passing, key=lambda pair: pair[0])[1]
@@ -137,9 +140,17 @@ class ProjectAnswerer:
         if span.kind == "field" and span.field == LEAD:
             return lead_answer(composer, project)
         if span.kind == "field" and span.field == GOAL:
-            goal = self.selector.scored_units(asked.text, ranking, project, {GOAL}, asked.intent)
-            return goal_answer(composer, project, [unit for _, unit in goal[:GOAL_CLAUSES]])
+            clauses = [u for u in project.units if u.field == GOAL and u.kind in ("clause", "sentence")]
+            if self.selector.has_aspect(" ".join(asked.subject), project):  # 目标里提到了什么机制: the clauses asked
+                ranked = self.selector.scored_units(asked.text, ranking, project, {GOAL}, asked.intent)
+                return goal_answer(composer, project, [unit for _, unit in ranked[:GOAL_CLAUSES]])
+            # 目标是什么: the goal as it opens, where the bulletin states its main aim.
+            first = [u for u in clauses if u.kind == "clause" or not any(c.kind == "clause" and u.start <= c.start
+                                                                           and c.end <= u.end for c in clauses)]
+            return goal_answer(composer, project, sorted(first, key=lambda u: u.start))
         if span.kind == "field" and span.field in (TITLE, PREAMBLE_FIELD):
             return overview_answer(composer, project)
+        if COLLOQUIAL_LEAD.search(asked.text) and project.number:
+            return handled_answer(composer, project, [span])
         return fact_answer(composer, project, [span])
 

@@ -57,7 +57,12 @@ class AnswerCheck:
             return Verdict(False, "type")
         if question.wants_value and not self._value_beside_subject(question, clause.text, topic):
             return Verdict(False, "subject")  # 整改问题56个 does not answer 腐败问题几个
-        if question.per_unit and question.wants_value and not per_unit_text(context):
+        # 单颗…不超过4275元 states one unit's price; 960套，种植体平均价格… does not make 960 one unit's.
+        at = context.find(clause.text)
+        values = value_clauses(clause.text, question.answer_type, question.measure, set(question.given))
+        end = clause.text.find(values[0]) + len(values[0]) if values else len(clause.text)
+        before = context[context.rfind("。", 0, at) + 1 : at + end] if at >= 0 else clause.text
+        if question.per_unit and question.wants_value and not per_unit_text(before):
             return Verdict(False, "unit")
         for place in question.places:
             if not self.places.covers(place, context):
@@ -85,7 +90,17 @@ class AnswerCheck:
         """Does the passage repeat the question's figures with their words (8年以上, 5-8年)?"""
         phrases = re.findall(r"\d+(?:[-~至到]\d+)?\s*[年月日个户人次家岁名项件]?(?:以上|以下|以内)?", question.asking)
         phrases = [p for p in phrases if p not in ("1", "1个")]
+        text = text.replace(" ", "")
         return bool(phrases) and all(phrase in text for phrase in phrases)
+
+    def counts_the_asked_thing(self, question: Question, text: str) -> bool:
+        """发现并整改问题36个 counts what 查出来多少问题 asks about; 32所中小学完成自纠自查 does not."""
+        return bool(question.counted) and self._speaks_of(question.counted, text) >= PARTIAL_SHARE
+
+    @staticmethod
+    def shared_characters(question: Question, text: str) -> int:
+        """How many telling characters of the question the text holds (选 of 一共选了几个问题)."""
+        return len({c for c in question.asking if "\u4e00" <= c <= "\u9fff"} - _STOP_CHARACTERS & set(text))
 
     def words_in(self, question: Question, text: str, topic: str) -> int:
         """How many of the question's subject words (beyond the topic) the text holds whole."""
@@ -124,8 +139,6 @@ class AnswerCheck:
             return True  # 改造55个区块,…,涉及居民7327户: the one count in 户 belongs to the sentence's subject
         if question.given and any(question.given <= numbers_in(clause) for clause in clauses):
             return True  # 5-8年的家庭为217户 answers 5-8年未安置的有多少户 by the figures it repeats
-        if question.counted and any(question.counted in clause for clause in clauses):
-            return True  # 发现并整改问题36个 answers 查出来多少问题 by the thing it counts
         if question.answer_type == "list":
             # 立案的那5件分别是哪几家: an enumeration of something else (各市场监管所、白泉分局) does not answer.
             words = [w for w in question.subject if not self._names_topic(w, topic)]

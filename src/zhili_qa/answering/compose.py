@@ -13,7 +13,6 @@ from ..schema import Answer, Citation
 from .figures import strip_markers, unsupported_numbers
 
 ANSWER_LIMIT = 110  # characters without markers; hotline staff read it aloud, citizens read it on a phone
-_TARGET = re.compile(r"\d|全部|全覆盖|不超过|达到")
 RESTATED_LIMIT = 30  # characters of the question an abstention repeats
 _LEADING_FILLER = re.compile(r"^(?:你好|您好|请问|我想问一下|我想问问|想问一下|想问问|想问下|问一下|问下|那么|那|我就想问问|就想问问)[，,\s]*")
 _TRAILING = re.compile(r"[\s?？!！。.，,~～]*(?:吗|呢|啊|呀|吧|(?<![什怎])么|嘛|伐|哦|了吗)?[\s?？!！。.，,~～]*$")
@@ -70,9 +69,14 @@ def lead_answer(composer: Composer, project: Project) -> str:
     return f"{project.title}的牵头单位是{project.lead}{composer.cite(project.fields[LEAD])}。"
 
 
+def handled_answer(composer: Composer, project: Project, units: list[Span]) -> str:
+    """有人管吗: yes, who leads it, then what the bulletin says of the matter asked."""
+    body = "；".join(unit.text + composer.cite(unit) for unit in units)
+    return f"有。{project.title}由{project.lead}牵头{composer.cite(project.fields[LEAD])}。公告提到：{body}。"
+
+
 def goal_answer(composer: Composer, project: Project, goal_units: list[Span]) -> str:
-    """The goal's clauses that fit; quantified targets (达到100%, 全部解决) first, since they say most."""
-    goal_units = sorted(goal_units, key=lambda u: not _TARGET.search(u.text))
+    """The given goal clauses, as far as they fit the length budget."""
     text = f"{project.title}的治理目标："
     for unit in goal_units:
         if len(text) + len(unit.text) > ANSWER_LIMIT and unit is not goal_units[0]:
@@ -127,7 +131,7 @@ def bulletin_answer(composer: Composer, projects: list[Project]) -> str:
 
 
 def project_list_answer(composer: Composer, department: str, projects: list[Project]) -> str:
-    items = "；".join(p.title + composer.cite(p.fields[LEAD]) for p in projects)
+    items = "；".join(f"{p.title}（{p.lead}）{composer.cite(p.fields[LEAD])}" for p in projects)
     return f"{department}牵头的项目：{items}。"
 
 

@@ -123,8 +123,13 @@ class ProjectFinder:
         return named if len(named) >= 2 and SEVERAL.search(text) else []
 
     def with_property(self, subject: tuple[str, ...]) -> list[tuple[Project, Span]]:
-        """Projects whose text holds every word of the asked property (成立 工作专班), each with its clause."""
-        words = [w for w in subject if w not in _ASKING_PROJECTS]
+        """Projects whose text holds every noun of the asked property (工作专班 of 哪些项目成立了工作专班),
+        each with the shortest clause that says it."""
+        tags = {pair.word: pair.flag for word in subject for pair in self.tokenizer.pos.cut(word)}
+        words = [
+            w for w in subject
+            if w not in _ASKING_PROJECTS and tags.get(w, "n").startswith("n") and self.scope.project_frequency.get(w)
+        ]
         if not words:
             return []
         found = []

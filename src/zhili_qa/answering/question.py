@@ -57,8 +57,10 @@ ADDRESS_Q = re.compile(r"地址|在哪里|在哪儿|在什么地方|在哪个地
 PERSON_Q = re.compile(
     r"[\u4e00-\u9fff]{0,4}(?:长|警|员|人|官|师|主任|书记|干部|领导|经理|老板|商)的?(?:是谁|叫什么|姓什么|名字|姓名)"
     r"|是谁(?:干的|做的)|哪个人|姓名|叫什么名字的人|哪家(?:公司|企业)|什么公司|哪个公司"
+    r"|(?:那个|这个|哪个)[\u4e00-\u9fff]{0,4}(?:站|店|公司|企业|医院|学校|村|小区|机构)(?:的名字|叫什么|是哪家|是哪个)"
 )
 WHICH_Q = re.compile(r"(?:哪几|哪些|分别是|分别有|具体是什么|具体有|具体是哪|都有什么|都是什么|有哪几)")
+_CONFIRM_Q = re.compile(r"(?:是真的|对|是这样|属实|没错|是不是|对不对|是吗|准确)[吗嘛么呢]?[?？!！。\s]*$|是不是真的")
 WHICH_RESULTS_Q = re.compile(r"(?:哪些|什么)(?:成果|成效|工作|措施|举措|进展|效果)|做了哪些|干了哪些")
 YES_NO_Q = re.compile(r"[吗嘛么伐][?？!！。\s]*$|有没有|是不是|是否|了没|没有[?？]?$|能不能|会不会")
 # 每人每月, 一个人一次, 单家, 最多的一家: the question wants one unit's figure, not a total.
@@ -66,10 +68,11 @@ PER_UNIT_Q = re.compile(
     r"每(?:个|家|人|户|次|年|月|天|所|件|位|名|颗|套)|(?<![\d])1(?:个人|家|次|颗|套|户|所)|单(?:家|个|次|颗|人)|"
     r"最(?:多|少|高|低|大|小)的(?:一|那|哪)?(?:家|个|次|所|户|人)|最(?:多|少|高|低|大|小)的?是?(?:哪|那)"
     r"|哪(?:家|个|一家|一个)最|平均每|人均"
+    r"|那(?:个|件|家|起)(?![^，,。？?]{0,4}(?:专项|项目|治理))[^，,。？?]{0,8}(?:罚|赔|花|收)"  # 那个大案罚了多少
 )
 _PER_UNIT_TEXT = re.compile(r"每|单颗|单家|单个|平均|均价|人均|不超过|上限")
 # 有人管吗 asks whether anyone handles it: the department, unless a narrower matter is named.
-COLLOQUIAL_LEAD = re.compile(r"有人管|管不管|有没有人管|有人查|有没有人查")
+COLLOQUIAL_LEAD = re.compile(r"有人管|管不管|有没有人管|有人查|有没有人查|有人监管|有没有人监管|找谁|管管")
 # The question words and words of asking: never the asked subject.
 _ASKING = frozenset(
     "多少 几 几个 多少钱 什么 什么样 怎么 怎样 如何 哪些 哪个 哪几 哪家 哪里 哪儿 啥 咋 吗 呢 啊 呀 吧 么 伐 "
@@ -78,7 +81,7 @@ _ASKING = frozenset(
     "时候 时间 什么时候 号码 名字 名称 全称 叫 叫什么 谁 排 第几 老几 情况 问题 事 事情 这块 那块 方面 "
     "搞 弄 做 干 办 管 有人 有人管 人管 有 是 在 能 会 要 去 来 给 得 得了 到 了 那边 这边 那里 这里 "
     "牵头 负责 主管 管不管 怎么办 有没有人 去年 今年 明年 现在 目前 最新 以前 之前 单位 部门 这次 本次 整个 实际 大家 我们 咱们 老百姓 是在 成果 成效 效果 进展 工作 措施 举措 介绍 概况 "
-    "取得".split()
+    "取得 想要 达到 实现 计划 要达到 目标 目的".split()
 )
 
 
@@ -116,6 +119,8 @@ _BARE_COUNT = re.compile(
     r"(?<![哪好])(?:多少|几)(?=[\u4e00-\u9fff])(?!钱|块|元|万|分|岁|倍|成|号|点|月|天|年|了|呢|啊|吗|呀|吧|的)"
 )
 _YEARS = re.compile(r"(?<!\d)(?:19|20)\d{2}\s*年")
+_COMPLEMENT = re.compile(r"(?:掉|完|好|出来|下来|起来|过来)$")
+_RANGE = re.compile(r"(\d+)\s*(?:到|至|~|～|－)\s*(\d+)")  # 3到5年 as the bulletin writes it: 3-5年
 _MORE_THAN = re.compile(r"(?:超过|多于|大于|高于)(\d+(?:\.\d+)?\s*[年月天个户人次家岁名项件]?)")
 _LESS_THAN = re.compile(r"(?:不到|少于|小于|低于|不足)(\d+(?:\.\d+)?\s*[年月天个户人次家岁名项件]?)")
 _NOUN_PHRASE_TAGS = ("n", "a", "b", "j", "l", "vn")  # 特困(a)老人(n), 违规(vn)资金(n)
@@ -220,7 +225,7 @@ class QuestionReader:
         text = normalize(question)
         if is_english(text):
             text = gloss(text, self.thesaurus)
-        text = self.homophones.mend(arabic_numerals(text))
+        text = _RANGE.sub(r"\1-\2", self.homophones.mend(arabic_numerals(text)))
         return _MORE_THAN.sub(r"\1以上", _LESS_THAN.sub(r"\1以下", text))
 
     def read(self, question: str) -> Question:
@@ -234,6 +239,9 @@ class QuestionReader:
             # 多少问题 counts things as 几个 does; 多少特困人员 counts people.
             intent = dataclasses.replace(intent, measures=("人",) if _PEOPLE.search(counted) else ("个",))
         kind = answer_type(asking, intent)
+        given = frozenset(numbers_in(_YEARS.sub("", asking)) - {"1"})
+        if given and kind not in ("organisation", "goal") and _CONFIRM_Q.search(asking):
+            kind = "yes_no"  # 总费用控制在6000块左右，是真的吗: the figure is stated, its truth asked
         measures = [m for m in intent.measures if m != "分"]
         return Question(
             text=text,
@@ -246,9 +254,9 @@ class QuestionReader:
             places=tuple(p for p in self.places.named_in(text) if not self.places.is_home(p)),
             years=years_asked(text, self.period),
             per_unit=bool(PER_UNIT_Q.search(text)),
-            # 一年, 一颗, 一套 name one of a thing, not a figure of the bulletin's.
-            # and a year is the year check's to judge.
-            given=frozenset(numbers_in(_YEARS.sub("", asking)) - {"1"}),
+            # 一年, 一颗, 一套 name one of a thing, not a figure of the bulletin's, and a year is the year
+            # check's to judge.
+            given=given,
             english=is_english(typed),
             tags=tuple(tagged),
             counted=counted,
@@ -256,9 +264,11 @@ class QuestionReader:
 
 
 def subject_words(tagged: list[tuple[str, str]]) -> tuple[str, ...]:
-    """Content words of the question: what is asked about, with question and counting words removed."""
+    """Content words of the question: what is asked about, with question and counting words removed, and
+    verbs without their result complement (解决掉 -> 解决, 查出来 -> 查出)."""
     words = [
-        word for word, _ in tagged
+        _COMPLEMENT.sub("", word) if flag.startswith("v") and len(_COMPLEMENT.sub("", word)) >= 2 else word
+        for word, flag in tagged
         if len(word) >= 2 and word not in _ASKING and word not in STOPWORDS and word not in GENERIC_NOUNS
         and not _ASKING_PART.search(word)
         and not MEASURE.fullmatch("多少" + word)
