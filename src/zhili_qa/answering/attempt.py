@@ -15,7 +15,7 @@ from ..corpus import GOAL, LEAD, PREAMBLE_FIELD, RESULTS, TITLE, Corpus, Project
 from ..retrieve import Ranking
 from .check import AnswerCheck, Verdict
 from .compose import Composer, fact_answer, fact_fields, goal_answer, handled_answer, lead_answer, overview_answer
-from .figures import numbers_in
+from .figures import counts_alike, numbers_in
 from .projects import project_text
 from .question import COLLOQUIAL_LEAD, Question
 from .selection import SpanSelector
@@ -83,30 +83,41 @@ class ProjectAnswerer:
             ):
                 span, verdict = sentence, Verdict(True)
             if verdict.answers:
-                # Of the clauses that answer: the one repeating the question's figures (8年以上0户 over 5-8年…
-                # 217户), counting the thing asked (问题 of 多少问题), that itself and then whose sentence speaks most of the subject, what was done over
-                # what was planned, that shares most of the question's characters, the more specific
-                # (shorter), then retrieval's order.
-                own = self.check.subject_coverage(asked, sentence.text, topic)
-                done = span.field == RESULTS
-                repeats = self.check.repeats_figures(asked, span.text)
-                coverage = self.check.subject_coverage(asked, context, topic)
-                itself = self.check.words_in(asked, span.text, topic)
-                shared = self.check.shared_characters(asked, span.text)
-                counted = self.check.counts_the_asked_thing(asked, span.text)
-                passing.append(((repeats, counted, itself, own, coverage, done, shared, -len(span.text), -rank), span))
+                passing.append((self._preference(asked, project, span, rank, topic), span))
             first = first or verdict
         if passing:
             best = max(passing, key=lambda pair: pair[0])[1]
+            best = self._narrowed(asked, project, best)
             if asked.answer_type == "yes_no":
                 # 是不是已经独立运行了: the whole sentence says yes and when (2023年6月底，……挂牌独立运行).
                 sentence = self.selector.sentence_of(project, best)
                 best = sentence if len(sentence.text) <= YES_NO_SENTENCE else best
-            return Attempt(self._narrowed(asked, project, best), Verdict(True))
+            return Attempt(best, Verdict(True))
         if open_question and project.number and not asked.places and not asked.years:
             # 工地太吵政府管不管: no clause matches the wording, but the project is the one asked about.
             return Attempt(overview, Verdict(True))
         return Attempt(None, first or Verdict(False, "type"), candidates[0] if candidates else None)
+
+    def _preference(self, asked: Question, project: Project, span: Span, rank: int, topic: str) -> tuple:
+        """How well a passing clause answers, judged on the part of it that would be quoted.
+
+        The one repeating the question's figures (8年以上0户 over 5-8年…217户), counting the
+        way asked (110家次 for 多少家次, over 300家), counting the thing asked
+        (问题 of 多少问题), that itself and then whose sentence speaks most of the subject, what was done over
+        what was planned, then the selection's order (which weighs the question's rarer characters).
+        """
+        quoted = self._narrowed(asked, project, span)
+        check = self.check
+        return (
+            check.repeats_figures(asked, quoted.text),
+            bool(asked.measure) and counts_alike(quoted.text, asked.measure),
+            check.counts_the_asked_thing(asked, quoted.text),
+            check.words_in(asked, quoted.text, topic),
+            check.subject_coverage(asked, self.selector.sentence_of(project, span).text, topic),
+            check.subject_coverage(asked, self.selector.context_of(project, span), topic),
+            span.field == RESULTS,
+            -rank,
+        )
 
     def _narrowed(self, asked: Question, project: Project, span: Span) -> Span:
         """A long run quoted for a value, cut to the clauses that hold it beside the subject (and, for a

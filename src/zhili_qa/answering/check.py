@@ -73,7 +73,10 @@ class AnswerCheck:
                 return Verdict(False, "year")
         if not question.given <= numbers_in(arabic_numerals(clause.text)) and question.answer_type != "phone":
             return Verdict(False, "subject")  # 8年以上没安置的 is not answered by 3年以下的……315户
-        floor = SUBJECT_COVERAGE if question.wants_value else OPEN_SUBJECT_COVERAGE
+        # A clause repeating the question's figures with their words (3-5年未安置…) needs less of the rest.
+        floor = SUBJECT_COVERAGE if question.wants_value and not self.repeats_figures(question, clause.text) else (
+            OPEN_SUBJECT_COVERAGE
+        )
         if self.subject_coverage(question, context, topic) < floor:
             return Verdict(False, "subject")
         return Verdict(True)
@@ -139,6 +142,8 @@ class AnswerCheck:
             return True  # 改造55个区块,…,涉及居民7327户: the one count in 户 belongs to the sentence's subject
         if question.given and any(question.given <= numbers_in(clause) for clause in clauses):
             return True  # 5-8年的家庭为217户 answers 5-8年未安置的有多少户 by the figures it repeats
+        if any(self.counts_the_asked_thing(question, clause) for clause in clauses):
+            return True  # 发现并整改问题36个 answers 查出来多少问题 by the thing it counts
         if question.answer_type == "list":
             # 立案的那5件分别是哪几家: an enumeration of something else (各市场监管所、白泉分局) does not answer.
             words = [w for w in question.subject if not self._names_topic(w, topic)]

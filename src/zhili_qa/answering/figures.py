@@ -49,16 +49,23 @@ def measures_like(measure: str) -> frozenset[str]:
     return frozenset(family)
 
 
-def counted(text: str, measure: str, exclude: set[str] = frozenset()) -> bool:
-    """Does the text count something in ``measure`` (or a like word), with a figure not in ``exclude``?"""
+def counted_measures(text: str, measure: str, exclude: set[str] = frozenset()) -> list[str]:
+    """The measure words with which the text counts in ``measure`` or a like word (figures not in ``exclude``)."""
     if measure == GENERAL_MEASURE:
-        words = "(?:" + "|".join(sorted(_THING_MEASURES, key=len, reverse=True)) + ")"
+        words = "(" + "|".join(sorted(_THING_MEASURES, key=len, reverse=True)) + ")"
     else:
-        words = "(?:" + "|".join(re.escape(m) for m in sorted(measures_like(measure), key=len, reverse=True)) + ")"
-    for match in re.finditer(rf"(\d+(?:\.\d+)?|[{_CN_NUMERAL}]+)\s*(?:余|多)?\s*{words}", text):
-        if match.group(1) not in exclude:
-            return True
-    return False
+        words = "(" + "|".join(re.escape(m) for m in sorted(measures_like(measure), key=len, reverse=True)) + ")"
+    pattern = rf"(\d+(?:\.\d+)?|[{_CN_NUMERAL}]+)\s*(?:余|多)?\s*{words}"
+    return [m.group(2) for m in re.finditer(pattern, text) if m.group(1) not in exclude]
+
+
+def counted(text: str, measure: str, exclude: set[str] = frozenset()) -> bool:
+    return bool(counted_measures(text, measure, exclude))
+
+
+def counts_alike(text: str, measure: str) -> bool:
+    """Does the text count per visit when the question does (检查了多少家次: 110家次, not 300家), or not?"""
+    return any(("次" in found) == ("次" in measure) for found in counted_measures(text, measure))
 
 
 # A sum: a figure in 元, or a bare figure right after a price word (均价在3500左右), never a rate.

@@ -128,7 +128,7 @@ class ProjectFinder:
         tags = {pair.word: pair.flag for word in subject for pair in self.tokenizer.pos.cut(word)}
         words = [
             w for w in subject
-            if w not in _ASKING_PROJECTS and tags.get(w, "n").startswith("n") and self.scope.project_frequency.get(w)
+            if w not in _ASKING_PROJECTS and tags.get(w, "n").startswith("n") and self.scope.in_corpus(w)
         ]
         if not words:
             return []

@@ -110,6 +110,9 @@ class ScopeGuard:
                         projects.setdefault(token, set()).add((project.doc, project.number))
         return projects
 
+    def in_corpus(self, word: str) -> bool:
+        return word in self._all_text
+
     def is_specific(self, token: str) -> bool:
         return 0 < self.project_frequency.get(token, 0) <= SPECIFIC_PROJECTS
 
