@@ -24,9 +24,10 @@ from .answering.compose import (
     restate,
 )
 from .answering.dialogue import WHOLE_CAMPAIGN, Dialogue, DialogueState
+from .answering.figures import MARKER
 from .answering.places import Places, corpus_period
 from .answering.projects import ProjectFinder
-from .answering.question import Question, QuestionReader
+from .answering.question import Question, QuestionReader, compound_parts
 from .answering.scope import GREETING, WHOLE_BULLETIN, ScopeGuard
 from .answering.selection import SpanSelector
 from .config import Settings
@@ -40,6 +41,7 @@ from .vector_cache import EMBEDDINGS_DIR, CachedEncoder
 
 log = logging.getLogger(__name__)
 
+ORGANISED = re.compile(r"组织|发起")
 LOOKUP_DIGITS = 3  # digits from which a figure in the question points at the project stating it
 
 def refusal(reason: str, degraded: bool = False, note: str = "") -> Answer:
@@ -64,7 +66,7 @@ class Assistant:
         self.scope = ScopeGuard(corpus, tokenizer, thesaurus)
         self.selector = SpanSelector(corpus, tokenizer, thesaurus)
         self.finder = ProjectFinder(corpus, tokenizer, thesaurus, self.scope)
-        self.dialogue = Dialogue(corpus, retriever, self.scope)
+        self.dialogue = Dialogue(corpus, retriever, self.scope, self.finder)
         all_text = "\n".join(d.text for d in corpus.documents)
         self.places = Places(all_text)
         period = corpus_period(all_text)
@@ -157,6 +159,9 @@ class Assistant:
             return self._greet(typed)
         if self.scope.refuses_outright(typed):
             return self._refuse()
+        parts = compound_parts(question)
+        if len(parts) > 1:
+            return self._compound(parts, history or [])
         state = self.dialogue.state(history or [])
         asked = self.reader.read(question)
         text = asked.text
@@ -188,7 +193,10 @@ class Assistant:
         if not ranking.projects or not (follow_up or self.scope.on_topic(text, query, ranking)):
             return self._refuse()
         doc, number = ranking.projects[0][0]
-        if number == 0 and (intent.lead or intent.goal) and not self._about_whole_campaign(text):
+        if intent.lead and ORGANISED.search(text) and not follow_up and not self.finder.named(text):
+            # 这个专项治理是哪个部门组织的: no project named, so the campaign's organiser (the preamble).
+            doc, number = next(((p.doc, p.number) for p in self.corpus.projects if p.number == 0), (doc, number))
+        elif number == 0 and (intent.lead or intent.goal) and not self._about_whole_campaign(text):
             # The preamble has no lead or goal of its own: the best-ranked project does.
             doc, number = next((key for key, _ in ranking.projects if key[1]), (doc, number))
         project = self.corpus.document(doc).project(number)
@@ -207,6 +215,25 @@ class Assistant:
         home = self.places.home_names[0] if self.places.home_names else ""
         text = abstention(composer, restated, attempt.context, home, place)
         return composer.finish(text, 0.0, self.degraded, found=False, restated=restated)
+
+    def _compound(self, parts: list[str], history: list[dict]) -> Answer:
+        """Each question of a compound one asked in turn, the earlier ones its conversation; one answer."""
+        answers: list[Answer] = []
+        for part in parts:
+            answer = self.ask(part, history)
+            answers.append(answer)
+            history = [*history, {"role": "user", "content": part}, {"role": "assistant", "content": answer.answer}]
+        text, citations, heading = "", [], ""
+        for answer in answers:
+            offset = len(citations)
+            body = MARKER.sub(lambda m, o=offset: f"[{int(m.group(1)) + o}]", answer.answer)
+            if heading and body.startswith(heading):
+                body = body[len(heading):]  # the same project's name once
+            heading = body.split("：", 1)[0] + "：" if "：" in body[:40] else ""
+            text += body
+            citations += [dataclasses.replace(c, n=c.n + offset) for c in answer.citations]
+        return Answer(text, any(a.found for a in answers), citations, min(a.confidence for a in answers),
+                      self.degraded)
 
     def _elided(self, asked: Question, state: DialogueState) -> Question:
         """The previous question asked again of the new topic: its intent, the new topic's words."""

@@ -71,8 +71,9 @@ def lead_answer(composer: Composer, project: Project) -> str:
 
 def handled_answer(composer: Composer, project: Project, units: list[Span]) -> str:
     """有人管吗: yes, who leads it, then what the bulletin says of the matter asked."""
+    lead = composer.cite(project.fields[LEAD])
     body = "；".join(unit.text + composer.cite(unit) for unit in units)
-    return f"有。{project.title}由{project.lead}牵头{composer.cite(project.fields[LEAD])}。公告提到：{body}。"
+    return f"有。{project.title}由{project.lead}牵头{lead}。公告提到：{body}。"
 
 
 def goal_answer(composer: Composer, project: Project, goal_units: list[Span]) -> str:

@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from ..corpus import Project
 from ..retrieve import Retriever
 from ..text import has_words, normalize
-from .scope import GENERIC_NOUNS, ScopeGuard
+from .projects import ProjectFinder
+from .scope import ScopeGuard
 
 FOLLOW_UP = re.compile(
     r"^(?:那|那么|它|它们|其|其中|这个|那个|该|此|上述|以上|还有|另外|再|他们|她们)|它|其中|这个项目|该项目|那个项目|这项|"
@@ -33,10 +34,11 @@ class DialogueState:
 
 
 class Dialogue:
-    def __init__(self, corpus, retriever: Retriever, scope: ScopeGuard) -> None:
+    def __init__(self, corpus, retriever: Retriever, scope: ScopeGuard, finder: ProjectFinder) -> None:
         self.corpus = corpus
         self.retriever = retriever
         self.scope = scope
+        self.finder = finder
 
     def state(self, history: list[dict]) -> DialogueState:
         user_turns = [str(m.get("content", "")) for m in history if m.get("role") == "user"]
@@ -62,14 +64,9 @@ class Dialogue:
         return None
 
     def switches(self, text: str, focus: Project) -> bool:
-        """那噪声治理呢 after a question on 食堂: the question names another project's topic, not this one's."""
-        topics = [t for t in self.retriever.tokenizer.tokens(text) if t not in GENERIC_NOUNS]
-        topics += [t for _, terms in self.retriever.thesaurus.matches(text) for t in terms]
-        titles = [p.title for p in self.corpus.projects if p.number]
-        # 治理, 专项, 问题 stand in every title and name no topic.
-        topics = [t for t in topics if sum(t in title for title in titles) <= 2]
-        elsewhere = [t for t in topics if any(t in title for title in titles if title != focus.title)]
-        return bool(elsewhere) and not any(t in focus.title for t in topics)
+        """那噪声治理呢 after a question on 食堂: the question names another project, not this one."""
+        named = self.finder.named(text)
+        return bool(named) and focus not in named
 
     def leans_on(self, text: str, state: DialogueState) -> bool:
         """Is this a follow-up on the project in focus (a pronoun, or no topic of another project)?"""

@@ -80,7 +80,8 @@ _DATE = re.compile(r"\d{4}\s*年|\d{1,2}\s*月|春节|伏休期|截至|以来|�
 _PHONE = re.compile(r"\d{5,}[^，,。；\d]{0,6}(?:热线|电话)|(?:热线|电话)[^，,。；\d]{0,6}\d{5,}")
 _ADDRESS = re.compile(r"\d+\s*号|[路街巷弄]\s*\d|地址")
 _PERSON = re.compile(r"(?:局长|站长|主任|书记|院长|负责人|校长)\s*[\u4e00-\u9fff]{2,3}|[\u4e00-\u9fff](?:某|先生|女士)")
-_ORGANISER = re.compile(r"[区市县省][\u4e00-\u9fff]{0,8}(?:纪委|监委|委员会|局|办公室|政府)")
+# The body that does what the clause says: named at its start (区纪委区监委深入贯彻…), not cited in it (根据…市纪委).
+_ORGANISER = re.compile(r"(?:^|[，,])\s*[区市县省][\u4e00-\u9fff]{0,8}?(?:纪委|监委|委员会|局|办公室|政府)")
 _QUOTED_NAME = re.compile(r"[“「《\"][^”」》\"]{2,40}[”」》\"]")
 _ENUMERATION = re.compile(r"[\u4e00-\u9fff“”]{1,12}、[\u4e00-\u9fff“”]{1,12}")
 

@@ -81,7 +81,7 @@ _ASKING = frozenset(
     "时候 时间 什么时候 号码 名字 名称 全称 叫 叫什么 谁 排 第几 老几 情况 问题 事 事情 这块 那块 方面 "
     "搞 弄 做 干 办 管 有人 有人管 人管 有 是 在 能 会 要 去 来 给 得 得了 到 了 那边 这边 那里 这里 "
     "牵头 负责 主管 管不管 怎么办 有没有人 去年 今年 明年 现在 目前 最新 以前 之前 单位 部门 这次 本次 整个 实际 大家 我们 咱们 老百姓 是在 成果 成效 效果 进展 工作 措施 举措 介绍 概况 "
-    "取得 想要 达到 实现 计划 要达到 目标 目的".split()
+    "取得 想要 达到 实现 计划 要达到 目标 目的 那种 这种 那样 这样 那么 这么 那块儿 这块儿".split()
 )
 
 
@@ -92,6 +92,7 @@ _ASKING_PART = re.compile(
 # A long WeChat message asks its question at the end: the last sentence holding a question word.
 _CLAUSES = re.compile(r"[^。！!？?；;\n，,\s]+")
 _QUESTION_WORD = re.compile(r"多少|几|什么|啥|吗|谁|哪|怎么|是否|有没有|是不是|了没|呢")
+_ASKS_A_FACT = re.compile(r"(?<!好)几(?!乎)|多少|哪个|哪些|哪几|谁|什么时候|何时")
 LONG_MESSAGE = 40  # characters from which only the asking clauses give type and subject
 ASKING_MIN = 12  # characters the asking part reaches, taking in clauses before the one that asks
 
@@ -287,6 +288,21 @@ def counted_noun(tagged: list[tuple[str, str]]) -> str:
                 nouns.append(following)
             return "".join(nouns)
     return ""
+
+
+def compound_parts(text: str) -> list[str]:
+    """食堂检查了多少次，发现多少问题: two questions in one short message, each asked on its own."""
+    text = normalize(text)
+    if len(text) >= LONG_MESSAGE:
+        return [text]
+    clauses = [c for c in _CLAUSES.findall(text) if c.strip()]
+    asking = [i for i, clause in enumerate(clauses) if _ASKS_A_FACT.search(clause)]
+    if len(asking) < 2:
+        return [text]
+    # Clauses before the first asking one (a topic, 食堂那边) belong to it; the rest to the one they follow.
+    starts = [0, *asking[1:]]
+    ends = [*asking[1:], len(clauses)]
+    return ["，".join(clauses[s:e]) for s, e in zip(starts, ends, strict=True)]
 
 
 def asking_part(text: str) -> str:
