@@ -232,7 +232,8 @@ class Assistant:
             heading = body.split("：", 1)[0] + "：" if "：" in body[:40] else ""
             text += body
             citations += [dataclasses.replace(c, n=c.n + offset) for c in answer.citations]
-        return Answer(text, any(a.found for a in answers), citations, min(a.confidence for a in answers),
+        # Found only when every part is: half an answer given as whole would mislead.
+        return Answer(text, all(a.found for a in answers), citations, min(a.confidence for a in answers),
                       self.degraded)
 
     def _elided(self, asked: Question, state: DialogueState) -> Question:
