@@ -27,7 +27,7 @@ from .answering.dialogue import WHOLE_CAMPAIGN, Dialogue, DialogueState
 from .answering.figures import MARKER
 from .answering.places import Places, corpus_period
 from .answering.projects import ProjectFinder
-from .answering.question import Question, QuestionReader, compound_parts
+from .answering.question import WHICH_Q, Question, QuestionReader, compound_parts
 from .answering.scope import GREETING, WHOLE_BULLETIN, ScopeGuard
 from .answering.selection import SpanSelector
 from .config import Settings
@@ -171,7 +171,7 @@ class Assistant:
         departments = self.finder.departments_in(text)
         names_project = self.finder.mentions_project(asked.subject)
         intent = asked.intent
-        if departments and (intent.project_list or not (names_project or intent.figure)):
+        if departments and (intent.project_list or WHICH_Q.search(text) or not (names_project or intent.figure)):
             return self._project_list(departments)
         if WHOLE_BULLETIN.search(text) and not intent.lead and not departments:
             # 哪些项目成立了工作专班 asks every project; 公告讲了什么 or 一共几个项目, the bulletin as a whole.
@@ -273,7 +273,9 @@ class Assistant:
                 lines.append(self.answerer.wording(composer, asked, project, ranking, attempt.span).rstrip("。"))
         if not composer.citations:
             return self._abstain(composer, asked, Attempt(None, Verdict(False, "subject")))
-        return composer.finish("；".join(lines) + "。", 1.0, self.degraded)
+        # Found only when every project named is answered: one of two figures is not the answer asked for.
+        answered = not any(line.endswith("公告没有写这一点") for line in lines)
+        return composer.finish("；".join(lines) + "。", 1.0, self.degraded, found=answered)
 
     def _whole_bulletin(self, asked: Question, having: list[tuple[Project, Span]]) -> Answer:
         """公告讲了什么 lists every project; 一共几个项目 is the preamble's figure; 哪些项目成立了专班 asks a property."""

@@ -46,6 +46,7 @@ _NUMERALS = re.compile(
     r"百分之[零〇一二两三四五六七八九十百点]+|[零〇一二两三四五六七八九十百千万]{2,}"
     r"|(?<![哪某])[一二两三四五六七八九十](?=[个家户次人名件套所处起项年月期条篇份幢颗岁倍天位到至])"
 )
+_DECIMAL = re.compile(r"([零〇一二两三四五六七八九十百千]+)点([零一二三四五六七八九]+)(万|亿)?")
 _HAN_RUN = re.compile(r"[\u4e00-\u9fff]{2,}")
 _ASCII_WORDS = re.compile(r"[A-Za-z]")
 
@@ -73,7 +74,14 @@ def arabic_numerals(text: str) -> str:
             warnings.simplefilter("ignore", UserWarning)
             return cn2an.transform(match.group(0), "cn2an")
 
-    return _NUMERALS.sub(digits, text)
+    def decimal(match: re.Match) -> str:  # 一千一百三十二点四万: cn2an reads the number, not the 万 after it
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", UserWarning)
+            whole = cn2an.transform(match.group(1), "cn2an")
+        fraction = "".join(str("零一二三四五六七八九".index(c)) for c in match.group(2))
+        return f"{whole}.{fraction}{match.group(3)}"
+
+    return _NUMERALS.sub(digits, _DECIMAL.sub(decimal, text))
 
 
 def has_words(text: str) -> bool:

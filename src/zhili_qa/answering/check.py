@@ -96,6 +96,14 @@ class AnswerCheck:
         text = text.replace(" ", "")
         return bool(phrases) and all(phrase in text for phrase in phrases)
 
+    def subject_leads_to_value(self, question: Question, text: str, topic: str) -> bool:
+        """Does a subject word come before the first figure (组织检查加油站110家次, not 通过11次……监督检查)?"""
+        figure = re.search(r"\d", text)
+        if figure is None:
+            return False
+        words = [w for w in question.subject if not self._names_topic(w, topic)]
+        return any(0 <= text.find(w) < figure.start() for w in words)
+
     def counts_the_asked_thing(self, question: Question, text: str) -> bool:
         """发现并整改问题36个 counts what 查出来多少问题 asks about; 32所中小学完成自纠自查 does not."""
         return bool(question.counted) and (question.counted in text or (_covered(question.counted, text) and (

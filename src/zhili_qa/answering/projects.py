@@ -20,6 +20,8 @@ MIN_DEPARTMENT_TAIL = 3
 # Words that belong to asking for a property of every project, not to the property itself.
 _ASKING_PROJECTS = ("项目", "专项治理", "专项", "治理")
 SEVERAL = re.compile(r"和|与|跟|及|、|以及|还有|分别|各|哪个(?:更)?(?:多|少|高|低|大|早)|对比|比较|相比")
+# What a question asks for names no project, though one project's text may be the only one using it (地址).
+_ASKED_NOUNS = frozenset("地址 电话 号码 名字 名称 时间 日期 价格 费用 金额 位置 地点 人数 次数 数量".split())
 _JOINERS = re.compile(r"和|与|跟|及|、|以及|还有")
 _NUMERAL_START = re.compile(r"^[\d零〇一二两三四五六七八九十百千万几]")
 
@@ -49,7 +51,7 @@ class ProjectFinder:
     def departments_in(self, text: str) -> list[str]:
         """Department names in the question, as the bulletin writes them or by a shared tail (定海分局)."""
         found = [alias for alias in self._aliases if alias in text]
-        for phrase in _DEPARTMENT_PHRASE.findall(text):
+        for phrase in _DEPARTMENT_PHRASE.findall(text.replace("的", "")):  # 在定海的分局: 定海分局
             tails = (phrase[i:] for i in range(len(phrase) - MIN_DEPARTMENT_TAIL + 1))
             found += [tail for tail in tails if any(tail in lead for lead in self._leads)][:1]
         # Keep the longest names: 区卫健局 rather than 卫健局 inside it.
@@ -66,6 +68,7 @@ class ProjectFinder:
         """Projects the question names: by a title word (食堂, 噪声), a citizen word for one (种牙, 旧改), or a
         noun only that project's text uses (罚没款, 膳管会)."""
         named: list[Project] = []
+        words = self.tokenizer.jieba.lcut(text, HMM=False)
 
         def add(project: Project | None) -> None:
             if project is not None and project not in named:
@@ -75,12 +78,14 @@ class ProjectFinder:
             word = pair.word
             if word in self._title_words:  # 菜篮子 names its project, though its department's name holds it too
                 add(self._title_words[word])
-            elif word in self._lead_tokens or word in GENERIC_NOUNS or _NUMERAL_START.match(word):
+            elif word in self._lead_tokens or word in GENERIC_NOUNS or word in _ASKED_NOUNS or _NUMERAL_START.match(word):
                 continue
             elif pair.flag.startswith("n") and len(word) >= 2 and self.scope.project_frequency.get(word) == 1:
                 doc, number = next(iter(self.scope.token_projects[word]))
                 add(self.corpus.document(doc).project(number) if number else None)
-        for _, terms in self.thesaurus.matches(text):
+        for colloquial, terms in self.thesaurus.matches(text):
+            if len(colloquial) > 2 and not _whole_words(colloquial, words):
+                continue  # 技能培训 inside 急救技能培训 names no vocational training
             for term in terms:
                 for word in self.tokenizer.tokens(term):
                     add(self._title_words.get(word))
@@ -153,3 +158,18 @@ class ProjectFinder:
 
 def project_text(project: Project) -> str:
     return " ".join(u.text for u in project.units if u.kind == "field")
+
+
+def _whole_words(phrase: str, words: list[str]) -> bool:
+    """Is the phrase made of whole words of the cut text (not the tail of one and the head of the next)?"""
+    position, bounds = 0, {0}
+    for word in words:
+        position += len(word)
+        bounds.add(position)
+    text = "".join(words)
+    start = text.find(phrase)
+    while start >= 0:
+        if start in bounds and start + len(phrase) in bounds:
+            return True
+        start = text.find(phrase, start + 1)
+    return not phrase.strip() or phrase.isascii()
