@@ -8,6 +8,9 @@ line each, so that no project of several is silently dropped.
 from __future__ import annotations
 
 import re
+from functools import cache
+
+import jieba
 
 from ..corpus import Corpus, Project, Span
 from ..text import Thesaurus, Tokenizer, department_aliases
@@ -22,6 +25,8 @@ _ASKING_PROJECTS = ("项目", "专项治理", "专项", "治理")
 SEVERAL = re.compile(r"和|与|跟|及|、|以及|还有|分别|各|哪个(?:更)?(?:多|少|高|低|大|早)|对比|比较|相比")
 # What a question asks for names no project, though one project's text may be the only one using it (地址).
 _ASKED_NOUNS = frozenset("地址 电话 号码 名字 名称 时间 日期 价格 费用 金额 位置 地点 人数 次数 数量".split())
+TITLE_WORD_LONGEST = 6  # characters of the longest title piece looked for in questions
+COMMON_WORD = 1000  # jieba's frequency from which a word is everyday language, whatever project uses it
 _JOINERS = re.compile(r"和|与|跟|及|、|以及|还有")
 _NUMERAL_START = re.compile(r"^[\d零〇一二两三四五六七八九十百千万几]")
 
@@ -36,17 +41,18 @@ class ProjectFinder:
         self._leads = list(dict.fromkeys(p.lead for p in self.projects))
         self._aliases = [alias for lead in self._leads for alias in department_aliases(lead)]
         self._lead_tokens = {t for lead in self._leads for t in tokenizer.tokens(lead)}
-        titles = [tokenizer.tokens(p.title) for p in self.projects]
-        # A title word found in one title only (食堂, 噪声, 加油机) names that project.
-        self._title_words = {
-            word: project
-            for project, words in zip(self.projects, titles, strict=True)
-            for word in words
-            if len(word) >= 2
-            and sum(word in other for other in titles) == 1
-            and word not in GENERIC_NOUNS
-            and scope.project_frequency.get(word, 0) <= 2  # 培训 stands in one title but in four projects' text
-        }
+        # A piece of one title that no other title and no other project's text holds (食堂, 口腔种植,
+        # 村经济合作社) names that project wherever it stands in a question.
+        texts = {p.number: " ".join(u.text for u in p.units if u.kind == "field") for p in self.projects}
+        self._title_words: dict[str, Project] = {}
+        for project in self.projects:
+            topic = project.topic.replace("“", "").replace("”", "")
+            for size in range(TITLE_WORD_LONGEST, 1, -1):
+                for start in range(len(topic) - size + 1):
+                    piece = topic[start : start + size]
+                    if any(piece in texts[n] for n in texts if n != project.number) or piece in GENERIC_NOUNS:
+                        continue
+                    self._title_words.setdefault(piece, project)
 
     def departments_in(self, text: str) -> list[str]:
         """Department names in the question, as the bulletin writes them or by a shared tail (定海分局)."""
@@ -65,31 +71,38 @@ class ProjectFinder:
         return any(self.scope.is_specific(t) for t in set(words) - self._lead_tokens - GENERIC_NOUNS)
 
     def named(self, text: str) -> list[Project]:
-        """Projects the question names: by a title word (食堂, 噪声), a citizen word for one (种牙, 旧改), or a
-        noun only that project's text uses (罚没款, 膳管会)."""
-        named: list[Project] = []
+        """Projects the question names, in the order it names them: by a piece of a title (食堂, 口腔种植), a
+        citizen word for one (种牙, 旧改), or a noun only that project's text uses (罚没款, 膳管会)."""
+        found: dict[int, tuple[int, Project]] = {}  # number -> (first position, project)
         words = self.tokenizer.jieba.lcut(text, HMM=False)
 
-        def add(project: Project | None) -> None:
-            if project is not None and project not in named:
-                named.append(project)
+        def add(position: int, project: Project | None) -> None:
+            if project is not None and (project.number not in found or position < found[project.number][0]):
+                found[project.number] = (position, project)
 
+        for piece, project in self._title_words.items():
+            if piece in text:  # 菜篮子 names its project, though its department's name holds it too
+                add(text.find(piece), project)
+        position = 0
         for pair in self.tokenizer.pos.cut(text):
-            word = pair.word
-            if word in self._title_words:  # 菜篮子 names its project, though its department's name holds it too
-                add(self._title_words[word])
-            elif word in self._lead_tokens or word in GENERIC_NOUNS or word in _ASKED_NOUNS or _NUMERAL_START.match(word):
+            word, position = pair.word, position + len(pair.word)
+            if word in self._lead_tokens or word in GENERIC_NOUNS or word in _ASKED_NOUNS or _NUMERAL_START.match(word):
                 continue
-            elif pair.flag.startswith("n") and len(word) >= 2 and self.scope.project_frequency.get(word) == 1:
+            if (
+                pair.flag.startswith("n")
+                and len(word) >= 2
+                and self.scope.project_frequency.get(word) == 1
+                and everyday_frequency(word) < COMMON_WORD  # 医院 names no project, 膳管会 does
+            ):
                 doc, number = next(iter(self.scope.token_projects[word]))
-                add(self.corpus.document(doc).project(number) if number else None)
+                add(position - len(word), self.corpus.document(doc).project(number) if number else None)
         for colloquial, terms in self.thesaurus.matches(text):
             if len(colloquial) > 2 and not _whole_words(colloquial, words):
                 continue  # 技能培训 inside 急救技能培训 names no vocational training
             for term in terms:
                 for word in self.tokenizer.tokens(term):
-                    add(self._title_words.get(word))
-        return named
+                    add(text.lower().find(colloquial.lower()), self._title_words.get(word))
+        return [project for _, project in sorted(found.values(), key=lambda pair: pair[0])]
 
     def parts(self, text: str, projects: list[Project]) -> dict[int, str]:
         """Each named project's part of the question: 加油站罚没款 | 技能培训追回的违规资金分别是多少.
@@ -173,3 +186,10 @@ def _whole_words(phrase: str, words: list[str]) -> bool:
             return True
         start = text.find(phrase, start + 1)
     return not phrase.strip() or phrase.isascii()
+
+
+@cache
+def everyday_frequency(word: str) -> int:
+    """How common a word is in jieba's own dictionary (without the corpus terms the tokenizer adds)."""
+    jieba.dt.check_initialized()
+    return jieba.dt.FREQ.get(word, 0)
