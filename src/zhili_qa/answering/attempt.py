@@ -104,7 +104,7 @@ class ProjectAnswerer:
         The one repeating the question's figures (8年以上0户 over 5-8年…217户), counting the
         way asked (110家次 for 多少家次, over 300家), counting the thing asked
         (问题 of 多少问题), that itself and then whose sentence speaks most of the subject, whose subject leads
-        to its figure (检查加油站110家次, not 11次……监督检查), what was done over
+        to its figure (检查加油站110家次, not 11次……监督检查), whose context speaks most of it, what was done over
         what was planned, then the selection's order (which weighs the question's rarer characters).
         """
         quoted = self._narrowed(asked, project, span)
@@ -115,8 +115,8 @@ class ProjectAnswerer:
             check.counts_the_asked_thing(asked, quoted.text),
             check.words_in(asked, quoted.text, topic),
             check.subject_coverage(asked, self.selector.sentence_of(project, span).text, topic),
-            check.subject_coverage(asked, self.selector.context_of(project, span), topic),
             check.subject_leads_to_value(asked, quoted.text, topic),
+            check.subject_coverage(asked, self.selector.context_of(project, span), topic),
             span.field == RESULTS,
             -rank,
         )

@@ -81,13 +81,15 @@ _ASKING = frozenset(
     "时候 时间 什么时候 号码 名字 名称 全称 叫 叫什么 谁 排 第几 老几 情况 问题 事 事情 这块 那块 方面 "
     "搞 弄 做 干 办 管 有人 有人管 人管 有 是 在 能 会 要 去 来 给 得 得了 到 了 那边 这边 那里 这里 "
     "牵头 负责 主管 管不管 怎么办 有没有人 去年 今年 明年 现在 目前 最新 以前 之前 单位 部门 这次 本次 整个 实际 大家 我们 咱们 老百姓 是在 成果 成效 效果 进展 工作 措施 举措 介绍 概况 "
-    "取得 想要 达到 实现 计划 要达到 目标 目的 那种 这种 那样 这样 那么 这么 那块儿 这块儿".split()
+    "取得 想要 达到 实现 计划 要达到 目标 目的 那种 这种 那样 这样 那么 这么 那块儿 这块儿 "
+    "钞票 块钱 题目 标题 比例 一点".split()
 )
 
 
 _ASKING_PART = re.compile(
     r"几|多少|百分|什么|怎么|哪|啥|以后|之后|以来|有没有|是不是|\d|^最|^[次人户家件项]数$"
     r"|^[一二两三四五六七八九十]+[个项家次件名位]$"  # 两个, 三项: counting words, not a subject
+    r"|^更?[多少高低大小早晚快慢][一]?[点些]?$"  # 哪个多一点: the comparison, not a subject
 )
 # A long WeChat message asks its question at the end: the last sentence holding a question word.
 _CLAUSES = re.compile(r"[^。！!？?；;\n，,\s]+")
