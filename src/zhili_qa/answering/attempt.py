@@ -109,7 +109,10 @@ class ProjectAnswerer:
         """
         quoted = self._narrowed(asked, project, span)
         check = self.check
+        # 是不是只培育了3个: a yes/no is settled by what was done (培育4个), not by the plan that repeats it.
+        settled = span.field == RESULTS if asked.answer_type == "yes_no" else True
         return (
+            settled,
             check.repeats_figures(asked, quoted.text),
             bool(asked.measure) and counts_alike(quoted.text, asked.measure),
             check.counts_the_asked_thing(asked, quoted.text),

@@ -14,7 +14,9 @@ from .figures import strip_markers, unsupported_numbers
 
 ANSWER_LIMIT = 110  # characters without markers; hotline staff read it aloud, citizens read it on a phone
 RESTATED_LIMIT = 30  # characters of the question an abstention repeats
-_LEADING_FILLER = re.compile(r"^(?:你好|您好|请问|我想问一下|我想问问|想问一下|想问问|想问下|问一下|问下|那么|那|我就想问问|就想问问)[，,\s]*")
+_LEADING_FILLER = re.compile(
+    r"^(?:你好|您好|请问|我想问一下|我想问问|想问一下|想问问|想问下|问一下|问下|那么|那(?![些个种边里块样])|我就想问问|就想问问)[，,\s]*"
+)
 _TRAILING = re.compile(r"[\s?？!！。.，,~～]*(?:吗|呢|啊|呀|吧|(?<![什怎])么|嘛|伐|哦|了吗)?[\s?？!！。.，,~～]*$")
 _LAST_CLAUSE = re.compile(r"[^，,。！!？?；;\s]+[，,]?[^，,。！!？?；;\s]*$")
 

@@ -61,6 +61,9 @@ PERSON_Q = re.compile(
 )
 WHICH_Q = re.compile(r"(?:哪几|哪些|分别是|分别有|具体是什么|具体有|具体是哪|都有什么|都是什么|有哪几)")
 _CONFIRM_Q = re.compile(r"(?:是真的|对|是这样|属实|没错|是不是|对不对|是吗|准确)[吗嘛么呢]?[?？!！。\s]*$|是不是真的")
+ENTITY_Q = re.compile(
+    r"哪一家(?!单位|部门)|(?:站|店|公司|企业|医院|学校|机构)(?:的名字|叫什么名字|叫什么|是哪家|是哪一家)|名字叫什么"
+)
 WHICH_RESULTS_Q = re.compile(r"(?:哪些|什么)(?:成果|成效|工作|措施|举措|进展|效果)|做了哪些|干了哪些")
 YES_NO_Q = re.compile(r"[吗嘛么伐][?？!！。\s]*$|有没有|是不是|是否|了没|没有[?？]?$|能不能|会不会")
 # 每人每月, 一个人一次, 单家, 最多的一家: the question wants one unit's figure, not a total.
@@ -95,6 +98,7 @@ _ASKING_PART = re.compile(
 _CLAUSES = re.compile(r"[^。！!？?；;\n，,\s]+")
 _QUESTION_WORD = re.compile(r"多少|几|什么|啥|吗|谁|哪|怎么|是否|有没有|是不是|了没|呢")
 _ASKS_A_FACT = re.compile(r"(?<!好)几(?!乎)|多少|哪个|哪些|哪几|谁|什么时候|何时")
+COMPOUND_PART = 5  # characters a clause needs to be a question of its own (哪个多 compares, it asks nothing new)
 LONG_MESSAGE = 40  # characters from which only the asking clauses give type and subject
 ASKING_MIN = 12  # characters the asking part reaches, taking in clauses before the one that asks
 
@@ -156,6 +160,8 @@ def answer_type(text: str, intent: Intent) -> str:
         return "person"
     if intent.lead:
         return "organisation"
+    if ENTITY_Q.search(text):
+        return "person"  # 是哪一家加油站, 那几家加油站叫什么名字: a firm's name, which the bulletin never gives
     if intent.goal:
         return "goal"
     if intent.when:
@@ -298,7 +304,7 @@ def compound_parts(text: str) -> list[str]:
     if len(text) >= LONG_MESSAGE:
         return [text]
     clauses = [c for c in _CLAUSES.findall(text) if c.strip()]
-    asking = [i for i, clause in enumerate(clauses) if _ASKS_A_FACT.search(clause)]
+    asking = [i for i, clause in enumerate(clauses) if _ASKS_A_FACT.search(clause) and len(clause) >= COMPOUND_PART]
     if len(asking) < 2:
         return [text]
     # Clauses before the first asking one (a topic, 食堂那边) belong to it; the rest to the one they follow.
@@ -308,8 +314,10 @@ def compound_parts(text: str) -> list[str]:
 
 
 def asking_part(text: str) -> str:
-    """The clauses of a long message that ask (from the last holding a question word); a short question whole."""
-    if len(text) < LONG_MESSAGE:
+    """The clauses of a long message, or of one with several sentences, that ask (from the last holding a
+    question word); a short question whole."""
+    sentences = [s for s in re.split(r"[。！!？?]", text) if s.strip()]
+    if len(text) < LONG_MESSAGE and len(sentences) < 2:
         return text
     clauses = _CLAUSES.findall(text)
     asking = [i for i, clause in enumerate(clauses) if _QUESTION_WORD.search(clause)]

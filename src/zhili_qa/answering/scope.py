@@ -25,7 +25,8 @@ INJECTION = re.compile(
 # Requests for another kind of task: whatever topic words they contain, the bulletin cannot do them.
 _OTHER_TASK = re.compile(
     r"写一首|写首|作诗|写诗|讲个笑话|讲笑话|笑话|讲个故事|讲故事|翻译|写代码|编程|订(?:机票|车票|酒店|票)|买票|天气|股市|股票|"
-    r"彩票|算命|星座|菜谱|写作文|写一篇|写篇|唱歌|下雨|下雪|气温|天气预报|挂号|预约|办证|缴费|签证|办护照"
+    r"彩票|算命|星座|菜谱|写作文|写一篇|写篇|唱歌|下雨|下雪|气温|天气预报|挂号|预约|办证|缴费|签证|办护照|"
+    r"怎么办理|如何办理|怎样办理|去哪办|哪里办|在哪办|备案|补办"
 )
 GREETING = re.compile(
     r"^(?:你好|您好|嗨|哈喽|hello|hi|hey|在吗|在不在|有人吗|谢谢|谢谢你|多谢|感谢|辛苦了|再见|拜拜|早上好|中午好|晚上好|"
