@@ -22,9 +22,9 @@ from .question import Question, per_unit_text
 # the subject must be there; an open question (有没有人管) is phrased far from the bulletin's words.
 SUBJECT_COVERAGE = 0.5
 OPEN_SUBJECT_COVERAGE = 0.3
-# Words the corpus never uses and jieba tags as verbs or adjectives (住进, 建好) are paraphrase more
-# often than a missing fact; nouns it never uses (站长, 地址) are what near misses ask for.
-PARAPHRASE_WEIGHT = 0.4
+# Words the corpus never uses and jieba tags as verbs or adjectives (住进, 牵扯, 报销) are paraphrase more
+# often than a missing fact, so they are not held against a passage; nouns it never uses (站长, 地址) are
+# what near misses ask for, and count.
 PARTIAL_SHARE = 0.5  # a word counts in part from half its characters on (颗牙 in 单颗种植牙 wholly)
 _PARAPHRASE_TAGS = ("v", "a", "d")
 # Characters of asking and of counting, which say nothing of what is asked about.
@@ -129,13 +129,12 @@ class AnswerCheck:
         words = [w for w in question.subject if not self._names_topic(w, topic) and not w.isascii()]
         if not words:
             return 1.0
-        tags = dict(question.tags)
-        weights = {}
-        for word in words:
-            projects = self._word_projects(word)
-            paraphrase = not projects and tags.get(word, "n").startswith(_PARAPHRASE_TAGS)
-            weights[word] = (PARAPHRASE_WEIGHT if paraphrase else 1.0) / math.sqrt(1 + projects)
-        if all(weight == PARAPHRASE_WEIGHT for weight in weights.values()):
+        weights = {
+            word: 1.0 / math.sqrt(1 + self._word_projects(word))
+            for word in words
+            if self._word_projects(word) or not _tag_of(word, question.tags).startswith(_PARAPHRASE_TAGS)
+        }
+        if not weights:
             return 1.0  # only verbs the bulletin never uses (查出来, 要花): nothing to hold it to
         covered = sum(weight * self._speaks_of(word, context) for word, weight in weights.items())
         return covered / sum(weights.values())
@@ -184,6 +183,11 @@ class AnswerCheck:
             for colloquial, terms in self.thesaurus.entries
             if any(term in text for term in terms)
         )
+
+
+def _tag_of(word: str, tags: tuple[tuple[str, str], ...]) -> str:
+    """jieba's tag for a subject word (解决 of 解决掉 takes the tag of the word it was cut from)."""
+    return next((flag for typed, flag in tags if typed.startswith(word)), "n")
 
 
 def _covered(word: str, text: str) -> bool:
