@@ -11,8 +11,20 @@ ROOT = Path(__file__).resolve().parents[1]
 SHARED_EVAL = ROOT.parent / "shared" / "eval"
 
 # The issue's targets: answer >= 0.95, refusal >= 0.95, misleading <= 0.02, concise >= 0.90, valid 1.0.
-TARGETS = {"answer_acc": 0.95, "refusal_acc": 0.95, "concise_acc": 0.90, "citation_valid": 1.0}
-MAX_MISLEADING = 0.02
+TARGETS = (0.95, 0.95, 0.90, 0.02)
+# (answer, refusal, concise, most misleading) per set: the targets where a set meets them, else a floor just
+# under what it reaches now. The fresh sets were written by writers who never saw the engine; each sealed
+# half was run once, then opened for tuning when the next one was written (eval/README.md).
+FLOORS = {
+    ROOT / "eval" / "dev.jsonl": TARGETS,
+    SHARED_EVAL / "dev2.jsonl": TARGETS,
+    ROOT / "eval" / "holdout.jsonl": TARGETS,
+    ROOT / "eval" / "fresh-tune.jsonl": TARGETS,
+    ROOT / "eval" / "fresh-tune2.jsonl": TARGETS,
+    ROOT / "eval" / "fresh-tune3.jsonl": TARGETS,
+    ROOT / "eval" / "fresh-tune4.jsonl": TARGETS,
+    ROOT / "eval" / "fresh-sealed.jsonl": (0.88, 0.88, 0.88, 0.07),  # below the targets: see the issue note
+}
 
 
 def score(assistant, path: Path) -> dict[str, float]:
@@ -21,18 +33,17 @@ def score(assistant, path: Path) -> dict[str, float]:
     return evaluate(rows, answers, assistant.corpus).metrics()
 
 
-@pytest.mark.parametrize(
-    "path",
-    [ROOT / "eval" / "dev.jsonl", SHARED_EVAL / "dev2.jsonl", ROOT / "eval" / "fresh-tune.jsonl"],
-    ids=lambda p: p.name,
-)
-def test_eval_set_meets_the_targets(assistant, path):
+@pytest.mark.parametrize("path", list(FLOORS), ids=lambda p: p.name)
+def test_eval_set_holds_its_floors(assistant, path):
     if not path.exists():
         pytest.skip(f"{path} is not beside this checkout")
+    answer, refusal, concise, misleading = FLOORS[path]
     metrics = score(assistant, path)
-    for name, floor in TARGETS.items():
-        assert metrics[name] >= floor, (name, metrics)
-    assert metrics["misleading"] <= MAX_MISLEADING, metrics
+    assert metrics["answer_acc"] >= answer, metrics
+    assert metrics["refusal_acc"] >= refusal, metrics
+    assert metrics["concise_acc"] >= concise, metrics
+    assert metrics["misleading"] <= misleading, metrics
+    assert metrics["citation_valid"] == 1.0, metrics
 
 
 ABSTAIN = [
@@ -44,6 +55,7 @@ ABSTAIN = [
     ["2025年老旧小区改造了多少户"],
 ]
 ANSWER = [
+    (["食堂检查了多少次，发现多少问题"], [1], ["38次", "36个"]),
     (["2023年老旧小区改造了多少户"], [7], ["7327"]),
     (["老旧小区改造了多少户"], [7], ["7327"]),
     (["中小学事堂采购谁负责"], [1], ["区教育局"]),
