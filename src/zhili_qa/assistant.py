@@ -252,7 +252,7 @@ class Assistant:
     def _about_whole_campaign(text: str) -> bool:
         return bool(WHOLE_CAMPAIGN.search(text)) and "专项治理" in text
 
-    def _several(self, asked: Question, projects: list[Project]) -> Answer:
+    def _several(self, asked: Question, projects: tuple[Project, ...]) -> Answer:
         """One cited line per project named; a comparison states each figure and adds none."""
         composer = Composer(self.retriever.passage)
         parts = self.finder.parts(asked.asking, projects)

@@ -14,7 +14,7 @@ import unicodedata
 import warnings
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import cache, cached_property
+from functools import cache, cached_property, lru_cache
 from pathlib import Path
 
 import cn2an
@@ -141,13 +141,7 @@ class Thesaurus:
 
     def matches(self, text: str) -> list[tuple[str, tuple[str, ...]]]:
         """The entries whose citizen word is in the (normalised) text; English words whole and in any case."""
-        lowered = text.lower()
-        return [
-            (colloquial, terms)
-            for colloquial, terms in self.entries
-            if (re.search(rf"\b{re.escape(colloquial.lower())}\b", lowered) if _ASCII_WORDS.match(colloquial)
-                else colloquial in text)
-        ]
+        return list(_matching_entries(self.entries, text))
 
     def expansions(self, text: str) -> list[str]:
         """Bulletin terms for every citizen word found in the (normalised) text."""
@@ -157,6 +151,17 @@ class Thesaurus:
     @property
     def targets(self) -> set[str]:
         return {t for _, terms in self.entries for t in terms}
+
+
+@lru_cache(maxsize=4096)
+def _matching_entries(entries: tuple, text: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    lowered = text.lower()
+    return tuple(
+        (colloquial, terms)
+        for colloquial, terms in entries
+        if (re.search(rf"\b{re.escape(colloquial.lower())}\b", lowered) if _ASCII_WORDS.match(colloquial)
+            else colloquial in text)
+    )
 
 
 class Tokenizer:
@@ -199,7 +204,7 @@ class Homophones:
         self._is_known_word = is_known_word
         self._by_sound: dict[tuple[str, ...], list[str]] = {}
         for word in sorted(self._vocabulary):
-            self._by_sound.setdefault(tuple(lazy_pinyin(word)), []).append(word)
+            self._by_sound.setdefault(_sounds(word), []).append(word)
 
     def mend(self, text: str) -> str:
         for run in _HAN_RUN.findall(text):
@@ -224,11 +229,16 @@ class Homophones:
                     continue
                 if any(s < end and start < e and not (start <= s and e <= end) for s, e in known):
                     continue
-                sounds = lazy_pinyin(window)
+                sounds = _sounds(window)
                 same = [
-                    w for w in self._by_sound.get(tuple(sounds), [])
+                    w for w in self._by_sound.get(sounds, [])
                     if sum(a != b for a, b in zip(w, window, strict=True)) == 1
                 ]
                 if len(same) == 1:
                     return run[:start] + same[0] + run[start + length :]
         return run
+
+
+@lru_cache(maxsize=65536)
+def _sounds(text: str) -> tuple[str, ...]:
+    return tuple(lazy_pinyin(text))

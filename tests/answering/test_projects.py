@@ -15,7 +15,7 @@ def test_projects_named_by_title_citizen_or_own_words(lexical_assistant):
 def test_several_only_when_the_question_joins_them(lexical_assistant):
     finder = lexical_assistant.finder
     assert numbers(finder.several_named("村社和特困供养机构哪个检查的次数多")) == [8, 3]
-    assert finder.several_named("区里两个月一期的急救技能小班培训培训了多少人次") == []
+    assert finder.several_named("区里两个月一期的急救技能小班培训培训了多少人次") == ()
 
 
 def test_each_project_gets_its_part_and_a_bare_name_shares_the_predicate(lexical_assistant):

@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from ..corpus import Span
 from ..text import Thesaurus, arabic_numerals
@@ -25,7 +26,8 @@ OPEN_SUBJECT_COVERAGE = 0.3
 # Words the corpus never uses and jieba tags as verbs or adjectives (住进, 牵扯, 报销) are paraphrase more
 # often than a missing fact, so they are not held against a passage; nouns it never uses (站长, 地址) are
 # what near misses ask for, and count.
-PARTIAL_SHARE = 0.5  # a word counts in part from half its characters on (颗牙 in 单颗种植牙 wholly)
+PARTIAL_SHARE = 0.5
+WORD_CACHE = 4096  # words and (word, topic) pairs whose thesaurus look-ups are kept  # a word counts in part from half its characters on (颗牙 in 单颗种植牙 wholly)
 _PARAPHRASE_TAGS = ("v", "a", "d")
 # Characters of asking and of counting, which say nothing of what is asked about.
 _STOP_CHARACTERS = frozenset(
@@ -48,6 +50,9 @@ class AnswerCheck:
         self.places = places
         self.period = period
         self._word_projects = word_projects
+        # Per word, asked again for every clause tried: the thesaurus is read once for each.
+        self._names_topic = lru_cache(maxsize=WORD_CACHE)(self._names_topic)
+        self._terms_for = lru_cache(maxsize=WORD_CACHE)(self._terms_for)
 
     def verdict(self, question: Question, clause: Span, context: str, topic: str) -> Verdict:
         """Does ``clause`` answer ``question``? ``context`` is its sentence (or item); ``topic`` the project's title."""
@@ -178,10 +183,15 @@ class AnswerCheck:
         return share if share >= PARTIAL_SHARE else 0.0  # 人 alone says little of 犯罪嫌疑人
 
     def _thesaurus_says(self, word: str, text: str) -> bool:
-        return any(
-            colloquial == word or (len(colloquial) >= 2 and colloquial in word)
+        return any(term in text for term in self._terms_for(word))
+
+    def _terms_for(self, word: str) -> tuple[str, ...]:
+        """The bulletin terms a citizen word (or one it holds) stands for."""
+        return tuple(
+            term
             for colloquial, terms in self.thesaurus.entries
-            if any(term in text for term in terms)
+            if colloquial == word or (len(colloquial) >= 2 and colloquial in word)
+            for term in terms
         )
 
 

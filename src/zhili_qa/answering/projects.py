@@ -8,7 +8,7 @@ line each, so that no project of several is silently dropped.
 from __future__ import annotations
 
 import re
-from functools import cache
+from functools import cache, lru_cache
 
 import jieba
 
@@ -25,6 +25,7 @@ _ASKING_PROJECTS = ("项目", "专项治理", "专项", "治理")
 SEVERAL = re.compile(r"和|与|跟|及|、|以及|还有|分别|各|哪个(?:更)?(?:多|少|高|低|大|早)|对比|比较|相比")
 # What a question asks for names no project, though one project's text may be the only one using it (地址).
 _ASKED_NOUNS = frozenset("地址 电话 号码 名字 名称 时间 日期 价格 费用 金额 位置 地点 人数 次数 数量".split())
+NAMED_CACHE = 4096  # texts whose named projects are kept
 TITLE_WORD_LONGEST = 6  # characters of the longest title piece looked for in questions
 COMMON_WORD = 1000  # jieba's frequency from which a word is everyday language, whatever project uses it
 _JOINERS = re.compile(r"和|与|跟|及|、|以及|还有")
@@ -39,6 +40,8 @@ class ProjectFinder:
         self.scope = scope
         self.projects = [p for p in corpus.projects if p.number]
         self._leads = list(dict.fromkeys(p.lead for p in self.projects))
+        # Asked of the question and of each of its words, often more than once per question.
+        self.named = lru_cache(maxsize=NAMED_CACHE)(self.named)
         self._aliases = [alias for lead in self._leads for alias in department_aliases(lead)]
         self._lead_tokens = {t for lead in self._leads for t in tokenizer.tokens(lead)}
         # A piece of one title that no other title and no other project's text holds (食堂, 口腔种植,
@@ -70,7 +73,7 @@ class ProjectFinder:
         """Do the question's subject words name a project's topic (beyond its lead department)?"""
         return any(self.scope.is_specific(t) for t in set(words) - self._lead_tokens - GENERIC_NOUNS)
 
-    def named(self, text: str) -> list[Project]:
+    def named(self, text: str) -> tuple[Project, ...]:
         """Projects the question names, in the order it names them: by a piece of a title (食堂, 口腔种植), a
         citizen word for one (种牙, 旧改), or a noun only that project's text uses (罚没款, 膳管会)."""
         found: dict[int, tuple[int, Project]] = {}  # number -> (first position, project)
@@ -102,9 +105,9 @@ class ProjectFinder:
             for term in terms:
                 for word in self.tokenizer.tokens(term):
                     add(text.lower().find(colloquial.lower()), self._title_words.get(word))
-        return [project for _, project in sorted(found.values(), key=lambda pair: pair[0])]
+        return tuple(project for _, project in sorted(found.values(), key=lambda pair: pair[0]))
 
-    def parts(self, text: str, projects: list[Project]) -> dict[int, str]:
+    def parts(self, text: str, projects: tuple[Project, ...]) -> dict[int, str]:
         """Each named project's part of the question: 加油站罚没款 | 技能培训追回的违规资金分别是多少.
 
         A part that only names its project (村社 in 村社和特困供养机构哪个检查的次数多) shares what the
@@ -135,10 +138,10 @@ class ProjectFinder:
                 return True
         return False
 
-    def several_named(self, text: str) -> list[Project]:
+    def several_named(self, text: str) -> tuple[Project, ...]:
         """Two or more projects, when the question joins or compares them (和, 分别, 哪个多)."""
         named = self.named(text)
-        return named if len(named) >= 2 and SEVERAL.search(text) else []
+        return named if len(named) >= 2 and SEVERAL.search(text) else ()
 
     def with_property(self, subject: tuple[str, ...]) -> list[tuple[Project, Span]]:
         """Projects whose text holds every noun of the asked property (工作专班 of 哪些项目成立了工作专班),
