@@ -47,6 +47,7 @@ _NUMERALS = re.compile(
     r"|(?<![哪某])[一二两三四五六七八九十](?=[个家户次人名件套所处起项年月期条篇份幢颗岁倍天位到至])"
 )
 _DECIMAL = re.compile(r"([零〇一二两三四五六七八九十百千]+)点([零一二三四五六七八九]+)(万|亿)?")
+_PERCENT_WORDS = re.compile(r"百分之(\d+(?:\.\d+)?)")
 _HAN_RUN = re.compile(r"[\u4e00-\u9fff]{2,}")
 _ASCII_WORDS = re.compile(r"[A-Za-z]")
 
@@ -81,7 +82,8 @@ def arabic_numerals(text: str) -> str:
         fraction = "".join(str("零一二三四五六七八九".index(c)) for c in match.group(2))
         return f"{whole}.{fraction}{match.group(3)}"
 
-    return _NUMERALS.sub(digits, _DECIMAL.sub(decimal, text))
+    converted = _NUMERALS.sub(digits, _DECIMAL.sub(decimal, text))
+    return _PERCENT_WORDS.sub(r"\1%", converted)  # 百分之93.75 -> 93.75%
 
 
 def has_words(text: str) -> bool:

@@ -15,7 +15,7 @@ from ..corpus import GOAL, LEAD, PREAMBLE_FIELD, RESULTS, TITLE, Corpus, Project
 from ..retrieve import Ranking
 from .check import AnswerCheck, Verdict
 from .compose import Composer, fact_answer, fact_fields, goal_answer, handled_answer, lead_answer, overview_answer
-from .figures import counts_alike, numbers_in
+from .figures import counted_measures, counts_alike, numbers_in
 from .projects import project_text
 from .question import COLLOQUIAL_LEAD, Question
 from .selection import SpanSelector
@@ -101,11 +101,12 @@ class ProjectAnswerer:
     def _preference(self, asked: Question, project: Project, span: Span, rank: int, topic: str) -> tuple:
         """How well a passing clause answers, judged on the part of it that would be quoted.
 
-        The one repeating the question's figures (8年以上0户 over 5-8年…217户), counting the
-        way asked (110家次 for 多少家次, over 300家), counting the thing asked
-        (问题 of 多少问题), that itself and then whose sentence speaks most of the subject, whose subject leads
-        to its figure (检查加油站110家次, not 11次……监督检查), whose context speaks most of it, what was done over
-        what was planned, then the selection's order (which weighs the question's rarer characters).
+        The one repeating the question's figures (8年以上0户 over 5-8年…217户), counting the way asked
+        (110家次 for 多少家次, over 300家), counting the thing asked (问题 of 多少问题), that itself and then
+        whose sentence speaks most of the subject, whose subject leads to its figure (检查加油站110家次, not
+        11次……监督检查), counting in the very measure asked (家次 over 次), whose context speaks most of it,
+        what was done over what was planned, then the selection's order (which weighs the question's rarer
+        characters). A yes/no is settled by what was done first.
         """
         quoted = self._narrowed(asked, project, span)
         check = self.check
@@ -119,6 +120,7 @@ class ProjectAnswerer:
             check.words_in(asked, quoted.text, topic),
             check.subject_coverage(asked, self.selector.sentence_of(project, span).text, topic),
             check.subject_leads_to_value(asked, quoted.text, topic),
+            bool(asked.measure) and asked.measure in counted_measures(quoted.text, asked.measure),
             check.subject_coverage(asked, self.selector.context_of(project, span), topic),
             span.field == RESULTS,
             -rank,

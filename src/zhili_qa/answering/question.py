@@ -35,7 +35,7 @@ FIGURE_Q = re.compile(
     r"多少|(?<!好)几(?!乎)|多大|多高|多长|多久|比例|百分|降幅|增长|排名|第几|金额|几成|涨|降了|老几"
     r"|哪个(?:更)?(?:多|少|高|低|大|小|早|晚)"  # 哪个检查的次数多: a comparison asks for both figures
 )
-WHEN_Q = re.compile(r"什么时候|何时|哪年|哪一年|几月|几号|什么时间|多久能|啥时候|哪个月|什么时间段|几时|啥时|哪天|哪一天|几月份|多会儿|哪个时候")
+WHEN_Q = re.compile(r"什么时候|何时|哪年|哪一年|几月|几号|什么时间|多久能|啥时候|哪个月|什么时间段|几时|啥时|哪天|哪一天|几月份|多会儿|哪个时候|时间段|时间点|哪些时间|哪个季节")
 MEASURE = re.compile(
     r"(?<![哪好])(?:多少|几)(个人|名|个|家次|家|期|条|件|份|次|人次|人|户|处|篇|套|项|分|元|万元|起|所|年|天|月|颗|"
     r"平方米|亩|岁|倍|名|辆|座|场|批|轮|幢|栋|斤|公斤|吨|位|间|块|张|台|艘|箱|根|棵|米|公里)"
@@ -62,8 +62,10 @@ PERSON_Q = re.compile(
 )
 WHICH_Q = re.compile(r"(?:哪几|哪些|分别是|分别有|具体是什么|具体有|具体是哪|都有什么|都是什么|有哪几)")
 _CONFIRM_Q = re.compile(r"(?:是真的|对|是这样|属实|没错|是不是|对不对|是吗|准确)[吗嘛么呢]?[?？!！。\s]*$|是不是真的")
+_PLACES_OF_BUSINESS = "站|店|公司|企业|医院|学校|机构|菜场|市场|诊所"
 ENTITY_Q = re.compile(
-    r"哪一家(?!单位|部门)|(?:站|店|公司|企业|医院|学校|机构)(?:的名字|叫什么名字|叫什么|是哪家|是哪一家)|名字叫什么"
+    rf"哪一?家(?!单位|部门)[\u4e00-\u9fff]{{0,3}}(?:{_PLACES_OF_BUSINESS})|哪一家(?!单位|部门)"
+    rf"|哪个(?:{_PLACES_OF_BUSINESS})|(?:{_PLACES_OF_BUSINESS})(?:的名字|叫什么名字|叫什么|是哪家|是哪一家)|名字叫什么"
 )
 WHICH_RESULTS_Q = re.compile(r"(?:哪些|什么)(?:成果|成效|工作|措施|举措|进展|效果)|做了哪些|干了哪些")
 YES_NO_Q = re.compile(r"[吗嘛么伐][?？!！。\s]*$|有没有|是不是|是否|了没|没有[?？]?$|能不能|会不会")
@@ -72,7 +74,7 @@ PER_UNIT_Q = re.compile(
     r"每(?:个|家|人|户|次|年|月|天|所|件|位|名|颗|套)|(?<![\d])1(?:个人|家|次|颗|套|户|所)|单(?:家|个|次|颗|人)|"
     r"最(?:多|少|高|低|大|小)的(?:一|那|哪)?(?:家|个|次|所|户|人)|最(?:多|少|高|低|大|小)的?是?(?:哪|那)"
     r"|哪(?:家|个|一家|一个)最|平均每|人均"
-    r"|那(?:个|件|家|起)(?![^，,。？?]{0,4}(?:专项|项目|治理))[^，,。？?]{0,8}(?:罚|赔|花|收)"  # 那个大案罚了多少
+    r"|那(?:个|件|家|起)(?![^，,。？?]{0,4}(?:专项|项目|治理))[^。？?]{0,10}(?:罚|赔|花|收)"  # 那件大案，罚了多少
 )
 _PER_UNIT_TEXT = re.compile(r"每|单颗|单家|单个|平均|均价|人均|不超过|上限")
 # 有人管吗 asks whether anyone handles it: the department, unless a narrower matter is named.
@@ -98,7 +100,8 @@ _ASKING_PART = re.compile(
 # A long WeChat message asks its question at the end: the last sentence holding a question word.
 _CLAUSES = re.compile(r"[^。！!？?；;\n，,\s]+")
 _QUESTION_WORD = re.compile(r"多少|几|什么|啥|吗|谁|哪|怎么|是否|有没有|是不是|了没|呢")
-_ASKS_A_FACT = re.compile(r"(?<!好)几(?!乎)|多少|哪个|哪些|哪几|谁|什么时候|何时")
+_ASKS_A_FACT = re.compile(r"(?<![好举说])几(?!乎)|多少|哪个|哪些|哪几|谁|什么时候|何时")
+_ASKING_MARKER = re.compile(r"(?:我就|我)?(?:想问一下|想问问|想问下|想请问|想知道|请问一下|请问|问一下)")
 COMPOUND_PART = 5  # characters a clause needs to be a question of its own (哪个多 compares, it asks nothing new)
 LONG_MESSAGE = 40  # characters from which only the asking clauses give type and subject
 ASKING_MIN = 12  # characters the asking part reaches, taking in clauses before the one that asks
@@ -134,12 +137,12 @@ _LESS_THAN = re.compile(r"(?:不到|少于|小于|低于|不足)(\d+(?:\.\d+)?\s
 _NOUN_PHRASE_TAGS = ("n", "a", "b", "j", "l", "vn")  # 特困(a)老人(n), 违规(vn)资金(n)
 _HOW_MANY = re.compile(r"(?:多少|几)(?:个|名|家|户|件|项|位)?$")
 _PEOPLE = re.compile(r"人员|人|者|名|老人|群众|居民|学生|家长|干部")
-_COUNT_NOUN = re.compile(r"(次|人|户|家|件|项)数")
+_COUNT_NOUN = re.compile(r"(家次|人次)|(次|人|户|家|件|项)数")
 
 
 def detect_intent(text: str) -> Intent:
     measures = tuple("人" if m == "个人" else m for m in MEASURE.findall(text))
-    measures += tuple(_COUNT_NOUN.findall(text))
+    measures += tuple(a or b for a, b in _COUNT_NOUN.findall(text))
     lead = bool(LEAD_Q.search(text)) and not PERSON_Q.search(text)
     return Intent(
         lead=lead,
@@ -301,7 +304,7 @@ def counted_noun(tagged: list[tuple[str, str]]) -> str:
 
 def compound_parts(text: str) -> list[str]:
     """食堂检查了多少次，发现多少问题: two questions in one short message, each asked on its own."""
-    text = normalize(text)
+    text = asking_part(normalize(text))
     if len(text) >= LONG_MESSAGE:
         return [text]
     clauses = [c for c in _CLAUSES.findall(text) if c.strip()]
@@ -316,7 +319,10 @@ def compound_parts(text: str) -> list[str]:
 
 def asking_part(text: str) -> str:
     """The clauses of a long message, or of one with several sentences, that ask (from the last holding a
-    question word); a short question whole."""
+    question word, or what follows 想问一下); a short question whole."""
+    asked = _ASKING_MARKER.split(text)
+    if len(asked) > 1 and len(asked[-1].strip("，,。 ")) >= ASKING_MIN:
+        return asked[-1].strip("，,。 ")  # 我想问一下全区的中小学食堂一共去检查了多少次
     sentences = [s for s in re.split(r"[。！!？?]", text) if s.strip()]
     if len(text) < LONG_MESSAGE and len(sentences) < 2:
         return text

@@ -84,7 +84,7 @@ GENERIC_NOUNS = frozenset(
 )
 _NOUN_FLAGS = ("n", "s", "j", "l", "i")  # nouns, places, abbreviations, set phrases, idioms
 MIN_DENSE_FOR_TOPIC = 0.86
-_LOOKUP_NUMBER = re.compile(r"(?<![\d.])\d{3,}(?:\.\d+)?(?![\d.])")
+_LOOKUP_NUMBER = re.compile(r"(?<![\d.])(?:\d+\.\d+|\d{3,})(?![\d.])")
 SPECIFIC_PROJECTS = 3  # a word found in at most this many projects points at a topic
 
 
