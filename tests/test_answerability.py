@@ -23,7 +23,8 @@ FLOORS = {
     ROOT / "eval" / "fresh-tune2.jsonl": TARGETS,
     ROOT / "eval" / "fresh-tune3.jsonl": TARGETS,
     ROOT / "eval" / "fresh-tune4.jsonl": TARGETS,
-    ROOT / "eval" / "fresh-sealed.jsonl": (0.88, 0.88, 0.88, 0.07),  # below the targets: see the issue note
+    ROOT / "eval" / "fresh-tune5.jsonl": (0.95, 0.95, 0.90, 0.04),  # 4 of 121 misleading (0.033)
+    ROOT / "eval" / "fresh-sealed.jsonl": (0.85, 0.90, 0.85, 0.08),  # below the targets: see eval/README.md
 }
 
 
