@@ -25,9 +25,10 @@ from .answering.compose import (
 )
 from .answering.dialogue import WHOLE_CAMPAIGN, Dialogue, DialogueState
 from .answering.figures import MARKER
+from .answering.intent import WHICH_Q
 from .answering.places import Places, corpus_period
 from .answering.projects import ProjectFinder
-from .answering.question import WHICH_Q, Question, QuestionReader, compound_parts
+from .answering.question import Question, QuestionReader, compound_parts
 from .answering.scope import GREETING, WHOLE_BULLETIN, ScopeGuard
 from .answering.selection import SpanSelector
 from .config import Settings

@@ -106,3 +106,21 @@ def test_per_unit_questions(reader):
     assert reader.read("加油站罚款最多的一家罚了多少").per_unit
     assert reader.read("种一颗牙多少钱").per_unit
     assert not reader.read("加油站一共罚了多少钱").per_unit
+
+
+def test_compound_questions_split_into_their_questions():
+    from zhili_qa.answering.question import compound_parts
+
+    assert compound_parts("食堂检查了多少次，发现多少问题") == ["食堂检查了多少次", "发现多少问题"]
+    assert compound_parts("食堂和加油站各检查了多少次，哪个多") == ["食堂和加油站各检查了多少次,哪个多"]  # normalised
+    assert compound_parts("种一颗牙要好几万 这价钱政府到底管不管啊") == ["种一颗牙要好几万 这价钱政府到底管不管啊"]
+
+
+def test_a_stated_figure_asked_to_be_confirmed_is_a_yes_no(reader):
+    assert reader.read("单颗种牙总费用控制在六千块左右，是真的吗").answer_type == "yes_no"
+    assert reader.read("是不是只培育了3个诚信计量示范加油站").answer_type == "yes_no"
+
+
+def test_names_of_firms_and_stations_are_asked_as_such(reader):
+    assert reader.read("被列入浙江首批名单的是哪家加油站").answer_type == "person"
+    assert reader.read("反诈菜场具体是哪个菜场").answer_type == "person"

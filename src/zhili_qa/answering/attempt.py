@@ -16,8 +16,9 @@ from ..retrieve import Ranking
 from .check import AnswerCheck, Verdict
 from .compose import Composer, fact_answer, fact_fields, goal_answer, handled_answer, lead_answer, overview_answer
 from .figures import counted_measures, counts_alike, numbers_in
+from .intent import COLLOQUIAL_LEAD
 from .projects import project_text
-from .question import COLLOQUIAL_LEAD, Question
+from .question import Question
 from .selection import SpanSelector
 
 CANDIDATES = 8  # clauses of a project the answer check may try before the engine abstains

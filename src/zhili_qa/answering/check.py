@@ -16,8 +16,9 @@ from functools import lru_cache
 from ..corpus import Span
 from ..text import Thesaurus, arabic_numerals
 from .figures import GENERAL_MEASURE, holds_value, numbers_in, value_clauses
+from .intent import per_unit_text
 from .places import Places
-from .question import Question, per_unit_text
+from .question import Question
 
 # Share of the subject's weight that the clause's context must cover: for a value (a figure, a date)
 # the subject must be there; an open question (有没有人管) is phrased far from the bulletin's words.

@@ -18,7 +18,7 @@ from ..retrieve import Ranking
 from ..text import STOPWORDS, Thesaurus, Tokenizer
 from .compose import is_first_sentence
 from .figures import NUMBER, numbers_in
-from .question import Intent
+from .intent import Intent
 
 NEIGHBOUR_SHARE = 0.8  # a neighbouring clause scoring this share of the best one joins the answer
 RUN_LIMIT = 70  # characters a joined run of clauses may reach

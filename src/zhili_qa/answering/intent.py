@@ -1,0 +1,163 @@
+"""What a question asks for: its intents and expected answer type, read from question words alone.
+
+Money (多少钱), a count in a measure word (几家, 多少户), a rate, a rank, a score, a date, an organisation,
+a person or firm, a phone number, an address, a name, a list, yes/no, a goal, an overview. The patterns
+are of Chinese asking, not of any bulletin; English questions reach them glossed (english.py).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+LEAD_Q = re.compile(
+    r"牵头|谁负责|哪个部门|哪些部门|哪个单位|哪家单位|什么单位|什么部门|哪个机构|归哪|归谁|谁管|谁来管|有人管|"
+    r"负责单位|主管|谁抓|哪里管|负责部门|由谁|哪个局|哪家单位|是谁组织|谁组织|单位组织|部门组织|谁在搞|谁搞"
+)
+LIST_Q = re.compile(
+    r"哪个项目|哪些项目|哪几个项目|哪项|哪几项|什么项目|哪个治理|哪些治理|哪些专项|负责什么|管什么|负责哪|牵头了什么|"
+    r"牵头的是|牵头哪|牵头负责|牵了几个|几个专项|哪几个专项|哪些专项治理"
+)
+GOAL_Q = re.compile(r"目标|目的|想达到|要达到|为了什么|打算|原本计划|本来计划|原计划|原定|原先计划|起初计划|原来计划|一开始计划|一开始打算|最初计划|当初计划")
+OVERVIEW_Q = re.compile(
+    r"成果|成效|效果|做了什么|做了哪些|干了什么|怎么样|咋样|有没有治理|有没有管|治理了吗|情况|进展|介绍|"
+    r"哪些工作|哪些措施|采取了|措施|是怎么回事|怎么回事|有没有|概况"
+)
+FIGURE_Q = re.compile(
+    r"多少|(?<!好)几(?!乎)|多大|多高|多长|多久|比例|百分|降幅|增长|排名|第几|金额|几成|涨|降了|老几"
+    r"|哪个(?:更)?(?:多|少|高|低|大|小|早|晚)"  # 哪个检查的次数多: a comparison asks for both figures
+)
+WHEN_Q = re.compile(r"什么时候|何时|哪年|哪一年|几月|几号|什么时间|多久能|啥时候|哪个月|什么时间段|几时|啥时|哪天|哪一天|几月份|多会儿|哪个时候|时间段|时间点|哪些时间|哪个季节")
+MEASURE = re.compile(
+    r"(?<![哪好])(?:多少|几)(个人|名|个|家次|家|期|条|件|份|次|人次|人|户|处|篇|套|项|分|元|万元|起|所|年|天|月|颗|"
+    r"平方米|亩|岁|倍|名|辆|座|场|批|轮|幢|栋|斤|公斤|吨|位|间|块|张|台|艘|箱|根|棵|米|公里)"
+)
+RANK_Q = re.compile(r"排第几|排名|第几名|排多少|名次|排在|排老几|排几")
+NAME_Q = re.compile(
+    r"(?:什么|哪个|啥)[^，,。？?]{0,4}?(应用|平台|系统|机制|理念|活动|方案|模式|程序|软件|名字|名称|口号)|叫什么|叫啥|全称"
+    r"|(?:标题|题目)(?:是|叫)?(?:什么|啥)"
+)
+SHARE_Q = re.compile(r"降幅|增幅|比例|百分|率|幅度|几成")
+MONEY_Q = re.compile(
+    r"多少钱|几块钱|多少元|多少万|金额|价格|价钱|费用|花多少|收多少|罚了多少|罚多少|罚款|罚没|补贴多少|要多少|钞票|多少块钱"
+    r"|多少[\u4e00-\u9fff]{0,4}(?:资金|钱|款|损失)|钱[^？?。]{0,20}多少"
+    r"|(?:收入|资金|投入|花费|成本|补贴|工资)(?:是|有|为|能|能拿|能领)?多少"
+)
+SCORE_Q = re.compile(r"多少分|几分|得分|总分|分数")
+PHONE_Q = re.compile(r"(?:电话|热线|号码)(?:号码)?(?:是|为)?(?:多少|什么|啥|几号)|(?:什么|哪个|啥)(?:电话|热线|号码)|号码")
+ADDRESS_Q = re.compile(r"地址|在哪里|在哪儿|在什么地方|在哪个地方|哪条路|门牌|造在哪|建在哪|(?:什么|哪个)位置|位置在哪")
+# 站长是谁, 民警的名字, 承包商是哪家公司: a person's or a firm's name, which the bulletin never gives.
+PERSON_Q = re.compile(
+    r"[\u4e00-\u9fff]{0,4}(?:长|警|员|人|官|师|主任|书记|干部|领导|经理|老板|商)的?(?:是谁|叫什么|姓什么|名字|姓名)"
+    r"|是谁(?:干的|做的)|哪个人|姓名|叫什么名字的人|哪家(?:公司|企业)|什么公司|哪个公司"
+    r"|(?:那个|这个|哪个)[\u4e00-\u9fff]{0,4}(?:站|店|公司|企业|医院|学校|村|小区|机构)(?:的名字|叫什么|是哪家|是哪个)"
+)
+WHICH_Q = re.compile(r"(?:哪几|哪些|分别是|分别有|具体是什么|具体有|具体是哪|都有什么|都是什么|有哪几)")
+CONFIRM_Q = re.compile(r"(?:是真的|对|是这样|属实|没错|是不是|对不对|是吗|准确)[吗嘛么呢]?[?？!！。\s]*$|是不是真的")
+_PLACES_OF_BUSINESS = "站|店|公司|企业|医院|学校|机构|菜场|市场|诊所"
+ENTITY_Q = re.compile(
+    rf"哪一?家(?!单位|部门)[\u4e00-\u9fff]{{0,3}}(?:{_PLACES_OF_BUSINESS})|哪一家(?!单位|部门)"
+    rf"|哪个(?:{_PLACES_OF_BUSINESS})|(?:{_PLACES_OF_BUSINESS})(?:的名字|叫什么名字|叫什么|是哪家|是哪一家)|名字叫什么"
+)
+WHICH_RESULTS_Q = re.compile(r"(?:哪些|什么)(?:成果|成效|工作|措施|举措|进展|效果)|做了哪些|干了哪些")
+YES_NO_Q = re.compile(r"[吗嘛么伐][?？!！。\s]*$|有没有|是不是|是否|了没|没有[?？]?$|能不能|会不会")
+# 每人每月, 一个人一次, 单家, 最多的一家: the question wants one unit's figure, not a total.
+PER_UNIT_Q = re.compile(
+    r"每(?:个|家|人|户|次|年|月|天|所|件|位|名|颗|套)|(?<![\d])1(?:个人|家|次|颗|套|户|所)|单(?:家|个|次|颗|人)|"
+    r"最(?:多|少|高|低|大|小)的(?:一|那|哪)?(?:家|个|次|所|户|人)|最(?:多|少|高|低|大|小)的?是?(?:哪|那)"
+    r"|哪(?:家|个|一家|一个)最|平均每|人均"
+    r"|那(?:个|件|家|起)(?![^，,。？?]{0,4}(?:专项|项目|治理))[^。？?]{0,10}(?:罚|赔|花|收)"  # 那件大案，罚了多少
+)
+PER_UNIT_TEXT = re.compile(r"每|单颗|单家|单个|平均|均价|人均|不超过|上限")
+# 有人管吗 asks whether anyone handles it: the department, unless a narrower matter is named.
+COLLOQUIAL_LEAD = re.compile(r"有人管|管不管|有没有人管|有人查|有没有人查|有人监管|有没有人监管|找谁|管管")
+# The question words and words of asking: never the asked subject.
+
+
+@dataclass(frozen=True)
+class Intent:
+    lead: bool
+    project_list: bool
+    goal: bool
+    overview: bool
+    figure: bool
+    when: bool
+    measures: tuple[str, ...]
+    share: bool = False  # asks for a rate or percentage
+    rank: bool = False  # asks for a place in a ranking
+    names: tuple[str, ...] = ()  # asks for the name of a kind of thing (应用, 平台); "" when just 叫什么
+
+    @property
+    def wants_fact(self) -> bool:
+        return self.figure or self.when or not (self.lead or self.goal or self.overview or self.project_list)
+
+
+# 多少问题 counts things as 几个 does, 多少特困人员 people; 次数, 人数 name what a comparison counts.
+
+
+BARE_COUNT = re.compile(
+    r"(?<![哪好])(?:多少|几)(?=[\u4e00-\u9fff])(?!钱|块|元|万|分|岁|倍|成|号|点|月|天|年|了|呢|啊|吗|呀|吧|的)"
+)
+_COUNT_NOUN = re.compile(r"(家次|人次)|(次|人|户|家|件|项)数")
+
+
+def detect_intent(text: str) -> Intent:
+    measures = tuple("人" if m == "个人" else m for m in MEASURE.findall(text))
+    measures += tuple(a or b for a, b in _COUNT_NOUN.findall(text))
+    lead = bool(LEAD_Q.search(text)) and not PERSON_Q.search(text)
+    return Intent(
+        lead=lead,
+        project_list=bool(LIST_Q.search(text)),
+        goal=bool(GOAL_Q.search(text)),
+        overview=bool(OVERVIEW_Q.search(text)) and not FIGURE_Q.search(text),
+        figure=bool(FIGURE_Q.search(text) or MONEY_Q.search(text)) and not lead,
+        when=bool(WHEN_Q.search(text)),
+        measures=measures,
+        share=bool(SHARE_Q.search(text)),
+        rank=bool(RANK_Q.search(text)),
+        names=tuple(NAME_Q.findall(text)),
+    )
+
+
+def answer_type(text: str, intent: Intent) -> str:
+    """The kind of value that answers the question, most specific first."""
+    if PERSON_Q.search(text):
+        return "person"
+    if intent.lead:
+        return "organisation"
+    if ENTITY_Q.search(text):
+        return "person"  # 是哪一家加油站, 那几家加油站叫什么名字: a firm's name, which the bulletin never gives
+    if intent.goal:
+        return "goal"
+    if intent.when:
+        return "date"
+    if intent.rank:
+        return "rank"
+    if SCORE_Q.search(text):
+        return "score"
+    if intent.share and intent.figure:
+        return "rate"
+    if ADDRESS_Q.search(text) and not WHICH_Q.search(text):
+        return "address"
+    if PHONE_Q.search(text):
+        return "phone"
+    if MONEY_Q.search(text):
+        return "money"
+    if intent.measures:
+        return "count"
+    if intent.names:
+        return "name"
+    if WHICH_RESULTS_Q.search(text):
+        return "overview"  # 取得了哪些成果 asks for the project's results, not a list in one clause
+    if WHICH_Q.search(text):
+        return "list"
+    if intent.figure:
+        return "number"
+    if YES_NO_Q.search(text):
+        return "yes_no"
+    return "overview" if intent.overview else "fact"
+
+
+def per_unit_text(text: str) -> bool:
+    """Does a passage state a per-unit figure (单颗, 平均, 每)?"""
+    return bool(PER_UNIT_TEXT.search(text))
