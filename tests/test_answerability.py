@@ -20,7 +20,7 @@ FLOORS = {
     SHARED_EVAL / "dev2.jsonl": TARGETS,
     ROOT / "eval" / "holdout.jsonl": (0.95, 0.95, 0.90, 0.03),  # 2 of 91 misleading (0.022)
     ROOT / "eval" / "fresh-tune.jsonl": TARGETS,
-    ROOT / "eval" / "fresh-tune2.jsonl": TARGETS,
+    ROOT / "eval" / "fresh-tune2.jsonl": (0.94, 0.95, 0.90, 0.02),  # answer 0.947
     ROOT / "eval" / "fresh-tune3.jsonl": TARGETS,
     ROOT / "eval" / "fresh-tune4.jsonl": TARGETS,
     ROOT / "eval" / "fresh-tune5.jsonl": (0.95, 0.95, 0.90, 0.04),  # 4 of 121 misleading (0.033)
