@@ -28,6 +28,7 @@ OPEN_SUBJECT_COVERAGE = 0.3
 # often than a missing fact, so they are not held against a passage; nouns it never uses (站长, 地址) are
 # what near misses ask for, and count.
 PARTIAL_SHARE = 0.5
+EVERYWHERE = 8  # projects (of the bulletin's 13 parts) from which a word is the bulletin's common stock
 WORD_CACHE = 4096  # words and (word, topic) pairs whose thesaurus look-ups are kept  # a word counts in part from half its characters on (颗牙 in 单颗种植牙 wholly)
 _PARAPHRASE_TAGS = ("v", "a", "d")
 # Characters of asking and of counting, which say nothing of what is asked about.
@@ -138,7 +139,8 @@ class AnswerCheck:
         weights = {
             word: 1.0 / math.sqrt(1 + self._word_projects(word))
             for word in words
-            if self._word_projects(word) or not _tag_of(word, question.tags).startswith(_PARAPHRASE_TAGS)
+            if (self._word_projects(word) or not _tag_of(word, question.tags).startswith(_PARAPHRASE_TAGS))
+            and self._word_projects(word) < EVERYWHERE  # 组织, 检查: in most projects, they tell none apart
         }
         if not weights:
             return 1.0  # only verbs the bulletin never uses (查出来, 要花): nothing to hold it to
