@@ -31,6 +31,9 @@ PARTIAL_SHARE = 0.5
 EVERYWHERE = 8  # projects (of the bulletin's 13 parts) from which a word is the bulletin's common stock
 WORD_CACHE = 4096  # words and (word, topic) pairs whose thesaurus look-ups are kept  # a word counts in part from half its characters on (颗牙 in 单颗种植牙 wholly)
 _PARAPHRASE_TAGS = ("v", "a", "d")
+_LEADING_PREPOSITION = re.compile(r"^(?:在|对|向|从|于|为|把)")
+_WHOLE_OF_A_LIST = re.compile(r"这种|这些|那些|这类|几个|一共|总共|累计|等|都")
+_LIST_OF_ITEMS = re.compile(r"(?:[\u4e00-\u9fff“”]{2,8}、)+[\u4e00-\u9fff“”]{2,8}(?=等)")
 # Characters of asking and of counting, which say nothing of what is asked about.
 _STOP_CHARACTERS = frozenset(
     "的了吗呢吧啊呀是在有和与及或多少几个什么哪谁怎么样么啥咋请问一下共总都也还就被把给对从到为以等"
@@ -71,6 +74,10 @@ class AnswerCheck:
         before = context[context.rfind("。", 0, at) + 1 : at + end] if at >= 0 else clause.text
         if question.per_unit and question.wants_value and not per_unit_text(before):
             return Verdict(False, "unit")
+        if question.wants_value and not self._names_the_part(question, clause.text):
+            return Verdict(False, "unit")  # 违规资金里公务员领取的有多少: 追回违规资金8.69万元 is the whole
+        if question.wants_value and self._one_of_a_list(question, clause.text):
+            return Verdict(False, "unit")  # 盘峙的流动集市办了几次: 9次 is for 盘峙、小盘峙、富翅、里钓
         for place in question.places:
             if not self.places.covers(place, context):
                 return Verdict(False, "place")
@@ -88,6 +95,23 @@ class AnswerCheck:
         if self.subject_coverage(question, context, topic) < floor:
             return Verdict(False, "subject")
         return Verdict(True)
+
+    @staticmethod
+    def _names_the_part(question: Question, text: str) -> bool:
+        """Does a clause holding the value name the part asked (公务员 of 公务员领取的有多少)?"""
+        clauses = value_clauses(text, question.answer_type, question.measure, set(question.given))
+        return not question.part or any(w in clause for clause in clauses for w in question.part)
+
+    @staticmethod
+    def _one_of_a_list(question: Question, text: str) -> bool:
+        """Does the question name one item of a list the clause gives a figure for all of?"""
+        for listed in _LIST_OF_ITEMS.finditer(text):
+            items = [_LEADING_PREPOSITION.sub("", i.strip("“”等")) for i in re.split(r"[、和]", listed.group(0))]
+            named = [i for i in items if len(i) >= 2 and i in question.asking]
+            # 东岠大猫那几个小岛一共送了多少次 names items of the whole; 盘峙岛上办了几次 names one.
+            if len(items) >= 2 and len(named) == 1 and not _WHOLE_OF_A_LIST.search(question.asking):
+                return True
+        return False
 
     def answers_alone(self, question: Question, clause: str, after: str, topic: str) -> bool:
         """Does this one clause hold the value beside the subject (the part of a run worth quoting)?

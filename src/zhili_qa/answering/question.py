@@ -56,6 +56,9 @@ ASKING_MIN = 12  # characters the asking part reaches, taking in clauses before 
 
 
 _YEARS = re.compile(r"(?<!\d)(?:19|20)\d{2}\s*年")
+_PART_OF = re.compile(
+    r"(?P<whole>[^，,。？?]{2,20}?)(?:里面|里|当中|之中|中)[，,\s]*(?P<part>[^，,。？?]{2,14}?)的?(?:有|占|是)?(?:多少|几)"
+)
 _COMPLEMENT = re.compile(r"(?:掉|完|好|出来|下来|起来|过来)$")
 _RANGE = re.compile(r"(\d+)\s*(?:到|至|~|～|－)\s*(\d+)")  # 3到5年 as the bulletin writes it: 3-5年
 _MORE_THAN = re.compile(r"(?:超过|多于|大于|高于)(\d+(?:\.\d+)?\s*[年月天个户人次家岁名项件]?)")
@@ -81,6 +84,7 @@ class Question:
     english: bool = False
     tags: tuple[tuple[str, str], ...] = ()  # jieba part-of-speech tag of each subject word
     counted: str = ""  # what 多少/几个 counts, when named after it (多少问题 -> 问题)
+    part: tuple[str, ...] = ()  # words of a part asked of a whole (追回的违规资金里，公务员领取的有多少 -> 公务员 领取)
     earlier: str = ""  # the earlier question an elliptical one (那菜篮子那块呢) asks again
 
     @property
@@ -141,7 +145,16 @@ class QuestionReader:
             english=is_english(typed),
             tags=tuple(tagged),
             counted=counted,
+            part=self.part_asked(asking),
         )
+
+    def part_asked(self, asking: str) -> tuple[str, ...]:
+        """The words that single out a part of a whole the question names (X里/中，Y的有多少)."""
+        match = _PART_OF.search(asking)
+        if not match:
+            return ()
+        whole = set(self.tokenizer.tokens(match.group("whole")))
+        return tuple(w for w in self.tokenizer.tokens(match.group("part")) if w not in whole and len(w) >= 2)
 
 
 def subject_words(tagged: list[tuple[str, str]]) -> tuple[str, ...]:
@@ -195,10 +208,14 @@ def asking_part(text: str) -> str:
     if len(text) < LONG_MESSAGE and len(sentences) < 2:
         return text
     clauses = _CLAUSES.findall(text)
-    asking = [i for i, clause in enumerate(clauses) if _QUESTION_WORD.search(clause)]
+    # 劝阻了多少人次，是一万出头吗？具体数字呢: the clause asking for a fact, not the one pressing for it.
+    asking = [i for i, clause in enumerate(clauses) if _ASKS_A_FACT.search(clause)]
+    asking = asking or [i for i, clause in enumerate(clauses) if _QUESTION_WORD.search(clause)]
     if not asking:
         return text
     start = asking[-1]
-    while start > 0 and sum(len(c) for c in clauses[start:]) < ASKING_MIN:
+    # Clauses after it that press for the same fact (是一万出头吗) add no question of their own.
+    end = next((i for i in range(start + 1, len(clauses)) if _QUESTION_WORD.search(clauses[i])), len(clauses))
+    while start > 0 and sum(len(c) for c in clauses[start:end]) < ASKING_MIN:
         start -= 1
-    return "，".join(clauses[start:])
+    return "，".join(clauses[start:end])
