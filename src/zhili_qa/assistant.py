@@ -169,17 +169,19 @@ class Assistant:
         if state.focus is not None and self.dialogue.switches(text, state.focus):
             # 那敬老院呢 after 食堂取得了什么成果 asks the same again of another topic; 那劝返率呢 asks its own.
             asked = self._elided(asked, state)
-        departments = self.finder.departments_in(text)
+        # Who and which projects are asked about, read from the part that asks: a long message's story
+        # names projects it does not ask about.
+        departments = self.finder.departments_in(asked.asking)
         names_project = self.finder.mentions_project(asked.subject)
         intent = asked.intent
         if departments and (intent.project_list or WHICH_Q.search(text) or not (names_project or intent.figure)):
             return self._project_list(departments)
-        if WHOLE_BULLETIN.search(text) and not intent.lead and not departments:
+        if WHOLE_BULLETIN.search(asked.asking) and not intent.lead and not departments:
             # 哪些项目成立了工作专班 asks every project; 公告讲了什么 or 一共几个项目, the bulletin as a whole.
             having = self.finder.with_property(asked.subject)
             if len(having) >= 2 or not names_project:
                 return self._whole_bulletin(asked, having)
-        if several := self.finder.several_named(text):
+        if several := self.finder.several_named(asked.asking):
             return self._several(asked, several)
 
         follow_up = self.dialogue.leans_on(text, state)

@@ -24,6 +24,7 @@ _SUFFIX = re.compile(r"(?:特别行政区|自治州|自治县|自治旗|地区|�
 # Short names that jieba knows as another kind of word (开发, 平安, 和平) would be found in ordinary
 # questions; keep those whose tag says place (ns), foreign name (nrt), or that jieba does not know.
 _PLACE_TAGS = ("ns", "nrt")
+_LONGEST_NAME = 10  # characters of the longest place name looked for
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年")
 # 比2022年高出多少: the year a comparison is made against, not the year asked about.
 _COMPARED_YEAR = re.compile(r"(?:比|较|同比|和|与|跟)\s*((?:19|20)\d{2})\s*年")
@@ -75,13 +76,21 @@ class Places:
         self.home_names = tuple(n for n, c in self._names.items() if c == self.home)
 
     def named_in(self, text: str) -> list[Place]:
-        """Places named in the text, longest names first, none inside another."""
-        found: list[tuple[int, int, str]] = []
-        for name in sorted((n for n in self._names if n in text), key=len, reverse=True):
-            for match in re.finditer(re.escape(name), text):
-                if not any(s < match.end() and match.start() < e for s, e, _ in found):
-                    found.append((match.start(), match.end(), name))
-        return [Place(name, self._names[name]) for _, _, name in sorted(found)]
+        """Places named in the text, read left to right taking the longest name at each position (定海城区 is
+        定海 and 城区, not 海城区)."""
+        found, position = [], 0
+        while position < len(text):
+            name = next(
+                (text[position : position + size] for size in range(_LONGEST_NAME, 1, -1)
+                 if text[position : position + size] in self._names),
+                None,
+            )
+            if name is None:
+                position += 1
+                continue
+            found.append(Place(name, self._names[name]))
+            position += len(name)
+        return found
 
     def is_home(self, place: Place) -> bool:
         return not self.home or place.code == self.home

@@ -36,7 +36,7 @@ _ASKING = frozenset(
     "搞 弄 做 干 办 管 有人 有人管 人管 有 是 在 能 会 要 去 来 给 得 得了 到 了 那边 这边 那里 这里 "
     "牵头 负责 主管 管不管 怎么办 有没有人 去年 今年 明年 现在 目前 最新 以前 之前 单位 部门 这次 本次 整个 实际 大家 我们 咱们 老百姓 是在 成果 成效 效果 进展 工作 措施 举措 介绍 概况 "
     "取得 想要 达到 实现 计划 要达到 目标 目的 那种 这种 那样 这样 那么 这么 那块儿 这块儿 "
-    "钞票 块钱 题目 标题 比例 一点 时间段 时间点 到底 期间 当时 过程中 后来 前后".split()
+    "钞票 块钱 题目 标题 比例 一点 时间段 时间点 到底 期间 当时 过程中 后来 前后 那次 一直 一句".split()
 )
 
 
@@ -46,10 +46,12 @@ _ASKING_PART = re.compile(
     r"|^更?[多少高低大小早晚快慢][一]?[点些]?$"  # 哪个多一点: the comparison, not a subject
 )
 # A long WeChat message asks its question at the end: the last sentence holding a question word.
-_CLAUSES = re.compile(r"[^。！!？?；;\n，,\s]+")
+_CLAUSES = re.compile(r"[^。！!？?；;:：\n，,\s]+")
 _QUESTION_WORD = re.compile(r"多少|几|什么|啥|吗|谁|哪|怎么|是否|有没有|是不是|了没|呢")
 _ASKS_A_FACT = re.compile(r"(?<![好举说])几(?!乎)|多少|哪个|哪些|哪几|谁|什么时候|何时")
-_ASKING_MARKER = re.compile(r"(?:我就|我)?(?:想问一下|想问问|想问下|想请问|想知道|请问一下|请问|问一下)")
+_ASKING_MARKER = re.compile(
+    r"(?:我就|我一直|我)?(?:想问一下|想问一句|想问问|想问下|想请问|想知道|想了解|想弄清楚|想咨询|请问一下|请问|问一下|好奇)"
+)
 COMPOUND_PART = 5  # characters a clause needs to be a question of its own (哪个多 compares, it asks nothing new)
 LONG_MESSAGE = 40  # characters from which only the asking clauses give type and subject
 ASKING_MIN = 12  # characters the asking part reaches, taking in clauses before the one that asks
@@ -136,9 +138,10 @@ class QuestionReader:
             answer_type=kind,
             measure=measures[0] if kind == "count" and measures else "",
             subject=subject_words(tagged),
-            places=tuple(p for p in self.places.named_in(text) if not self.places.is_home(p)),
-            years=years_asked(text, self.period),
-            per_unit=bool(PER_UNIT_Q.search(text)),
+            # Read from the part that asks: a story before it (我住在定海城区，每天都要去加油) asks nothing.
+            places=tuple(p for p in self.places.named_in(asking) if not self.places.is_home(p)),
+            years=years_asked(asking, self.period),
+            per_unit=bool(PER_UNIT_Q.search(asking)),
             # 一年, 一颗, 一套 name one of a thing, not a figure of the bulletin's, and a year is the year
             # check's to judge.
             given=given,
@@ -202,8 +205,8 @@ def asking_part(text: str) -> str:
     """The clauses of a long message, or of one with several sentences, that ask (from the last holding a
     question word, or what follows 想问一下); a short question whole."""
     asked = _ASKING_MARKER.split(text)
-    if len(asked) > 1 and len(asked[-1].strip("，,。 ")) >= ASKING_MIN:
-        return asked[-1].strip("，,。 ")  # 我想问一下全区的中小学食堂一共去检查了多少次
+    if len(asked) > 1 and len(asked[-1].strip("，,。:：1件事 ")) >= ASKING_MIN:
+        return asked[-1].strip("，,。:：1件事 ")  # 我想问一下全区的中小学食堂一共去检查了多少次
     sentences = [s for s in re.split(r"[。！!？?]", text) if s.strip()]
     if len(text) < LONG_MESSAGE and len(sentences) < 2:
         return text
