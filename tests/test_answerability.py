@@ -24,7 +24,8 @@ FLOORS = {
     ROOT / "eval" / "fresh-tune3.jsonl": TARGETS,
     ROOT / "eval" / "fresh-tune4.jsonl": TARGETS,
     ROOT / "eval" / "fresh-tune5.jsonl": (0.95, 0.95, 0.90, 0.04),  # 4 of 121 misleading (0.033)
-    ROOT / "eval" / "fresh-sealed.jsonl": (0.85, 0.90, 0.85, 0.08),  # below the targets: see eval/README.md
+    ROOT / "eval" / "fresh-tune6.jsonl": (0.92, 0.95, 0.90, 0.06),  # 0.933 / 0.968 / 0.050
+    ROOT / "eval" / "fresh-sealed.jsonl": (0.88, 0.90, 0.88, 0.07),  # 0.900 / 0.920 / 0.058: below the targets
 }
 
 
