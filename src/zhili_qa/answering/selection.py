@@ -147,10 +147,6 @@ class SpanSelector:
             spans.append(self._run_around(clause, scored, project, intent))
         return spans
 
-    def fact_units(self, question: str, ranking: Ranking, project: Project, fields: set[str], intent: Intent) -> Span:
-        """The best clause, joined with neighbouring clauses of its sentence that score nearly as well."""
-        return self.candidates(question, ranking, project, fields, intent, 1)[0]
-
     def _run_around(self, best: Span, scored: list[tuple[float, Span]], project: Project, intent: Intent) -> Span:
         best_score = next(score for score, unit in scored if unit is best)
         close = sorted(
