@@ -24,7 +24,7 @@ from .selection import SpanSelector
 CANDIDATES = 8  # clauses of a project the answer check may try before the engine abstains
 YES_NO_SENTENCE = 80  # characters up to which a yes/no answer quotes the whole sentence
 NARROW_FROM = 50  # characters from which a value's quote is cut to the clauses that hold it
-GOAL_CLAUSES = 4  # best goal clauses the wording chooses from (quantified targets first)
+GOAL_CLAUSES = 4  # best-scoring goal clauses quoted when a part of the goal is asked
 
 
 
