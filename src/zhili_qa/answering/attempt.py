@@ -61,11 +61,22 @@ class ProjectAnswerer:
         if asked.answer_type == "goal" and project.number:
             if not (intent.figure or intent.when):
                 return Attempt(project.fields.get(GOAL), Verdict(GOAL in project.fields))
-            # 原本计划培育几个: the figure the goal set, checked like any other.
-            fields, asked = {GOAL}, dataclasses.replace(asked, answer_type="count" if asked.measure else "number")
-        open_question = asked.answer_type in ("overview", "fact", "yes_no")
+            # 原本计划培育几个: the figure the goal set, checked like any other; 打算什么时候建好 may be
+            # answered by the results when the goal gives no date.
+            asked = dataclasses.replace(asked, answer_type="count" if asked.measure else "number") if (
+                intent.figure) else dataclasses.replace(asked, answer_type="date")
+            planned = self.attempt_fields(asked, project, ranking, {GOAL})
+            if planned.span is not None or intent.figure:
+                return planned
         if asked.answer_type in ("overview", "fact") and not (looked_up or aspect):
             return Attempt(overview, Verdict(True))
+        return self.attempt_fields(asked, project, ranking, fields)
+
+    def attempt_fields(self, asked: Question, project: Project, ranking: Ranking, fields: set[str]) -> Attempt:
+        """The best candidate clause of these fields that passes the answer check (None: abstain)."""
+        intent = asked.intent
+        overview = project.fields[TITLE if project.number else PREAMBLE_FIELD]
+        open_question = asked.answer_type in ("overview", "fact", "yes_no")
         limit = CANDIDATES if asked.subject else len(project.units)
         candidates = self.selector.candidates(asked.text, ranking, project, fields, intent, limit)
         topic = f"{project.title} {project.lead}"  # words naming the project or its department ask nothing

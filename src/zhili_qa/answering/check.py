@@ -19,6 +19,7 @@ from .figures import GENERAL_MEASURE, holds_value, numbers_in, value_clauses
 from .intent import per_unit_text
 from .places import Places
 from .question import Question
+from .scope import GENERIC_NOUNS
 
 # Share of the subject's weight that the clause's context must cover: for a value (a figure, a date)
 # the subject must be there; an open question (有没有人管) is phrased far from the bulletin's words.
@@ -74,6 +75,8 @@ class AnswerCheck:
         before = context[context.rfind("。", 0, at) + 1 : at + end] if at >= 0 else clause.text
         if question.per_unit and question.wants_value and not per_unit_text(before):
             return Verdict(False, "unit")
+        if question.wants_value and not self._counts_what_is_asked(question, clause.text):
+            return Verdict(False, "subject")  # 几名村干部受到了处分: 培训224人次 counts no 村干部
         if question.wants_value and not self._names_the_part(question, clause.text):
             return Verdict(False, "unit")  # 违规资金里公务员领取的有多少: 追回违规资金8.69万元 is the whole
         if question.wants_value and self._one_of_a_list(question, clause.text):
@@ -95,6 +98,15 @@ class AnswerCheck:
         if self.subject_coverage(question, context, topic) < floor:
             return Verdict(False, "subject")
         return Verdict(True)
+
+    def _counts_what_is_asked(self, question: Question, text: str) -> bool:
+        """When the question names what it counts (村干部, 特困老人), a clause holding the count names it too;
+        a generic noun (问题, 项目) or a counted thing the bulletin words otherwise does not bind."""
+        noun = question.counted
+        if question.answer_type != "count" or len(noun) < 2 or noun in GENERIC_NOUNS or self._names_topic(noun, ""):
+            return True
+        clauses = value_clauses(text, question.answer_type, question.measure, set(question.given))
+        return any(self.counts_the_asked_thing(question, clause) or self._thesaurus_says(noun, clause) for clause in clauses)
 
     @staticmethod
     def _names_the_part(question: Question, text: str) -> bool:

@@ -36,7 +36,8 @@ _ASKING = frozenset(
     "搞 弄 做 干 办 管 有人 有人管 人管 有 是 在 能 会 要 去 来 给 得 得了 到 了 那边 这边 那里 这里 "
     "牵头 负责 主管 管不管 怎么办 有没有人 去年 今年 明年 现在 目前 最新 以前 之前 单位 部门 这次 本次 整个 实际 大家 我们 咱们 老百姓 是在 成果 成效 效果 进展 工作 措施 举措 介绍 概况 "
     "取得 想要 达到 实现 计划 要达到 目标 目的 那种 这种 那样 这样 那么 这么 那块儿 这块儿 "
-    "钞票 块钱 题目 标题 比例 一点 时间段 时间点 到底 期间 当时 过程中 后来 前后 那次 一直 一句".split()
+    "钞票 块钱 题目 标题 比例 一点 时间段 时间点 到底 期间 当时 过程中 后来 前后 那次 一直 一句 各自 达成 "
+    "原本 本来 原来 当初 最初".split()
 )
 
 
@@ -58,8 +59,9 @@ ASKING_MIN = 12  # characters the asking part reaches, taking in clauses before 
 
 
 _YEARS = re.compile(r"(?<!\d)(?:19|20)\d{2}\s*年")
+_STORY = re.compile(r"我|咱|俺")
 _PART_OF = re.compile(
-    r"(?P<whole>[^，,。？?]{2,20}?)(?:里面|里|当中|之中|中)[，,\s]*(?P<part>[^，,。？?]{2,14}?)的?(?:有|占|是)?(?:多少|几)"
+    r"(?P<whole>[^，,。？?\s]{2,20}?)(?:里面|里|当中|之中|其中|中(?=[，,\s]))[，,\s]*(?P<part>[^，,。？?]{2,14}?)的?(?:有|占|是)?(?:多少|几)"
 )
 _COMPLEMENT = re.compile(r"(?:掉|完|好|出来|下来|起来|过来)$")
 _RANGE = re.compile(r"(\d+)\s*(?:到|至|~|～|－)\s*(\d+)")  # 3到5年 as the bulletin writes it: 3-5年
@@ -126,7 +128,9 @@ class QuestionReader:
             # 多少问题 counts things as 几个 does; 多少特困人员 counts people.
             intent = dataclasses.replace(intent, measures=("人",) if _PEOPLE.search(counted) else ("个",))
         kind = answer_type(asking, intent)
-        given = frozenset(numbers_in(_YEARS.sub("", asking)) - {"1"})
+        # The figures the question states (那5件, 3到5年), not those of the asker's own story (我们家等了快四年).
+        stated = [c for c in _CLAUSES.findall(asking) if not _STORY.search(c)] or [asking]
+        given = frozenset(numbers_in(_YEARS.sub("", "，".join(stated))) - {"1"})
         if given and kind not in ("organisation", "goal") and CONFIRM_Q.search(asking):
             kind = "yes_no"  # 总费用控制在6000块左右，是真的吗: the figure is stated, its truth asked
         measures = [m for m in intent.measures if m != "分"]
@@ -157,7 +161,11 @@ class QuestionReader:
         if not match:
             return ()
         whole = set(self.tokenizer.tokens(match.group("whole")))
-        return tuple(w for w in self.tokenizer.tokens(match.group("part")) if w not in whole and len(w) >= 2)
+        # Nouns single out a part (公务员); verbs (涉及, 领取) say what is asked of the whole.
+        return tuple(
+            pair.word for pair in self._pos.cut(match.group("part"))
+            if pair.flag.startswith("n") and pair.word not in whole and len(pair.word) >= 2 and pair.word not in _ASKING
+        )
 
 
 def subject_words(tagged: list[tuple[str, str]]) -> tuple[str, ...]:
@@ -179,9 +187,11 @@ def counted_noun(tagged: list[tuple[str, str]]) -> str:
         if _HOW_MANY.search(word):
             nouns = []
             for following, flag in tagged[position + 1 :]:
-                if not flag.startswith(_NOUN_PHRASE_TAGS):
+                # 特困(a)老人(n) is one thing counted; 标段(n)施工(vn) counts 标段.
+                if not flag.startswith(_NOUN_PHRASE_TAGS) or (nouns and flag == "vn"):
                     break
-                nouns.append(following)
+                if not MEASURE.fullmatch("多少" + following):  # 家次 of 多少家次 is how, not what, it counts
+                    nouns.append(following)
             return "".join(nouns)
     return ""
 
