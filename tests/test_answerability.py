@@ -25,7 +25,8 @@ FLOORS = {
     ROOT / "eval" / "fresh-tune4.jsonl": TARGETS,
     ROOT / "eval" / "fresh-tune5.jsonl": (0.95, 0.95, 0.90, 0.04),  # 4 of 121 misleading (0.033)
     ROOT / "eval" / "fresh-tune6.jsonl": (0.92, 0.95, 0.90, 0.06),  # 0.933 / 0.968 / 0.050
-    ROOT / "eval" / "fresh-tune7.jsonl": (0.88, 0.90, 0.88, 0.07),  # sealed round 6: 0.900 / 0.920 / 0.058
+    ROOT / "eval" / "fresh-tune7.jsonl": (0.94, 0.95, 0.90, 0.04),  # 0.950 / 1.0 / 0.033
+    ROOT / "eval" / "fresh-sealed.jsonl": (0.88, 0.89, 0.88, 0.08),  # 0.900 / 0.909 / 0.075: below the targets
 }
 
 
