@@ -80,7 +80,7 @@ class ProjectAnswerer:
         limit = CANDIDATES if asked.subject else len(project.units)
         candidates = self.selector.candidates(asked.text, ranking, project, fields, intent, limit)
         topic = f"{project.title} {project.lead}"  # words naming the project or its department ask nothing
-        passing: list[tuple[float, int, Span]] = []
+        passing: list[tuple[tuple, Span]] = []  # (preference, the part that would be quoted)
         first: Verdict | None = None
         for rank, span in enumerate(candidates):
             sentence = self.selector.sentence_of(project, span)
@@ -95,11 +95,11 @@ class ProjectAnswerer:
             ):
                 span, verdict = sentence, Verdict(True)
             if verdict.answers:
-                passing.append((self._preference(asked, project, span, rank, topic), span))
+                quoted = self._narrowed(asked, project, span)
+                passing.append((self._preference(asked, project, span, quoted, rank, topic), quoted))
             first = first or verdict
         if passing:
             best = max(passing, key=lambda pair: pair[0])[1]
-            best = self._narrowed(asked, project, best)
             if asked.answer_type == "yes_no":
                 # 是不是已经独立运行了: the whole sentence says yes and when (2023年6月底，……挂牌独立运行).
                 sentence = self.selector.sentence_of(project, best)
@@ -110,8 +110,8 @@ class ProjectAnswerer:
             return Attempt(overview, Verdict(True))
         return Attempt(None, first or Verdict(False, "type"), candidates[0] if candidates else None)
 
-    def _preference(self, asked: Question, project: Project, span: Span, rank: int, topic: str) -> tuple:
-        """How well a passing clause answers, judged on the part of it that would be quoted.
+    def _preference(self, asked: Question, project: Project, span: Span, quoted: Span, rank: int, topic: str) -> tuple:
+        """How well a passing clause answers, judged on ``quoted``, the part of it that would be quoted.
 
         The one repeating the question's figures (8年以上0户 over 5-8年…217户), counting the way asked
         (110家次 for 多少家次, over 300家), counting the thing asked (问题 of 多少问题), that itself and then
@@ -120,7 +120,6 @@ class ProjectAnswerer:
         what was done over what was planned, then the selection's order (which weighs the question's rarer
         characters). A yes/no is settled by what was done first.
         """
-        quoted = self._narrowed(asked, project, span)
         check = self.check
         # 是不是只培育了3个: a yes/no is settled by what was done (培育4个), not by the plan that repeats it.
         settled = span.field == RESULTS if asked.answer_type == "yes_no" else True
