@@ -22,10 +22,11 @@ from .answering.compose import (
     fact_answer,
     project_list_answer,
     restate,
+    titles_answer,
 )
 from .answering.dialogue import WHOLE_CAMPAIGN, Dialogue, DialogueState
 from .answering.figures import MARKER
-from .answering.intent import WHICH_Q
+from .answering.intent import WHICH_PROJECT_Q, WHICH_Q
 from .answering.places import Places, corpus_period
 from .answering.projects import ProjectFinder
 from .answering.question import Question, QuestionReader, compound_parts
@@ -176,6 +177,11 @@ class Assistant:
         intent = asked.intent
         if departments and (intent.project_list or WHICH_Q.search(text) or not (names_project or intent.figure)):
             return self._project_list(departments)
+        numbered = self.finder.numbered(asked.asking)
+        if numbered and WHICH_PROJECT_Q.search(asked.asking) and not (intent.lead or intent.goal or intent.figure):
+            composer = Composer(self.retriever.passage)
+            projects = [self.corpus.document(doc).project(number) for doc, number in sorted(numbered)]
+            return composer.finish(titles_answer(composer, projects), 1.0, self.degraded)
         if WHOLE_BULLETIN.search(asked.asking) and not intent.lead and not departments:
             # 哪些项目成立了工作专班 asks every project; 公告讲了什么 or 一共几个项目, the bulletin as a whole.
             having = self.finder.with_property(asked.subject)
@@ -191,7 +197,7 @@ class Assistant:
             asked = dataclasses.replace(asked, subject=self.reader.read(state.previous).subject)
         context = f"{state.focus.title} {state.previous}" if follow_up else ""
         query = self.retriever.prepare(text, context=context)
-        allowed = {(state.focus.doc, state.focus.number)} if follow_up else looked_up
+        allowed = {(state.focus.doc, state.focus.number)} if follow_up else (looked_up or numbered)
         ranking = self.retriever.rank(query, allowed)
         if not ranking.projects or not (follow_up or self.scope.on_topic(text, query, ranking)):
             return self._refuse()

@@ -205,8 +205,18 @@ class Homophones:
         self._vocabulary = {w for w in vocabulary if 2 <= len(w) <= 4 and _HAN_RUN.fullmatch(w)}
         self._is_known_word = is_known_word
         self._by_sound: dict[tuple[str, ...], list[str]] = {}
+        self._spellings: dict[str, str] | None = None
         for word in sorted(self._vocabulary):
             self._by_sound.setdefault(_sounds(word), []).append(word)
+
+    def spelled(self, latin: str) -> str | None:
+        """The vocabulary word an English text spells in pinyin (baiquan -> 白泉), if only one reads so."""
+        if self._spellings is None:
+            words: dict[str, list[str]] = {}
+            for sounds, same in self._by_sound.items():
+                words.setdefault("".join(sounds), []).extend(same)
+            self._spellings = {key: same[0] for key, same in words.items() if len(same) == 1}
+        return self._spellings.get(latin.lower())
 
     def mend(self, text: str) -> str:
         for run in _HAN_RUN.findall(text):

@@ -83,3 +83,16 @@ def test_answerable_phrasings_pass(lexical_assistant):
     assert verdict(lexical_assistant, "学校食堂查出来多少问题", "发现并整改问题36个", 1).answers
     assert verdict(lexical_assistant, "有多少特困老人住进了定点供养机构", "192名特困人员入住定点特困供养机构", 3).answers
     assert verdict(lexical_assistant, "被骗子骗走的钱去年追回来多少", "去年累计追赃挽损1132.4万元", 2).answers
+
+
+def test_a_change_answers_how_far_a_figure_moved_and_a_level_where_it_stands():
+    assert holds_value("降幅达55%", "change") and holds_value("较去年提升3.09分", "change")
+    assert not holds_value("种植体平均价格降至900余元", "change")  # 降至 is where it stands
+    assert not holds_value("总收入增长率同比高出2022年8个百分点", "rate")  # a difference, not the rate
+    assert not holds_value("较去年提升27名", "rank") and holds_value("全省排名41", "rank")
+
+
+def test_a_loss_averted_does_not_answer_a_loss_suffered(lexical_assistant):
+    text = "全年开展劝阻11637人次,成功劝阻百万电诈警情3起,避免群众财产损失5000余万元"
+    assert verdict(lexical_assistant, "群众被电信诈骗损失了多少钱", "避免群众财产损失5000余万元", 2, text).reason == "subject"
+    assert verdict(lexical_assistant, "反诈避免了多少损失", "避免群众财产损失5000余万元", 2, text).answers

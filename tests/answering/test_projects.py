@@ -43,3 +43,10 @@ def test_a_long_figure_points_at_the_project_stating_it(lexical_assistant):
     finder = lexical_assistant.finder
     assert finder.stating(frozenset({"96110"}), 3) == {("bulletin", 2)}
     assert finder.stating(frozenset({"19"}), 3) is None
+
+
+def test_a_project_named_by_its_number(lexical_assistant):
+    answer = lexical_assistant.ask("第九个治理项目的名称是什么")
+    assert answer.found and "燃油加油机计量准确性问题专项治理" in answer.answer
+    assert "区民政局" in lexical_assistant.ask("第三项的牵头单位是谁").answer
+    assert "8.69万元" in lexical_assistant.ask("第4项追回了多少钱").answer

@@ -7,7 +7,9 @@ import pytest
     ("question", "kind", "measure"),
     [
         ("加油站罚了多少钱", "money", ""),
-        ("种植体集采以后价格降了百分之几", "rate", ""),
+        ("种植体集采以后价格降了百分之几", "change", ""),
+        ("种植体平均价格降幅是多少", "change", ""),
+        ("劝返率是多少", "rate", ""),
         ("噪声治理全省排第几", "rank", ""),
         ("生态环境满意度总分多少分", "score", ""),
         ("小沙的急救点什么时候建好", "date", ""),
@@ -124,3 +126,55 @@ def test_a_stated_figure_asked_to_be_confirmed_is_a_yes_no(reader):
 def test_names_of_firms_and_stations_are_asked_as_such(reader):
     assert reader.read("被列入浙江首批名单的是哪家加油站").answer_type == "person"
     assert reader.read("反诈菜场具体是哪个菜场").answer_type == "person"
+
+
+@pytest.mark.parametrize(
+    ("question", "kind", "measure", "words"),
+    [
+        ("Which department is in charge of the dental implant price project?", "organisation", "", ["口腔种植"]),
+        ("By how much did the average price of dental implants fall?", "change", "", ["种植体"]),
+        ("By what percentage did the implant price drop after procurement?", "change", "", ["种植体"]),
+        ("How many gas-station inspections were carried out?", "count", "次", ["加油站"]),
+        ("how many implant sets did the nine medical institutions buy", "count", "套", ["种植体"]),
+        ("How many administrative cases were filed in the fuel pump campaign?", "count", "件", ["立案"]),
+        ("How many ambulances does the emergency station have?", "count", "个", ["医疗急救站"]),
+        ("What was the total income of village collectives, in yuan?", "money", "", ["总收入"]),
+        ("At what times of year were fair-price vegetable supplies organised?", "date", "", ["菜篮子"]),
+        ("What is the phone number of the complaint hotline for school canteens?", "phone", "", ["举报电话"]),
+    ],
+)
+def test_english_question_words_decide_the_answer_type(reader, question, kind, measure, words):
+    asked = reader.read(question)
+    assert (asked.answer_type, asked.measure) == (kind, measure)
+    assert all(word in asked.text for word in words)
+
+
+def test_english_names_spelt_in_pinyin_are_read_in_chinese(reader):
+    assert [p.name for p in reader.read("What was the noise satisfaction score for Daishan County?").places] == ["岱山"]
+    assert [p.name for p in reader.read("How much do dental implants cost in ningbo?").places] == ["宁波"]
+    assert reader.read("rural relocation in dinghai: how many households?").places == ()  # the home district
+    assert "白泉" in reader.read("When was the first-aid point in Baiquan finished?").text
+
+
+def test_english_numbers_per_unit_words_and_stories(reader):
+    asked = reader.read("How many households had been waiting between three and five years for resettlement?")
+    assert "3-5年" in asked.text and asked.measure == "户"
+    assert reader.read("What was the biggest fine handed to a single gas station?").per_unit
+    story = reader.read("I'm writing about implant costs in Zhoushan. By how much did implant prices fall in Dinghai?")
+    assert story.answer_type == "change" and story.places == ()  # the story's place is not the one asked
+
+
+def test_english_compound_questions_are_split_and_keep_the_counted_noun():
+    from zhili_qa.answering.question import compound_parts
+
+    parts = compound_parts("How many problems were found in the canteen checks, and how many in the dental spot checks?")
+    assert len(parts) == 2 and parts[1].lower().startswith("how many problems in")
+    only = compound_parts("Which had more inspections: canteens or gas stations? Give both numbers.")
+    assert [part.rstrip("?") for part in only] == ["Which had more inspections: canteens or gas stations"]
+
+
+def test_a_change_is_asked_apart_from_a_level(reader):
+    assert reader.read("种植体平均价格降了多少").answer_type == "change"
+    assert reader.read("种植体平均价格降到多少钱").answer_type == "money"
+    assert reader.read("村级集体经济总收入增长率是多少").answer_type == "rate"
+    assert reader.read("这个项目的名称是什么").answer_type != "goal"  # 项目的 holds no 目的

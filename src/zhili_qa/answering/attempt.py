@@ -178,7 +178,7 @@ class ProjectAnswerer:
                                                                            and c.end <= u.end for c in clauses)]
             return goal_answer(composer, project, sorted(first, key=lambda u: u.start))
         if span.kind == "field" and span.field in (TITLE, PREAMBLE_FIELD):
-            return overview_answer(composer, project)
+            return overview_answer(composer, project, confirming=asked.answer_type == "yes_no")
         if COLLOQUIAL_LEAD.search(asked.text) and project.number:
             return handled_answer(composer, project, [span])
         return fact_answer(composer, project, [span])

@@ -34,6 +34,9 @@ WORD_CACHE = 4096  # words and (word, topic) pairs whose thesaurus look-ups are 
 _PARAPHRASE_TAGS = ("v", "a", "d")
 _LEADING_PREPOSITION = re.compile(r"^(?:在|对|向|从|于|为|把)")
 _WHOLE_OF_A_LIST = re.compile(r"这种|这些|那些|这类|几个|一共|总共|累计|等|都")
+# 避免群众财产损失5000余万元 states a loss that did not happen: it does not answer 损失了多少.
+_AVERTED = re.compile(r"避免|防止|挽回")
+_AVERTED_REACH = 6  # characters between the averting verb and the word it averts
 _LIST_OF_ITEMS = re.compile(r"(?:[\u4e00-\u9fff“”]{2,8}、)+[\u4e00-\u9fff“”]{2,8}(?=等)")
 # Characters of asking and of counting, which say nothing of what is asked about.
 _STOP_CHARACTERS = frozenset(
@@ -62,6 +65,14 @@ class AnswerCheck:
 
     def verdict(self, question: Question, clause: Span, context: str, topic: str) -> Verdict:
         """Does ``clause`` answer ``question``? ``context`` is its sentence (or item); ``topic`` the project's title."""
+        # Another place or year first: that is what an abstention then tells the asker.
+        for place in question.places:
+            if not self.places.covers(place, context):
+                return Verdict(False, "place")
+        for year in question.years:
+            # 2023年…同比高出2022年8个百分点 is 2023's figure: a clause naming the period speaks of it.
+            if year != self.period and (str(year) not in context or (self.period and str(self.period) in clause.text)):
+                return Verdict(False, "year")
         if question.wants_value and not holds_value(
             clause.text, question.answer_type, question.measure, set(question.given)
         ):
@@ -79,15 +90,10 @@ class AnswerCheck:
             return Verdict(False, "subject")  # 几名村干部受到了处分: 培训224人次 counts no 村干部
         if question.wants_value and not self._names_the_part(question, clause.text):
             return Verdict(False, "unit")  # 违规资金里公务员领取的有多少: 追回违规资金8.69万元 is the whole
+        if question.wants_value and self._averted(question, context):
+            return Verdict(False, "subject")
         if question.wants_value and self._one_of_a_list(question, clause.text):
             return Verdict(False, "unit")  # 盘峙的流动集市办了几次: 9次 is for 盘峙、小盘峙、富翅、里钓
-        for place in question.places:
-            if not self.places.covers(place, context):
-                return Verdict(False, "place")
-        for year in question.years:
-            # 2023年…同比高出2022年8个百分点 is 2023's figure: a clause naming the period speaks of it.
-            if year != self.period and (str(year) not in context or (self.period and str(self.period) in clause.text)):
-                return Verdict(False, "year")
         confirming = question.answer_type in ("phone", "yes_no")  # 是不是只培育了3个: the bulletin may say 4
         if not question.given <= numbers_in(arabic_numerals(clause.text)) and not confirming:
             return Verdict(False, "subject")  # 8年以上没安置的 is not answered by 3年以下的……315户
@@ -113,6 +119,17 @@ class AnswerCheck:
         """Does a clause holding the value name the part asked (公务员 of 公务员领取的有多少)?"""
         clauses = value_clauses(text, question.answer_type, question.measure, set(question.given))
         return not question.part or any(w in clause for clause in clauses for w in question.part)
+
+    @staticmethod
+    def _averted(question: Question, text: str) -> bool:
+        """Does the passage say the asked thing was averted (避免…损失, 挽回…损失), which the question did not ask?"""
+        if _AVERTED.search(question.asking):
+            return False
+        return any(
+            all(_AVERTED.search(text[max(0, at - _AVERTED_REACH) : at]) for at in _positions(word, text))
+            for word in question.subject
+            if word in text
+        )
 
     @staticmethod
     def _one_of_a_list(question: Question, text: str) -> bool:
@@ -234,6 +251,10 @@ class AnswerCheck:
         )
 
 
+def _positions(word: str, text: str) -> list[int]:
+    return [m.start() for m in re.finditer(re.escape(word), text)]
+
+
 def _tag_of(word: str, tags: tuple[tuple[str, str], ...]) -> str:
     """jieba's tag for a subject word (解决 of 解决掉 takes the tag of the word it was cut from)."""
     return next((flag for typed, flag in tags if typed.startswith(word)), "n")
@@ -241,5 +262,5 @@ def _tag_of(word: str, tags: tuple[tuple[str, str], ...]) -> str:
 
 def _covered(word: str, text: str) -> bool:
     """The word, or (村社 in 村经济合作社) all its characters of two, or two thirds of a longer one."""
-    share = sum(c in text for c in word) / len(word)
-    return word in text or (len(word) == 2 and share == 1.0) or (len(word) >= 3 and share >= 0.67)
+    held = sum(c in text for c in word)
+    return word in text or (len(word) == 2 and held == 2) or (len(word) >= 3 and 3 * held >= 2 * len(word))

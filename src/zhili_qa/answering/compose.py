@@ -57,7 +57,8 @@ def restate(question: str) -> str:
 def abstention(composer: Composer, restated: str, context: Span | None, home: str = "", place: str = "") -> str:
     """What the bulletin does not state, in the question's terms; then the closest passage, labelled as context."""
     if place and home:
-        text = f"公告只公布了{home}的情况，没有写{place}的，所以无法回答“{restated}”。"
+        asked = f"“{restated}”" if restated else "这个问题"
+        text = f"公告只公布了{home}的情况，没有写{place}的，所以无法回答{asked}。"
     elif restated:
         text = f"公告里没有写“{restated}”。"
     else:
@@ -88,12 +89,13 @@ def goal_answer(composer: Composer, project: Project, goal_units: list[Span]) ->
     return text.rstrip("；") + "。"
 
 
-def overview_answer(composer: Composer, project: Project) -> str:
-    """Who led it and the headline of each result item, as far as fits the length budget."""
+def overview_answer(composer: Composer, project: Project, confirming: bool = False) -> str:
+    """Who led it and the headline of each result item, as far as fits the length budget; 有。first when the
+    question asked whether anything was done."""
     if project.number == 0:
         sentences = [u for u in project.units if u.kind == "sentence"]
         return "".join(u.text + composer.cite(u) + "。" for u in sentences[1:3]) or sentences[0].text
-    text = f"有。{project.title}由{project.lead}牵头{composer.cite(project.fields[LEAD])}。"
+    text = f"{'有。' if confirming else ''}{project.title}由{project.lead}牵头{composer.cite(project.fields[LEAD])}。"
     headlines = [
         u
         for u in project.units
@@ -122,6 +124,13 @@ def fact_answer(composer: Composer, project: Project, units: list[Span]) -> str:
     if project.number == 0:
         return f"专项治理总体情况：{body}。"
     return f"{project.title}：{body}。"
+
+
+def titles_answer(composer: Composer, projects: list[Project]) -> str:
+    """第9项是什么: each project's title and lead, cited."""
+    return "；".join(
+        f"{p.title}{composer.cite(p.fields[TITLE])}（牵头单位：{p.lead}{composer.cite(p.fields[LEAD])}）" for p in projects
+    ) + "。"
 
 
 def bulletin_answer(composer: Composer, projects: list[Project]) -> str:

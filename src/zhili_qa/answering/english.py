@@ -2,46 +2,106 @@
 
 "How many buildings were covered by the old residential community renovation?" becomes
 "老旧小区 改造 多少幢": the same analysis, retrieval and answer check then run as for Chinese, and the
-answer quotes the Chinese bulletin.
+answer quotes the Chinese bulletin. Names spelt in pinyin (Daishan County, Ningbo, Baiquan) are written
+back in Chinese, so that the place check and the answer check see them.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from ..text import Thesaurus
 
 _LATIN = re.compile(r"[A-Za-z]")
 _HAN = re.compile(r"[\u4e00-\u9fff]")
-# What is asked, in the order tried: the first match gives the Chinese question phrase.
-_ASKING = (
+# Question words: the one nearest the start decides what is asked ("Which department is in charge of
+# the dental implant price project?" asks for a department, not a price).
+_QUESTION_WORDS = (
     (r"\bhow many times\b", "多少次"),
     (r"\bhow many\b|\bnumber of\b|\bhow often\b", "多少"),
-    (r"\bhow much\b|\bprice\b|\bcost\b|\bfine[sd]?\b|\bmoney\b|\bamount\b", "多少钱"),
-    (r"\bwhen\b|\bwhat (?:year|month|date|time)\b|\bwhich (?:year|month)\b", "什么时候"),
-    (r"\bwho\b|\bwhich (?:department|agency|unit|office|bureau|authority|organi[sz]ation)\b|\bin charge\b"
-     r"|\bresponsible\b|\blead(?:s|ing)?\b|\bled by\b|\borgani[sz]ed\b", "哪个部门牵头"),
-    (r"\bgoals?\b|\baims?\b|\bobjectives?\b|\btargets?\b|\bpurpose\b", "目标是什么"),
-    (r"\brank(?:ing|ed)?\b|\bplace\b|\bposition\b", "排名第几"),
-    (r"\brates?\b|\bpercent(?:age)?\b|\bproportion\b|\bby how much\b", "比例多少"),
-    (r"\bscore\b|\bpoints\b", "多少分"),
+    (r"\bby (?:how much|what (?:percentage|percent|proportion|share))\b", "CHANGE"),
+    (r"\bwhat (?:percentage|percent|proportion|share|rate)\b", "比例多少"),
+    (r"\bhow much\b", "多少钱"),
+    (r"\bwhen\b|\bwhat (?:years?|months?|dates?|times?|seasons?|periods?)\b|\bwhich (?:years?|months?|seasons?)\b"
+     r"|\bsince when\b|\bas of\b", "什么时候"),
+    (r"\bwho\b|\bwhich (?:department|agency|unit|office|bureau|authority|organi[sz]ation|body)\b"
+     r"|\bin charge\b|\bresponsible\b|\bled by\b|\blead (?:unit|department|agency)\b", "哪个部门牵头"),
+    (r"\b(?:which|what) (?:projects?|campaigns?|initiatives?|areas?)\b", "哪些项目"),
+    (r"\bwhich (?:had|has|was|is|did|saw|got)? ?(?:more|fewer|less|higher|lower|bigger|larger|smaller)\b", "哪个多"),
+    (r"\bwhat (?:rank|ranking|place|position)\b|\bwhere (?:did|does|do) \w+ rank\b", "排名第几"),
+    (r"\bwhat (?:score|mark)\b|\bhow many points\b", "多少分"),
+    (r"\bwhat (?:target|goal|aim|objective)s?\b", "目标是什么"),
+    (r"\b(?:phone|telephone|hotline) number\b|\bnumber (?:to call|for)\b", "电话号码是多少"),
+    (r"\bwhere\b|\baddress\b", "在哪里"),
     (r"\bwhat is (?:it|the \w+) called\b|\bname of\b|\bcalled\b|\bnamed\b", "叫什么"),
+    (r"^(?:is|are|was|were|did|does|do|has|have|had|can|could)\b", "吗"),
+)
+# Where no question word decides, what the question names: a goal asks the goal, a price a sum.
+_ASKED_NOUNS = (
+    (r"\bgoals?\b|\baims?\b|\bobjectives?\b|\btargets?\b|\bpurpose\b|\bsupposed to\b", "目标是什么"),
+    (r"\bprice\b|\bcost\b|\bfine[sd]?\b|\bmoney\b|\bamount\b|\bspent\b|\bincome\b|\brevenue\b|\bbudget\b"
+     r"|\bfund(?:s|ing)\b|\binvestment\b|\bsalar(?:y|ies)\b|\bwages?\b|\bin yuan\b", "多少钱"),
+    (r"\brank(?:ing|ed)?\b", "排名第几"),
+    (r"\brates?\b|\bpercent(?:age)?\b|\bproportion\b", "比例多少"),
+    (r"\bscore\b|\bpoints\b", "多少分"),
+    (r"\blead(?:s|ing)?\b|\borgani[sz]ed\b", "哪个部门牵头"),
     (r"\bwhich\b|\bwhat are\b|\blist\b", "有哪些"),
     (r"\bresults?\b|\bachieve(?:d|ments?)?\b|\bwhat (?:was|has been|have been) done\b|\bprogress\b", "取得了什么成果"),
-    (r"^(?:is|are|was|were|did|does|do|has|have)\b", "吗"),
 )
+# One unit's figure, not a total (每人, 单家, 最多的一个): the per-unit check reads these.
+_BUSINESSES = r"(?:gas |petrol )?stations?|shops?|stores?|schools?|hospitals?|clinics?|compan(?:y|ies)|institutions?|homes?"
+_PER_UNIT = (
+    (r"\bper (?:person|head|capita)\b|\beach person\b", "每人"),
+    (r"\bper (?:household|family)\b|\beach (?:household|family)\b", "每户"),
+    (rf"\b(?:a|one|each|per|every) (?:single )?(?:{_BUSINESSES})\b|\bsingle (?:{_BUSINESSES})\b", "单家"),
+    (r"\b(?:per|a single|one|each) (?:implant|tooth)\b", "单颗"),
+    (r"\b(?:biggest|largest|highest|lowest|smallest|most expensive|maximum|minimum)\b", "最多的一个"),
+)
+_FALL = re.compile(r"\b(?:fall|fell|drop(?:ped)?|decreased?|declined?|reduced?|cut|lower(?:ed)?|go down|went down)\b")
 # 多少 with the counted noun's measure word, so that the count check knows what is counted.
 _MEASURES = (
-    (r"\bbuildings?\b", "幢"),
-    (r"\bhouseholds?\b|\bfamilies\b", "户"),
-    (r"\bschools?\b", "所"),
-    (r"\bpeople\b|\bpersons?\b|\bsuspects?\b|\bstaff\b|\bworkers?\b", "人"),
-    (r"\bcases\b", "件"),
-    (r"\btimes\b|\binspections?\b|\bchecks?\b|\bsessions?\b", "次"),
-    (r"\bstations?\b|\binstitutions?\b|\bcompanies\b|\benterprises\b|\bhospitals?\b", "家"),
-    (r"\bsets?\b|\bimplants?\b", "套"),
-    (r"\bproblems?\b|\bissues?\b|\bblocks?\b|\bgangs?\b", "个"),
+    (r"buildings?", "幢"),
+    (r"households?|families|familys", "户"),
+    (r"schools?", "所"),
+    (r"people|persons?|suspects?|staff|workers?|officials?|residents?|victims?|officers?", "人"),
+    (r"cases|complaints", "件"),
+    (r"times|inspections?|checks?|sessions?|visits?|trips?|deliveries|rounds?", "次"),
+    (r"stations?|institutions?|companies|enterprises|hospitals?|clinics?|shops?|stores?|homes?", "家"),
+    (r"sets?|implants?", "套"),
+    (r"problems?|issues?|blocks?|gangs?|projects?|items?", "个"),
 )
+# The words after "how many" up to the verb or a preposition; the counted noun is the last of them.
+_COUNTED_END = re.compile(
+    r"^(?:did|do|does|were|was|are|is|have|has|had|will|would|can|could|should|in|of|for|from|at|on|by|under|"
+    r"across|after|before|during|with|been|got|get|received|that|who|which|there)$"
+)
+_COUNTED_WORDS = 5
+_COUNT_NOUNS = ("次", "人", "户", "家", "件", "项")  # 次数, 人数: what a comparison counts
+_NUMBER_WORDS = {
+    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
+    "ten": 10, "eleven": 11, "twelve": 12, "fifteen": 15, "twenty": 20, "thirty": 30, "fifty": 50,
+}
+_LOWER_CASE_SPELLING = 6  # letters from which a word in lower case may be pinyin (dinghai, not dean)
+_SPAN_OF_YEARS = re.compile(r"\b(\d{1,2})\s*(?:to|and|-)\s*(\d{1,2})\s*years?\b")
+_YEARS_LONG = re.compile(r"\b(\d{1,2})\s*years?\b")
+# "how many implant sets did they buy, and by what percentage did the price fall": two questions.
+_SECOND_QUESTION = re.compile(r"[,;]?\s+and\s+(?=(?:how|what|which|when|who|by how|by what)\b)|;\s*|\?\s+(?=\w)", re.I)
+# "..., and how many in the dental spot checks?": the counted noun left out, as in the part before.
+_ELIDED_NOUN = re.compile(r"^how many(?=\s+(?:in|at|for|from|of|during|were|was|did)\b)", re.I)
+
+
+def english_parts(text: str) -> list[str]:
+    """The questions an English message asks, each on its own (a counted noun left out taken from before)."""
+    # "Give both numbers." asks nothing of its own.
+    parts = [part for part in _SECOND_QUESTION.split(text) if part.strip() and _question_phrase(part.lower())]
+    if not parts:
+        return [text]
+    for i in range(1, len(parts)):
+        noun = " ".join(_counted_words(parts[i - 1].lower()))
+        if noun and _ELIDED_NOUN.match(parts[i]):
+            parts[i] = _ELIDED_NOUN.sub(f"how many {noun}", parts[i])
+    return parts
 
 
 def is_english(text: str) -> bool:
@@ -49,15 +109,95 @@ def is_english(text: str) -> bool:
     return len(_LATIN.findall(text)) >= 8 and len(_HAN.findall(text)) <= len(_LATIN.findall(text)) // 4
 
 
-def gloss(text: str, thesaurus: Thesaurus) -> str:
-    """The Chinese question an English one asks: bulletin terms, years, then the question phrase."""
-    lowered = text.lower()
-    terms = [t for _, targets in thesaurus.matches(text) for t in targets]
+def spelled_names(text: str, spell: Callable[[str], str | None]) -> list[str]:
+    """Chinese names an English text spells in pinyin (Daishan, Ningbo's, dinghai, Baiquan). A word in lower
+    case is read only when long, as short ones are too often English."""
+    names = []
+    for word in re.findall(r"\b[A-Za-z]+(?:'[a-z]+)?\b", text):
+        key = re.sub(r"'s$|'", "", word).lower()
+        if (word[0].isupper() or len(key) >= _LOWER_CASE_SPELLING) and (name := spell(key)):
+            names.append(name)
+    return list(dict.fromkeys(names))
+
+
+def gloss(text: str, thesaurus: Thesaurus, spell: Callable[[str], str | None] = lambda _: None) -> str:
+    """The Chinese question an English one asks, sentence by sentence (a story before the question stays a
+    sentence of its own, as in a Chinese message): years, bulletin terms and names, per-unit words, then
+    the question phrase."""
+    glossed = [_gloss_sentence(s, thesaurus, spell) for s in re.split(r"(?<=[.!?])\s+", text.strip())]
+    glossed = [g for g in glossed if g]
+    # Nothing of the bulletin's: left as typed, for the scope guard to refuse.
+    return "。".join(glossed) if glossed else text
+
+
+def _gloss_sentence(text: str, thesaurus: Thesaurus, spell: Callable[[str], str | None]) -> str:
+    lowered = _with_digits(text.lower())
+    terms = _topic_terms(text, thesaurus)
     terms += re.findall(r"[\u4e00-\u9fff]+", text)  # a Chinese term the question quotes
+    terms += spelled_names(text, spell)
     if not terms:
-        return text  # nothing of the bulletin's: left as typed, for the scope guard to refuse
+        return ""
     years = [f"{y}年" for y in re.findall(r"\b(?:19|20)\d{2}\b", text)]
-    asking = next((phrase for pattern, phrase in _ASKING if re.search(pattern, lowered)), "")
-    if asking == "多少":
-        asking += next((m for pattern, m in _MEASURES if re.search(pattern, lowered)), "")
-    return " ".join([*years, *dict.fromkeys(terms), asking]).strip()
+    spans = [f"{a}-{b}年" for a, b in _SPAN_OF_YEARS.findall(lowered)] or [
+        f"{n}年" for n in _YEARS_LONG.findall(lowered)
+    ]
+    per_unit = [phrase for pattern, phrase in _PER_UNIT if re.search(pattern, lowered)]
+    return " ".join([*years, *dict.fromkeys(terms), *spans, *per_unit, _asking(lowered, thesaurus)]).strip()
+
+
+def _topic_terms(text: str, thesaurus: Thesaurus) -> list[str]:
+    """Bulletin terms for the English topic words; a phrase held in a longer one found (skills training in
+    emergency skills training) stands for nothing of its own."""
+    lowered = re.sub(r"(?<=[a-z])-(?=[a-z])", " ", text.lower())
+    spans = []
+    for phrase, terms in thesaurus.matches(text) + thesaurus.matches(lowered):
+        found = re.search(rf"\b{re.escape(phrase.lower().replace('-', ' '))}\b", lowered)
+        spans.append((found.span() if found else (0, 0), terms))
+    return [
+        term
+        for (start, end), terms in spans
+        if not any(s <= start and end <= e and (s, e) != (start, end) for (s, e), _ in spans)
+        for term in terms
+    ]
+
+
+def _with_digits(lowered: str) -> str:
+    return re.sub(r"\b(" + "|".join(_NUMBER_WORDS) + r")\b", lambda m: str(_NUMBER_WORDS[m.group(1)]), lowered)
+
+
+def _counted_words(lowered: str) -> list[str]:
+    """The words after "how many" up to the verb or preposition (gas station inspections)."""
+    after = re.search(r"\b(?:how many|number of)\s+(.*)", lowered)
+    words = re.findall(r"[a-z]+", after.group(1).replace("-", " "))[:_COUNTED_WORDS] if after else []
+    end = next((i for i, word in enumerate(words) if _COUNTED_END.match(word)), len(words))
+    return words[:end]
+
+
+def _question_phrase(lowered: str) -> str:
+    found = [(m.start(), phrase) for pattern, phrase in _QUESTION_WORDS for m in [re.search(pattern, lowered)] if m]
+    return min(found, key=lambda hit: hit[0])[1] if found else ""
+
+
+def _asking(lowered: str, thesaurus: Thesaurus) -> str:
+    """The Chinese question phrase: the question word nearest the start, else the asked noun."""
+    phrase = _question_phrase(lowered) or next(
+        (phrase for pattern, phrase in _ASKED_NOUNS if re.search(pattern, lowered)), ""
+    )
+    if phrase == "CHANGE":
+        return "降了多少" if _FALL.search(lowered) else "提高了多少"
+    if phrase == "多少":
+        counted = _counted_words(lowered)
+        # A count of something unnamed here (ambulances) is a count of things: 多少个, not any figure.
+        return phrase + (_measure(counted) or ("个" if counted else ""))
+    if phrase == "哪个多":
+        more = re.search(r"\b(?:more|fewer|less|higher|lower|bigger|larger|smaller)\s+([a-z]+)", lowered)
+        measure = _measure([more.group(1)]) if more else ""
+        # "more inspections": 哪个检查次数多, the bulletin's word for what is compared and its count.
+        term = next((t for _, terms in thesaurus.matches(more.group(1)) for t in terms[:1]), "") if more else ""
+        return f"哪个{term}{measure}数多" if measure in _COUNT_NOUNS else phrase
+    return phrase
+
+
+def _measure(words: list[str]) -> str:
+    """The measure word of the counted noun: the last of the words that has one."""
+    return next((m for word in reversed(words) for pattern, m in _MEASURES if re.fullmatch(pattern, word)), "")

@@ -73,6 +73,13 @@ _MONEY = re.compile(
     r"\d+(?:\.\d+)?\s*(?:余|多)?\s*(?:千|百|万|亿)*\s*元"
     r"|(?:价|费|款|资金|金额|收入|损失)[^，,。；\d]{0,6}\d+(?:\.\d+)?(?![\d.]*\s*(?:%|个百分点|名|次|个|家|人|项|年|月))"
 )
+# How far a figure moved: 降幅达55%, 提升3.09分, 高出2022年8个百分点 (降至900余元 is where it stands).
+_MOVES = "下降|降低|减少|提升|提高|上升|增加|增长|高出|节约|节省"
+_CHANGE = re.compile(rf"(?:降幅|增幅|幅度|{_MOVES})(?![至到])(?:了|达|约|近|超|为)?(?:\d{{4}}年)?(\d+(?:\.\d+)?)")
+# Types that ask where a figure stands: a move of it (提升27名, 高出8个百分点) does not answer them; a
+# 降幅 is itself a rate.
+_MOVED = re.compile(rf"(?:{_MOVES})(?![至到])(?:了|达|约|近|超|为)?(?:\d{{4}}年)?(\d+(?:\.\d+)?)")
+_LEVEL_TYPES = ("money", "rate", "rank", "score")
 _RATE = re.compile(r"\d+(?:\.\d+)?\s*(?:%|个百分点)|百分之")
 _RANK = re.compile(r"排名\s*第?\s*[\d一二三四五六七八九十]+|第[\d一二三四五六七八九十]+名?|\d+\s*名(?!\w)")
 _SCORE = re.compile(r"\d+(?:\.\d+)?\s*分(?!钟|之|局|院|别)|分\s*\d")
@@ -87,6 +94,7 @@ _ENUMERATION = re.compile(r"[\u4e00-\u9fff“”]{1,12}、[\u4e00-\u9fff“”]{
 
 VALUE_PATTERNS = {
     "money": _MONEY,
+    "change": _CHANGE,
     "rate": _RATE,
     "rank": _RANK,
     "score": _SCORE,
@@ -119,6 +127,10 @@ def holds_value(text: str, answer_type: str, measure: str = "", given: set[str] 
     pattern = VALUE_PATTERNS.get(answer_type)
     if pattern is None:
         return True
+    values = list(pattern.finditer(text))
+    if answer_type in _LEVEL_TYPES:
+        moved = [m.span(1) for m in _MOVED.finditer(text)]
+        values = [v for v in values if not any(start < v.end() and v.start() < end for start, end in moved)]
     if answer_type in ("money", "number", "score") and given:
-        return any(not (numbers_in(m.group(0)) <= given) for m in pattern.finditer(text))
-    return bool(pattern.search(text))
+        return any(not (numbers_in(v.group(0)) <= given) for v in values)
+    return bool(values)

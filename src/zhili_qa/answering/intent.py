@@ -1,6 +1,6 @@
 """What a question asks for: its intents and expected answer type, read from question words alone.
 
-Money (多少钱), a count in a measure word (几家, 多少户), a rate, a rank, a score, a date, an organisation,
+Money (多少钱), a count in a measure word (几家, 多少户), a change (降了多少), a rate, a rank, a score, a date, an organisation,
 a person or firm, a phone number, an address, a name, a list, yes/no, a goal, an overview. The patterns
 are of Chinese asking, not of any bulletin; English questions reach them glossed (english.py).
 """
@@ -18,14 +18,14 @@ LIST_Q = re.compile(
     r"哪个项目|哪些项目|哪几个项目|哪项|哪几项|什么项目|哪个治理|哪些治理|哪些专项|负责什么|管什么|负责哪|牵头了什么|"
     r"牵头的是|牵头哪|牵头负责|牵了几个|几个专项|哪几个专项|哪些专项治理"
 )
-GOAL_Q = re.compile(r"目标|目的|想达到|要达到|为了什么|打算|原本计划|本来计划|原计划|原定|原先计划|起初计划|原来计划|一开始计划|一开始打算|最初计划|当初计划")
+GOAL_Q = re.compile(r"目标|(?<!项)目的|想达到|要达到|为了什么|打算|原本计划|本来计划|原计划|原定|原先计划|起初计划|原来计划|一开始计划|一开始打算|最初计划|当初计划")
 OVERVIEW_Q = re.compile(
     r"成果|成效|效果|做了什么|做了哪些|干了什么|怎么样|咋样|有没有治理|有没有管|治理了吗|情况|进展|介绍|"
     r"哪些工作|哪些措施|采取了|措施|是怎么回事|怎么回事|有没有|概况"
 )
 FIGURE_Q = re.compile(
     r"多少|(?<![好举说])几(?!乎)|多大|多高|多长|多久|比例|百分|降幅|增长|排名|第几|金额|几成|涨|降了|老几"
-    r"|哪个(?:更)?(?:多|少|高|低|大|小|早|晚)"  # 哪个检查的次数多: a comparison asks for both figures
+    r"|哪个[\u4e00-\u9fff]{0,6}?(?:更)?(?:多|少|高|低|大|小|早|晚)"  # 哪个检查的次数多: a comparison asks both figures
 )
 WHEN_Q = re.compile(r"什么时候|何时|哪年|哪一年|几月|几号|什么时间|多久能|啥时候|哪个月|什么时间段|几时|啥时|哪天|哪一天|几月份|多会儿|哪个时候|时间段|时间点|哪些时间|哪个季节")
 MEASURE = re.compile(
@@ -38,6 +38,11 @@ NAME_Q = re.compile(
     r"|(?:标题|题目)(?:是|叫)?(?:什么|啥)"
 )
 SHARE_Q = re.compile(r"降幅|增幅|比例|百分|率|幅度|几成")
+# 降了多少 asks how far a figure moved (降幅达55%, 提升3.09分); 降到多少 and 增长率 ask where it stands.
+CHANGE_Q = re.compile(
+    r"(?:降|减|少|便宜|涨|升|提高|提升|增加|增长|多出|高出|改善|缩短)了?(?:百分之)?(?:多少|几)(?!率)|降幅|增幅|幅度"
+    r"|(?:降|涨)价(?:了)?多少"
+)
 MONEY_Q = re.compile(
     r"多少钱|几块钱|多少元|多少万|金额|价格|价钱|费用|花多少|收多少|罚了多少|罚多少|罚款|罚没|补贴多少|要多少|钞票|多少块钱"
     r"|多少[\u4e00-\u9fff]{0,4}(?:资金|钱|款|损失)|钱[^？?。]{0,20}多少"
@@ -69,6 +74,10 @@ PER_UNIT_Q = re.compile(
     r"|那(?:个|件|家|起)(?![^，,。？?]{0,4}(?:专项|项目|治理))[^。？?]{0,10}(?:罚|赔|花|收)"  # 那件大案，罚了多少
 )
 PER_UNIT_TEXT = re.compile(r"每|单颗|单家|单个|平均|均价|人均|不超过|上限")
+# 第3项, 第9个治理项目: a project by its number in the bulletin (numerals already digits).
+ORDINAL = re.compile(r"第\s*(\d{1,2})\s*(?:项|个(?=专项|治理|项目))")
+# 第9项是什么 asks which project that is: its title.
+WHICH_PROJECT_Q = re.compile(r"(?:什么|哪个|啥)(?:项目|专项|治理)|名称|叫什么|是什么[？?]?$|是啥[？?]?$|讲的是|关于什么")
 # 有人管吗 asks whether anyone handles it: the department, unless a narrower matter is named.
 COLLOQUIAL_LEAD = re.compile(r"有人管|管不管|有没有人管|有人查|有没有人查|有人监管|有没有人监管|找谁|管管")
 # The question words and words of asking: never the asked subject.
@@ -131,6 +140,8 @@ def answer_type(text: str, intent: Intent) -> str:
         return "goal"
     if intent.when:
         return "date"
+    if CHANGE_Q.search(text):
+        return "change"
     if intent.rank:
         return "rank"
     if SCORE_Q.search(text):

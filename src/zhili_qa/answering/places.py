@@ -19,6 +19,7 @@ from functools import cache
 from pathlib import Path
 
 import jieba.posseg
+from pypinyin import lazy_pinyin
 
 _SUFFIX = re.compile(r"(?:特别行政区|自治州|自治县|自治旗|地区|新区|林区|特区|省|市|区|县|旗|盟)$")
 # Short names that jieba knows as another kind of word (开发, 平安, 和平) would be found in ordinary
@@ -57,6 +58,17 @@ def _table() -> dict[str, str]:
     return names
 
 
+@cache
+def _romanised() -> dict[str, str]:
+    """A place's pinyin spelling (daishan) -> its name without suffix (岱山), provinces and cities first."""
+    spellings: dict[str, str] = {}
+    for name, _ in sorted(_table().items(), key=lambda item: (_level(item[1]), item[1])):
+        short = _SUFFIX.sub("", name)
+        if len(short) >= 2:
+            spellings.setdefault("".join(lazy_pinyin(short)), short)
+    return spellings
+
+
 def _level(code: str) -> int:
     """How many leading digits name the place: 2 a province, 4 a city, 6 a county or district."""
     if code[2:6] == "0000":
@@ -77,12 +89,17 @@ class Places:
 
     def named_in(self, text: str) -> list[Place]:
         """Places named in the text, read left to right taking the longest name at each position (定海城区 is
-        定海 and 城区, not 海城区)."""
+        定海 and 城区, not 海城区), whole words only (回迁安置 names no 迁安)."""
+        bounds, at = {0}, 0
+        for word in jieba.lcut(text, HMM=False):
+            at += len(word)
+            bounds.add(at)
         found, position = [], 0
         while position < len(text):
             name = next(
                 (text[position : position + size] for size in range(_LONGEST_NAME, 1, -1)
-                 if text[position : position + size] in self._names),
+                 if text[position : position + size] in self._names
+                 and position in bounds and position + size in bounds),
                 None,
             )
             if name is None:
@@ -91,6 +108,10 @@ class Places:
             found.append(Place(name, self._names[name]))
             position += len(name)
         return found
+
+    def spelled(self, latin: str) -> str | None:
+        """The place a pinyin spelling names (daishan -> 岱山), provinces and cities before counties."""
+        return _romanised().get(latin.lower())
 
     def is_home(self, place: Place) -> bool:
         return not self.home or place.code == self.home

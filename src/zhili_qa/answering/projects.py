@@ -15,6 +15,7 @@ import jieba
 from ..corpus import Corpus, Project, Span
 from ..text import Thesaurus, Tokenizer, department_aliases
 from .figures import numbers_in
+from .intent import ORDINAL
 from .scope import GENERIC_NOUNS, ScopeGuard
 
 _DEPARTMENT_PHRASE = re.compile(r"[\u4e00-\u9fff“”]{2,14}?(?:分局|局|办公室)")
@@ -22,7 +23,7 @@ MIN_DEPARTMENT_TAIL = 3
 # Words that join or compare several things: 和, 与, 分别, 哪个多, 两个.
 # Words that belong to asking for a property of every project, not to the property itself.
 _ASKING_PROJECTS = ("项目", "专项治理", "专项", "治理")
-SEVERAL = re.compile(r"和|与|跟|及|、|以及|还有|分别|各|哪个(?:更)?(?:多|少|高|低|大|早)|对比|比较|相比")
+SEVERAL = re.compile(r"和|与|跟|及|、|以及|还有|分别|各|哪个[\u4e00-\u9fff]{0,6}?(?:更)?(?:多|少|高|低|大|早)|对比|比较|相比")
 # What a question asks for names no project, though one project's text may be the only one using it (地址).
 _ASKED_NOUNS = frozenset("地址 电话 号码 名字 名称 时间 日期 价格 费用 金额 位置 地点 人数 次数 数量".split())
 NAMED_CACHE = 4096  # texts whose named projects are kept
@@ -30,6 +31,7 @@ TITLE_WORD_LONGEST = 6  # characters of the longest title piece looked for in qu
 COMMON_WORD = 1000  # jieba's frequency from which a word is everyday language, whatever project uses it
 _JOINERS = re.compile(r"和|与|跟|及|、|以及|还有")
 _NUMERAL_START = re.compile(r"^[\d零〇一二两三四五六七八九十百千万几]")
+
 
 
 class ProjectFinder:
@@ -57,6 +59,14 @@ class ProjectFinder:
                         continue
                     self._title_words.setdefault(piece, project)
 
+    def _numbered(self, text: str) -> list[tuple[int, Project]]:
+        by_number = {p.number: p for p in reversed(self.projects)}
+        return [(m.start(), by_number[int(m.group(1))]) for m in ORDINAL.finditer(text) if int(m.group(1)) in by_number]
+
+    def numbered(self, text: str) -> set[tuple[str, int]] | None:
+        """第3项, 第9个治理项目: the projects the question names by number (None: none so named)."""
+        return {(p.doc, p.number) for _, p in self._numbered(text)} or None
+
     def departments_in(self, text: str) -> list[str]:
         """Department names in the question, as the bulletin writes them or by a shared tail (定海分局)."""
         found = [alias for alias in self._aliases if alias in text]
@@ -83,6 +93,8 @@ class ProjectFinder:
             if project is not None and (project.number not in found or position < found[project.number][0]):
                 found[project.number] = (position, project)
 
+        for position, project in self._numbered(text):
+            add(position, project)
         for piece, project in self._title_words.items():
             if piece in text:  # 菜篮子 names its project, though its department's name holds it too
                 add(text.find(piece), project)

@@ -13,13 +13,14 @@ import re
 from dataclasses import dataclass
 
 from ..text import STOPWORDS, Homophones, Thesaurus, Tokenizer, arabic_numerals, normalize
-from .english import gloss, is_english
+from .english import english_parts, gloss, is_english
 from .figures import numbers_in
 from .intent import (
     BARE_COUNT,
     CONFIRM_Q,
     MEASURE,
     MONEY_Q,
+    ORDINAL,
     PER_UNIT_Q,
     Intent,
     answer_type,
@@ -37,7 +38,7 @@ _ASKING = frozenset(
     "牵头 负责 主管 管不管 怎么办 有没有人 去年 今年 明年 现在 目前 最新 以前 之前 单位 部门 这次 本次 整个 实际 大家 我们 咱们 老百姓 是在 成果 成效 效果 进展 工作 措施 举措 介绍 概况 "
     "取得 想要 达到 实现 计划 要达到 目标 目的 那种 这种 那样 这样 那么 这么 那块儿 这块儿 "
     "钞票 块钱 题目 标题 比例 一点 时间段 时间点 到底 期间 当时 过程中 后来 前后 那次 一直 一句 各自 达成 "
-    "原本 本来 原来 当初 最初".split()
+    "原本 本来 原来 当初 最初 金额 数额 数目 总数 总额 数字 数量".split()
 )
 
 
@@ -58,6 +59,7 @@ LONG_MESSAGE = 40  # characters from which only the asking clauses give type and
 ASKING_MIN = 12  # characters the asking part reaches, taking in clauses before the one that asks
 
 
+_COMPARED = re.compile(r"哪个([\u4e00-\u9fff]{2,4}?)的?(?:次|人|户|家|件|项)数")
 _YEARS = re.compile(r"(?<!\d)(?:19|20)\d{2}\s*年")
 _STORY = re.compile(r"我|咱|俺")
 _PART_OF = re.compile(
@@ -113,7 +115,7 @@ class QuestionReader:
         超过8年 written as the bulletin writes it (8年以上)."""
         text = normalize(question)
         if is_english(text):
-            text = gloss(text, self.thesaurus)
+            text = gloss(text, self.thesaurus, lambda word: self.homophones.spelled(word) or self.places.spelled(word))
         text = _RANGE.sub(r"\1-\2", self.homophones.mend(arabic_numerals(text)))
         return _MORE_THAN.sub(r"\1以上", _LESS_THAN.sub(r"\1以下", text))
 
@@ -123,14 +125,15 @@ class QuestionReader:
         asking = asking_part(text)
         tagged = [(pair.word, pair.flag) for pair in self._pos.cut(asking)]
         intent = detect_intent(asking)
-        counted = counted_noun(tagged)
+        # 哪个检查次数多 compares counts of 检查.
+        counted = counted_noun(tagged) or next(iter(_COMPARED.findall(asking)), "")
         if not intent.measures and BARE_COUNT.search(asking) and not MONEY_Q.search(asking):
             # 多少问题 counts things as 几个 does; 多少特困人员 counts people.
             intent = dataclasses.replace(intent, measures=("人",) if _PEOPLE.search(counted) else ("个",))
         kind = answer_type(asking, intent)
         # The figures the question states (那5件, 3到5年), not those of the asker's own story (我们家等了快四年).
         stated = [c for c in _CLAUSES.findall(asking) if not _STORY.search(c)] or [asking]
-        given = frozenset(numbers_in(_YEARS.sub("", "，".join(stated))) - {"1"})
+        given = frozenset(numbers_in(ORDINAL.sub("", _YEARS.sub("", "，".join(stated)))) - {"1"})
         if given and kind not in ("organisation", "goal") and CONFIRM_Q.search(asking):
             kind = "yes_no"  # 总费用控制在6000块左右，是真的吗: the figure is stated, its truth asked
         measures = [m for m in intent.measures if m != "分"]
@@ -199,6 +202,8 @@ def counted_noun(tagged: list[tuple[str, str]]) -> str:
 def compound_parts(text: str) -> list[str]:
     """食堂检查了多少次，发现多少问题: two questions in one short message, each asked on its own."""
     text = asking_part(normalize(text))
+    if is_english(text):
+        return english_parts(text)
     if len(text) >= LONG_MESSAGE:
         return [text]
     clauses = [c for c in _CLAUSES.findall(text) if c.strip()]
