@@ -16,7 +16,7 @@ from functools import lru_cache
 from ..corpus import Span
 from ..text import Thesaurus, arabic_numerals
 from .figures import GENERAL_MEASURE, holds_value, numbers_in, value_clauses
-from .intent import per_unit_text
+from .intent import LIST_KIND, per_unit_text
 from .places import Places
 from .question import Question
 from .scope import GENERIC_NOUNS
@@ -216,9 +216,13 @@ class AnswerCheck:
         if any(self.counts_the_asked_thing(question, clause) for clause in clauses):
             return True  # 发现并整改问题36个 answers 查出来多少问题 by the thing it counts
         if question.answer_type == "list":
-            # 立案的那5件分别是哪几家: an enumeration of something else (各市场监管所、白泉分局) does not answer.
+            # 立案的那5件分别是哪几家: an enumeration of something else (各市场监管所、白泉分局) does not answer;
+            # nor does one of other things than those asked (反诈公交是哪几路车: 反诈公交、警银反诈驿站 are not buses).
             words = [w for w in question.subject if not self._names_topic(w, topic)]
-            return not words or any(w in clause for clause in clauses for w in words)
+            kind = set("".join(LIST_KIND.findall(question.asking))) - _STOP_CHARACTERS
+            return (not words or any(w in clause for clause in clauses for w in words)) and (
+                not kind or any(kind & set(clause) for clause in clauses)
+            )
         if question.answer_type == "date":
             # 2023年6月底，定海区医疗急救站正式挂牌: a time opens the clause it dates.
             pieces = [c for c in re.split(r"[，,；;。]", text) if c.strip()]

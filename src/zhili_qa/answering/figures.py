@@ -16,7 +16,7 @@ _CN_NUMERAL = "零〇一二两三四五六七八九十百千"
 MEASURE_FAMILIES = (
     frozenset("人 名 人次 个人 位".split()),
     frozenset("家 家次 所".split()),
-    frozenset("次 家次 人次".split()),
+    frozenset("次 家次 人次 回 趟 遍".split()),
     frozenset("件 起 条".split()),
     frozenset("幢 栋".split()),
     frozenset("元 万元 万 亿元".split()),

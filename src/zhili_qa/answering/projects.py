@@ -144,7 +144,7 @@ class ProjectFinder:
         for word in self.tokenizer.jieba.lcut(piece):
             if len(word) < 2 or word in GENERIC_NOUNS:
                 continue
-            in_title = sum(c in title for c in word) / len(word) >= 0.67
+            in_title = 3 * sum(c in title for c in word) >= 2 * len(word)
             citizen_word = any(word == c and any(t in title for t in terms) for c, terms in self.thesaurus.entries)
             if not (in_title or citizen_word):
                 return True

@@ -38,7 +38,7 @@ _ASKING = frozenset(
     "牵头 负责 主管 管不管 怎么办 有没有人 去年 今年 明年 现在 目前 最新 以前 之前 单位 部门 这次 本次 整个 实际 大家 我们 咱们 老百姓 是在 成果 成效 效果 进展 工作 措施 举措 介绍 概况 "
     "取得 想要 达到 实现 计划 要达到 目标 目的 那种 这种 那样 这样 那么 这么 那块儿 这块儿 "
     "钞票 块钱 题目 标题 比例 一点 时间段 时间点 到底 期间 当时 过程中 后来 前后 那次 一直 一句 各自 达成 "
-    "原本 本来 原来 当初 最初 金额 数额 数目 总数 总额 数字 数量".split()
+    "我家 我们家 事儿 这事 那事 原本 本来 原来 当初 最初 金额 数额 数目 总数 总额 数字 数量".split()
 )
 
 
@@ -59,6 +59,8 @@ LONG_MESSAGE = 40  # characters from which only the asking clauses give type and
 ASKING_MIN = 12  # characters the asking part reaches, taking in clauses before the one that asks
 
 
+# 这两项, 那几个: pointing at things already named, not naming anything.
+_POINTING_COUNT = re.compile(r"[这那]?(?:\d+|[两几一二三四五六七八九十])(?:项|个|件|家|次|位|样)?")
 _COMPARED = re.compile(r"哪个([\u4e00-\u9fff]{2,4}?)的?(?:次|人|户|家|件|项)数")
 _YEARS = re.compile(r"(?<!\d)(?:19|20)\d{2}\s*年")
 _STORY = re.compile(r"我|咱|俺")
@@ -180,6 +182,7 @@ def subject_words(tagged: list[tuple[str, str]]) -> tuple[str, ...]:
         if len(word) >= 2 and word not in _ASKING and word not in STOPWORDS and word not in GENERIC_NOUNS
         and not _ASKING_PART.search(word)
         and not MEASURE.fullmatch("多少" + word)
+        and not _POINTING_COUNT.fullmatch(word)
     ]
     return tuple(dict.fromkeys(words))
 
@@ -190,11 +193,12 @@ def counted_noun(tagged: list[tuple[str, str]]) -> str:
         if _HOW_MANY.search(word):
             nouns = []
             for following, flag in tagged[position + 1 :]:
+                if not nouns and MEASURE.fullmatch("多少" + following):
+                    continue  # 个 of 多少个问题, 家次 of 多少家次: how, not what, it counts
                 # 特困(a)老人(n) is one thing counted; 标段(n)施工(vn) counts 标段.
                 if not flag.startswith(_NOUN_PHRASE_TAGS) or (nouns and flag == "vn"):
                     break
-                if not MEASURE.fullmatch("多少" + following):  # 家次 of 多少家次 is how, not what, it counts
-                    nouns.append(following)
+                nouns.append(following)
             return "".join(nouns)
     return ""
 

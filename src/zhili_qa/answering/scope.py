@@ -28,6 +28,11 @@ _OTHER_TASK = re.compile(
     r"彩票|算命|星座|菜谱|写作文|写一篇|写篇|唱歌|下雨|下雪|气温|天气预报|挂号|预约|办证|缴费|签证|办护照|"
     r"怎么办理|如何办理|怎样办理|去哪办|哪里办|在哪办|备案|补办"
 )
+# The asker's own records (我医保卡里还剩多少钱, 查一下我的社保): a bulletin of results holds nobody's account.
+_PERSONAL_RECORD = re.compile(
+    r"(?:我|我家|我们家|本人)的?[\u4e00-\u9fff]{0,4}?(?:卡里|卡上|账户|帐户|余额|社保|公积金|医保卡|退休金|养老金|快递|订单|密码|积分|工资)"
+    r"|查(?:一下|一查|查)?我(?:的|家)"
+)
 GREETING = re.compile(
     r"^(?:你好|您好|嗨|哈喽|hello|hi|hey|在吗|在不在|有人吗|谢谢|谢谢你|多谢|感谢|辛苦了|再见|拜拜|早上好|中午好|晚上好|"
     r"你是谁|你们是谁|你能做什么|你会什么|你能回答什么|怎么用|如何使用)"
@@ -121,8 +126,10 @@ class ScopeGuard:
         return 0 < self.project_frequency.get(token, 0) <= SPECIFIC_PROJECTS
 
     def refuses_outright(self, text: str) -> bool:
-        """Questions refused before any retrieval: no words, markup, instructions, other tasks."""
-        return not has_words(text) or bool(MARKUP.search(text) or INJECTION.search(text) or _OTHER_TASK.search(text))
+        """Questions refused before any retrieval: no words, markup, instructions, other tasks, personal records."""
+        return not has_words(text) or any(
+            pattern.search(text) for pattern in (MARKUP, INJECTION, _OTHER_TASK, _PERSONAL_RECORD)
+        )
 
     def on_topic(self, text: str, query: Query, ranking: Ranking) -> bool:
         """Enough evidence that the bulletin is about this question."""
