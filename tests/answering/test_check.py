@@ -96,3 +96,11 @@ def test_a_loss_averted_does_not_answer_a_loss_suffered(lexical_assistant):
     text = "全年开展劝阻11637人次,成功劝阻百万电诈警情3起,避免群众财产损失5000余万元"
     assert verdict(lexical_assistant, "群众被电信诈骗损失了多少钱", "避免群众财产损失5000余万元", 2, text).reason == "subject"
     assert verdict(lexical_assistant, "反诈避免了多少损失", "避免群众财产损失5000余万元", 2, text).answers
+
+
+def test_a_list_names_things_of_the_kind_asked(lexical_assistant):
+    islands = "在盘峙、小盘峙、富翅、里钓等4个海岛累计组织流动集市9次"
+    assert verdict(lexical_assistant, "流动集市去了哪几个岛", islands, 11).answers
+    situations = "所涉问题主要涉及同一本证书在不同地方享受培训补贴、一年超三次享受培训补贴、超龄领取培训补贴等情况"
+    assert verdict(lexical_assistant, "培训补贴查出了哪些违规情况", situations, 4).answers
+    assert not verdict(lexical_assistant, "被追回钱的是哪几家培训机构", situations, 4).answers

@@ -50,3 +50,8 @@ def test_a_project_named_by_its_number(lexical_assistant):
     assert answer.found and "燃油加油机计量准确性问题专项治理" in answer.answer
     assert "区民政局" in lexical_assistant.ask("第三项的牵头单位是谁").answer
     assert "8.69万元" in lexical_assistant.ask("第4项追回了多少钱").answer
+
+
+def test_the_askers_own_records_are_out_of_scope(lexical_assistant):
+    assert not lexical_assistant.ask("帮我查一下我医保卡里还剩多少钱").found
+    assert lexical_assistant.ask("我家娃学校食堂的事儿，区里到底去查了几回").found  # a story, not a record

@@ -70,6 +70,8 @@ class ProjectAnswerer:
                 return planned
         if asked.answer_type in ("overview", "fact") and not (looked_up or aspect):
             return Attempt(overview, Verdict(True))
+        if asked.answer_type == "list":
+            fields -= {GOAL}  # 查出了哪些违规情况 asks what was found; the goal lists what was to be tackled
         return self.attempt_fields(asked, project, ranking, fields)
 
     def attempt_fields(self, asked: Question, project: Project, ranking: Ranking, fields: set[str]) -> Attempt:

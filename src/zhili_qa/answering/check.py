@@ -219,9 +219,9 @@ class AnswerCheck:
             # 立案的那5件分别是哪几家: an enumeration of something else (各市场监管所、白泉分局) does not answer;
             # nor does one of other things than those asked (反诈公交是哪几路车: 反诈公交、警银反诈驿站 are not buses).
             words = [w for w in question.subject if not self._names_topic(w, topic)]
-            kind = set("".join(LIST_KIND.findall(question.asking))) - _STOP_CHARACTERS
-            return (not words or any(w in clause for clause in clauses for w in words)) and (
-                not kind or any(kind & set(clause) for clause in clauses)
+            heads = [kind[-2:] for kind in LIST_KIND.findall(question.asking) if set(kind) - _STOP_CHARACTERS]
+            return (not words or any(w in clause for clause in clauses for w in words)) and all(
+                any(head in clause for clause in clauses) for head in heads  # 机构 of 培训机构, 岛 of 哪几个岛
             )
         if question.answer_type == "date":
             # 2023年6月底，定海区医疗急救站正式挂牌: a time opens the clause it dates.
