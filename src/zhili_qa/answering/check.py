@@ -13,9 +13,11 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+import jieba.posseg
+
 from ..corpus import Span
 from ..text import Thesaurus, arabic_numerals
-from .figures import GENERAL_MEASURE, holds_value, numbers_in, value_clauses
+from .figures import GENERAL_MEASURE, counts_after, holds_value, numbers_in, value_clauses
 from .intent import LIST_KIND, per_unit_text
 from .places import Places
 from .question import Question
@@ -37,6 +39,9 @@ _WHOLE_OF_A_LIST = re.compile(r"这种|这些|那些|这类|几个|一共|总共
 # 避免群众财产损失5000余万元 states a loss that did not happen: it does not answer 损失了多少.
 _AVERTED = re.compile(r"避免|防止|挽回")
 _AVERTED_REACH = 6  # characters between the averting verb and the word it averts
+# Verbs of being and asking: a question holding no other verb asks how many there are.
+_BEING_VERBS = frozenset("有 是 共有 还有 现有 拥有 请问 问 问问 想 想问 知道 告诉 查 查查 查一下".split())
+_ACTION_REACH = 12  # characters after a count in which its noun and verb are looked for
 _LIST_OF_ITEMS = re.compile(r"(?:[\u4e00-\u9fff“”]{2,8}、)+[\u4e00-\u9fff“”]{2,8}(?=等)")
 # Characters of asking and of counting, which say nothing of what is asked about.
 _STOP_CHARACTERS = frozenset(
@@ -90,6 +95,8 @@ class AnswerCheck:
             return Verdict(False, "subject")  # 几名村干部受到了处分: 培训224人次 counts no 村干部
         if question.wants_value and not self._names_the_part(question, clause.text):
             return Verdict(False, "unit")  # 违规资金里公务员领取的有多少: 追回违规资金8.69万元 is the whole
+        if question.answer_type == "count" and self._doers_counted_for_a_stock(question, clause.text):
+            return Verdict(False, "subject")  # 全区一共有多少所中小学: 32所中小学完成自纠自查 counts those that did
         if question.wants_value and self._averted(question, context):
             return Verdict(False, "subject")
         if question.wants_value and self._one_of_a_list(question, clause.text):
@@ -119,6 +126,17 @@ class AnswerCheck:
         """Does a clause holding the value name the part asked (公务员 of 公务员领取的有多少)?"""
         clauses = value_clauses(text, question.answer_type, question.measure, set(question.given))
         return not question.part or any(w in clause for clause in clauses for w in question.part)
+
+    @staticmethod
+    def _doers_counted_for_a_stock(question: Question, text: str) -> bool:
+        """Does a question of how many there are (一共有多少所中小学) meet only counts of those that did
+        something (32所中小学完成自纠自查), where the count is the subject of another verb?"""
+        if question.english or "有" not in question.asking:
+            return False  # a gloss keeps no verbs; 会同了几家 asks of an act, not of a stock
+        if any(flag.startswith("v") and word not in _BEING_VERBS for word, flag in question.tags):
+            return False
+        rests = counts_after(text, question.measure or GENERAL_MEASURE)
+        return bool(rests) and all(_acts(rest) for rest in rests)
 
     @staticmethod
     def _averted(question: Question, text: str) -> bool:
@@ -253,6 +271,19 @@ class AnswerCheck:
             if colloquial == word or (len(colloquial) >= 2 and colloquial in word)
             for term in terms
         )
+
+
+def _acts(rest: str) -> bool:
+    """Is the noun phrase opening ``rest`` followed by a verb (中小学 完成)?"""
+    seen_noun = False
+    for pair in jieba.posseg.cut(rest[:_ACTION_REACH]):
+        if pair.flag.startswith(("n", "j", "a")) and pair.flag != "ad":
+            seen_noun = True
+        elif pair.flag == "v":
+            return seen_noun
+        else:
+            return False
+    return False
 
 
 def _positions(word: str, text: str) -> list[int]:

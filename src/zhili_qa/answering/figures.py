@@ -59,6 +59,15 @@ def counted_measures(text: str, measure: str, exclude: set[str] = frozenset()) -
     return [m.group(2) for m in re.finditer(pattern, text) if m.group(1) not in exclude]
 
 
+def counts_after(text: str, measure: str) -> list[str]:
+    """The text after each count in the measure (中小学完成自纠自查 of 32所中小学完成自纠自查)."""
+    if measure == GENERAL_MEASURE:
+        words = "(" + "|".join(sorted(_THING_MEASURES, key=len, reverse=True)) + ")"
+    else:
+        words = "(" + "|".join(re.escape(m) for m in sorted(measures_like(measure), key=len, reverse=True)) + ")"
+    return [text[m.end() :] for m in re.finditer(rf"\d+(?:\.\d+)?\s*(?:余|多)?\s*{words}", text)]
+
+
 def counted(text: str, measure: str, exclude: set[str] = frozenset()) -> bool:
     return bool(counted_measures(text, measure, exclude))
 
