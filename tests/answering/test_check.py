@@ -104,3 +104,9 @@ def test_a_list_names_things_of_the_kind_asked(lexical_assistant):
     situations = "所涉问题主要涉及同一本证书在不同地方享受培训补贴、一年超三次享受培训补贴、超龄领取培训补贴等情况"
     assert verdict(lexical_assistant, "培训补贴查出了哪些违规情况", situations, 4).answers
     assert not verdict(lexical_assistant, "被追回钱的是哪几家培训机构", situations, 4).answers
+
+
+def test_how_many_there_are_is_not_a_count_of_those_that_acted(lexical_assistant):
+    assert not verdict(lexical_assistant, "定海全区一共有多少所中小学", "32所中小学完成自纠自查", 1).answers
+    assert verdict(lexical_assistant, "有多少名特困人员入住定点特困供养机构", "192名特困人员入住定点特困供养机构", 3).answers
+    assert verdict(lexical_assistant, "反诈阵地有多少处", "打造反诈公交、警银反诈驿站、反诈菜场等12处反诈阵地", 2).answers

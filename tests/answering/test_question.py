@@ -178,3 +178,10 @@ def test_a_change_is_asked_apart_from_a_level(reader):
     assert reader.read("种植体平均价格降到多少钱").answer_type == "money"
     assert reader.read("村级集体经济总收入增长率是多少").answer_type == "rate"
     assert reader.read("这个项目的名称是什么").answer_type != "goal"  # 项目的 holds no 目的
+
+
+def test_pointing_words_ask_nothing(reader):
+    asked = reader.read("外面那几个小岛，送菜上门一共送了几趟？")
+    assert (asked.answer_type, asked.measure) == ("count", "趟")  # 那几个 points, 几趟 asks
+    assert reader.read("32所学校里哪一所食堂问题最多").answer_type == "person"  # which one: a name never given
+    assert "老娘" not in reader.read("我老娘想装颗种植牙，大概要花多少钞票").subject

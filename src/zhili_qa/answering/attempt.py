@@ -107,8 +107,9 @@ class ProjectAnswerer:
                 sentence = self.selector.sentence_of(project, best)
                 best = sentence if len(sentence.text) <= YES_NO_SENTENCE else best
             return Attempt(best, Verdict(True))
-        if open_question and project.number and not asked.places and not asked.years:
-            # 工地太吵政府管不管: no clause matches the wording, but the project is the one asked about.
+        if open_question and project.number and not (asked.places or asked.years or asked.given):
+            # 工地太吵政府管不管: no clause matches the wording, but the project is the one asked about
+            # (热线是不是24小时有人接 asks a figure no clause holds: that is not asked about the project).
             return Attempt(overview, Verdict(True))
         return Attempt(None, first or Verdict(False, "type"), candidates[0] if candidates else None)
 

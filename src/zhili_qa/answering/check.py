@@ -33,7 +33,7 @@ OPEN_SUBJECT_COVERAGE = 0.3
 PARTIAL_SHARE = 0.5
 EVERYWHERE = 8  # projects (of the bulletin's 13 parts) from which a word is the bulletin's common stock
 WORD_CACHE = 4096  # words and (word, topic) pairs whose thesaurus look-ups are kept  # a word counts in part from half its characters on (颗牙 in 单颗种植牙 wholly)
-_PARAPHRASE_TAGS = ("v", "a", "d")
+_PARAPHRASE_TAGS = ("v", "a", "d", "l", "i", "s", "t", "f")  # verbs, adjectives, set phrases, times and places
 _LEADING_PREPOSITION = re.compile(r"^(?:在|对|向|从|于|为|把)")
 _WHOLE_OF_A_LIST = re.compile(r"这种|这些|那些|这类|几个|一共|总共|累计|等|都")
 # 避免群众财产损失5000余万元 states a loss that did not happen: it does not answer 损失了多少.
@@ -133,7 +133,9 @@ class AnswerCheck:
         something (32所中小学完成自纠自查), where the count is the subject of another verb?"""
         if question.english or "有" not in question.asking:
             return False  # a gloss keeps no verbs; 会同了几家 asks of an act, not of a stock
-        if any(flag.startswith("v") and word not in _BEING_VERBS for word, flag in question.tags):
+        # The corpus's own words are tagged nz by the tokenizer; jieba's dictionary still knows 入住 as a verb.
+        tags = jieba.posseg.dt.word_tag_tab
+        if any(tags.get(word, flag).startswith("v") and word not in _BEING_VERBS for word, flag in question.tags):
             return False
         rests = counts_after(text, question.measure or GENERAL_MEASURE)
         return bool(rests) and all(_acts(rest) for rest in rests)
@@ -195,8 +197,11 @@ class AnswerCheck:
         return len({c for c in question.asking if "\u4e00" <= c <= "\u9fff"} - _STOP_CHARACTERS & set(text))
 
     def words_in(self, question: Question, text: str, topic: str) -> int:
-        """How many of the question's subject words (beyond the topic) the text holds whole."""
-        return sum(w in text for w in question.subject if not self._names_topic(w, topic))
+        """How many of the question's subject words (beyond the topic) the text holds whole, or in the
+        bulletin's term for them (送菜 as 订单配送)."""
+        return sum(
+            w in text or self._thesaurus_says(w, text) for w in question.subject if not self._names_topic(w, topic)
+        )
 
     def subject_coverage(self, question: Question, context: str, topic: str) -> float:
         """Weighted share of the question's subject words (beyond the project's topic) the passage holds.
@@ -210,7 +215,8 @@ class AnswerCheck:
         weights = {
             word: 1.0 / math.sqrt(1 + self._word_projects(word))
             for word in words
-            if (self._word_projects(word) or not _tag_of(word, question.tags).startswith(_PARAPHRASE_TAGS))
+            if (self._word_projects(word) or not _tag_of(word, question.tags).startswith(_PARAPHRASE_TAGS)
+                or self._thesaurus_says(word, context))  # a paraphrase the passage answers to (国外: 境外) counts
             and self._word_projects(word) < EVERYWHERE  # 组织, 检查: in most projects, they tell none apart
         }
         if not weights:

@@ -38,6 +38,8 @@ _ASKING = frozenset(
     "牵头 负责 主管 管不管 怎么办 有没有人 去年 今年 明年 现在 目前 最新 以前 之前 单位 部门 这次 本次 整个 实际 大家 我们 咱们 老百姓 是在 成果 成效 效果 进展 工作 措施 举措 介绍 概况 "
     "取得 想要 达到 实现 计划 要达到 目标 目的 那种 这种 那样 这样 那么 这么 那块儿 这块儿 "
     "钞票 块钱 题目 标题 比例 一点 时间段 时间点 到底 期间 当时 过程中 后来 前后 那次 一直 一句 各自 达成 "
+    "老娘 老妈 我妈 我爸 老爸 老公 老婆 爸妈 父母 儿子 女儿 小孩 孩子 娃 老人家 家里人 家人 亲戚 邻居 同事 "
+    "阿婆 阿公 奶奶 爷爷 外婆 外公 "
     "我家 我们家 事儿 这事 那事 原本 本来 原来 当初 最初 金额 数额 数目 总数 总额 数字 数量".split()
 )
 
@@ -50,7 +52,8 @@ _ASKING_PART = re.compile(
 # A long WeChat message asks its question at the end: the last sentence holding a question word.
 _CLAUSES = re.compile(r"[^。！!？?；;:：\n，,\s]+")
 _QUESTION_WORD = re.compile(r"多少|几|什么|啥|吗|谁|哪|怎么|是否|有没有|是不是|了没|呢")
-_ASKS_A_FACT = re.compile(r"(?<![好举说])几(?!乎)|多少|哪个|哪些|哪几|谁|什么时候|何时")
+# 那几个小岛 points at things, it does not ask how many.
+_ASKS_A_FACT = re.compile(r"(?<![好举说那这])几(?!乎)|多少|哪个|哪些|(?<![那这])哪几|哪一|哪所|哪家|谁|什么时候|何时")
 _ASKING_MARKER = re.compile(
     r"(?:我就|我一直|我)?(?:想问一下|想问一句|想问问|想问下|想请问|想知道|想了解|想弄清楚|想咨询|请问一下|请问|问一下|好奇)"
 )
