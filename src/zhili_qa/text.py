@@ -42,6 +42,7 @@ _DEPARTMENT_CORE = re.compile(r"^(?:定海区|定海|区|市)?(.+?)(?:定海分�
 _QUOTED = re.compile(r"[“《]([^”》]{2,12})[”》]")
 _ENUMERATION = re.compile(r"(?:[\u4e00-\u9fff]{2,6}、)+[\u4e00-\u9fff]{2,6}")
 # A numeral run, or a lone numeral that counts something (三个, 五年, 三到五年): 一共 and 一下 stay words.
+_ROUGHLY = re.compile(r"一二|两三|二三|三四|四五|五六|六七|七八|八九")
 _NUMERALS = re.compile(
     r"百分之[零〇一二两三四五六七八九十百点]+|[零〇一二两三四五六七八九十百千万]{2,}"
     r"|(?<![哪某])[一二两三四五六七八九十](?=[个家户次人名件套所处起项年月期条篇份幢颗岁倍天位到至])"
@@ -71,6 +72,8 @@ def arabic_numerals(text: str) -> str:
     """Chinese numerals as digits, so 三十六个问题 meets 36个 and 九六一一零 meets 96110."""
 
     def digits(match: re.Match) -> str:
+        if _ROUGHLY.fullmatch(match.group(0)):
+            return match.group(0)  # 三四年, 两三个: a rough guess, not the figure 34
         with warnings.catch_warnings():  # a run cn2an cannot read (百万 alone) stays as typed
             warnings.simplefilter("ignore", UserWarning)
             return cn2an.transform(match.group(0), "cn2an")

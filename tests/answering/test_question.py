@@ -185,3 +185,8 @@ def test_pointing_words_ask_nothing(reader):
     assert (asked.answer_type, asked.measure) == ("count", "趟")  # 那几个 points, 几趟 asks
     assert reader.read("32所学校里哪一所食堂问题最多").answer_type == "person"  # which one: a name never given
     assert "老娘" not in reader.read("我老娘想装颗种植牙，大概要花多少钞票").subject
+
+
+def test_a_rough_guess_is_no_figure_of_the_question(reader):
+    asked = reader.read("等回迁房等了三四年的人家，去年给解决了多少户啊")
+    assert asked.given == frozenset() and "三四年" not in asked.subject

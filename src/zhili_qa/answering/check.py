@@ -82,7 +82,7 @@ class AnswerCheck:
             clause.text, question.answer_type, question.measure, set(question.given)
         ):
             return Verdict(False, "type")
-        if question.wants_value and not self._value_beside_subject(question, clause.text, topic):
+        if question.wants_value and not self._value_beside_subject(question, clause.text, topic, context):
             return Verdict(False, "subject")  # 整改问题56个 does not answer 腐败问题几个
         # 单颗…不超过4275元 states one unit's price; 960套，种植体平均价格… does not make 960 one unit's.
         at = context.find(clause.text)
@@ -224,12 +224,13 @@ class AnswerCheck:
         covered = sum(weight * self._speaks_of(word, context) for word, weight in weights.items())
         return covered / sum(weights.values())
 
-    def _value_beside_subject(self, question: Question, text: str, topic: str) -> bool:
+    def _value_beside_subject(self, question: Question, text: str, topic: str, context: str = "") -> bool:
         """Some clause holding the value shares a telling character with the question (罚 of 罚了多少钱).
 
         整改问题56个 does not answer 腐败问题几个, though both hold a count in 个 and stand in one sentence.
         """
-        asked = {c for c in question.asking if "\u4e00" <= c <= "\u9fff"} - _STOP_CHARACTERS
+        # The subject's characters too: a follow-up (比上一年涨了多少) carries its subject from before.
+        asked = {c for c in question.asking + "".join(question.subject) if "\u4e00" <= c <= "\u9fff"} - _STOP_CHARACTERS
         if not asked or question.answer_type == "phone":  # a phone number is its own evidence (96110反诈热线)
             return True
         clauses = value_clauses(text, question.answer_type, question.measure, set(question.given))
@@ -244,13 +245,17 @@ class AnswerCheck:
             # nor does one of other things than those asked (反诈公交是哪几路车: 反诈公交、警银反诈驿站 are not buses).
             words = [w for w in question.subject if not self._names_topic(w, topic)]
             heads = [kind[-2:] for kind in LIST_KIND.findall(question.asking) if set(kind) - _STOP_CHARACTERS]
-            return (not words or any(w in clause for clause in clauses for w in words)) and all(
+            return (not words or any(self._speaks_of(w, clause) for clause in clauses for w in words)) and all(
                 any(head in clause for clause in clauses) for head in heads  # 机构 of 培训机构, 岛 of 哪几个岛
             )
         if question.answer_type == "date":
             # 2023年6月底，定海区医疗急救站正式挂牌: a time opens the clause it dates.
             pieces = [c for c in re.split(r"[，,；;。]", text) if c.strip()]
             clauses = [a + b for a, b in zip(pieces, [*pieces[1:], ""], strict=True) if a in clauses]
+        if question.answer_type == "change" and context:
+            # 满意度总分88.16，较去年提升3.09分: a move is told of what the clause before it names.
+            pieces = [c for c in re.split(r"[，,；;。]", context) if c.strip()]
+            clauses += [a + b for a, b in zip(["", *pieces], pieces, strict=False) if b in clauses]
         return any(asked & set(clause) for clause in clauses)
 
     def _names_topic(self, word: str, topic: str) -> bool:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from ..corpus import Project
 from ..retrieve import Retriever
 from ..text import has_words, normalize
-from .projects import ProjectFinder
+from .projects import NUMERAL_START, ProjectFinder
 from .scope import ScopeGuard
 
 FOLLOW_UP = re.compile(
@@ -75,7 +75,10 @@ class Dialogue:
         if FOLLOW_UP.search(text):
             return True
         key = (state.focus.doc, state.focus.number)
-        specific = [t for t in self.retriever.tokenizer.tokens(text) if self.scope.is_specific(t)]
+        # 一年 of 比上一年涨了多少 is a span of time, whichever project happens to use it.
+        specific = [
+            t for t in self.retriever.tokenizer.tokens(text) if self.scope.is_specific(t) and not NUMERAL_START.match(t)
+        ]
         return all(key in self.scope.token_projects[t] for t in specific)
 
     @staticmethod

@@ -30,7 +30,7 @@ NAMED_CACHE = 4096  # texts whose named projects are kept
 TITLE_WORD_LONGEST = 6  # characters of the longest title piece looked for in questions
 COMMON_WORD = 1000  # jieba's frequency from which a word is everyday language, whatever project uses it
 _JOINERS = re.compile(r"和|与|跟|及|、|以及|还有")
-_NUMERAL_START = re.compile(r"^[\d零〇一二两三四五六七八九十百千万几]")
+NUMERAL_START = re.compile(r"^[\d零〇一二两三四五六七八九十百千万几]")
 
 
 
@@ -101,7 +101,7 @@ class ProjectFinder:
         position = 0
         for pair in self.tokenizer.pos.cut(text):
             word, position = pair.word, position + len(pair.word)
-            if word in self._lead_tokens or word in GENERIC_NOUNS or word in _ASKED_NOUNS or _NUMERAL_START.match(word):
+            if word in self._lead_tokens or word in GENERIC_NOUNS or word in _ASKED_NOUNS or NUMERAL_START.match(word):
                 continue
             if (
                 pair.flag.startswith("n")

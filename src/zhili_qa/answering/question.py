@@ -62,8 +62,8 @@ LONG_MESSAGE = 40  # characters from which only the asking clauses give type and
 ASKING_MIN = 12  # characters the asking part reaches, taking in clauses before the one that asks
 
 
-# 这两项, 那几个: pointing at things already named, not naming anything.
-_POINTING_COUNT = re.compile(r"[这那]?(?:\d+|[两几一二三四五六七八九十])(?:项|个|件|家|次|位|样)?")
+# 这两项, 那几个, 三四年: pointing at things already named or guessing, not naming anything.
+_POINTING_COUNT = re.compile(r"[这那]?(?:\d+|[两几一二三四五六七八九十]+)(?:项|个|件|家|次|位|样|年|月|天|户|人)?")
 _COMPARED = re.compile(r"哪个([\u4e00-\u9fff]{2,4}?)的?(?:次|人|户|家|件|项)数")
 _YEARS = re.compile(r"(?<!\d)(?:19|20)\d{2}\s*年")
 _STORY = re.compile(r"我|咱|俺")
