@@ -26,7 +26,7 @@ from .answering.compose import (
 )
 from .answering.dialogue import WHOLE_CAMPAIGN, Dialogue, DialogueState
 from .answering.figures import MARKER
-from .answering.intent import WHICH_PROJECT_Q, WHICH_Q
+from .answering.intent import REFERS_BACK, WHICH_PROJECT_Q, WHICH_Q
 from .answering.places import Places, corpus_period
 from .answering.projects import ProjectFinder
 from .answering.question import Question, QuestionReader, compound_parts
@@ -187,7 +187,9 @@ class Assistant:
             having = self.finder.with_property(asked.subject)
             if len(having) >= 2 or not names_project:
                 return self._whole_bulletin(asked, having)
-        if several := self.finder.several_named(asked.asking):
+        # 这两个专项治理分别是谁牵头的: the projects are named in the story before the question.
+        named_before = REFERS_BACK.search(asked.asking) and self.finder.several_named(asked.text)
+        if several := self.finder.several_named(asked.asking) or named_before:
             return self._several(asked, several)
 
         follow_up = self.dialogue.leans_on(text, state)

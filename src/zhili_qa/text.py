@@ -42,6 +42,8 @@ _DEPARTMENT_CORE = re.compile(r"^(?:定海区|定海|区|市)?(.+?)(?:定海分�
 _QUOTED = re.compile(r"[“《]([^”》]{2,12})[”》]")
 _ENUMERATION = re.compile(r"(?:[\u4e00-\u9fff]{2,6}、)+[\u4e00-\u9fff]{2,6}")
 # A numeral run, or a lone numeral that counts something (三个, 五年, 三到五年): 一共 and 一下 stay words.
+_BARE_MAGNITUDE = re.compile(r"(?<![零〇一二两三四五六七八九十百千\d])(百万|千万)")
+_FUNCTION_CHARACTERS = frozenset("是的了在有和都就也还吗呢吧啊么")
 _ROUGHLY = re.compile(r"一二|两三|二三|三四|四五|五六|六七|七八|八九")
 _NUMERALS = re.compile(
     r"百分之[零〇一二两三四五六七八九十百点]+|[零〇一二两三四五六七八九十百千万]{2,}"
@@ -85,6 +87,7 @@ def arabic_numerals(text: str) -> str:
         fraction = "".join(str("零一二三四五六七八九".index(c)) for c in match.group(2))
         return f"{whole}.{fraction}{match.group(3)}"
 
+    text = _BARE_MAGNITUDE.sub(r"一\1", text)  # 百万电诈警情: one million, as 一百万 is
     converted = _NUMERALS.sub(digits, _DECIMAL.sub(decimal, text))
     return _PERCENT_WORDS.sub(r"\1%", converted)  # 百分之93.75 -> 93.75%
 
@@ -240,8 +243,8 @@ class Homophones:
         for length in (4, 3, 2):
             for start in range(len(run) - length + 1):
                 window, end = run[start : start + length], start + length
-                if window in self._vocabulary or self._is_known_word(window):
-                    continue
+                if window in self._vocabulary or self._is_known_word(window) or _FUNCTION_CHARACTERS & set(window):
+                    continue  # 各是多少 holds no typo of 各市: the words of grammar are typed right
                 if any(s < end and start < e and not (start <= s and e <= end) for s, e in known):
                     continue
                 sounds = _sounds(window)

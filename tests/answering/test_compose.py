@@ -27,3 +27,8 @@ def test_abstention_labels_context_and_may_repeat_only_the_questions_figures(lex
 def test_another_place_names_the_bulletins_district(lexical_assistant):
     answer = lexical_assistant.ask("宁波的口腔种植价格降了多少")
     assert not answer.found and "只公布了定海区的情况" in answer.answer and "宁波" in answer.answer
+
+
+def test_a_figure_is_written_with_its_unit(lexical_assistant):
+    answer = lexical_assistant.ask("三甲公立医院单颗常规种植总价最多收多少钱")
+    assert answer.found and "4275元" in answer.answer and "4275 元" not in answer.answer

@@ -55,3 +55,14 @@ def test_a_project_named_by_its_number(lexical_assistant):
 def test_the_askers_own_records_are_out_of_scope(lexical_assistant):
     assert not lexical_assistant.ask("帮我查一下我医保卡里还剩多少钱").found
     assert lexical_assistant.ask("我家娃学校食堂的事儿，区里到底去查了几回").found  # a story, not a record
+
+
+def test_projects_named_in_the_story_are_the_ones_a_question_refers_back_to(lexical_assistant):
+    message = "我想分两件事反映：一个是旧改的质量问题，一个是噪声扰民。这两个专项治理分别是哪个单位牵头的？"
+    answer = lexical_assistant.ask(message)
+    assert answer.found and "区住建局" in answer.answer and "市生态环境局定海分局" in answer.answer
+
+
+def test_why_a_project_was_run_is_its_goal_and_a_reason_never_given_is_not_made_up(lexical_assistant):
+    assert "治理目标" in lexical_assistant.ask("为什么要搞食堂采购专项治理").answer
+    assert not lexical_assistant.ask("声环境功能区划为啥要调整？").found

@@ -190,3 +190,8 @@ def test_pointing_words_ask_nothing(reader):
 def test_a_rough_guess_is_no_figure_of_the_question(reader):
     asked = reader.read("等回迁房等了三四年的人家，去年给解决了多少户啊")
     assert asked.given == frozenset() and "三四年" not in asked.subject
+
+
+def test_english_compared_year_is_not_the_year_asked(reader):
+    asked = reader.read("By how many percentage points did village collective income growth in 2023 exceed that of 2022?")
+    assert asked.answer_type == "change" and asked.years == (2023,)

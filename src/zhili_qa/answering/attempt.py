@@ -16,7 +16,7 @@ from ..retrieve import Ranking
 from .check import AnswerCheck, Verdict
 from .compose import Composer, fact_answer, fact_fields, goal_answer, handled_answer, lead_answer, overview_answer
 from .figures import counted_measures, counts_alike, numbers_in
-from .intent import COLLOQUIAL_LEAD
+from .intent import COLLOQUIAL_LEAD, COMPLETION_Q, COMPLETION_TEXT
 from .projects import project_text
 from .question import Question
 from .selection import SpanSelector
@@ -58,6 +58,8 @@ class ProjectAnswerer:
             # Who ran the whole campaign (the preamble names it, whatever the wording), or
             # 约谈的那4个人是哪个单位的: only a name in the text answers.
             asked = dataclasses.replace(asked, answer_type="organiser", subject=asked.subject if project.number else ())
+        if asked.answer_type == "reason" and project.number and not aspect:
+            return Attempt(project.fields.get(GOAL), Verdict(GOAL in project.fields))  # 为什么搞这个治理: its goal
         if asked.answer_type == "goal" and project.number:
             if not (intent.figure or intent.when):
                 return Attempt(project.fields.get(GOAL), Verdict(GOAL in project.fields))
@@ -126,8 +128,11 @@ class ProjectAnswerer:
         check = self.check
         # 是不是只培育了3个: a yes/no is settled by what was done (培育4个), not by the plan that repeats it.
         settled = span.field == RESULTS if asked.answer_type == "yes_no" else True
+        # 都处理好了吗: the clause saying all was done (全部化解) settles it.
+        completed = bool(COMPLETION_Q.search(asked.asking) and COMPLETION_TEXT.search(quoted.text))
         return (
             settled,
+            completed,
             check.repeats_figures(asked, quoted.text),
             bool(asked.measure) and counts_alike(quoted.text, asked.measure),
             check.counts_the_asked_thing(asked, quoted.text),

@@ -13,6 +13,8 @@ from ..schema import Answer, Citation
 from .figures import strip_markers, unsupported_numbers
 
 ANSWER_LIMIT = 110  # characters without markers; hotline staff read it aloud, citizens read it on a phone
+# 4275 元, 3-5 年: a figure read together with its unit, as the bulletin writes it elsewhere (4275元).
+_SPACED_FIGURE = re.compile(r"(?<=\d) +(?=[\u4e00-\u9fff%])|(?<=[\u4e00-\u9fff]) +(?=\d)")
 RESTATED_LIMIT = 30  # characters of the question an abstention repeats
 _LEADING_FILLER = re.compile(
     r"^(?:你好|您好|请问|我想问一下|我想问问|想问一下|想问问|想问下|问一下|问下|那么|那(?![些个种边里块样])|我就想问问|就想问问)[，,\s]*"
@@ -42,7 +44,7 @@ class Composer:
         bad = unsupported_numbers(text.replace(restated, "") if restated else text, [c.quote for c in self.citations])
         if bad:  # never reached by construction; kept as the last line of defence
             raise AssertionError(f"answer states figures not in its quotes: {sorted(bad)}")
-        return Answer(text, found, self.citations, confidence, degraded)
+        return Answer(_SPACED_FIGURE.sub("", text), found, self.citations, confidence, degraded)
 
 
 def restate(question: str) -> str:

@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+import jieba.posseg
+
 from ..corpus import Project
 from ..retrieve import Retriever
 from ..text import has_words, normalize
@@ -75,9 +77,11 @@ class Dialogue:
         if FOLLOW_UP.search(text):
             return True
         key = (state.focus.doc, state.focus.number)
-        # 一年 of 比上一年涨了多少 is a span of time, whichever project happens to use it.
+        # 一年 of 比上一年涨了多少 is a span of time, 处理 of 都处理好了吗 an act: neither names a topic.
+        tags = jieba.posseg.dt.word_tag_tab
         specific = [
-            t for t in self.retriever.tokenizer.tokens(text) if self.scope.is_specific(t) and not NUMERAL_START.match(t)
+            t for t in self.retriever.tokenizer.tokens(text)
+            if self.scope.is_specific(t) and not NUMERAL_START.match(t) and tags.get(t, "n").startswith("n")
         ]
         return all(key in self.scope.token_projects[t] for t in specific)
 

@@ -20,7 +20,7 @@ _HAN = re.compile(r"[\u4e00-\u9fff]")
 _QUESTION_WORDS = (
     (r"\bhow many times\b", "多少次"),
     (r"\bhow many\b|\bnumber of\b|\bhow often\b", "多少"),
-    (r"\bby (?:how much|what (?:percentage|percent|proportion|share))\b", "CHANGE"),
+    (r"\bby (?:how much|how many|what (?:percentage|percent|proportion|share))\b", "CHANGE"),
     (r"\bwhat (?:percentage|percent|proportion|share|rate)\b", "比例多少"),
     (r"\bhow much\b", "多少钱"),
     (r"\bwhen\b|\bwhat (?:years?|months?|dates?|times?|seasons?|periods?)\b|\bwhich (?:years?|months?|seasons?)\b"
@@ -83,6 +83,7 @@ _NUMBER_WORDS = {
     "ten": 10, "eleven": 11, "twelve": 12, "fifteen": 15, "twenty": 20, "thirty": 30, "fifty": 50,
 }
 _LOWER_CASE_SPELLING = 6  # letters from which a word in lower case may be pinyin (dinghai, not dean)
+_COMPARED_WITH = r"\b(?:than|exceed(?:ed|s)?|compared (?:with|to)|versus|vs\.?|over)\s+(?:that of\s+|in\s+)?"
 _SPAN_OF_YEARS = re.compile(r"\b(\d{1,2})\s*(?:to|and|-)\s*(\d{1,2})\s*years?\b")
 _YEARS_LONG = re.compile(r"\b(\d{1,2})\s*years?\b")
 # "how many implant sets did they buy, and by what percentage did the price fall": two questions.
@@ -137,7 +138,11 @@ def _gloss_sentence(text: str, thesaurus: Thesaurus, spell: Callable[[str], str 
     terms += spelled_names(text, spell)
     if not terms:
         return ""
-    years = [f"{y}年" for y in re.findall(r"\b(?:19|20)\d{2}\b", text)]
+    # "exceed that of 2022", "compared with 2022": the year compared against (比2022年), not the one asked.
+    years = [
+        f"{'比' if compared else ''}{year}年"
+        for compared, year in re.findall(rf"({_COMPARED_WITH})?\b((?:19|20)\d{{2}})\b", text.lower())
+    ]
     spans = [f"{a}-{b}年" for a, b in _SPAN_OF_YEARS.findall(lowered)] or [
         f"{n}年" for n in _YEARS_LONG.findall(lowered)
     ]

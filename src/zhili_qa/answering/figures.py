@@ -114,6 +114,7 @@ VALUE_PATTERNS = {
     "name": _QUOTED_NAME,
     "organiser": _ORGANISER,
     "list": _ENUMERATION,
+    "reason": re.compile(r"为了|因为|由于|旨在|以便|原因"),
     "number": NUMBER,
 }
 

@@ -54,7 +54,8 @@ PHONE_Q = re.compile(r"(?:电话|热线|号码)(?:号码)?(?:是|为)?(?:多少|
 ADDRESS_Q = re.compile(r"地址|在哪里|在哪儿|在什么地方|在哪个地方|哪条路|门牌|造在哪|建在哪|(?:什么|哪个)位置|位置在哪")
 # 站长是谁, 民警的名字, 承包商是哪家公司: a person's or a firm's name, which the bulletin never gives.
 PERSON_Q = re.compile(
-    r"[\u4e00-\u9fff]{0,4}(?:长|警|员|人|官|师|主任|书记|干部|领导|经理|老板|商)的?(?:是谁|叫什么|姓什么|名字|姓名)"
+    r"[\u4e00-\u9fff]{0,4}(?:长|警|员|人|官|师|主任|书记|干部|领导|经理|老板|商)的?[都又]?(?:是谁|叫什么|姓什么|名字|姓名)"
+    r"|什么(?:职务|职位|级别)"
     r"|是谁(?:干的|做的)|哪个人|姓名|叫什么名字的人|哪家(?:公司|企业)|什么公司|哪个公司"
     r"|(?:那个|这个|哪个)[\u4e00-\u9fff]{0,4}(?:站|店|公司|企业|医院|学校|村|小区|机构)(?:的名字|叫什么|是哪家|是哪个)"
 )
@@ -67,7 +68,8 @@ WHICH_Q = re.compile(r"(?:哪几|哪些|分别是|分别有|具体是什么|具�
 CONFIRM_Q = re.compile(r"(?:是真的|对|是这样|属实|没错|是不是|对不对|是吗|准确)[吗嘛么呢]?[?？!！。\s]*$|是不是真的")
 _PLACES_OF_BUSINESS = "站|店|公司|企业|医院|学校|机构|菜场|市场|诊所"
 ENTITY_Q = re.compile(
-    rf"哪一?家(?!单位|部门)[\u4e00-\u9fff]{{0,3}}(?:{_PLACES_OF_BUSINESS})|哪一家(?!单位|部门)|哪一?所"
+    rf"哪(?:一|几)?家(?!单位|部门)[\u4e00-\u9fff]{{0,3}}(?:{_PLACES_OF_BUSINESS}|施工单位)|哪一家(?!单位|部门)|哪一?所"
+    rf"|(?:{_PLACES_OF_BUSINESS}|施工单位)的?名字"
     rf"|哪个(?:{_PLACES_OF_BUSINESS})|(?:{_PLACES_OF_BUSINESS})(?:的名字|叫什么名字|叫什么|是哪家|是哪一家)|名字叫什么"
 )
 WHICH_RESULTS_Q = re.compile(r"(?:哪些|什么)(?:成果|成效|工作|措施|举措|进展|效果)|做了哪些|干了哪些")
@@ -79,7 +81,14 @@ PER_UNIT_Q = re.compile(
     r"|哪一?(?:家|个|所|户|位|村|座|条)[^，,。？?]{0,6}最|平均每|人均"
     r"|那(?:个|件|家|起)(?![^，,。？?]{0,4}(?:专项|项目|治理))[^。？?]{0,10}(?:罚|赔|花|收)"  # 那件大案，罚了多少
 )
+# 都整改好了吗 asks whether all was done; 全部化解, 整改到位 say so.
+COMPLETION_Q = re.compile(r"都[^，,。？?]{0,6}(?:了|吗|没)|全部|完了|完没|好了没|好没有")
+COMPLETION_TEXT = re.compile(r"全部|均已|全面完成|(?<!不)到位|化解|办结|100%")
 PER_UNIT_TEXT = re.compile(r"每|单颗|单家|单个|平均|均价|人均|不超过|上限")
+# 这两个, 分别, 各是多少: the things asked about were named before.
+REFERS_BACK = re.compile(r"这两|这几|那两|两个都|两者|分别|各自|各是|各有")
+# 为什么要调整: a reason, which the bulletin gives only as a goal or a 为了/因为 clause.
+REASON_Q = re.compile(r"为什么|为啥|为何|原因|怎么会|咋会|理由")
 # 第3项, 第9个治理项目: a project by its number in the bulletin (numerals already digits).
 ORDINAL = re.compile(r"第\s*(\d{1,2})\s*(?:项|个(?=专项|治理|项目))")
 # 第9项是什么 asks which project that is: its title.
@@ -144,6 +153,8 @@ def answer_type(text: str, intent: Intent) -> str:
         return "person"  # 是哪一家加油站, 那几家加油站叫什么名字: a firm's name, which the bulletin never gives
     if intent.goal:
         return "goal"
+    if REASON_Q.search(text):
+        return "reason"
     if intent.when:
         return "date"
     if CHANGE_Q.search(text):

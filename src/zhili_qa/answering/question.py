@@ -22,6 +22,7 @@ from .intent import (
     MONEY_Q,
     ORDINAL,
     PER_UNIT_Q,
+    YES_NO_Q,
     Intent,
     answer_type,
     detect_intent,
@@ -40,6 +41,7 @@ _ASKING = frozenset(
     "钞票 块钱 题目 标题 比例 一点 时间段 时间点 到底 期间 当时 过程中 后来 前后 那次 一直 一句 各自 达成 "
     "老娘 老妈 我妈 我爸 老爸 老公 老婆 爸妈 父母 儿子 女儿 小孩 孩子 娃 老人家 家里人 家人 亲戚 邻居 同事 "
     "阿婆 阿公 奶奶 爷爷 外婆 外公 "
+    "以上 以下 以内 下来 出来 起来 "
     "我家 我们家 事儿 这事 那事 原本 本来 原来 当初 最初 金额 数额 数目 总数 总额 数字 数量".split()
 )
 
@@ -50,14 +52,20 @@ _ASKING_PART = re.compile(
     r"|^更?[多少高低大小早晚快慢][一]?[点些]?$"  # 哪个多一点: the comparison, not a subject
 )
 # A long WeChat message asks its question at the end: the last sentence holding a question word.
+_SENTENCES = re.compile(r"[^。！!？?]+[。！!？?]*")
 _CLAUSES = re.compile(r"[^。！!？?；;:：\n，,\s]+")
 _QUESTION_WORD = re.compile(r"多少|几|什么|啥|吗|谁|哪|怎么|是否|有没有|是不是|了没|呢")
 # 那几个小岛 points at things, it does not ask how many.
 _ASKS_A_FACT = re.compile(r"(?<![好举说那这])几(?!乎)|多少|哪个|哪些|(?<![那这])哪几|哪一|哪所|哪家|谁|什么时候|何时")
 _ASKING_MARKER = re.compile(
-    r"(?:我就|我一直|我)?(?:想问一下|想问一句|想问问|想问下|想请问|想知道|想了解|想弄清楚|想咨询|请问一下|请问|问一下|好奇)"
+    r"(?:我就|我一直|我)?(?:想问一下|想问一句|想问问|想问下|想请问|想请教一下|想请教|请教一下|想知道|想了解|想弄清楚|想咨询|请问一下|请问|问一下|好奇)"
 )
 COMPOUND_PART = 5  # characters a clause needs to be a question of its own (哪个多 compares, it asks nothing new)
+# Greetings and thanks around a question (你好，…谢谢啦) ask nothing.
+_PLEASANTRIES = re.compile(
+    r"^(?:(?:老板|师傅|同志|小姐姐)?(?:你好|您好|哈喽|在吗)[呀啊，,!！。\s]*)+"
+    r"|[，,。.!！?？\s]*(?:谢谢(?:啦|了|你|您|哈)?|多谢|麻烦(?:你|您)?了|辛苦(?:了|啦)?|拜托(?:了|啦)?|感谢)[!！。.~～\s]*$"
+)
 LONG_MESSAGE = 40  # characters from which only the asking clauses give type and subject
 ASKING_MIN = 12  # characters the asking part reaches, taking in clauses before the one that asks
 
@@ -118,14 +126,14 @@ class QuestionReader:
     def prepare(self, question: str) -> str:
         """The text later stages read: English glossed into Chinese, numerals as digits, typos mended,
         超过8年 written as the bulletin writes it (8年以上)."""
-        text = normalize(question)
+        text = without_pleasantries(normalize(question))
         if is_english(text):
             text = gloss(text, self.thesaurus, lambda word: self.homophones.spelled(word) or self.places.spelled(word))
         text = _RANGE.sub(r"\1-\2", self.homophones.mend(arabic_numerals(text)))
         return _MORE_THAN.sub(r"\1以上", _LESS_THAN.sub(r"\1以下", text))
 
     def read(self, question: str) -> Question:
-        typed = normalize(question)
+        typed = without_pleasantries(normalize(question))
         text = self.prepare(question)
         asking = asking_part(text)
         tagged = [(pair.word, pair.flag) for pair in self._pos.cut(asking)]
@@ -206,11 +214,28 @@ def counted_noun(tagged: list[tuple[str, str]]) -> str:
     return ""
 
 
+def without_pleasantries(text: str) -> str:
+    """The message without the greeting before it and the thanks after it."""
+    return _PLEASANTRIES.sub("", text).strip() or text
+
+
 def compound_parts(text: str) -> list[str]:
     """食堂检查了多少次，发现多少问题: two questions in one short message, each asked on its own."""
-    text = asking_part(normalize(text))
+    whole = without_pleasantries(normalize(text))
+    text = asking_part(whole)
     if is_english(text):
         return english_parts(text)
+    # 一共劝阻了多少人次？大额警情拦下来几起？: sentences that each ask a fact are questions of their own.
+    # A short one (各是多少) presses for the same fact; a yes/no after a figure (是不是都处理好了) asks its own.
+    sentences = [s.strip("。！!？? ") for s in _SENTENCES.findall(text) if s.strip("。！!？? ")]
+    if (
+        len(sentences) >= 2
+        and _ASKS_A_FACT.search(sentences[0])
+        and all((_ASKS_A_FACT.search(s) or YES_NO_Q.search(s)) and len(s) >= COMPOUND_PART for s in sentences)
+    ):
+        # The story before them stays with the first, for what it names (我儿子在学校食堂吃饭).
+        story = whole[: whole.find(text)] if whole.find(text) > 0 else ""
+        return [story + sentences[0], *sentences[1:]]
     if len(text) >= LONG_MESSAGE:
         return [text]
     clauses = [c for c in _CLAUSES.findall(text) if c.strip()]
@@ -232,6 +257,13 @@ def asking_part(text: str) -> str:
     sentences = [s for s in re.split(r"[。！!？?]", text) if s.strip()]
     if len(text) < LONG_MESSAGE and len(sentences) < 2:
         return text
+    # The last sentences that each ask a fact, when more than one does (…多少人次？…拦下来几起？).
+    asking_sentences = [i for i, sentence in enumerate(sentences) if _ASKS_A_FACT.search(sentence)]
+    if len(asking_sentences) >= 2 and asking_sentences[-1] == asking_sentences[-2] + 1:
+        first = asking_sentences[-1]
+        while first - 1 in asking_sentences:
+            first -= 1
+        return "？".join(sentences[first : asking_sentences[-1] + 1]) + "？"
     clauses = _CLAUSES.findall(text)
     # 劝阻了多少人次，是一万出头吗？具体数字呢: the clause asking for a fact, not the one pressing for it.
     asking = [i for i, clause in enumerate(clauses) if _ASKS_A_FACT.search(clause)]

@@ -1,0 +1,30 @@
+"""Reading the question's text: numerals, homophone typos, greetings and thanks."""
+
+from zhili_qa.answering.question import compound_parts, without_pleasantries
+from zhili_qa.text import arabic_numerals
+
+
+def test_numerals_become_digits_but_a_rough_guess_stays_words():
+    assert arabic_numerals("三十六个问题") == "36个问题"
+    assert arabic_numerals("九六一一零") == "96110"
+    assert arabic_numerals("等了三四年") == "等了三四年"  # not the figure 34
+    assert arabic_numerals("一百万以上") == arabic_numerals("百万以上")  # 百万电诈警情 is one million
+
+
+def test_homophone_typos_are_mended_but_words_of_grammar_are_not(reader):
+    assert "食堂" in reader.prepare("中小学事堂采购谁负责")
+    assert "各是多少" in reader.prepare("这两个各是多少")  # not 各市
+
+
+def test_greetings_and_thanks_ask_nothing():
+    assert without_pleasantries("你好，请问食堂查了几次？谢谢啦") == "请问食堂查了几次"
+    assert without_pleasantries("谢谢") == "谢谢"  # nothing else: left as typed
+
+
+def test_a_long_message_asking_two_facts_asks_them_in_turn_with_its_story_first():
+    message = (
+        "我儿子在学校食堂吃饭，回来老说菜不新鲜。我就想问问，查下来到底发现了多少问题？这些问题后来都改掉了没有啊？谢谢啦"
+    )
+    parts = compound_parts(message)
+    assert len(parts) == 2 and "发现了多少问题" in parts[0] and "改掉了没有" in parts[1]
+    assert compound_parts("这两个到底哪个检查的次数多一点？各是多少？") == ["这两个到底哪个检查的次数多一点？各是多少？"]
