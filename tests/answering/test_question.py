@@ -195,3 +195,10 @@ def test_a_rough_guess_is_no_figure_of_the_question(reader):
 def test_english_compared_year_is_not_the_year_asked(reader):
     asked = reader.read("By how many percentage points did village collective income growth in 2023 exceed that of 2022?")
     assert asked.answer_type == "change" and asked.years == (2023,)
+
+
+def test_what_a_count_counts_before_its_verb(reader):
+    assert reader.read("反诈宣传视频一共拍了多少条").counted.endswith("宣传视频")
+    assert reader.read("食堂检查了多少次").counted == ""  # times of 检查, not 食堂s
+    assert reader.read("过渡期3到5年的回迁户有多少户").counted == ""  # its measure names it
+    assert reader.read("Who is the head of the Dinghai emergency station?").answer_type == "person"

@@ -12,6 +12,8 @@ import dataclasses
 import re
 from dataclasses import dataclass
 
+import jieba.posseg
+
 from ..text import STOPWORDS, Homophones, Thesaurus, Tokenizer, arabic_numerals, normalize
 from .english import english_parts, gloss, is_english
 from .figures import numbers_in
@@ -83,6 +85,7 @@ _RANGE = re.compile(r"(\d+)\s*(?:到|至|~|～|－)\s*(\d+)")  # 3到5年 as the
 _MORE_THAN = re.compile(r"(?:超过|多于|大于|高于)(\d+(?:\.\d+)?\s*[年月天个户人次家岁名项件]?)")
 _LESS_THAN = re.compile(r"(?:不到|少于|小于|低于|不足)(\d+(?:\.\d+)?\s*[年月天个户人次家岁名项件]?)")
 _NOUN_PHRASE_TAGS = ("n", "a", "b", "j", "l", "vn")  # 特困(a)老人(n), 违规(vn)资金(n)
+_TIMES = frozenset("次 回 趟 遍 家次 人次".split())  # 食堂检查了几次 counts visits, not 食堂
 _HOW_MANY = re.compile(r"(?:多少|几)(?:个|名|家|户|件|项|位)?$")
 _PEOPLE = re.compile(r"人员|人|者|名|老人|群众|居民|学生|家长|干部")
 
@@ -199,19 +202,44 @@ def subject_words(tagged: list[tuple[str, str]]) -> tuple[str, ...]:
 
 
 def counted_noun(tagged: list[tuple[str, str]]) -> str:
-    """What 多少/几个 counts when the question names it after the figure (多少问题 -> 问题, 多少特困人员 -> 特困人员)."""
+    """What 多少/几个 counts: the noun after the figure (多少问题 -> 问题, 多少特困人员 -> 特困人员), else the one
+    the verb before it acts on (宣传视频一共拍了多少条 -> 宣传视频), unless it counts times (食堂检查了几次)."""
     for position, (word, _) in enumerate(tagged):
         if _HOW_MANY.search(word):
             nouns = []
-            for following, flag in tagged[position + 1 :]:
-                if not nouns and MEASURE.fullmatch("多少" + following):
+            following = tagged[position + 1 :]
+            for after, flag in following:
+                if not nouns and MEASURE.fullmatch("多少" + after):
                     continue  # 个 of 多少个问题, 家次 of 多少家次: how, not what, it counts
                 # 特困(a)老人(n) is one thing counted; 标段(n)施工(vn) counts 标段.
                 if not flag.startswith(_NOUN_PHRASE_TAGS) or (nouns and flag == "vn"):
                     break
-                nouns.append(following)
-            return "".join(nouns)
+                nouns.append(after)
+            measure = following[0][0] if following and MEASURE.fullmatch("多少" + following[0][0]) else ""
+            if nouns or not measure or measure in _TIMES:
+                return "".join(nouns)
+            return _object_before(tagged[:position])
     return ""
+
+
+def _object_before(tagged: list[tuple[str, str]]) -> str:
+    """The noun phrase before the verb that precedes a figure (宣传视频 of 宣传视频一共拍了多少条)."""
+    # The corpus's own words come tagged nz; jieba's dictionary still knows 改造 as a verb.
+    known = jieba.posseg.dt.word_tag_tab
+    words = [(word, known.get(word, flag)) for word, flag in tagged]
+    acted = False  # 回迁户有多少户 names what it counts by its measure; only a verb's object is taken
+    while words and not words[-1][1].startswith("n"):
+        if words[-1][1].startswith(("v", "d", "u", "p")) or words[-1][0] in _ASKING:
+            word, flag = words.pop()
+            acted = acted or (flag.startswith("v") and word not in ("有", "是", "为", "共有"))
+        else:
+            return ""
+    if not acted:
+        return ""
+    nouns = []
+    while words and words[-1][1].startswith("n") and words[-1][0] not in GENERIC_NOUNS:
+        nouns.insert(0, words.pop()[0])
+    return "".join(nouns)
 
 
 def without_pleasantries(text: str) -> str:
