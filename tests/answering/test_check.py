@@ -110,3 +110,15 @@ def test_how_many_there_are_is_not_a_count_of_those_that_acted(lexical_assistant
     assert not verdict(lexical_assistant, "定海全区一共有多少所中小学", "32所中小学完成自纠自查", 1).answers
     assert verdict(lexical_assistant, "有多少名特困人员入住定点特困供养机构", "192名特困人员入住定点特困供养机构", 3).answers
     assert verdict(lexical_assistant, "反诈阵地有多少处", "打造反诈公交、警银反诈驿站、反诈菜场等12处反诈阵地", 2).answers
+
+
+def test_a_move_is_of_the_level_and_measure_asked(lexical_assistant):
+    text = "定海区生态环境公众满意度总分88.16,较去年提升3.09分,全省排名41,较去年提升27名,全市排名第二"
+    assert verdict(lexical_assistant, "全省排名比去年提升了几名", "较去年提升27名", 6, text).answers
+    assert not verdict(lexical_assistant, "全市排名比去年提升了几名", "较去年提升27名", 6, text).answers
+    assert not verdict(lexical_assistant, "排名比去年提升了几名", "较去年提升3.09分", 6, text).answers
+
+
+def test_the_state_before_a_change_is_not_the_state_after(lexical_assistant):
+    text = "9家医疗机构共采购中选种植体960套,种植体平均价格降至900余元,降幅达55%"
+    assert not verdict(lexical_assistant, "种植体降价之前平均多少钱", "种植体平均价格降至900余元", 10, text).answers

@@ -202,3 +202,9 @@ def test_what_a_count_counts_before_its_verb(reader):
     assert reader.read("食堂检查了多少次").counted == ""  # times of 检查, not 食堂s
     assert reader.read("过渡期3到5年的回迁户有多少户").counted == ""  # its measure names it
     assert reader.read("Who is the head of the Dinghai emergency station?").answer_type == "person"
+
+
+def test_whether_the_goal_was_met_is_read_from_the_results(reader):
+    assert reader.read("回迁安置的目标是什么").answer_type == "goal"
+    assert reader.read("医疗急救领域专项治理要达到什么目标").answer_type == "goal"
+    assert reader.read("最后实际培育了几个，目标达到没有").answer_type == "count"

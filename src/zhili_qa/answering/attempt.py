@@ -16,7 +16,7 @@ from ..retrieve import Ranking
 from .check import AnswerCheck, Verdict
 from .compose import Composer, fact_answer, fact_fields, goal_answer, handled_answer, lead_answer, overview_answer
 from .figures import counted_measures, counts_alike, numbers_in
-from .intent import COLLOQUIAL_LEAD, COMPLETION_Q, COMPLETION_TEXT
+from .intent import COLLOQUIAL_LEAD, COMPLETION_Q, COMPLETION_TEXT, answer_type
 from .projects import project_text
 from .question import Question
 from .selection import SpanSelector
@@ -65,8 +65,10 @@ class ProjectAnswerer:
                 return Attempt(project.fields.get(GOAL), Verdict(GOAL in project.fields))
             # 原本计划培育几个: the figure the goal set, checked like any other; 打算什么时候建好 may be
             # answered by the results when the goal gives no date.
-            asked = dataclasses.replace(asked, answer_type="count" if asked.measure else "number") if (
-                intent.figure) else dataclasses.replace(asked, answer_type="date")
+            # The value's own type, as if no goal were asked (调控目标的价格上限: a sum).
+            value_type = answer_type(asked.asking, dataclasses.replace(intent, goal=False))
+            asked = dataclasses.replace(asked, answer_type=value_type if value_type not in ("goal", "fact") else (
+                "count" if asked.measure else "number")) if intent.figure else dataclasses.replace(asked, answer_type="date")
             planned = self.attempt_fields(asked, project, ranking, {GOAL})
             if planned.span is not None or intent.figure:
                 return planned

@@ -18,7 +18,7 @@ import jieba.posseg
 from ..corpus import Span
 from ..text import Thesaurus, arabic_numerals
 from .figures import GENERAL_MEASURE, counts_after, holds_value, numbers_in, value_clauses
-from .intent import LIST_KIND, per_unit_text
+from .intent import BEFORE_Q, BEFORE_TEXT, LIST_KIND, per_unit_text
 from .places import Places
 from .question import Question
 from .scope import GENERIC_NOUNS
@@ -39,6 +39,7 @@ _WHOLE_OF_A_LIST = re.compile(r"这种|这些|那些|这类|几个|一共|总共
 # 避免群众财产损失5000余万元 states a loss that did not happen: it does not answer 损失了多少.
 _AVERTED = re.compile(r"避免|防止|挽回")
 _AVERTED_REACH = 6  # characters between the averting verb and the word it averts
+_LEVELS = ("全国", "全省", "全市", "全区")
 # Verbs of being and asking: a question holding no other verb asks how many there are.
 _BEING_VERBS = frozenset("有 是 共有 还有 现有 拥有 请问 问 问问 想 想问 知道 告诉 查 查查 查一下".split())
 _ACTION_REACH = 12  # characters after a count in which its noun and verb are looked for
@@ -97,6 +98,8 @@ class AnswerCheck:
             return Verdict(False, "unit")  # 违规资金里公务员领取的有多少: 追回违规资金8.69万元 is the whole
         if question.answer_type == "count" and self._doers_counted_for_a_stock(question, clause.text):
             return Verdict(False, "subject")  # 全区一共有多少所中小学: 32所中小学完成自纠自查 counts those that did
+        if question.wants_value and BEFORE_Q.search(question.asking) and not BEFORE_TEXT.search(before):
+            return Verdict(False, "year")  # 降价之前多少钱: 降至900余元 is the price after
         if question.wants_value and self._averted(question, context):
             return Verdict(False, "subject")
         if question.wants_value and self._one_of_a_list(question, clause.text):
@@ -253,9 +256,14 @@ class AnswerCheck:
             pieces = [c for c in re.split(r"[，,；;。]", text) if c.strip()]
             clauses = [a + b for a, b in zip(pieces, [*pieces[1:], ""], strict=True) if a in clauses]
         if question.answer_type == "change" and context:
-            # 满意度总分88.16，较去年提升3.09分: a move is told of what the clause before it names.
+            # 满意度总分88.16，较去年提升3.09分: a move is told of what the clause before it names, and of
+            # nothing else (全省排名41，较去年提升27名 is no move of the 全市 ranking).
             pieces = [c for c in re.split(r"[，,；;。]", context) if c.strip()]
-            clauses += [a + b for a, b in zip(["", *pieces], pieces, strict=False) if b in clauses]
+            clauses = [a + b for a, b in zip(["", *pieces], pieces, strict=False) if b in clauses]
+            asked_levels = {level for level in _LEVELS if level in question.asking}
+            if asked_levels:
+                clauses = [c for c in clauses if asked_levels & {lv for lv in _LEVELS if lv in c} or not any(
+                    lv in c for lv in _LEVELS)]
         return any(asked & set(clause) for clause in clauses)
 
     def _names_topic(self, word: str, topic: str) -> bool:

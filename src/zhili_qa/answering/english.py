@@ -25,7 +25,7 @@ _QUESTION_WORDS = (
     (r"\bhow much\b", "多少钱"),
     (r"\bwhen\b|\bwhat (?:years?|months?|dates?|times?|seasons?|periods?)\b|\bwhich (?:years?|months?|seasons?)\b"
      r"|\bsince when\b|\bas of\b", "什么时候"),
-    (r"\bwho (?:is|was|are|were) (?:the )?(?:head|director|chief|manager|boss|person in charge|official)s?\b"
+    (r"\bwho (?:is|was|are|were) (?:the )?(?:current )?(?:head|director|chief|manager|boss|person in charge|official|secretary|mayor|leader)s?\b"
      r"|\bname of the (?:person|official|officer|director|head|company|firm|contractor)\b", "负责人是谁"),
     (r"\bwho\b|\bwhich (?:department|agency|unit|office|bureau|authority|organi[sz]ation|body)\b"
      r"|\bin charge\b|\bresponsible\b|\bled by\b|\blead (?:unit|department|agency)\b", "哪个部门牵头"),

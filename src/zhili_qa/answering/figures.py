@@ -139,6 +139,9 @@ def holds_value(text: str, answer_type: str, measure: str = "", given: set[str] 
     if pattern is None:
         return True
     values = list(pattern.finditer(text))
+    if answer_type == "change" and measure:  # 提升了几名 is not answered by 提升3.09分
+        units = "|".join(re.escape(m) for m in sorted(measures_like(measure), key=len, reverse=True))
+        values = [v for v in values if re.match(rf"\s*(?:{units})", text[v.end() :])]
     if answer_type in _LEVEL_TYPES:
         moved = [m.span(1) for m in _MOVED.finditer(text)]
         values = [v for v in values if not any(start < v.end() and v.start() < end for start, end in moved)]

@@ -19,6 +19,11 @@ LIST_Q = re.compile(
     r"牵头的是|牵头哪|牵头负责|牵了几个|几个专项|哪几个专项|哪些专项治理"
 )
 GOAL_Q = re.compile(r"目标|(?<!项)目的|想达到|要达到|为了什么|打算|原本计划|本来计划|原计划|原定|原先计划|起初计划|原来计划|一开始计划|一开始打算|最初计划|当初计划")
+# 目标达到没有, 2023年做到了吗, 实际培育了几个: whether the results met the goal, read from the results.
+GOAL_MET_Q = re.compile(
+    r"目标[^，,。？?]{0,20}(?:达到|实现|完成|做到|达成|兑现)(?:了|没)|(?:达到|实现|完成|做到|达成)了[^，,。？?]{0,4}目标"
+    r"|达标了|做到了|实际|最终|最后"
+)
 OVERVIEW_Q = re.compile(
     r"成果|成效|效果|做了什么|做了哪些|干了什么|怎么样|咋样|有没有治理|有没有管|治理了吗|情况|进展|介绍|"
     r"哪些工作|哪些措施|采取了|措施|是怎么回事|怎么回事|有没有|概况"
@@ -78,12 +83,17 @@ YES_NO_Q = re.compile(r"[吗嘛么伐][?？!！。\s]*$|有没有|是不是|是�
 PER_UNIT_Q = re.compile(
     r"每(?:个|家|人|户|次|年|月|天|所|件|位|名|颗|套)|(?<![\d])1(?:个人|家|次|颗|套|户|所)|单(?:家|个|次|颗|人)|"
     r"最(?:多|少|高|低|大|小)的(?:一|那|哪)?(?:家|个|次|所|户|人)|最(?:多|少|高|低|大|小)的?是?(?:哪|那)"
-    r"|哪一?(?:家|个|所|户|位|村|座|条)[^，,。？?]{0,6}最|平均每|人均"
+    r"|哪一?(?:家|个|所|户|位|村|座|条)[^，,。？?]{0,10}最|平均每|人均"
     r"|那(?:个|件|家|起)(?![^，,。？?]{0,4}(?:专项|项目|治理))[^。？?]{0,10}(?:罚|赔|花|收)"  # 那件大案，罚了多少
 )
 # 都整改好了吗 asks whether all was done; 全部化解, 整改到位 say so.
 COMPLETION_Q = re.compile(r"都[^，,。？?]{0,6}(?:了|吗|没)|全部|完了|完没|好了没|好没有")
 COMPLETION_TEXT = re.compile(r"全部|均已|全面完成|(?<!不)到位|化解|办结|100%")
+# 降价之前多少钱: the state before a change, which a clause must speak of (原价, 降价前).
+BEFORE_Q = re.compile(
+    r"(?:降价|调价|集采|改造|治理|整改|撤并|合并|实施)(?:之|以)?前|原(?:来|先|本)[^，,。？?]{0,6}(?:多少钱|价格|价钱|收费)"
+)
+BEFORE_TEXT = re.compile(r"原|之前|以前|此前|前的|降价前|调整前")
 PER_UNIT_TEXT = re.compile(r"每|单颗|单家|单个|平均|均价|人均|不超过|上限")
 # 这两个, 分别, 各是多少: the things asked about were named before.
 REFERS_BACK = re.compile(r"这两|这几|那两|两个都|两者|分别|各自|各是|各有")
@@ -132,7 +142,7 @@ def detect_intent(text: str) -> Intent:
     return Intent(
         lead=lead,
         project_list=bool(LIST_Q.search(text)),
-        goal=bool(GOAL_Q.search(text)),
+        goal=bool(GOAL_Q.search(text)) and not GOAL_MET_Q.search(text),
         overview=bool(OVERVIEW_Q.search(text)) and not FIGURE_Q.search(text),
         figure=bool(FIGURE_Q.search(text) or MONEY_Q.search(text)) and not lead,
         when=bool(WHEN_Q.search(text)),

@@ -79,6 +79,8 @@ _YEARS = re.compile(r"(?<!\d)(?:19|20)\d{2}\s*年")
 _STORY = re.compile(r"我|咱|俺")
 _PART_OF = re.compile(
     r"(?P<whole>[^，,。？?\s]{2,20}?)(?:里面|里|当中|之中|其中|中(?=[，,\s]))[，,\s]*(?P<part>[^，,。？?]{2,14}?)的?(?:有|占|是)?(?:多少|几)"
+    # 5-8年的217户，有多少户是用宅基地方式安置的: a part of a figure the question states
+    r"|(?P<whole2>\d+[^，,。？?\s]{0,3})[，,\s]*(?:其中)?有?(?:多少|几)[^，,。？?]{0,2}(?:是|为|属于)(?P<part2>[^，,。？?]{2,14})"
 )
 _COMPLEMENT = re.compile(r"(?:掉|完|好|出来|下来|起来|过来)$")
 _RANGE = re.compile(r"(\d+)\s*(?:到|至|~|～|－)\s*(\d+)")  # 3到5年 as the bulletin writes it: 3-5年
@@ -159,7 +161,7 @@ class QuestionReader:
             asking=asking,
             intent=intent,
             answer_type=kind,
-            measure=measures[0] if kind == "count" and measures else "",
+            measure=measures[0] if kind in ("count", "change") and measures else "",
             subject=subject_words(tagged),
             # Read from the part that asks: a story before it (我住在定海城区，每天都要去加油) asks nothing.
             places=tuple(p for p in self.places.named_in(asking) if not self.places.is_home(p)),
@@ -179,10 +181,10 @@ class QuestionReader:
         match = _PART_OF.search(asking)
         if not match:
             return ()
-        whole = set(self.tokenizer.tokens(match.group("whole")))
+        whole = set(self.tokenizer.tokens(match.group("whole") or match.group("whole2")))
         # Nouns single out a part (公务员); verbs (涉及, 领取) say what is asked of the whole.
         return tuple(
-            pair.word for pair in self._pos.cut(match.group("part"))
+            pair.word for pair in self._pos.cut(match.group("part") or match.group("part2"))
             if pair.flag.startswith("n") and pair.word not in whole and len(pair.word) >= 2 and pair.word not in _ASKING
         )
 
