@@ -122,3 +122,9 @@ def test_a_move_is_of_the_level_and_measure_asked(lexical_assistant):
 def test_the_state_before_a_change_is_not_the_state_after(lexical_assistant):
     text = "9家医疗机构共采购中选种植体960套,种植体平均价格降至900余元,降幅达55%"
     assert not verdict(lexical_assistant, "种植体降价之前平均多少钱", "种植体平均价格降至900余元", 10, text).answers
+
+
+def test_a_rate_is_of_the_thing_asked(lexical_assistant):
+    text = "实现全区开展口腔种植服务的各级公立医疗机构单颗常规种植全流程价格调控响应率达到100%"
+    assert not verdict(lexical_assistant, "种植牙医保能报销多少比例", text, 10).answers
+    assert verdict(lexical_assistant, "滞留境外的人劝回来的比例是多少", "劝返率达93.75%", 2).answers

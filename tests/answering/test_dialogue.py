@@ -48,3 +48,9 @@ def test_a_follow_up_list_asks_the_kind_of_the_last_answer(lexical_assistant):
     history = [{"role": "user", "content": first}, {"role": "assistant", "content": lexical_assistant.ask(first).answer}]
     answer = lexical_assistant.ask("都在哪些岛上办的", history)
     assert answer.found and "小盘峙" in answer.answer
+
+
+def test_a_follow_up_asking_what_a_named_thing_was_about_is_not_answered_by_the_overview(lexical_assistant):
+    first = "老旧小区改造收到多少信访投诉"
+    history = [{"role": "user", "content": first}, {"role": "assistant", "content": lexical_assistant.ask(first).answer}]
+    assert not lexical_assistant.ask("那些投诉主要反映的是什么问题", history).found

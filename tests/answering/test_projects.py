@@ -66,3 +66,13 @@ def test_projects_named_in_the_story_are_the_ones_a_question_refers_back_to(lexi
 def test_why_a_project_was_run_is_its_goal_and_a_reason_never_given_is_not_made_up(lexical_assistant):
     assert "治理目标" in lexical_assistant.ask("为什么要搞食堂采购专项治理").answer
     assert not lexical_assistant.ask("声环境功能区划为啥要调整？").found
+
+
+def test_a_bureaus_district_branch_is_one_department(lexical_assistant):
+    answer = lexical_assistant.ask("市场监管局定海分局和生态环境局定海分局各自牵头的是哪个专项治理？")
+    assert "燃油加油机" in answer.answer and "噪声污染" in answer.answer and "回迁安置" not in answer.answer
+
+
+def test_which_firms_are_never_named(lexical_assistant):
+    assert not lexical_assistant.ask("特困供养机构撤并了3家，是哪三家被撤掉了？").found
+    assert not lexical_assistant.ask("培育的诚信计量示范加油站是哪几家？").found

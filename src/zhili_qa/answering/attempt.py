@@ -111,9 +111,12 @@ class ProjectAnswerer:
                 sentence = self.selector.sentence_of(project, best)
                 best = sentence if len(sentence.text) <= YES_NO_SENTENCE else best
             return Attempt(best, Verdict(True))
-        if open_question and project.number and not (asked.places or asked.years or asked.given):
+        if open_question and project.number and not (asked.places or asked.years or asked.given) and not (
+            asked.answer_type == "fact" and self.check.names_a_detail(asked, project_text(project), topic)
+        ):
             # 工地太吵政府管不管: no clause matches the wording, but the project is the one asked about
-            # (热线是不是24小时有人接 asks a figure no clause holds: that is not asked about the project).
+            # (热线是不是24小时有人接 asks a figure no clause holds, 那些投诉反映的是什么问题 a detail of 投诉:
+            # neither is asked about the project as a whole).
             return Attempt(overview, Verdict(True))
         return Attempt(None, first or Verdict(False, "type"), candidates[0] if candidates else None)
 

@@ -18,7 +18,7 @@ import jieba.posseg
 from ..corpus import Span
 from ..text import Thesaurus, arabic_numerals
 from .figures import GENERAL_MEASURE, counts_after, holds_value, numbers_in, value_clauses
-from .intent import BEFORE_Q, BEFORE_TEXT, LIST_KIND, per_unit_text
+from .intent import BEFORE_Q, BEFORE_TEXT, LIST_KIND, RATE_OF, per_unit_text
 from .places import Places
 from .question import Question
 from .scope import GENERIC_NOUNS
@@ -100,6 +100,8 @@ class AnswerCheck:
             return Verdict(False, "subject")  # 全区一共有多少所中小学: 32所中小学完成自纠自查 counts those that did
         if question.wants_value and BEFORE_Q.search(question.asking) and not BEFORE_TEXT.search(before):
             return Verdict(False, "year")  # 降价之前多少钱: 降至900余元 is the price after
+        if question.answer_type == "rate" and not self._rate_of_what_is_asked(question, context):
+            return Verdict(False, "subject")  # 医保能报销多少比例: 价格调控响应率 is another rate
         if question.wants_value and self._averted(question, context):
             return Verdict(False, "subject")
         if question.wants_value and self._one_of_a_list(question, clause.text):
@@ -114,6 +116,17 @@ class AnswerCheck:
         if self.subject_coverage(question, context, topic) < floor:
             return Verdict(False, "subject")
         return Verdict(True)
+
+    def _rate_of_what_is_asked(self, question: Question, context: str) -> bool:
+        """Does the passage speak of what the asked rate is of (劝回来 of 劝回来的比例: 劝返率)?"""
+        of = "".join(RATE_OF.findall(question.asking))
+        words = [w for w in question.subject if w in of]
+        return all(self._speaks_of(word, context) for word in words)
+
+    def names_a_detail(self, question: Question, text: str, topic: str) -> bool:
+        """Does the question name something the project's text speaks of, beyond its topic (投诉 of
+        那些投诉主要反映的是什么问题)? A what-question then asks of that, not of the project."""
+        return any(word in text and not self._names_topic(word, topic) for word in question.subject)
 
     def _counts_what_is_asked(self, question: Question, text: str) -> bool:
         """When the question names what it counts (村干部, 特困老人), a clause holding the count names it too;

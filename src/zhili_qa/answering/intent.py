@@ -42,6 +42,8 @@ NAME_Q = re.compile(
     r"(?:什么|哪个|啥)[^，,。？?]{0,4}?(应用|平台|系统|机制|理念|活动|方案|模式|程序|软件|名字|名称|口号)|叫什么|叫啥|全称"
     r"|(?:标题|题目)(?:是|叫)?(?:什么|啥)"
 )
+# What a rate is of: 劝回来 of 劝回来的比例, 报销 of 能报销多少比例.
+RATE_OF = re.compile(r"([\u4e00-\u9fff]{2,6}?)(?:的|了|能)?(?:多少|几)?(?:比例|比率|百分比|百分之|率)")
 SHARE_Q = re.compile(r"降幅|增幅|比例|百分|率|幅度|几成")
 # 降了多少 asks how far a figure moved (降幅达55%, 提升3.09分); 降到多少 and 增长率 ask where it stands.
 CHANGE_Q = re.compile(
@@ -71,10 +73,10 @@ LIST_KIND = re.compile(
 )
 WHICH_Q = re.compile(r"(?:哪几|哪些|分别是|分别有|具体是什么|具体有|具体是哪|都有什么|都是什么|有哪几)")
 CONFIRM_Q = re.compile(r"(?:是真的|对|是这样|属实|没错|是不是|对不对|是吗|准确)[吗嘛么呢]?[?？!！。\s]*$|是不是真的")
-_PLACES_OF_BUSINESS = "站|店|公司|企业|医院|学校|机构|菜场|市场|诊所"
+_PLACES_OF_BUSINESS = "站|店|公司|企业|医院|学校|机构|菜场|市场|诊所|酒吧|KTV|ktv|饭店|餐馆|工厂|工地|商家|商户"
 ENTITY_Q = re.compile(
     rf"哪(?:一|几)?家(?!单位|部门)[\u4e00-\u9fff]{{0,3}}(?:{_PLACES_OF_BUSINESS}|施工单位)|哪一家(?!单位|部门)|哪一?所"
-    rf"|(?:{_PLACES_OF_BUSINESS}|施工单位)的?名字"
+    rf"|(?:{_PLACES_OF_BUSINESS}|施工单位)的?名字|(?:{_PLACES_OF_BUSINESS})是哪(?:几|些)家?|哪[\d一二两三四五六七八九十]+家"
     rf"|哪个(?:{_PLACES_OF_BUSINESS})|(?:{_PLACES_OF_BUSINESS})(?:的名字|叫什么名字|叫什么|是哪家|是哪一家)|名字叫什么"
 )
 WHICH_RESULTS_Q = re.compile(r"(?:哪些|什么)(?:成果|成效|工作|措施|举措|进展|效果)|做了哪些|干了哪些")

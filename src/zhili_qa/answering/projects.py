@@ -18,7 +18,8 @@ from .figures import numbers_in
 from .intent import ORDINAL
 from .scope import GENERIC_NOUNS, ScopeGuard
 
-_DEPARTMENT_PHRASE = re.compile(r"[\u4e00-\u9fff“”]{2,14}?(?:分局|局|办公室)")
+# 市场监管局定海分局: a bureau's district branch is one department, not two.
+_DEPARTMENT_PHRASE = re.compile(r"[\u4e00-\u9fff“”]{2,14}?(?:分局|局|办公室)(?:[\u4e00-\u9fff]{2,4}?分局)?")
 MIN_DEPARTMENT_TAIL = 3
 # Words that join or compare several things: 和, 与, 分别, 哪个多, 两个.
 # Words that belong to asking for a property of every project, not to the property itself.

@@ -9,6 +9,7 @@ per-unit figure (每家, 一颗, 最多的一家). The answer check later holds 
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import re
 from dataclasses import dataclass
 
@@ -54,6 +55,7 @@ _ASKING_PART = re.compile(
     r"|^更?[多少高低大小早晚快慢][一]?[点些]?$"  # 哪个多一点: the comparison, not a subject
 )
 # A long WeChat message asks its question at the end: the last sentence holding a question word.
+_NAMES_A_FIGURE = re.compile(r"(?:那个|这个|那|这)(?:数|数字|数据|数目)$")
 _SENTENCES = re.compile(r"[^。！!？?]+[。！!？?]*")
 _CLAUSES = re.compile(r"[^。！!？?；;:：\n，,\s]+")
 _QUESTION_WORD = re.compile(r"多少|几|什么|啥|吗|谁|哪|怎么|是否|有没有|是不是|了没|呢")
@@ -74,7 +76,7 @@ ASKING_MIN = 12  # characters the asking part reaches, taking in clauses before 
 
 # 这两项, 那几个, 三四年: pointing at things already named or guessing, not naming anything.
 _POINTING_COUNT = re.compile(r"[这那]?(?:\d+|[两几一二三四五六七八九十]+)(?:项|个|件|家|次|位|样|年|月|天|户|人)?")
-_COMPARED = re.compile(r"哪个([\u4e00-\u9fff]{2,4}?)的?(?:次|人|户|家|件|项)数")
+_COMPARED = re.compile(r"哪个((?:(?!的)[\u4e00-\u9fff]){2,4}?)的?(?:次|人|户|家|件|项)数")
 _YEARS = re.compile(r"(?<!\d)(?:19|20)\d{2}\s*年")
 _STORY = re.compile(r"我|咱|俺")
 _PART_OF = re.compile(
@@ -148,6 +150,8 @@ class QuestionReader:
         if not intent.measures and BARE_COUNT.search(asking) and not MONEY_Q.search(asking):
             # 多少问题 counts things as 几个 does; 多少特困人员 counts people.
             intent = dataclasses.replace(intent, measures=("人",) if _PEOPLE.search(counted) else ("个",))
+        elif intent.measures[:1] == ("个",) and _PEOPLE.search(counted or _last_noun(tagged)):
+            intent = dataclasses.replace(intent, measures=("人",))  # 多少个嫌疑人, 特困人员有几个: people
         kind = answer_type(asking, intent)
         # The figures the question states (那5件, 3到5年), not those of the asker's own story (我们家等了快四年).
         stated = [c for c in _CLAUSES.findall(asking) if not _STORY.search(c)] or [asking]
@@ -224,6 +228,12 @@ def counted_noun(tagged: list[tuple[str, str]]) -> str:
     return ""
 
 
+def _last_noun(tagged: list[tuple[str, str]]) -> str:
+    """The last noun before the question's figure word (特困人员 of 特困人员有几个)."""
+    before = list(itertools.takewhile(lambda pair: not _HOW_MANY.search(pair[0]), tagged))
+    return next((word for word, flag in reversed(before) if flag.startswith("n")), "")
+
+
 def _object_before(tagged: list[tuple[str, str]]) -> str:
     """The noun phrase before the verb that precedes a figure (宣传视频 of 宣传视频一共拍了多少条)."""
     # The corpus's own words come tagged nz; jieba's dictionary still knows 改造 as a verb.
@@ -269,7 +279,11 @@ def compound_parts(text: str) -> list[str]:
     if len(text) >= LONG_MESSAGE:
         return [text]
     clauses = [c for c in _CLAUSES.findall(text) if c.strip()]
-    asking = [i for i, clause in enumerate(clauses) if _ASKS_A_FACT.search(clause) and len(clause) >= COMPOUND_PART]
+    # 买了多少套那个数，是统计到什么时候的: the first clause names a figure, the second asks of it.
+    asking = [
+        i for i, clause in enumerate(clauses)
+        if _ASKS_A_FACT.search(clause) and len(clause) >= COMPOUND_PART and not _NAMES_A_FIGURE.search(clause)
+    ]
     if len(asking) < 2:
         return [text]
     # Clauses before the first asking one (a topic, 食堂那边) belong to it; the rest to the one they follow.
