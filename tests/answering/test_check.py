@@ -57,7 +57,9 @@ def test_near_miss_the_value_is_of_another_kind(lexical_assistant):
 def test_near_miss_the_value_is_of_another_subject(lexical_assistant):
     text = "共组织督导检查194次,查处腐败和作风问题19个,批评教育帮助和处理19人,推动职能部门整改问题56个"
     assert not verdict(lexical_assistant, "查处的19个问题里腐败问题几个", text, 0).answers
-    assert verdict(lexical_assistant, "村社专项查下来处分了几个村干部", "发现并整改问题42个", 8).reason == "subject"
+    # 几个村干部 counts people: 整改问题42个 counts problems
+    assert verdict(lexical_assistant, "村社专项查下来处分了几个村干部", "发现并整改问题42个", 8).reason == "type"
+    assert verdict(lexical_assistant, "村社专项查下来处分了几名村干部", "培训224人次", 8).reason == "subject"
 
 
 def test_near_miss_a_total_does_not_answer_one_unit(lexical_assistant):
