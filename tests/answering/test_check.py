@@ -130,3 +130,13 @@ def test_a_rate_is_of_the_thing_asked(lexical_assistant):
     text = "实现全区开展口腔种植服务的各级公立医疗机构单颗常规种植全流程价格调控响应率达到100%"
     assert not verdict(lexical_assistant, "种植牙医保能报销多少比例", text, 10).answers
     assert verdict(lexical_assistant, "滞留境外的人劝回来的比例是多少", "劝返率达93.75%", 2).answers
+
+
+def test_a_sum_is_of_the_act_asked_and_a_date_to_the_precision_asked(lexical_assistant):
+    text = "截至目前,定海区单颗种植牙总费用控制在6000元左右,总费用降幅约45%"
+    assert not verdict(lexical_assistant, "种牙医保能报销多少", "定海区单颗种植牙总费用控制在6000元左右", 10, text).answers
+    title = "制定《定海区2023年噪声污染问题专项治理工作方案》"
+    assert not verdict(lexical_assistant, "噪声治理工作方案是几月几号印发的", title, 6).answers
+    hospital = "同年11月完成浙江定海医院(上海瑞金医院舟山分院)院前医疗急救点设置并投入使用"
+    assert verdict(lexical_assistant, "浙江定海医院还挂了哪家医院的牌子", hospital, 12).answers
+    assert not verdict(lexical_assistant, "区医疗急救站的站长是谁", hospital, 12).answers

@@ -124,8 +124,9 @@ def test_a_stated_figure_asked_to_be_confirmed_is_a_yes_no(reader):
 
 
 def test_names_of_firms_and_stations_are_asked_as_such(reader):
-    assert reader.read("被列入浙江首批名单的是哪家加油站").answer_type == "person"
-    assert reader.read("反诈菜场具体是哪个菜场").answer_type == "person"
+    assert reader.read("被列入浙江首批名单的是哪家加油站").answer_type == "entity"
+    assert reader.read("反诈菜场具体是哪个菜场").answer_type == "entity"
+    assert reader.read("区医疗急救站的站长是谁").answer_type == "person"
 
 
 @pytest.mark.parametrize(
@@ -183,7 +184,7 @@ def test_a_change_is_asked_apart_from_a_level(reader):
 def test_pointing_words_ask_nothing(reader):
     asked = reader.read("外面那几个小岛，送菜上门一共送了几趟？")
     assert (asked.answer_type, asked.measure) == ("count", "趟")  # 那几个 points, 几趟 asks
-    assert reader.read("32所学校里哪一所食堂问题最多").answer_type == "person"  # which one: a name never given
+    assert reader.read("32所学校里哪一所食堂问题最多").answer_type == "entity"  # which one: a name never given
     assert "老娘" not in reader.read("我老娘想装颗种植牙，大概要花多少钞票").subject
 
 
@@ -208,3 +209,15 @@ def test_whether_the_goal_was_met_is_read_from_the_results(reader):
     assert reader.read("回迁安置的目标是什么").answer_type == "goal"
     assert reader.read("医疗急救领域专项治理要达到什么目标").answer_type == "goal"
     assert reader.read("最后实际培育了几个，目标达到没有").answer_type == "count"
+
+
+def test_a_question_after_a_marker_keeps_its_last_character(reader):
+    asked = reader.read("我们小区做了旧改，我投诉过一次。想问下这个治理里面，信访投诉总共收到多少件")
+    assert (asked.answer_type, asked.measure) == ("count", "件")
+
+
+def test_a_year_said_by_two_digits_and_a_rough_count_asked(reader):
+    assert reader.read("23年老旧小区改了多少幢楼").years == (2023,)
+    assert reader.read("等了12年的有多少户").years == ()  # a span of time, not 2012
+    asked = reader.read("噪声满意度全省排名往前进了二十几名？")
+    assert asked.answer_type == "change" and asked.given == frozenset()

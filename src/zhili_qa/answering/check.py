@@ -18,7 +18,7 @@ import jieba.posseg
 from ..corpus import Span
 from ..text import Thesaurus, arabic_numerals
 from .figures import GENERAL_MEASURE, counts_after, holds_value, numbers_in, value_clauses
-from .intent import BEFORE_Q, BEFORE_TEXT, LIST_KIND, RATE_OF, per_unit_text
+from .intent import BEFORE_Q, BEFORE_TEXT, EXACT_DATE_Q, LIST_KIND, VALUE_OF, per_unit_text
 from .places import Places
 from .question import Question
 from .scope import GENERIC_NOUNS
@@ -39,6 +39,8 @@ _WHOLE_OF_A_LIST = re.compile(r"这种|这些|那些|这类|几个|一共|总共
 # 避免群众财产损失5000余万元 states a loss that did not happen: it does not answer 损失了多少.
 _AVERTED = re.compile(r"避免|防止|挽回")
 _AVERTED_REACH = 6  # characters between the averting verb and the word it averts
+_MONTH = re.compile(r"\d{1,2}\s*月|月底|月初|春节")
+_TITLE_OF_DOCUMENT = re.compile(r"《[^》]*》")
 _LEVELS = ("全国", "全省", "全市", "全区")
 # Verbs of being and asking: a question holding no other verb asks how many there are.
 _BEING_VERBS = frozenset("有 是 共有 还有 现有 拥有 请问 问 问问 想 想问 知道 告诉 查 查查 查一下".split())
@@ -98,9 +100,13 @@ class AnswerCheck:
             return Verdict(False, "unit")  # 违规资金里公务员领取的有多少: 追回违规资金8.69万元 is the whole
         if question.answer_type == "count" and self._doers_counted_for_a_stock(question, clause.text):
             return Verdict(False, "subject")  # 全区一共有多少所中小学: 32所中小学完成自纠自查 counts those that did
+        if question.answer_type == "date" and EXACT_DATE_Q.search(question.asking) and not _MONTH.search(
+            _TITLE_OF_DOCUMENT.sub("", clause.text)
+        ):
+            return Verdict(False, "type")  # 几月几号印发的: 2023年 alone does not say
         if question.wants_value and BEFORE_Q.search(question.asking) and not BEFORE_TEXT.search(before):
             return Verdict(False, "year")  # 降价之前多少钱: 降至900余元 is the price after
-        if question.answer_type == "rate" and not self._rate_of_what_is_asked(question, context):
+        if not self._of_what_is_asked(question, context):
             return Verdict(False, "subject")  # 医保能报销多少比例: 价格调控响应率 is another rate
         if question.wants_value and self._averted(question, context):
             return Verdict(False, "subject")
@@ -117,9 +123,13 @@ class AnswerCheck:
             return Verdict(False, "subject")
         return Verdict(True)
 
-    def _rate_of_what_is_asked(self, question: Question, context: str) -> bool:
-        """Does the passage speak of what the asked rate is of (劝回来 of 劝回来的比例: 劝返率)?"""
-        of = "".join(RATE_OF.findall(question.asking))
+    def _of_what_is_asked(self, question: Question, context: str) -> bool:
+        """Does the passage speak of what the asked rate or sum is of (劝回来 of 劝回来的比例: 劝返率;
+        报销 of 医保能报销多少: no total price says that)?"""
+        pattern = VALUE_OF.get(question.answer_type)
+        if pattern is None:
+            return True
+        of = "".join(pattern.findall(question.asking))
         words = [w for w in question.subject if w in of]
         return all(self._speaks_of(word, context) for word in words)
 
@@ -134,6 +144,8 @@ class AnswerCheck:
         noun = question.counted
         if question.answer_type != "count" or len(noun) < 2 or noun in GENERIC_NOUNS or self._names_topic(noun, ""):
             return True
+        if question.measure in ("家次", "人次"):
+            return True  # 检查了多少家次医疗机构: visits are counted, the places visited need not be named
         clauses = value_clauses(text, question.answer_type, question.measure, set(question.given))
         return any(self.counts_the_asked_thing(question, clause) or self._thesaurus_says(noun, clause) for clause in clauses)
 

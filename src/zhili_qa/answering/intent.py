@@ -12,7 +12,8 @@ from dataclasses import dataclass
 
 LEAD_Q = re.compile(
     r"牵头|谁负责|哪个部门|哪些部门|哪个单位|哪家单位|什么单位|什么部门|哪个机构|归哪|归谁|谁管|谁来管|有人管|"
-    r"负责单位|主管|谁抓|哪里管|负责部门|由谁|哪个局|哪家单位|是谁组织|谁组织|单位组织|部门组织|谁在搞|谁搞"
+    r"负责单位|主管|谁抓|哪里管|负责部门|由谁|哪个局|哪家单位|是谁组织|谁组织|单位组织|部门组织|谁在搞|谁搞|"
+    r"[牵领带]的头"
 )
 LIST_Q = re.compile(
     r"哪个项目|哪些项目|哪几个项目|哪项|哪几项|什么项目|哪个治理|哪些治理|哪些专项|负责什么|管什么|负责哪|牵头了什么|"
@@ -42,17 +43,21 @@ NAME_Q = re.compile(
     r"(?:什么|哪个|啥)[^，,。？?]{0,4}?(应用|平台|系统|机制|理念|活动|方案|模式|程序|软件|名字|名称|口号)|叫什么|叫啥|全称"
     r"|(?:标题|题目)(?:是|叫)?(?:什么|啥)"
 )
-# What a rate is of: 劝回来 of 劝回来的比例, 报销 of 能报销多少比例.
-RATE_OF = re.compile(r"([\u4e00-\u9fff]{2,6}?)(?:的|了|能)?(?:多少|几)?(?:比例|比率|百分比|百分之|率)")
+# What a rate or a sum is of: 劝回来 of 劝回来的比例, 报销 of 能报销多少比例 and of 能报销多少.
+VALUE_OF = {
+    "rate": re.compile(r"([\u4e00-\u9fff]{2,6}?)(?:的|了|能)?(?:多少|几)?(?:比例|比率|百分比|百分之|率)"),
+    "money": re.compile(r"((?![能要可会得了])[\u4e00-\u9fff]{2})(?:了|能|要|得|可以)?(?:多少|几)(?:钱|元|万|块)?"),
+}
+VALUE_OF["number"] = VALUE_OF["money"]  # 报销多少: a figure of 报销, whatever its unit
 SHARE_Q = re.compile(r"降幅|增幅|比例|百分|率|幅度|几成")
 # 降了多少 asks how far a figure moved (降幅达55%, 提升3.09分); 降到多少 and 增长率 ask where it stands.
 CHANGE_Q = re.compile(
-    r"(?:降|减|少|便宜|涨|升|提高|提升|增加|增长|多出|高出|改善|缩短|高|低)了?(?:百分之)?(?:多少|几)"
+    r"(?:降|减|少|便宜|涨|升|提高|提升|增加|增长|多出|高出|改善|缩短|高|低|前进|进步|进)了?(?:百分之)?\d*(?:多少|几)"
     r"(?!率|家|个|所|户|人|件|次|项|处|座|条|套|幢|栋|位|批|起)|降幅|增幅|幅度"
     r"|(?:降|涨)价(?:了)?多少"
 )
 MONEY_Q = re.compile(
-    r"多少钱|几块钱|多少元|多少万|金额|价格|价钱|费用|花多少|收多少|罚了多少|罚多少|罚款|罚没|补贴多少|要多少|钞票|多少块钱"
+    r"多少钱|几块钱|多少元|多少万|多少亿|金额|价格|价钱|费用|花多少|收多少|罚了多少|罚多少|罚款|罚没|补贴多少|要多少|钞票|多少块钱"
     r"|多少[\u4e00-\u9fff]{0,4}(?:资金|钱|款|损失)|钱[^？?。]{0,20}多少"
     r"|(?:收入|资金|投入|投资|造价|经费|预算|拨款|花费|成本|补贴|工资)(?:是|有|为|能|能拿|能领)?多少"
 )
@@ -77,7 +82,7 @@ _PLACES_OF_BUSINESS = "站|店|公司|企业|医院|学校|机构|菜场|市场|
 ENTITY_Q = re.compile(
     rf"哪(?:一|几)?家(?!单位|部门)[\u4e00-\u9fff]{{0,3}}(?:{_PLACES_OF_BUSINESS}|施工单位)|哪一家(?!单位|部门)|哪一?所"
     rf"|(?:{_PLACES_OF_BUSINESS}|施工单位)的?名字|(?:{_PLACES_OF_BUSINESS})是哪(?:几|些)家?|哪[\d一二两三四五六七八九十]+家"
-    rf"|哪个(?:{_PLACES_OF_BUSINESS})|(?:{_PLACES_OF_BUSINESS})(?:的名字|叫什么名字|叫什么|是哪家|是哪一家)|名字叫什么"
+    rf"|哪个[\u4e00-\u9fff]{{0,2}}(?:{_PLACES_OF_BUSINESS})|(?:{_PLACES_OF_BUSINESS})(?:的名字|叫什么名字|叫什么|是哪家|是哪一家)|名字叫什么"
 )
 WHICH_RESULTS_Q = re.compile(r"(?:哪些|什么)(?:成果|成效|工作|措施|举措|进展|效果)|做了哪些|干了哪些")
 YES_NO_Q = re.compile(r"[吗嘛么伐][?？!！。\s]*$|有没有|是不是|是否|了没|没有[?？]?$|能不能|会不会")
@@ -101,6 +106,8 @@ PER_UNIT_TEXT = re.compile(r"每|单颗|单家|单个|平均|均价|人均|不�
 REFERS_BACK = re.compile(r"这两|这几|那两|两个都|两者|分别|各自|各是|各有")
 # 为什么要调整: a reason, which the bulletin gives only as a goal or a 为了/因为 clause.
 REASON_Q = re.compile(r"为什么|为啥|为何|原因|怎么会|咋会|理由")
+# 几月几号印发的: a date to the month or day, which a year alone does not give.
+EXACT_DATE_Q = re.compile(r"几月|几号|几日|哪天|哪一天|哪个月|几月份|具体日期|具体时间")
 # 第3项, 第9个治理项目: a project by its number in the bulletin (numerals already digits).
 ORDINAL = re.compile(r"第\s*(\d{1,2})\s*(?:项|个(?=专项|治理|项目))")
 # 第9项是什么 asks which project that is: its title.
@@ -162,7 +169,7 @@ def answer_type(text: str, intent: Intent) -> str:
     if intent.lead:
         return "organisation"
     if ENTITY_Q.search(text):
-        return "person"  # 是哪一家加油站, 那几家加油站叫什么名字: a firm's name, which the bulletin never gives
+        return "entity"  # 是哪一家加油站, 那几家加油站叫什么名字: a firm's name, which the bulletin rarely gives
     if intent.goal:
         return "goal"
     if REASON_Q.search(text):

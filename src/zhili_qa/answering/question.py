@@ -56,6 +56,7 @@ _ASKING_PART = re.compile(
 )
 # A long WeChat message asks its question at the end: the last sentence holding a question word.
 _NAMES_A_FIGURE = re.compile(r"(?:那个|这个|那|这)(?:数|数字|数据|数目)$")
+_ONE_THING = re.compile(r"^(?:1|一)件事")  # 想问1件事：…
 _SENTENCES = re.compile(r"[^。！!？?]+[。！!？?]*")
 _CLAUSES = re.compile(r"[^。！!？?；;:：\n，,\s]+")
 _QUESTION_WORD = re.compile(r"多少|几|什么|啥|吗|谁|哪|怎么|是否|有没有|是不是|了没|呢")
@@ -84,6 +85,9 @@ _PART_OF = re.compile(
     # 5-8年的217户，有多少户是用宅基地方式安置的: a part of a figure the question states
     r"|(?P<whole2>\d+[^，,。？?\s]{0,3})[，,\s]*(?:其中)?有?(?:多少|几)[^，,。？?]{0,2}(?:是|为|属于)(?P<part2>[^，,。？?]{2,14})"
 )
+_ROUGH_ASK = re.compile(r"\d+几|几十|几百")
+# A year said by its last two digits, where a question opens or a clause does (23年老旧小区…).
+_SHORT_YEAR = re.compile(r"(^|[，,。\s])([12]\d)年(?![代级以来内多前后底初中])")
 _COMPLEMENT = re.compile(r"(?:掉|完|好|出来|下来|起来|过来)$")
 _RANGE = re.compile(r"(\d+)\s*(?:到|至|~|～|－)\s*(\d+)")  # 3到5年 as the bulletin writes it: 3-5年
 _MORE_THAN = re.compile(r"(?:超过|多于|大于|高于)(\d+(?:\.\d+)?\s*[年月天个户人次家岁名项件]?)")
@@ -137,6 +141,7 @@ class QuestionReader:
         if is_english(text):
             text = gloss(text, self.thesaurus, lambda word: self.homophones.spelled(word) or self.places.spelled(word))
         text = _RANGE.sub(r"\1-\2", self.homophones.mend(arabic_numerals(text)))
+        text = _SHORT_YEAR.sub(r"\g<1>20\2年", text)  # 23年老旧小区改了多少幢: the year 2023
         return _MORE_THAN.sub(r"\1以上", _LESS_THAN.sub(r"\1以下", text))
 
     def read(self, question: str) -> Question:
@@ -155,7 +160,8 @@ class QuestionReader:
         kind = answer_type(asking, intent)
         # The figures the question states (那5件, 3到5年), not those of the asker's own story (我们家等了快四年).
         stated = [c for c in _CLAUSES.findall(asking) if not _STORY.search(c)] or [asking]
-        given = frozenset(numbers_in(ORDINAL.sub("", _YEARS.sub("", "，".join(stated)))) - {"1"})
+        # 二十几名 asks a figure (a rough one), it does not state one.
+        given = frozenset(numbers_in(_ROUGH_ASK.sub("", ORDINAL.sub("", _YEARS.sub("", "，".join(stated))))) - {"1"})
         if given and kind not in ("organisation", "goal") and CONFIRM_Q.search(asking):
             kind = "yes_no"  # 总费用控制在6000块左右，是真的吗: the figure is stated, its truth asked
         measures = [m for m in intent.measures if m != "分"]
@@ -224,7 +230,8 @@ def counted_noun(tagged: list[tuple[str, str]]) -> str:
             measure = following[0][0] if following and MEASURE.fullmatch("多少" + following[0][0]) else ""
             if nouns or not measure or measure in _TIMES:
                 return "".join(nouns)
-            return _object_before(tagged[:position])
+            noun = _object_before(tagged[:position])
+            return "" if noun.endswith(measure) else noun  # 回迁户…解决了多少户: the measure names it
     return ""
 
 
@@ -296,8 +303,9 @@ def asking_part(text: str) -> str:
     """The clauses of a long message, or of one with several sentences, that ask (from the last holding a
     question word, or what follows 想问一下); a short question whole."""
     asked = _ASKING_MARKER.split(text)
-    if len(asked) > 1 and len(asked[-1].strip("，,。:：1件事 ")) >= ASKING_MIN:
-        return asked[-1].strip("，,。:：1件事 ")  # 我想问一下全区的中小学食堂一共去检查了多少次
+    after = _ONE_THING.sub("", asked[-1].strip("，,。:： ")).strip("，,。:： ") if len(asked) > 1 else ""
+    if len(after) >= ASKING_MIN:
+        return after  # 我想问一下全区的中小学食堂一共去检查了多少次
     sentences = [s for s in re.split(r"[。！!？?]", text) if s.strip()]
     if len(text) < LONG_MESSAGE and len(sentences) < 2:
         return text
