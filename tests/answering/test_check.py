@@ -140,3 +140,17 @@ def test_a_sum_is_of_the_act_asked_and_a_date_to_the_precision_asked(lexical_ass
     hospital = "同年11月完成浙江定海医院(上海瑞金医院舟山分院)院前医疗急救点设置并投入使用"
     assert verdict(lexical_assistant, "浙江定海医院还挂了哪家医院的牌子", hospital, 12).answers
     assert not verdict(lexical_assistant, "区医疗急救站的站长是谁", hospital, 12).answers
+
+
+def test_kinds_acts_and_losses_asked(lexical_assistant):
+    returned = "累计教育劝返我区滞留境外重点人员15名,劝返率达93.75%"
+    assert not verdict(lexical_assistant, "劝返回来的15名滞留境外人员之前待在哪个国家", returned, 2).answers
+    letter = "指导各医疗机构在内部明显位置张贴《致广大口腔种植患者的一封信》"
+    assert not verdict(lexical_assistant, "在定海种牙，医保能不能报销一部分？", letter, 10).answers
+    recovered = "持续加大追赃挽损力度,尽最大可能挽回受害人损失,去年累计追赃挽损1132.4万元"
+    assert verdict(lexical_assistant, "去年电诈一共帮受害人追回来多少钱", "去年累计追赃挽损1132.4万元", 2, recovered).answers
+
+
+def test_a_count_by_the_act_asked_is_preferred(lexical_assistant):
+    answer = lexical_assistant.ask("老是怀疑加油站的枪少给油，你们到底查过几家加油站没有？")
+    assert "110家次" in answer.answer

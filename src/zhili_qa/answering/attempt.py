@@ -111,19 +111,21 @@ class ProjectAnswerer:
                 sentence = self.selector.sentence_of(project, best)
                 best = sentence if len(sentence.text) <= YES_NO_SENTENCE else best
             return Attempt(best, Verdict(True))
+        text = project_text(project)
         if open_question and project.number and not (asked.places or asked.years or asked.given) and not (
-            asked.answer_type == "fact" and self.check.names_a_detail(asked, project_text(project), topic)
-        ):
+            asked.answer_type == "fact" and self.check.names_a_detail(asked, text, topic)
+        ) and self.check.speaks_of_the_act(asked, text):
             # 工地太吵政府管不管: no clause matches the wording, but the project is the one asked about
-            # (热线是不是24小时有人接 asks a figure no clause holds, 那些投诉反映的是什么问题 a detail of 投诉:
-            # neither is asked about the project as a whole).
+            # (热线是不是24小时有人接 asks a figure no clause holds, 那些投诉反映的是什么问题 a detail of 投诉,
+            # 医保能不能报销 an act the bulletin never names: none is asked about the project as a whole).
             return Attempt(overview, Verdict(True))
         return Attempt(None, first or Verdict(False, "type"), candidates[0] if candidates else None)
 
     def _preference(self, asked: Question, project: Project, span: Span, quoted: Span, rank: int, topic: str) -> tuple:
         """How well a passing clause answers, judged on ``quoted``, the part of it that would be quoted.
 
-        The one repeating the question's figures (8年以上0户 over 5-8年…217户), counting the way asked
+        The one repeating the question's figures (8年以上0户 over 5-8年…217户), counting by the act asked
+        (查过几家: 检查加油站110家次, not 4家加油站的5次维修), counting the way asked
         (110家次 for 多少家次, over 300家), counting the thing asked (问题 of 多少问题), that itself and then
         whose sentence speaks most of the subject, whose subject leads to its figure (检查加油站110家次, not
         11次……监督检查), counting in the very measure asked (家次 over 次), whose context speaks most of it,
@@ -139,6 +141,7 @@ class ProjectAnswerer:
             settled,
             completed,
             check.repeats_figures(asked, quoted.text),
+            check.counts_by_the_act_asked(asked, quoted.text),
             bool(asked.measure) and counts_alike(quoted.text, asked.measure),
             check.counts_the_asked_thing(asked, quoted.text),
             check.words_in(asked, quoted.text, topic),

@@ -18,7 +18,17 @@ import jieba.posseg
 from ..corpus import Span
 from ..text import Thesaurus, arabic_numerals
 from .figures import GENERAL_MEASURE, counts_after, holds_value, numbers_in, value_clauses
-from .intent import BEFORE_Q, BEFORE_TEXT, EXACT_DATE_Q, LIST_KIND, VALUE_OF, per_unit_text
+from .intent import (
+    ABLE_Q,
+    BEFORE_Q,
+    BEFORE_TEXT,
+    EXACT_DATE_Q,
+    EXACT_DAY_Q,
+    LIST_KIND,
+    VALUE_OF,
+    WHICH_KIND,
+    per_unit_text,
+)
 from .places import Places
 from .question import Question
 from .scope import GENERIC_NOUNS
@@ -39,7 +49,12 @@ _WHOLE_OF_A_LIST = re.compile(r"这种|这些|那些|这类|几个|一共|总共
 # 避免群众财产损失5000余万元 states a loss that did not happen: it does not answer 损失了多少.
 _AVERTED = re.compile(r"避免|防止|挽回")
 _AVERTED_REACH = 6  # characters between the averting verb and the word it averts
+# The act a count is of, the character before 了/过 and the figure word (查 of 查过几家).
+_COUNTING_ACT = re.compile(r"((?![有是能要会得了共])[\u4e00-\u9fff])(?:了|过)(?:多少|几)")
 _MONTH = re.compile(r"\d{1,2}\s*月|月底|月初|春节")
+_DAY = re.compile(r"\d{1,2}\s*[日号]|月底|月初")
+# Kinds a which-question asks of the bulletin itself, answered by its own structure.
+_BULLETIN_KINDS = frozenset("部门 单位 项目 专项 治理 方面 领域 时候 地方".split())
 _TITLE_OF_DOCUMENT = re.compile(r"《[^》]*》")
 _LEVELS = ("全国", "全省", "全市", "全区")
 # Verbs of being and asking: a question holding no other verb asks how many there are.
@@ -100,10 +115,12 @@ class AnswerCheck:
             return Verdict(False, "unit")  # 违规资金里公务员领取的有多少: 追回违规资金8.69万元 is the whole
         if question.answer_type == "count" and self._doers_counted_for_a_stock(question, clause.text):
             return Verdict(False, "subject")  # 全区一共有多少所中小学: 32所中小学完成自纠自查 counts those that did
-        if question.answer_type == "date" and EXACT_DATE_Q.search(question.asking) and not _MONTH.search(
-            _TITLE_OF_DOCUMENT.sub("", clause.text)
-        ):
+        if question.answer_type == "date" and not self._as_precise_as_asked(question, clause.text):
             return Verdict(False, "type")  # 几月几号印发的: 2023年 alone does not say
+        if not self._names_the_kind_asked(question, context):
+            return Verdict(False, "subject")  # 之前待在哪个国家: no country is named
+        if question.answer_type == "yes_no" and not self.speaks_of_the_act(question, context):
+            return Verdict(False, "subject")  # 医保能不能报销: nothing says anything of 报销
         if question.wants_value and BEFORE_Q.search(question.asking) and not BEFORE_TEXT.search(before):
             return Verdict(False, "year")  # 降价之前多少钱: 降至900余元 is the price after
         if not self._of_what_is_asked(question, context):
@@ -122,6 +139,33 @@ class AnswerCheck:
         if self.subject_coverage(question, context, topic) < floor:
             return Verdict(False, "subject")
         return Verdict(True)
+
+    @staticmethod
+    def counts_by_the_act_asked(question: Question, text: str) -> bool:
+        """Does the text count by the act the question counts by (查 of 查过几家: 检查加油站110家次, not
+        4家加油站的5次维修)?"""
+        acts = _COUNTING_ACT.findall(question.asking)
+        return bool(acts) and all(act in text for act in acts)
+
+    @staticmethod
+    def _as_precise_as_asked(question: Question, text: str) -> bool:
+        """A date to the month for 几月, to the day for 哪天, and never from a document's title."""
+        text = _TITLE_OF_DOCUMENT.sub("", text)
+        if EXACT_DAY_Q.search(question.asking):
+            return bool(_DAY.search(text))
+        return not EXACT_DATE_Q.search(question.asking) or bool(_MONTH.search(text))
+
+    def _names_the_kind_asked(self, question: Question, context: str) -> bool:
+        """哪个国家 is answered by a passage naming a 国家; 哪个部门, 哪个项目 are asked of the bulletin itself."""
+        if question.answer_type not in ("fact", "list", "entity"):
+            return True
+        kinds = [k for k in WHICH_KIND.findall(question.asking) if k not in _BULLETIN_KINDS]
+        return all(self._speaks_of(kind, context) for kind in kinds)
+
+    def speaks_of_the_act(self, question: Question, context: str) -> bool:
+        """能不能报销: an act the bulletin never names (no word of it, no thesaurus term) is not confirmed."""
+        acts = [a for a in ABLE_Q.findall(question.asking) if self._word_projects(a) == 0 and not self._terms_for(a)]
+        return all(act in context for act in acts)
 
     def _of_what_is_asked(self, question: Question, context: str) -> bool:
         """Does the passage speak of what the asked rate or sum is of (劝回来 of 劝回来的比例: 劝返率;
@@ -173,8 +217,13 @@ class AnswerCheck:
         """Does the passage say the asked thing was averted (避免…损失, 挽回…损失), which the question did not ask?"""
         if _AVERTED.search(question.asking):
             return False
+        # 挽回受害人损失: 损失 is what was averted, 受害人 whose it was.
         return any(
-            all(_AVERTED.search(text[max(0, at - _AVERTED_REACH) : at]) for at in _positions(word, text))
+            all(
+                _AVERTED.search(text[max(0, at - _AVERTED_REACH) : at])
+                and re.match(r"[，,。；;\d]|$", text[at + len(word) :])
+                for at in _positions(word, text)
+            )
             for word in question.subject
             if word in text
         )

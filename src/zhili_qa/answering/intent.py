@@ -63,7 +63,9 @@ MONEY_Q = re.compile(
 )
 SCORE_Q = re.compile(r"多少分|几分|得分|总分|分数")
 PHONE_Q = re.compile(r"(?:电话|热线|号码)(?:号码)?(?:是|为)?(?:多少|什么|啥|几号)|(?:什么|哪个|啥)(?:电话|热线|号码)|号码")
-ADDRESS_Q = re.compile(r"地址|在哪里|在哪儿|在什么地方|在哪个地方|哪条路|门牌|造在哪|建在哪|(?:什么|哪个)位置|位置在哪")
+ADDRESS_Q = re.compile(
+    r"地址|在哪里|在哪儿|在什么地方|在哪个地方|哪条路|门牌|造在哪|建在哪|(?:什么|哪个)位置|位置在哪|从哪里|从哪儿|哪里来的|从哪来"
+)
 # 站长是谁, 民警的名字, 承包商是哪家公司: a person's or a firm's name, which the bulletin never gives.
 PERSON_Q = re.compile(
     r"[\u4e00-\u9fff]{0,4}(?:长|警|员|人|官|师|主任|书记|干部|领导|经理|老板|商)的?[都又]?(?:是谁|叫什么|姓什么|名字|姓名)"
@@ -108,6 +110,11 @@ REFERS_BACK = re.compile(r"这两|这几|那两|两个都|两者|分别|各自|�
 REASON_Q = re.compile(r"为什么|为啥|为何|原因|怎么会|咋会|理由")
 # 几月几号印发的: a date to the month or day, which a year alone does not give.
 EXACT_DATE_Q = re.compile(r"几月|几号|几日|哪天|哪一天|哪个月|几月份|具体日期|具体时间")
+EXACT_DAY_Q = re.compile(r"几号|几日|哪天|哪一天|具体日期")
+# 哪个国家, 哪家医院: a thing of that kind, which the answer must name.
+WHICH_KIND = re.compile(r"哪(?:个|一个|家|一家)([\u4e00-\u9fff]{2})")
+# 能不能报销: whether something can be done, the act itself asked.
+ABLE_Q = re.compile(r"(?:能不能|可不可以|可以不可以|会不会|能否|是否可以|能|可以)([\u4e00-\u9fff]{2})")
 # 第3项, 第9个治理项目: a project by its number in the bulletin (numerals already digits).
 ORDINAL = re.compile(r"第\s*(\d{1,2})\s*(?:项|个(?=专项|治理|项目))")
 # 第9项是什么 asks which project that is: its title.

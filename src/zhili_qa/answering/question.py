@@ -83,7 +83,8 @@ _STORY = re.compile(r"我|咱|俺")
 _PART_OF = re.compile(
     r"(?P<whole>[^，,。？?\s]{2,20}?)(?:里面|里|当中|之中|其中|中(?=[，,\s]))[，,\s]*(?P<part>[^，,。？?]{2,14}?)的?(?:有|占|是)?(?:多少|几)"
     # 5-8年的217户，有多少户是用宅基地方式安置的: a part of a figure the question states
-    r"|(?P<whole2>\d+[^，,。？?\s]{0,3})[，,\s]*(?:其中)?有?(?:多少|几)[^，,。？?]{0,2}(?:是|为|属于)(?P<part2>[^，,。？?]{2,14})"
+    r"|(?P<whole2>\d+[^，,。？?\s]{0,3}|[^，,。？?\s]{2,20}?(?:里面|里|当中|之中|其中))[，,\s]*(?:其中)?有?(?:多少|几)"
+    r"[^，,。？?]{0,2}(?:是|为|属于|被)(?P<part2>[^，,。？?]{2,14})"
 )
 _ROUGH_ASK = re.compile(r"\d+几|几十|几百")
 # A year said by its last two digits, where a question opens or a clause does (23年老旧小区…).
