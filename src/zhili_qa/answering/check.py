@@ -48,6 +48,7 @@ _LEADING_PREPOSITION = re.compile(r"^(?:在|对|向|从|于|为|把)")
 _WHOLE_OF_A_LIST = re.compile(r"这种|这些|那些|这类|几个|一共|总共|累计|等|都")
 # 避免群众财产损失5000余万元 states a loss that did not happen: it does not answer 损失了多少.
 _AVERTED = re.compile(r"避免|防止|挽回")
+_AVERTED_ASKED = re.compile(r"避免|防止|挽回|追回|挽损|省|拦下|少损失")
 _AVERTED_REACH = 6  # characters between the averting verb and the word it averts
 # The act a count is of, the character before 了/过 and the figure word (查 of 查过几家).
 _COUNTING_ACT = re.compile(r"((?![有是能要会得了共])[\u4e00-\u9fff])(?:了|过)(?:多少|几)")
@@ -215,8 +216,8 @@ class AnswerCheck:
     @staticmethod
     def _averted(question: Question, text: str) -> bool:
         """Does the passage say the asked thing was averted (避免…损失, 挽回…损失), which the question did not ask?"""
-        if _AVERTED.search(question.asking):
-            return False
+        if _AVERTED_ASKED.search(question.asking):
+            return False  # 追回的损失, 省了多少: the question asks what was averted
         # 挽回受害人损失: 损失 is what was averted, 受害人 whose it was.
         return any(
             all(

@@ -36,7 +36,7 @@ _QUESTION_WORDS = (
     (r"\bwhat (?:target|goal|aim|objective)s?\b", "目标是什么"),
     (r"\b(?:phone|telephone|hotline) number\b|\bnumber (?:to call|for)\b", "电话号码是多少"),
     (r"\bwhere\b|\baddress\b", "在哪里"),
-    (r"\bwhat is (?:it|the \w+) called\b|\bname of\b|\bcalled\b|\bnamed\b", "叫什么"),
+    (r"\bwhat is (?:it|the \w+) called\b|\bname of\b|\btitle of\b|\bcalled\b|\bnamed\b", "叫什么"),
     (r"^(?:is|are|was|were|did|does|do|has|have|had|can|could)\b", "吗"),
 )
 # Where no question word decides, what the question names: a goal asks the goal, a price a sum.

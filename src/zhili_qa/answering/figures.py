@@ -19,6 +19,7 @@ MEASURE_FAMILIES = (
     frozenset("次 家次 人次 回 趟 遍".split()),
     frozenset("件 起 条".split()),
     frozenset("条 篇 部 期".split()),  # pieces of publicity: 多少条视频 is answered by 宣传视频36篇
+    frozenset("条 项".split()),  # items of a list: 多少条指标 is answered by 33项查纠指标
     frozenset("幢 栋".split()),
     frozenset("元 万元 万 亿元".split()),
 )

@@ -25,6 +25,7 @@ from .intent import (
     MONEY_Q,
     ORDINAL,
     PER_UNIT_Q,
+    REFERS_BACK,
     YES_NO_Q,
     Intent,
     answer_type,
@@ -61,7 +62,7 @@ _SENTENCES = re.compile(r"[^。！!？?]+[。！!？?]*")
 _CLAUSES = re.compile(r"[^。！!？?；;:：\n，,\s]+")
 _QUESTION_WORD = re.compile(r"多少|几|什么|啥|吗|谁|哪|怎么|是否|有没有|是不是|了没|呢")
 # 那几个小岛 points at things, it does not ask how many.
-_ASKS_A_FACT = re.compile(r"(?<![好举说那这])几(?!乎)|多少|哪个|哪些|(?<![那这])哪几|哪一|哪所|哪家|谁|什么时候|何时")
+_ASKS_A_FACT = re.compile(r"(?<![好举说那这\d])几(?!乎)|多少|哪个|哪些|(?<![那这])哪几|哪一|哪所|哪家|谁|什么时候|何时")
 _ASKING_MARKER = re.compile(
     r"(?:我就|我一直|我)?(?:想问一下|想问一句|想问问|想问下|想请问|想请教一下|想请教|请教一下|想知道|想了解|想弄清楚|想咨询|请问一下|请问|问一下|好奇)"
 )
@@ -278,8 +279,9 @@ def compound_parts(text: str) -> list[str]:
     sentences = [s.strip("。！!？? ") for s in _SENTENCES.findall(text) if s.strip("。！!？? ")]
     if (
         len(sentences) >= 2
-        and _ASKS_A_FACT.search(sentences[0])
+        and any(_ASKS_A_FACT.search(s) for s in sentences)
         and all((_ASKS_A_FACT.search(s) or YES_NO_Q.search(s)) and len(s) >= COMPOUND_PART for s in sentences)
+        and not any(REFERS_BACK.search(s) for s in sentences[1:])  # 各是多少次 presses for the figures compared
     ):
         # The story before them stays with the first, for what it names (我儿子在学校食堂吃饭).
         story = whole[: whole.find(text)] if whole.find(text) > 0 else ""
