@@ -18,15 +18,12 @@ TARGETS = (0.95, 0.95, 0.90, 0.02)
 FLOORS = {
     ROOT / "eval" / "dev.jsonl": TARGETS,
     SHARED_EVAL / "dev2.jsonl": TARGETS,
-    ROOT / "eval" / "holdout.jsonl": (0.95, 0.95, 0.90, 0.03),  # 2 of 91 misleading (0.022)
-    ROOT / "eval" / "fresh-tune.jsonl": TARGETS,
-    ROOT / "eval" / "fresh-tune2.jsonl": (0.94, 0.95, 0.90, 0.02),  # answer 0.947
-    ROOT / "eval" / "fresh-tune3.jsonl": TARGETS,
-    ROOT / "eval" / "fresh-tune4.jsonl": TARGETS,
-    ROOT / "eval" / "fresh-tune5.jsonl": (0.95, 0.95, 0.90, 0.04),  # 4 of 121 misleading (0.033)
-    ROOT / "eval" / "fresh-tune6.jsonl": (0.92, 0.95, 0.90, 0.06),  # 0.933 / 0.968 / 0.050
-    ROOT / "eval" / "fresh-tune7.jsonl": (0.94, 0.95, 0.90, 0.04),  # 0.950 / 1.0 / 0.033
-    ROOT / "eval" / "fresh-sealed.jsonl": (0.88, 0.89, 0.88, 0.08),  # 0.900 / 0.909 / 0.075: below the targets
+    ROOT / "eval" / "holdout.jsonl": TARGETS,
+    **{ROOT / "eval" / f"fresh-tune{n}.jsonl": TARGETS for n in ("", 2, 3, 4, 5, 6, 7, 8, "8b", 9, 11, 12, 13)},
+    ROOT / "eval" / "fresh-tune10.jsonl": (0.95, 0.91, 0.90, 0.05),  # 0.957 / 0.913 / 0.043
+    ROOT / "eval" / "fresh-tune14.jsonl": (0.90, 0.95, 0.89, 0.04),  # 0.908 / 0.950 / 0.033
+    ROOT / "eval" / "english-tune.jsonl": TARGETS,
+    ROOT / "eval" / "fresh-sealed.jsonl": (0.91, 0.90, 0.91, 0.05),  # 0.917 / 0.900 / 0.050: below the targets
 }
 
 
