@@ -17,6 +17,7 @@ from .check import AnswerCheck, Verdict
 from .compose import Composer, fact_answer, fact_fields, goal_answer, handled_answer, lead_answer, overview_answer
 from .figures import counted_measures, counts_alike, numbers_in
 from .intent import COLLOQUIAL_LEAD, COMPLETION_Q, COMPLETION_TEXT, answer_type
+from .misreadings import counts_by_the_act_asked
 from .projects import project_text
 from .question import Question
 from .selection import SpanSelector
@@ -141,7 +142,7 @@ class ProjectAnswerer:
             settled,
             completed,
             check.repeats_figures(asked, quoted.text),
-            check.counts_by_the_act_asked(asked, quoted.text),
+            counts_by_the_act_asked(asked, quoted.text),
             bool(asked.measure) and counts_alike(quoted.text, asked.measure),
             check.counts_the_asked_thing(asked, quoted.text),
             check.words_in(asked, quoted.text, topic),

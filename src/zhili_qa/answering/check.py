@@ -13,21 +13,24 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-import jieba.posseg
-
 from ..corpus import Span
 from ..text import Thesaurus, arabic_numerals
-from .figures import GENERAL_MEASURE, counts_after, holds_value, numbers_in, value_clauses
+from .figures import GENERAL_MEASURE, holds_value, numbers_in, value_clauses
 from .intent import (
     ABLE_Q,
     BEFORE_Q,
     BEFORE_TEXT,
-    EXACT_DATE_Q,
-    EXACT_DAY_Q,
     LIST_KIND,
     VALUE_OF,
     WHICH_KIND,
     per_unit_text,
+)
+from .misreadings import (
+    as_precise_as_asked,
+    averted,
+    counts_doers_for_a_stock,
+    names_the_part,
+    one_of_a_list,
 )
 from .places import Places
 from .question import Question
@@ -44,24 +47,9 @@ PARTIAL_SHARE = 0.5
 EVERYWHERE = 8  # projects (of the bulletin's 13 parts) from which a word is the bulletin's common stock
 WORD_CACHE = 4096  # words and (word, topic) pairs whose thesaurus look-ups are kept  # a word counts in part from half its characters on (颗牙 in 单颗种植牙 wholly)
 _PARAPHRASE_TAGS = ("v", "a", "d", "l", "i", "s", "t", "f")  # verbs, adjectives, set phrases, times and places
-_LEADING_PREPOSITION = re.compile(r"^(?:在|对|向|从|于|为|把)")
-_WHOLE_OF_A_LIST = re.compile(r"这种|这些|那些|这类|几个|一共|总共|累计|等|都")
-# 避免群众财产损失5000余万元 states a loss that did not happen: it does not answer 损失了多少.
-_AVERTED = re.compile(r"避免|防止|挽回")
-_AVERTED_ASKED = re.compile(r"避免|防止|挽回|追回|挽损|省|拦下|少损失")
-_AVERTED_REACH = 6  # characters between the averting verb and the word it averts
-# The act a count is of, the character before 了/过 and the figure word (查 of 查过几家).
-_COUNTING_ACT = re.compile(r"((?![有是能要会得了共])[\u4e00-\u9fff])(?:了|过)(?:多少|几)")
-_MONTH = re.compile(r"\d{1,2}\s*月|月底|月初|春节")
-_DAY = re.compile(r"\d{1,2}\s*[日号]|月底|月初")
 # Kinds a which-question asks of the bulletin itself, answered by its own structure.
 _BULLETIN_KINDS = frozenset("部门 单位 项目 专项 治理 方面 领域 时候 地方".split())
-_TITLE_OF_DOCUMENT = re.compile(r"《[^》]*》")
 _LEVELS = ("全国", "全省", "全市", "全区")
-# Verbs of being and asking: a question holding no other verb asks how many there are.
-_BEING_VERBS = frozenset("有 是 共有 还有 现有 拥有 请问 问 问问 想 想问 知道 告诉 查 查查 查一下".split())
-_ACTION_REACH = 12  # characters after a count in which its noun and verb are looked for
-_LIST_OF_ITEMS = re.compile(r"(?:[\u4e00-\u9fff“”]{2,8}、)+[\u4e00-\u9fff“”]{2,8}(?=等)")
 # Characters of asking and of counting, which say nothing of what is asked about.
 _STOP_CHARACTERS = frozenset(
     "的了吗呢吧啊呀是在有和与及或多少几个什么哪谁怎么样么啥咋请问一下共总都也还就被把给对从到为以等"
@@ -112,11 +100,11 @@ class AnswerCheck:
             return Verdict(False, "unit")
         if question.wants_value and not self._counts_what_is_asked(question, clause.text):
             return Verdict(False, "subject")  # 几名村干部受到了处分: 培训224人次 counts no 村干部
-        if question.wants_value and not self._names_the_part(question, clause.text):
+        if question.wants_value and not names_the_part(question, clause.text):
             return Verdict(False, "unit")  # 违规资金里公务员领取的有多少: 追回违规资金8.69万元 is the whole
-        if question.answer_type == "count" and self._doers_counted_for_a_stock(question, clause.text):
+        if question.answer_type == "count" and counts_doers_for_a_stock(question, clause.text):
             return Verdict(False, "subject")  # 全区一共有多少所中小学: 32所中小学完成自纠自查 counts those that did
-        if question.answer_type == "date" and not self._as_precise_as_asked(question, clause.text):
+        if question.answer_type == "date" and not as_precise_as_asked(question, clause.text):
             return Verdict(False, "type")  # 几月几号印发的: 2023年 alone does not say
         if not self._names_the_kind_asked(question, context):
             return Verdict(False, "subject")  # 之前待在哪个国家: no country is named
@@ -126,9 +114,9 @@ class AnswerCheck:
             return Verdict(False, "year")  # 降价之前多少钱: 降至900余元 is the price after
         if not self._of_what_is_asked(question, context):
             return Verdict(False, "subject")  # 医保能报销多少比例: 价格调控响应率 is another rate
-        if question.wants_value and self._averted(question, context):
+        if question.wants_value and averted(question, context):
             return Verdict(False, "subject")
-        if question.wants_value and self._one_of_a_list(question, clause.text):
+        if question.wants_value and one_of_a_list(question, clause.text):
             return Verdict(False, "unit")  # 盘峙的流动集市办了几次: 9次 is for 盘峙、小盘峙、富翅、里钓
         confirming = question.answer_type in ("phone", "yes_no")  # 是不是只培育了3个: the bulletin may say 4
         if not question.given <= numbers_in(arabic_numerals(clause.text)) and not confirming:
@@ -140,21 +128,6 @@ class AnswerCheck:
         if self.subject_coverage(question, context, topic) < floor:
             return Verdict(False, "subject")
         return Verdict(True)
-
-    @staticmethod
-    def counts_by_the_act_asked(question: Question, text: str) -> bool:
-        """Does the text count by the act the question counts by (查 of 查过几家: 检查加油站110家次, not
-        4家加油站的5次维修)?"""
-        acts = _COUNTING_ACT.findall(question.asking)
-        return bool(acts) and all(act in text for act in acts)
-
-    @staticmethod
-    def _as_precise_as_asked(question: Question, text: str) -> bool:
-        """A date to the month for 几月, to the day for 哪天, and never from a document's title."""
-        text = _TITLE_OF_DOCUMENT.sub("", text)
-        if EXACT_DAY_Q.search(question.asking):
-            return bool(_DAY.search(text))
-        return not EXACT_DATE_Q.search(question.asking) or bool(_MONTH.search(text))
 
     def _names_the_kind_asked(self, question: Question, context: str) -> bool:
         """哪个国家 is answered by a passage naming a 国家; 哪个部门, 哪个项目 are asked of the bulletin itself."""
@@ -193,52 +166,6 @@ class AnswerCheck:
             return True  # 检查了多少家次医疗机构: visits are counted, the places visited need not be named
         clauses = value_clauses(text, question.answer_type, question.measure, set(question.given))
         return any(self.counts_the_asked_thing(question, clause) or self._thesaurus_says(noun, clause) for clause in clauses)
-
-    @staticmethod
-    def _names_the_part(question: Question, text: str) -> bool:
-        """Does a clause holding the value name the part asked (公务员 of 公务员领取的有多少)?"""
-        clauses = value_clauses(text, question.answer_type, question.measure, set(question.given))
-        return not question.part or any(w in clause for clause in clauses for w in question.part)
-
-    @staticmethod
-    def _doers_counted_for_a_stock(question: Question, text: str) -> bool:
-        """Does a question of how many there are (一共有多少所中小学) meet only counts of those that did
-        something (32所中小学完成自纠自查), where the count is the subject of another verb?"""
-        if question.english or "有" not in question.asking:
-            return False  # a gloss keeps no verbs; 会同了几家 asks of an act, not of a stock
-        # The corpus's own words are tagged nz by the tokenizer; jieba's dictionary still knows 入住 as a verb.
-        tags = jieba.posseg.dt.word_tag_tab
-        if any(tags.get(word, flag).startswith("v") and word not in _BEING_VERBS for word, flag in question.tags):
-            return False
-        rests = counts_after(text, question.measure or GENERAL_MEASURE)
-        return bool(rests) and all(_acts(rest) for rest in rests)
-
-    @staticmethod
-    def _averted(question: Question, text: str) -> bool:
-        """Does the passage say the asked thing was averted (避免…损失, 挽回…损失), which the question did not ask?"""
-        if _AVERTED_ASKED.search(question.asking):
-            return False  # 追回的损失, 省了多少: the question asks what was averted
-        # 挽回受害人损失: 损失 is what was averted, 受害人 whose it was.
-        return any(
-            all(
-                _AVERTED.search(text[max(0, at - _AVERTED_REACH) : at])
-                and re.match(r"[，,。；;\d]|$", text[at + len(word) :])
-                for at in _positions(word, text)
-            )
-            for word in question.subject
-            if word in text
-        )
-
-    @staticmethod
-    def _one_of_a_list(question: Question, text: str) -> bool:
-        """Does the question name one item of a list the clause gives a figure for all of?"""
-        for listed in _LIST_OF_ITEMS.finditer(text):
-            items = [_LEADING_PREPOSITION.sub("", i.strip("“”等")) for i in re.split(r"[、和]", listed.group(0))]
-            named = [i for i in items if len(i) >= 2 and i in question.asking]
-            # 东岠大猫那几个小岛一共送了多少次 names items of the whole; 盘峙岛上办了几次 names one.
-            if len(items) >= 2 and len(named) == 1 and not _WHOLE_OF_A_LIST.search(question.asking):
-                return True
-        return False
 
     def answers_alone(self, question: Question, clause: str, after: str, topic: str) -> bool:
         """Does this one clause hold the value beside the subject (the part of a run worth quoting)?
@@ -365,23 +292,6 @@ class AnswerCheck:
             if colloquial == word or (len(colloquial) >= 2 and colloquial in word)
             for term in terms
         )
-
-
-def _acts(rest: str) -> bool:
-    """Is the noun phrase opening ``rest`` followed by a verb (中小学 完成)?"""
-    seen_noun = False
-    for pair in jieba.posseg.cut(rest[:_ACTION_REACH]):
-        if pair.flag.startswith(("n", "j", "a")) and pair.flag != "ad":
-            seen_noun = True
-        elif pair.flag == "v":
-            return seen_noun
-        else:
-            return False
-    return False
-
-
-def _positions(word: str, text: str) -> list[int]:
-    return [m.start() for m in re.finditer(re.escape(word), text)]
 
 
 def _tag_of(word: str, tags: tuple[tuple[str, str], ...]) -> str:

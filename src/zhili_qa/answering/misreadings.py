@@ -1,0 +1,110 @@
+"""Narrower misreadings of a question, each a way a clause near the asked subject still answers another
+question: a whole for a part, all of a list for one item, a loss averted for a loss suffered, those that
+acted for all there are, a year for a day, a count by another act.
+
+The answer check (check.py) runs them after its tests of type, subject, place and year.
+"""
+
+from __future__ import annotations
+
+import re
+
+import jieba.posseg
+
+from .figures import GENERAL_MEASURE, counts_after, value_clauses
+from .intent import EXACT_DATE_Q, EXACT_DAY_Q
+from .question import Question
+
+_LEADING_PREPOSITION = re.compile(r"^(?:在|对|向|从|于|为|把)")
+_WHOLE_OF_A_LIST = re.compile(r"这种|这些|那些|这类|几个|一共|总共|累计|等|都")
+# 避免群众财产损失5000余万元 states a loss that did not happen: it does not answer 损失了多少.
+_AVERTED = re.compile(r"避免|防止|挽回")
+_AVERTED_ASKED = re.compile(r"避免|防止|挽回|追回|挽损|省|拦下|少损失")
+_AVERTED_REACH = 6  # characters between the averting verb and the word it averts
+# The act a count is of, the character before 了/过 and the figure word (查 of 查过几家).
+_COUNTING_ACT = re.compile(r"((?![有是能要会得了共])[\u4e00-\u9fff])(?:了|过)(?:多少|几)")
+_MONTH = re.compile(r"\d{1,2}\s*月|月底|月初|春节")
+_DAY = re.compile(r"\d{1,2}\s*[日号]|月底|月初")
+_TITLE_OF_DOCUMENT = re.compile(r"《[^》]*》")
+# Verbs of being and asking: a question holding no other verb asks how many there are.
+_BEING_VERBS = frozenset("有 是 共有 还有 现有 拥有 请问 问 问问 想 想问 知道 告诉 查 查查 查一下".split())
+_ACTION_REACH = 12  # characters after a count in which its noun and verb are looked for
+_LIST_OF_ITEMS = re.compile(r"(?:[\u4e00-\u9fff“”]{2,8}、)+[\u4e00-\u9fff“”]{2,8}(?=等)")
+
+
+def counts_by_the_act_asked(question: Question, text: str) -> bool:
+    """Does the text count by the act the question counts by (查 of 查过几家: 检查加油站110家次, not
+    4家加油站的5次维修)?"""
+    acts = _COUNTING_ACT.findall(question.asking)
+    return bool(acts) and all(act in text for act in acts)
+
+
+def as_precise_as_asked(question: Question, text: str) -> bool:
+    """A date to the month for 几月, to the day for 哪天, and never from a document's title."""
+    text = _TITLE_OF_DOCUMENT.sub("", text)
+    if EXACT_DAY_Q.search(question.asking):
+        return bool(_DAY.search(text))
+    return not EXACT_DATE_Q.search(question.asking) or bool(_MONTH.search(text))
+
+
+def names_the_part(question: Question, text: str) -> bool:
+    """Does a clause holding the value name the part asked (公务员 of 公务员领取的有多少)?"""
+    clauses = value_clauses(text, question.answer_type, question.measure, set(question.given))
+    return not question.part or any(w in clause for clause in clauses for w in question.part)
+
+
+def counts_doers_for_a_stock(question: Question, text: str) -> bool:
+    """Does a question of how many there are (一共有多少所中小学) meet only counts of those that did
+    something (32所中小学完成自纠自查), where the count is the subject of another verb?"""
+    if question.english or "有" not in question.asking:
+        return False  # a gloss keeps no verbs; 会同了几家 asks of an act, not of a stock
+    # The corpus's own words are tagged nz by the tokenizer; jieba's dictionary still knows 入住 as a verb.
+    tags = jieba.posseg.dt.word_tag_tab
+    if any(tags.get(word, flag).startswith("v") and word not in _BEING_VERBS for word, flag in question.tags):
+        return False
+    rests = counts_after(text, question.measure or GENERAL_MEASURE)
+    return bool(rests) and all(_acts(rest) for rest in rests)
+
+
+def averted(question: Question, text: str) -> bool:
+    """Does the passage say the asked thing was averted (避免…损失, 挽回…损失), which the question did not ask?"""
+    if _AVERTED_ASKED.search(question.asking):
+        return False  # 追回的损失, 省了多少: the question asks what was averted
+    # 挽回受害人损失: 损失 is what was averted, 受害人 whose it was.
+    return any(
+        all(
+            _AVERTED.search(text[max(0, at - _AVERTED_REACH) : at])
+            and re.match(r"[，,。；;\d]|$", text[at + len(word) :])
+            for at in _positions(word, text)
+        )
+        for word in question.subject
+        if word in text
+    )
+
+
+def one_of_a_list(question: Question, text: str) -> bool:
+    """Does the question name one item of a list the clause gives a figure for all of?"""
+    for listed in _LIST_OF_ITEMS.finditer(text):
+        items = [_LEADING_PREPOSITION.sub("", i.strip("“”等")) for i in re.split(r"[、和]", listed.group(0))]
+        named = [i for i in items if len(i) >= 2 and i in question.asking]
+        # 东岠大猫那几个小岛一共送了多少次 names items of the whole; 盘峙岛上办了几次 names one.
+        if len(items) >= 2 and len(named) == 1 and not _WHOLE_OF_A_LIST.search(question.asking):
+            return True
+    return False
+
+
+def _acts(rest: str) -> bool:
+    """Is the noun phrase opening ``rest`` followed by a verb (中小学 完成)?"""
+    seen_noun = False
+    for pair in jieba.posseg.cut(rest[:_ACTION_REACH]):
+        if pair.flag.startswith(("n", "j", "a")) and pair.flag != "ad":
+            seen_noun = True
+        elif pair.flag == "v":
+            return seen_noun
+        else:
+            return False
+    return False
+
+
+def _positions(word: str, text: str) -> list[int]:
+    return [m.start() for m in re.finditer(re.escape(word), text)]
