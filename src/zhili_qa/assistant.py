@@ -27,9 +27,10 @@ from .answering.compose import (
 from .answering.dialogue import WHOLE_CAMPAIGN, Dialogue, DialogueState
 from .answering.figures import MARKER
 from .answering.intent import REFERS_BACK, WHICH_PROJECT_Q, WHICH_Q
+from .answering.message import compound_parts
 from .answering.places import Places, corpus_period
 from .answering.projects import ProjectFinder
-from .answering.question import Question, QuestionReader, compound_parts
+from .answering.question import Question, QuestionReader
 from .answering.scope import GREETING, WHOLE_BULLETIN, ScopeGuard
 from .answering.selection import SpanSelector
 from .config import Settings

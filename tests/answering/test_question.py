@@ -111,7 +111,7 @@ def test_per_unit_questions(reader):
 
 
 def test_compound_questions_split_into_their_questions():
-    from zhili_qa.answering.question import compound_parts
+    from zhili_qa.answering.message import compound_parts
 
     assert compound_parts("食堂检查了多少次，发现多少问题") == ["食堂检查了多少次", "发现多少问题"]
     assert compound_parts("食堂和加油站各检查了多少次，哪个多") == ["食堂和加油站各检查了多少次,哪个多"]  # normalised
@@ -166,7 +166,7 @@ def test_english_numbers_per_unit_words_and_stories(reader):
 
 
 def test_english_compound_questions_are_split_and_keep_the_counted_noun():
-    from zhili_qa.answering.question import compound_parts
+    from zhili_qa.answering.message import compound_parts
 
     parts = compound_parts("How many problems were found in the canteen checks, and how many in the dental spot checks?")
     assert len(parts) == 2 and parts[1].lower().startswith("how many problems in")

@@ -1,6 +1,6 @@
 """Reading the question's text: numerals, homophone typos, greetings and thanks."""
 
-from zhili_qa.answering.question import compound_parts, without_pleasantries
+from zhili_qa.answering.message import compound_parts, without_pleasantries
 from zhili_qa.text import arabic_numerals
 
 

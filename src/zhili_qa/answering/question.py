@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import jieba.posseg
 
 from ..text import STOPWORDS, Homophones, Thesaurus, Tokenizer, arabic_numerals, normalize
-from .english import english_parts, gloss, is_english
+from .english import gloss, is_english
 from .figures import numbers_in
 from .intent import (
     BARE_COUNT,
@@ -25,12 +25,11 @@ from .intent import (
     MONEY_Q,
     ORDINAL,
     PER_UNIT_Q,
-    REFERS_BACK,
-    YES_NO_Q,
     Intent,
     answer_type,
     detect_intent,
 )
+from .message import CLAUSES, asking_part, without_pleasantries
 from .places import Place, Places, years_asked
 from .scope import GENERIC_NOUNS
 
@@ -55,25 +54,6 @@ _ASKING_PART = re.compile(
     r"|^[一二两三四五六七八九十]+[个项家次件名位]$"  # 两个, 三项: counting words, not a subject
     r"|^更?[多少高低大小早晚快慢][一]?[点些]?$"  # 哪个多一点: the comparison, not a subject
 )
-# A long WeChat message asks its question at the end: the last sentence holding a question word.
-_NAMES_A_FIGURE = re.compile(r"(?:那个|这个|那|这)(?:数|数字|数据|数目)$")
-_ONE_THING = re.compile(r"^(?:1|一)件事")  # 想问1件事：…
-_SENTENCES = re.compile(r"[^。！!？?]+[。！!？?]*")
-_CLAUSES = re.compile(r"[^。！!？?；;:：\n，,\s]+")
-_QUESTION_WORD = re.compile(r"多少|几|什么|啥|吗|谁|哪|怎么|是否|有没有|是不是|了没|呢")
-# 那几个小岛 points at things, it does not ask how many.
-_ASKS_A_FACT = re.compile(r"(?<![好举说那这\d])几(?!乎)|多少|哪个|哪些|(?<![那这])哪几|哪一|哪所|哪家|谁|什么时候|何时")
-_ASKING_MARKER = re.compile(
-    r"(?:我就|我一直|我)?(?:想问一下|想问一句|想问问|想问下|想请问|想请教一下|想请教|请教一下|想知道|想了解|想弄清楚|想咨询|请问一下|请问|问一下|好奇)"
-)
-COMPOUND_PART = 5  # characters a clause needs to be a question of its own (哪个多 compares, it asks nothing new)
-# Greetings and thanks around a question (你好，…谢谢啦) ask nothing.
-_PLEASANTRIES = re.compile(
-    r"^(?:(?:老板|师傅|同志|小姐姐)?(?:你好|您好|哈喽|在吗)[呀啊，,!！。\s]*)+"
-    r"|[，,。.!！?？\s]*(?:谢谢(?:啦|了|你|您|哈)?|多谢|麻烦(?:你|您)?了|辛苦(?:了|啦)?|拜托(?:了|啦)?|感谢)[!！。.~～\s]*$"
-)
-LONG_MESSAGE = 40  # characters from which only the asking clauses give type and subject
-ASKING_MIN = 12  # characters the asking part reaches, taking in clauses before the one that asks
 
 
 # 这两项, 那几个, 三四年: pointing at things already named or guessing, not naming anything.
@@ -161,7 +141,7 @@ class QuestionReader:
             intent = dataclasses.replace(intent, measures=("人",))  # 多少个嫌疑人, 特困人员有几个: people
         kind = answer_type(asking, intent)
         # The figures the question states (那5件, 3到5年), not those of the asker's own story (我们家等了快四年).
-        stated = [c for c in _CLAUSES.findall(asking) if not _STORY.search(c)] or [asking]
+        stated = [c for c in CLAUSES.findall(asking) if not _STORY.search(c)] or [asking]
         # 二十几名 asks a figure (a rough one), it does not state one.
         given = frozenset(numbers_in(_ROUGH_ASK.sub("", ORDINAL.sub("", _YEARS.sub("", "，".join(stated))))) - {"1"})
         if given and kind not in ("organisation", "goal") and CONFIRM_Q.search(asking):
@@ -261,73 +241,3 @@ def _object_before(tagged: list[tuple[str, str]]) -> str:
     while words and words[-1][1].startswith("n") and words[-1][0] not in GENERIC_NOUNS:
         nouns.insert(0, words.pop()[0])
     return "".join(nouns)
-
-
-def without_pleasantries(text: str) -> str:
-    """The message without the greeting before it and the thanks after it."""
-    return _PLEASANTRIES.sub("", text).strip() or text
-
-
-def compound_parts(text: str) -> list[str]:
-    """食堂检查了多少次，发现多少问题: two questions in one short message, each asked on its own."""
-    whole = without_pleasantries(normalize(text))
-    text = asking_part(whole)
-    if is_english(text):
-        return english_parts(text)
-    # 一共劝阻了多少人次？大额警情拦下来几起？: sentences that each ask a fact are questions of their own.
-    # A short one (各是多少) presses for the same fact; a yes/no after a figure (是不是都处理好了) asks its own.
-    sentences = [s.strip("。！!？? ") for s in _SENTENCES.findall(text) if s.strip("。！!？? ")]
-    if (
-        len(sentences) >= 2
-        and any(_ASKS_A_FACT.search(s) for s in sentences)
-        and all((_ASKS_A_FACT.search(s) or YES_NO_Q.search(s)) and len(s) >= COMPOUND_PART for s in sentences)
-        and not any(REFERS_BACK.search(s) for s in sentences[1:])  # 各是多少次 presses for the figures compared
-    ):
-        # The story before them stays with the first, for what it names (我儿子在学校食堂吃饭).
-        story = whole[: whole.find(text)] if whole.find(text) > 0 else ""
-        return [story + sentences[0], *sentences[1:]]
-    if len(text) >= LONG_MESSAGE:
-        return [text]
-    clauses = [c for c in _CLAUSES.findall(text) if c.strip()]
-    # 买了多少套那个数，是统计到什么时候的: the first clause names a figure, the second asks of it.
-    asking = [
-        i for i, clause in enumerate(clauses)
-        if _ASKS_A_FACT.search(clause) and len(clause) >= COMPOUND_PART and not _NAMES_A_FIGURE.search(clause)
-    ]
-    if len(asking) < 2:
-        return [text]
-    # Clauses before the first asking one (a topic, 食堂那边) belong to it; the rest to the one they follow.
-    starts = [0, *asking[1:]]
-    ends = [*asking[1:], len(clauses)]
-    return ["，".join(clauses[s:e]) for s, e in zip(starts, ends, strict=True)]
-
-
-def asking_part(text: str) -> str:
-    """The clauses of a long message, or of one with several sentences, that ask (from the last holding a
-    question word, or what follows 想问一下); a short question whole."""
-    asked = _ASKING_MARKER.split(text)
-    after = _ONE_THING.sub("", asked[-1].strip("，,。:： ")).strip("，,。:： ") if len(asked) > 1 else ""
-    if len(after) >= ASKING_MIN:
-        return after  # 我想问一下全区的中小学食堂一共去检查了多少次
-    sentences = [s for s in re.split(r"[。！!？?]", text) if s.strip()]
-    if len(text) < LONG_MESSAGE and len(sentences) < 2:
-        return text
-    # The last sentences that each ask a fact, when more than one does (…多少人次？…拦下来几起？).
-    asking_sentences = [i for i, sentence in enumerate(sentences) if _ASKS_A_FACT.search(sentence)]
-    if len(asking_sentences) >= 2 and asking_sentences[-1] == asking_sentences[-2] + 1:
-        first = asking_sentences[-1]
-        while first - 1 in asking_sentences:
-            first -= 1
-        return "？".join(sentences[first : asking_sentences[-1] + 1]) + "？"
-    clauses = _CLAUSES.findall(text)
-    # 劝阻了多少人次，是一万出头吗？具体数字呢: the clause asking for a fact, not the one pressing for it.
-    asking = [i for i, clause in enumerate(clauses) if _ASKS_A_FACT.search(clause)]
-    asking = asking or [i for i, clause in enumerate(clauses) if _QUESTION_WORD.search(clause)]
-    if not asking:
-        return text
-    start = asking[-1]
-    # Clauses after it that press for the same fact (是一万出头吗) add no question of their own.
-    end = next((i for i in range(start + 1, len(clauses)) if _QUESTION_WORD.search(clauses[i])), len(clauses))
-    while start > 0 and sum(len(c) for c in clauses[start:end]) < ASKING_MIN:
-        start -= 1
-    return "，".join(clauses[start:end])
