@@ -154,3 +154,15 @@ def test_kinds_acts_and_losses_asked(lexical_assistant):
 def test_a_count_by_the_act_asked_is_preferred(lexical_assistant):
     answer = lexical_assistant.ask("老是怀疑加油站的枪少给油，你们到底查过几家加油站没有？")
     assert "110家次" in answer.answer
+
+
+def test_a_group_counted_and_a_part_of_a_group_must_be_named(lexical_assistant):
+    text = "共整改问题22个,涉及人数88人,追回违规资金8.69万元"
+    assert not verdict(lexical_assistant, "培训补贴那块，公务员违规领补贴的到底有几个人？", "涉及人数88人", 4, text).answers
+    solved = "2023年我区农村回迁安置5年以上未安置问题全部解决,3-5年未安置问题解决560户"
+    assert not verdict(lexical_assistant, "过渡期5年以上的回迁户里，有多少户是用宅基地安置的？", solved, 5).answers
+
+
+def test_a_count_of_another_thing_in_the_question_is_context_not_a_qualifier(lexical_assistant):
+    answer = lexical_assistant.ask("督导检查一百九十四次，推动职能部门整改的问题有多少个？")
+    assert "56个" in answer.answer

@@ -221,3 +221,8 @@ def test_a_year_said_by_two_digits_and_a_rough_count_asked(reader):
     assert reader.read("等了12年的有多少户").years == ()  # a span of time, not 2012
     asked = reader.read("噪声满意度全省排名往前进了二十几名？")
     assert asked.answer_type == "change" and asked.given == frozenset()
+
+
+def test_words_holding_目的_ask_no_goal_and_each_of_a_counted_group_is_one_unit(reader):
+    assert reader.read("村集体账目的数字化监管用的是哪个应用？").answer_type == "name"
+    assert reader.read("采购种植体的9家医疗机构各自买了多少套？").per_unit

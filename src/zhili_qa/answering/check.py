@@ -49,6 +49,9 @@ WORD_CACHE = 4096  # words and (word, topic) pairs whose thesaurus look-ups are 
 _PARAPHRASE_TAGS = ("v", "a", "d", "l", "i", "s", "t", "f")  # verbs, adjectives, set phrases, times and places
 # Kinds a which-question asks of the bulletin itself, answered by its own structure.
 _BULLETIN_KINDS = frozenset("部门 单位 项目 专项 治理 方面 领域 时候 地方".split())
+_QUALIFYING_FIGURE = re.compile(
+    r"\d+(?:[-~至到]\d+)?\s*(?:[年月日岁](?:以上|以下|以内)?|以上|以下|以内)|\d+[-~至到]\d+\s*[个户人次家名项件]?"
+)
 _LEVELS = ("全国", "全省", "全市", "全区")
 # Characters of asking and of counting, which say nothing of what is asked about.
 _STOP_CHARACTERS = frozenset(
@@ -177,7 +180,8 @@ class AnswerCheck:
     @staticmethod
     def repeats_figures(question: Question, text: str) -> bool:
         """Does the passage repeat the question's figures with their words (8年以上, 5-8年)?"""
-        phrases = re.findall(r"\d+(?:[-~至到]\d+)?\s*[年月日个户人次家岁名项件]?(?:以上|以下|以内)?", question.asking)
+        # Ranges and spans qualify what is asked (5-8年, 8年以上); a count of another thing (督导检查194次) is context.
+        phrases = _QUALIFYING_FIGURE.findall(question.asking)
         phrases = [p for p in phrases if p not in ("1", "1个")]
         text = text.replace(" ", "")
         return bool(phrases) and all(phrase in text for phrase in phrases)

@@ -50,7 +50,7 @@ def as_precise_as_asked(question: Question, text: str) -> bool:
 def names_the_part(question: Question, text: str) -> bool:
     """Does a clause holding the value name the part asked (公务员 of 公务员领取的有多少)?"""
     clauses = value_clauses(text, question.answer_type, question.measure, set(question.given))
-    return not question.part or any(w in clause for clause in clauses for w in question.part)
+    return not question.part or any(all(w in clause for w in question.part) for clause in clauses)
 
 
 def counts_doers_for_a_stock(question: Question, text: str) -> bool:

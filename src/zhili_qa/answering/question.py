@@ -75,6 +75,7 @@ _RANGE = re.compile(r"(\d+)\s*(?:到|至|~|～|－)\s*(\d+)")  # 3到5年 as the
 _MORE_THAN = re.compile(r"(?:超过|多于|大于|高于)(\d+(?:\.\d+)?\s*[年月天个户人次家岁名项件]?)")
 _LESS_THAN = re.compile(r"(?:不到|少于|小于|低于|不足)(\d+(?:\.\d+)?\s*[年月天个户人次家岁名项件]?)")
 _NOUN_PHRASE_TAGS = ("n", "a", "b", "j", "l", "vn")  # 特困(a)老人(n), 违规(vn)资金(n)
+_PEOPLE_NOUN = re.compile(r"(?:公务员|干部|人员|老人|学生|家长|居民|嫌疑人|护理员|监督员|民警)$")
 _TIMES = frozenset("次 回 趟 遍 家次 人次".split())  # 食堂检查了几次 counts visits, not 食堂
 _HOW_MANY = re.compile(r"(?:多少|几)(?:个|名|家|户|件|项|位)?$")
 _PEOPLE = re.compile(r"人员|人|者|名|老人|群众|居民|学生|家长|干部")
@@ -132,13 +133,15 @@ class QuestionReader:
         asking = asking_part(text)
         tagged = [(pair.word, pair.flag) for pair in self._pos.cut(asking)]
         intent = detect_intent(asking)
-        # 哪个检查次数多 compares counts of 检查.
+        # 哪个检查次数多 compares counts of 检查; 公务员…有几个人 counts 公务员.
         counted = counted_noun(tagged) or next(iter(_COMPARED.findall(asking)), "")
         if not intent.measures and BARE_COUNT.search(asking) and not MONEY_Q.search(asking):
             # 多少问题 counts things as 几个 does; 多少特困人员 counts people.
             intent = dataclasses.replace(intent, measures=("人",) if _PEOPLE.search(counted) else ("个",))
         elif intent.measures[:1] == ("个",) and _PEOPLE.search(counted or _last_noun(tagged)):
             intent = dataclasses.replace(intent, measures=("人",))  # 多少个嫌疑人, 特困人员有几个: people
+        if intent.measures[:1] in (("人",), ("名",)) and not counted:
+            counted = next((w for w in reversed(subject_words(tagged)) if _PEOPLE_NOUN.search(w)), "")
         kind = answer_type(asking, intent)
         # The figures the question states (那5件, 3到5年), not those of the asker's own story (我们家等了快四年).
         stated = [c for c in CLAUSES.findall(asking) if not _STORY.search(c)] or [asking]
