@@ -25,7 +25,6 @@ from .answering.compose import (
     titles_answer,
 )
 from .answering.dialogue import WHOLE_CAMPAIGN, Dialogue, DialogueState
-from .answering.figures import MARKER
 from .answering.intent import REFERS_BACK, WHICH_PROJECT_Q, WHICH_Q
 from .answering.message import compound_parts
 from .answering.places import Places, corpus_period
@@ -38,7 +37,7 @@ from .corpus import Corpus, Project, Span, load_corpus
 from .embed import SETUP_COMMAND, Encoder, load_encoder
 from .errors import ModelUnavailableError, UserInputError
 from .retrieve import Ranking, Retriever
-from .schema import Answer, Passage
+from .schema import MARKER, Answer, Passage
 from .text import Homophones, Thesaurus, Tokenizer, corpus_terms, normalize
 from .vector_cache import EMBEDDINGS_DIR, CachedEncoder
 

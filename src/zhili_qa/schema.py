@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import asdict, dataclass, field
+
+# [1], [2]: where an answer's text cites its n-th citation. One pattern for every stage that writes or reads it.
+MARKER = re.compile(r"\[(\d{1,3})\]")
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import re
 
-MARKER = re.compile(r"\[(\d{1,3})\]")
+from ..schema import MARKER
+
 NUMBER = re.compile(r"\d+(?:\.\d+)?")
 _CN_NUMERAL = "零〇一二两三四五六七八九十百千"
 

@@ -13,6 +13,8 @@ import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
+from ..schema import MARKER
+
 _CN_DIGIT = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 _CN_UNIT = {"十": 10, "百": 100, "千": 1000}
 _CN_RUN = "零〇一二两三四五六七八九十百千"
@@ -22,7 +24,6 @@ _MEASURES = ("个|项|次|家|人|名|所|件|条|篇|期|户|元|年|月|日|�
 _CN_NUMBER = re.compile(rf"[{_CN_RUN}]+(?=(?:万|亿)?(?:{_MEASURES}))")
 _PERCENT_WORDS = re.compile(rf"百分之([{_CN_RUN}点\d.]+)")
 _LIST_ENUMERATOR = re.compile(r"(?m)^\s*(?:\d{1,2}\s*[.、)]|\(\d{1,2}\))\s*")
-_MARKER = re.compile(r"\[\d{1,3}\]")
 _THOUSANDS = re.compile(r"(?<![\d.])\d{1,3}(?:,\d{3})+(?![\d,])")
 _ISO_DATE = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*[-/]\s*(\d{1,2})(?:\s*[-/]\s*(\d{1,2}))?(?!\d)")
 _DATE = re.compile(r"(?:(\d{4})\s*年)(?:\s*(\d{1,2})\s*月(?:\s*(\d{1,2})\s*[日号])?)?"
@@ -81,7 +82,7 @@ def _percent_words(match: re.Match) -> str:
 def normalize_figures(text: str) -> str:
     """Text with every figure written the same way: ASCII digits, %, Y年M月D日, no thousands commas."""
     text = unicodedata.normalize("NFKC", text)
-    text = _MARKER.sub(" ", text)
+    text = MARKER.sub(" ", text)
     text = _LIST_ENUMERATOR.sub("", text)
     text = _PERCENT_WORDS.sub(_percent_words, text)
     text = _chinese_numbers_to_digits(text)

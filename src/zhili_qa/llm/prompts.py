@@ -7,11 +7,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import ZhiliError
-from ..schema import Citation
+from ..schema import MARKER, Citation
 
 HISTORY_TURNS = 4  # earlier messages shown to the follow-up rewriter
 HISTORY_CHARS = 300  # of each of them
-_MARKER = re.compile(r"\[\d{1,3}\]")
 
 
 class PromptError(ZhiliError):
@@ -50,7 +49,7 @@ class Prompts:
         for message in history[-HISTORY_TURNS:]:
             who = {"user": "群众", "assistant": "助手"}.get(str(message.get("role")))
             if who:
-                content = _MARKER.sub("", str(message.get("content", "")))[:HISTORY_CHARS]
+                content = MARKER.sub("", str(message.get("content", "")))[:HISTORY_CHARS]
                 turns.append(f"{who}：{_data(content)}")
         user = _fill(self.rewrite, history="\n".join(turns), question=_data(question))
         return [{"role": "user", "content": user}]

@@ -15,7 +15,8 @@ from ..answering.scope import INJECTION, MARKUP
 from ..schema import Citation
 from .figures import unsupported_figures
 
-_MARKER = re.compile(r"[\[［【]\s*(\d{1,3}(?:\s*[,，、]\s*\d{1,3})*)\s*[\]］】]")
+# A model writes its markers loosely ([1,2], ［1］, 【1】); they are read here and rewritten as schema.MARKER.
+_LOOSE_MARKER = re.compile(r"[\[［【]\s*(\d{1,3}(?:\s*[,，、]\s*\d{1,3})*)\s*[\]］】]")
 _OPEN_MARKER_AT_END = re.compile(r"[\[［【][\d\s,，、]{0,12}$")
 _THINK = re.compile(r"^\s*<think>.*?</think>\s*", re.DOTALL)
 _URL = re.compile(r"(?:https?|ftp)://|www\.", re.IGNORECASE)
@@ -66,11 +67,11 @@ def renumber(text: str, passages: int) -> Draft:
                 out.append(f"[{number}]")
         return "".join(dict.fromkeys(out))
 
-    return Draft(_MARKER.sub(replace, text), list(order), list(dict.fromkeys(invalid)))
+    return Draft(_LOOSE_MARKER.sub(replace, text), list(order), list(dict.fromkeys(invalid)))
 
 
 def plain(text: str) -> str:
-    return _MARKER.sub("", text).strip()
+    return _LOOSE_MARKER.sub("", text).strip()
 
 
 class Verifier:

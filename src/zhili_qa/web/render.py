@@ -7,15 +7,14 @@ become HTML.
 
 from __future__ import annotations
 
-import re
 import time
 from html import escape
 from itertools import pairwise
 from urllib.parse import urlencode
 
 from ..corpus import FIELDS, PREAMBLE_FIELD, Document, Project
+from ..schema import MARKER
 
-MARKER = re.compile(r"\[(\d{1,3})\]")
 _ITEM_MARKER_CHARS = set("0123456789.．、 \u3000一二三四五六七八九十是")
 _PUNCTUATION = set(" \t\r\n\u3000，。、；：？！,.;:?!“”‘’()（）《》【】-—")
 TERM_MAX = 12  # longest run of query characters highlighted as one word
