@@ -168,8 +168,10 @@ def main() -> None:
     out = write_result("cold_start", report, args.out)
 
     warm = report["build_index_warm_cache"]
-    print(f"build-index --force, embedding cache warm: {warm['median_wall_seconds']} s wall "
-          f"(build itself {warm['median_build_seconds']} s)")
+    print(
+        f"build-index --force, embedding cache warm: {warm['median_wall_seconds']} s wall "
+        f"(build itself {warm['median_build_seconds']} s)"
+    )
     b, c, s = report["build_index"], report["cli_first_answer"], report["server_first_answer"]
     print(
         f"build-index --force: {b['median_wall_seconds']} s wall (build itself {b['median_build_seconds']} s), "

@@ -233,8 +233,14 @@ def run_one(size: int, encoder_kind: str, query_budget: float, recall: bool, war
     if warm_rebuild:  # what a thesaurus edit or a new bulletin costs: the same build with the cache warm
         encoded_before, chars_before = row["passages_encoded"], row["chars_encoded"]
         started = time.perf_counter()
-        store.build(corpus, tokenizer, CachedEncoder(encoder, cached.path.parent), settings.index_dir,
-                    fingerprint + "-edited", progress=False)
+        store.build(
+            corpus,
+            tokenizer,
+            CachedEncoder(encoder, cached.path.parent),
+            settings.index_dir,
+            fingerprint + "-edited",
+            progress=False,
+        )
         row["rebuild_warm_cache_seconds"] = round(time.perf_counter() - started, 2)
         row["rebuild_warm_cache_passages_encoded"] = row["passages_encoded"] - encoded_before
         row["passages_encoded"] = encoded_before
@@ -403,10 +409,14 @@ def main() -> None:
     parser.add_argument("--query-budget", type=float, default=180.0, help="seconds of timed questions per size")
     parser.add_argument("--timeout", type=float, default=3600.0, help="seconds allowed per size")
     parser.add_argument("--one", type=int, help=argparse.SUPPRESS)
-    parser.add_argument("--encoder", choices=("hashing", "hashing+real-queries", "real"), default="hashing",
-                        help=argparse.SUPPRESS)
-    parser.add_argument("--real-queries", action="store_true",
-                        help="hashing rows also pay a real query encoding per question (encoder hashing+real-queries)")
+    parser.add_argument(
+        "--encoder", choices=("hashing", "hashing+real-queries", "real"), default="hashing", help=argparse.SUPPRESS
+    )
+    parser.add_argument(
+        "--real-queries",
+        action="store_true",
+        help="hashing rows also pay a real query encoding per question (encoder hashing+real-queries)",
+    )
     parser.add_argument("--recall", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--encode-rate", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument(

@@ -145,9 +145,12 @@ async def http_phase(base_url: str, clients: int, seconds: float, think: float =
         # was even written, while the server took < 0.5 s for it. The clients are made before the clock starts
         # (each loads the CA bundle: ~2 s of the generator's CPU for 50).
         async with contextlib.AsyncExitStack() as own_clients:
-            users = [await own_clients.enter_async_context(
-                httpx.AsyncClient(base_url=base_url, timeout=60, limits=httpx.Limits(max_connections=1)))
-                for _ in range(clients)]
+            users = [
+                await own_clients.enter_async_context(
+                    httpx.AsyncClient(base_url=base_url, timeout=60, limits=httpx.Limits(max_connections=1))
+                )
+                for _ in range(clients)
+            ]
             deadline = time.perf_counter() + seconds
             started = time.perf_counter()
             await asyncio.gather(*(user(n, own) for n, own in enumerate(users)))

@@ -37,7 +37,10 @@ def timed_run(ask, rows: list[dict], repeat: int, before_each=lambda: None) -> t
             turns = questions_of(row)
             history = []
             for earlier in turns[:-1]:
-                history += [{"role": "user", "content": earlier}, {"role": "assistant", "content": ask(earlier, []).answer}]
+                history += [
+                    {"role": "user", "content": earlier},
+                    {"role": "assistant", "content": ask(earlier, []).answer},
+                ]
             before_each()
             started = time.perf_counter()
             ask(turns[-1], history)
@@ -96,7 +99,9 @@ def main() -> None:
         "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
         "load_average": os.getloadavg(),
         "results": results,
-        "ratio_engine_to_baseline_median": round(results["engine"]["median_ms"] / results["bm25_baseline"]["median_ms"], 2),
+        "ratio_engine_to_baseline_median": round(
+            results["engine"]["median_ms"] / results["bm25_baseline"]["median_ms"], 2
+        ),
         "ratio_engine_to_baseline_plus_encoding": round(results["engine"]["median_ms"] / budget, 2),
     }
     args.out.parent.mkdir(parents=True, exist_ok=True)
@@ -106,8 +111,10 @@ def main() -> None:
     for name in ("engine", "engine_repeat", "bm25_baseline"):
         print(f"{name:16}" + "".join(f"{results[name][m]:>15.3f}" for m in metrics))
     print(f"query encoding median {results['query_encoding']['median_ms']:.1f} ms")
-    print(f"engine/baseline median ratio {report['ratio_engine_to_baseline_median']}x; "
-          f"engine/(baseline + one encoding) {report['ratio_engine_to_baseline_plus_encoding']}x")
+    print(
+        f"engine/baseline median ratio {report['ratio_engine_to_baseline_median']}x; "
+        f"engine/(baseline + one encoding) {report['ratio_engine_to_baseline_plus_encoding']}x"
+    )
     print(f"engine load {report['engine_load_seconds']} s, peak RSS {report['peak_rss_mb']} MB -> {args.out}")
 
 

@@ -252,19 +252,39 @@ def growth() -> str:
         recalls.append((rerun["bulletins"], rerun["encoder"] + " (rerun)", rerun["recall"]))
     for kind, title, knob, label in (
         ("by_nprobe", "IVF (2 x sqrt(n) lists, 64 training vectors each) against exact search", "nprobe", "IVF"),
-        ("by_efSearch", "HNSW (M=32, efConstruction=80) against exact search, before the switch to IVF",
-         "efSearch", "HNSW"),
+        (
+            "by_efSearch",
+            "HNSW (M=32, efConstruction=80) against exact search, before the switch to IVF",
+            "efSearch",
+            "HNSW",
+        ),
     ):
         rows = [
-            [size, encoder, rc["vectors"], setting.removeprefix("nprobe").removeprefix("ef"), values["recall_at_10"],
-             values["tie_aware_recall_at_10"], values["ms_per_query"], rc["exact_top10_ms_per_query"]]
+            [
+                size,
+                encoder,
+                rc["vectors"],
+                setting.removeprefix("nprobe").removeprefix("ef"),
+                values["recall_at_10"],
+                values["tie_aware_recall_at_10"],
+                values["ms_per_query"],
+                rc["exact_top10_ms_per_query"],
+            ]
             for size, encoder, rc in recalls
             for setting, values in rc.get(kind, {}).items()
         ]
         if rows:
             text += f"\n\n#### {title}\n\n" + table(
-                ["N", "vectors from", "vectors", knob, "recall@10", "tie-aware recall@10", f"{label} ms/query",
-                 "exact ms/query"],
+                [
+                    "N",
+                    "vectors from",
+                    "vectors",
+                    knob,
+                    "recall@10",
+                    "tie-aware recall@10",
+                    f"{label} ms/query",
+                    "exact ms/query",
+                ],
                 rows,
             )
     return text

@@ -135,24 +135,30 @@ class FakeOpenAI:
         if body.get("stream"):
             return StreamingResponse(self._chunks(script, text), media_type="text/event-stream")
         if script.malformed:
-            return Response('{"id": "chatcmpl-fake", "object": "chat.completion", "choices": [{"mess',
-                            media_type="application/json")
+            return Response(
+                '{"id": "chatcmpl-fake", "object": "chat.completion", "choices": [{"mess', media_type="application/json"
+            )
         message = {"role": "assistant", "content": text}
-        return JSONResponse({
-            "id": "chatcmpl-fake", "object": "chat.completion", "created": int(time.time()), "model": self.model,
-            "choices": [{"index": 0, "message": message, "finish_reason": script.finish_reason}],
-            "usage": {"prompt_tokens": 1, "completion_tokens": 1, "total_tokens": 2},
-        })
+        return JSONResponse(
+            {
+                "id": "chatcmpl-fake",
+                "object": "chat.completion",
+                "created": int(time.time()),
+                "model": self.model,
+                "choices": [{"index": 0, "message": message, "finish_reason": script.finish_reason}],
+                "usage": {"prompt_tokens": 1, "completion_tokens": 1, "total_tokens": 2},
+            }
+        )
 
     async def _chunks(self, script: Script, text: str):
-        pieces = [text[i:i + script.chunk] for i in range(0, len(text), script.chunk)]
+        pieces = [text[i : i + script.chunk] for i in range(0, len(text), script.chunk)]
         for i, piece in enumerate(pieces):
             if script.drop_after == i:
                 raise ConnectionResetError("scripted drop")  # uvicorn aborts the chunked body mid-way
             if script.hang_after == i:
                 await asyncio.sleep(script.hang)
             if script.malformed and i == len(pieces) // 2:
-                yield "data: {\"choices\": [{\"delta\": {\"content\": \"坏\n\n"
+                yield 'data: {"choices": [{"delta": {"content": "坏\n\n'
             yield self._event(piece, None)
             await asyncio.sleep(0)
         yield self._event("", script.finish_reason)
@@ -160,8 +166,13 @@ class FakeOpenAI:
 
     def _event(self, content: str, finish_reason: str | None) -> str:
         delta = {"content": content} if content else {}
-        chunk = {"id": "chatcmpl-fake", "object": "chat.completion.chunk", "created": int(time.time()),
-                 "model": self.model, "choices": [{"index": 0, "delta": delta, "finish_reason": finish_reason}]}
+        chunk = {
+            "id": "chatcmpl-fake",
+            "object": "chat.completion.chunk",
+            "created": int(time.time()),
+            "model": self.model,
+            "choices": [{"index": 0, "delta": delta, "finish_reason": finish_reason}],
+        }
         return f"data: {json.dumps(chunk, ensure_ascii=False)}\n\n"
 
 

@@ -66,13 +66,15 @@ def test_ask_answers_with_a_citation_that_quotes_the_bulletin(client, assistant)
     assert "区公安分局" in answer["answer"] and "[1]" in answer["answer"]
     first = answer["citations"][0]
     assert (first["n"], first["project"], first["field"]) == (1, 2, "牵头单位")
-    assert document_text(assistant, first["doc"])[first["start"]:first["end"]] == first["quote"]
+    assert document_text(assistant, first["doc"])[first["start"] : first["end"]] == first["quote"]
     assert set(answer) >= {"answer", "found", "citations", "confidence", "degraded", "note"}
 
 
 def test_ask_follows_up_on_the_project_in_the_history(client):
-    history = [{"role": "user", "content": LEAD_QUESTION},
-               {"role": "assistant", "content": ask(client, LEAD_QUESTION).json()["answer"]}]
+    history = [
+        {"role": "user", "content": LEAD_QUESTION},
+        {"role": "assistant", "content": ask(client, LEAD_QUESTION).json()["answer"]},
+    ]
     answer = ask(client, "它的治理目标是什么", history).json()
     assert answer["found"] is True
     assert {c["project"] for c in answer["citations"]} == {2}
@@ -89,19 +91,22 @@ def test_a_500_character_question_is_accepted(client):
     assert ask(client, "种植牙" + "啊" * 497).status_code == 200
 
 
-@pytest.mark.parametrize(("body", "expected"), [
-    ({"question": ""}, "请输入问题"),
-    ({"question": "   "}, "请输入问题"),
-    ({"question": "问" * 501}, "500字以内"),
-    ({}, "请输入问题"),
-    ({"question": 42}, "请输入问题"),
-    ({"question": "牵头单位是谁", "history": [{"role": "system", "content": "x"}]}, "对话历史格式不正确"),
-    ({"question": "牵头单位是谁", "history": [{"role": "user"}]}, "对话历史格式不正确"),
-    ({"question": "牵头单位是谁", "history": "你好"}, "对话历史格式不正确"),
-    ({"question": "牵头单位是谁", "history": [{"role": "user", "content": "x"}] * 21}, "对话历史格式不正确"),
-    ({"question": "牵头单位是谁", "history": [{"role": "user", "content": 7}]}, "对话历史格式不正确"),
-    ([1, 2], "JSON 对象"),
-])
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        ({"question": ""}, "请输入问题"),
+        ({"question": "   "}, "请输入问题"),
+        ({"question": "问" * 501}, "500字以内"),
+        ({}, "请输入问题"),
+        ({"question": 42}, "请输入问题"),
+        ({"question": "牵头单位是谁", "history": [{"role": "system", "content": "x"}]}, "对话历史格式不正确"),
+        ({"question": "牵头单位是谁", "history": [{"role": "user"}]}, "对话历史格式不正确"),
+        ({"question": "牵头单位是谁", "history": "你好"}, "对话历史格式不正确"),
+        ({"question": "牵头单位是谁", "history": [{"role": "user", "content": "x"}] * 21}, "对话历史格式不正确"),
+        ({"question": "牵头单位是谁", "history": [{"role": "user", "content": 7}]}, "对话历史格式不正确"),
+        ([1, 2], "JSON 对象"),
+    ],
+)
 def test_bad_input_is_a_422_in_chinese(client, body, expected):
     response = client.post("/api/ask", json=body)
     assert response.status_code == 422
@@ -110,12 +115,23 @@ def test_bad_input_is_a_422_in_chinese(client, body, expected):
     assert "Traceback" not in response.text
 
 
-_turns = st.fixed_dictionaries({"role": st.sampled_from(["user", "assistant", "system", ""]),
-                                "content": st.one_of(st.text(max_size=40), st.integers(), st.none())})
+_turns = st.fixed_dictionaries(
+    {
+        "role": st.sampled_from(["user", "assistant", "system", ""]),
+        "content": st.one_of(st.text(max_size=40), st.integers(), st.none()),
+    }
+)
 _bodies = st.fixed_dictionaries(
-    {"question": st.one_of(st.text(max_size=520), st.text(alphabet="牵头单位成果目标噪声种植牙 ？", max_size=30),
-                           st.integers(), st.none())},
-    optional={"history": st.one_of(st.lists(_turns, max_size=3), st.text(max_size=5), st.none())})
+    {
+        "question": st.one_of(
+            st.text(max_size=520),
+            st.text(alphabet="牵头单位成果目标噪声种植牙 ？", max_size=30),
+            st.integers(),
+            st.none(),
+        )
+    },
+    optional={"history": st.one_of(st.lists(_turns, max_size=3), st.text(max_size=5), st.none())},
+)
 
 
 @settings(max_examples=60, deadline=None)
@@ -156,7 +172,7 @@ def test_search_ranks_passages_with_citation_fields(client, assistant):
     assert 0 < len(hits) <= 5
     assert hits[0]["project"] == 10
     for hit in hits:
-        assert document_text(assistant, hit["doc"])[hit["start"]:hit["end"]] == hit["text"]
+        assert document_text(assistant, hit["doc"])[hit["start"] : hit["end"]] == hit["text"]
         assert hit["source"].startswith(f"（来源：定海区专项治理成果公告 第{hit['project']}项 {hit['title']}·")
         assert hit["url"].startswith(f"/project/{hit['project']}?")
 
@@ -170,8 +186,17 @@ def test_search_filters_by_project_and_by_lead_department(client, assistant):
     assert by_lead and all(lead in leads[h["project"]] for h in by_lead)  # 区卫健局 also leads 区卫健局(区医保局)
 
 
-@pytest.mark.parametrize("params", [{}, {"q": ""}, {"q": "成果", "k": 0}, {"q": "成果", "k": 51},
-                                    {"q": "成果", "project": "x"}, {"q": "成果", "project": 99}])
+@pytest.mark.parametrize(
+    "params",
+    [
+        {},
+        {"q": ""},
+        {"q": "成果", "k": 0},
+        {"q": "成果", "k": 51},
+        {"q": "成果", "project": "x"},
+        {"q": "成果", "project": 99},
+    ],
+)
 def test_bad_search_parameters_are_a_422_in_chinese(client, params):
     response = client.get("/api/search", params=params)
     assert response.status_code == 422
@@ -192,7 +217,7 @@ def test_one_project_with_field_offsets(client, assistant):
     assert body["title"] == "口腔种植医疗服务提质降费专项治理"
     text = document_text(assistant, body["doc"])
     for field in body["fields"].values():
-        assert text[field["start"]:field["end"]] == field["text"]
+        assert text[field["start"] : field["end"]] == field["text"]
     missing = client.get("/api/projects/99")
     assert missing.status_code == 404 and CJK.search(missing.json()["detail"])
 
@@ -243,13 +268,21 @@ def test_concurrent_asks_wait_in_line_for_the_engine_threads_and_all_get_their_a
 # ---------------------------------------------------------------- storage: feedback, question log, gaps
 def test_feedback_is_stored_in_sqlite_with_question_answer_and_citations(client, data_dir):
     answer = ask(client, LEAD_QUESTION).json()
-    response = client.post("/api/feedback", json={
-        "rating": "down", "question": LEAD_QUESTION, "answer": answer["answer"],
-        "citations": answer["citations"], "comment": "想知道联系电话"})
+    response = client.post(
+        "/api/feedback",
+        json={
+            "rating": "down",
+            "question": LEAD_QUESTION,
+            "answer": answer["answer"],
+            "citations": answer["citations"],
+            "comment": "想知道联系电话",
+        },
+    )
     assert response.status_code == 200 and response.json()["stored"] is True
     with sqlite3.connect(data_dir / DB_NAME) as db:
-        row = db.execute("SELECT rating, comment, question, answer, citations FROM feedback WHERE id = ?",
-                         (response.json()["id"],)).fetchone()
+        row = db.execute(
+            "SELECT rating, comment, question, answer, citations FROM feedback WHERE id = ?", (response.json()["id"],)
+        ).fetchone()
     assert row[:4] == (-1, "想知道联系电话", LEAD_QUESTION, answer["answer"])
     assert json.loads(row[4]) == answer["citations"]
     gap = next(g for g in client.get("/api/gaps").json()["gaps"] if g["question"] == LEAD_QUESTION)
@@ -271,8 +304,9 @@ def test_refused_questions_reach_the_gap_report_newest_first_with_counts(client,
     assert questions.index(OFF_TOPIC) < questions.index("明天会下雨吗")
     assert next(g for g in report["gaps"] if g["question"] == OFF_TOPIC)["asked"] >= 2
     with sqlite3.connect(data_dir / DB_NAME) as db:
-        logged = db.execute("SELECT channel, found, answer FROM questions WHERE question = ? ORDER BY id DESC",
-                            (OFF_TOPIC,)).fetchone()
+        logged = db.execute(
+            "SELECT channel, found, answer FROM questions WHERE question = ? ORDER BY id DESC", (OFF_TOPIC,)
+        ).fetchone()
     assert logged[0] == "api" and logged[1] == 0 and logged[2]
 
 
@@ -310,8 +344,7 @@ def test_security_headers_on_every_response(client, path):
 
 
 def test_frame_ancestors_come_from_settings_and_cannot_add_directives(assistant, tmp_path):
-    app = create_app(assistant, settings_for(tmp_path, frame_ancestors="https://mp.example.cn; script-src *"),
-                     ui=False)
+    app = create_app(assistant, settings_for(tmp_path, frame_ancestors="https://mp.example.cn; script-src *"), ui=False)
     with TestClient(app) as client:
         csp = client.get("/healthz").headers["content-security-policy"]
     assert csp == "frame-ancestors https://mp.example.cn script-src *"  # one directive: sources only
@@ -323,7 +356,9 @@ def test_gradio_is_mounted_hardened(client):
     assert config["show_error"] is False
     assert config["max_file_size"] <= 1024
     assert config["footer_links"] == []
-    blocks = [route.app.get_blocks() for route in client.app.routes if hasattr(getattr(route, "app", None), "get_blocks")]
+    blocks = [
+        route.app.get_blocks() for route in client.app.routes if hasattr(getattr(route, "app", None), "get_blocks")
+    ]
     assert len(blocks) == 2  # the chat at / and the staff tools at /staff
     for block in blocks:
         assert block.ssr_mode is False and block.show_error is False and block.allowed_paths == []
@@ -336,8 +371,10 @@ def test_project_page_marks_each_cited_span(client, question):
     citations = ask(client, question).json()["citations"]
     assert citations
     for citation in citations:
-        response = client.get(f"/project/{citation['project']}",
-                              params={"doc": citation["doc"], "start": citation["start"], "end": citation["end"]})
+        response = client.get(
+            f"/project/{citation['project']}",
+            params={"doc": citation["doc"], "start": citation["start"], "end": citation["end"]},
+        )
         assert response.status_code == 200
         assert '<mark id="zq-hl">' in response.text
         marked = "".join(re.findall(r"<mark[^>]*>(.*?)</mark>", response.text))  # split only at item breaks
@@ -352,14 +389,25 @@ def test_project_page_ignores_a_span_outside_the_project(client):
 
 
 def test_bulletin_text_and_questions_are_escaped_everywhere():
-    document = parse_bulletin("前言<script>alert(1)</script>。\n1\n治理项目:<b>项目</b>专项治理\n牵头单位:区<i>局</i>\n"
-                              "治理成果:1.做了<img src=x onerror=alert(1)>。2.又做了。\n", "evil")
+    document = parse_bulletin(
+        "前言<script>alert(1)</script>。\n1\n治理项目:<b>项目</b>专项治理\n牵头单位:区<i>局</i>\n"
+        "治理成果:1.做了<img src=x onerror=alert(1)>。2.又做了。\n",
+        "evil",
+    )
     project = document.project(1)
     html = project_html(document, project, project.fields["牵头单位"].start, project.fields["牵头单位"].end)
     assert "<b>" not in html and "<i>" not in html and "<img" not in html
     assert '<mark id="zq-hl">区&lt;i&gt;局&lt;/i&gt;</mark>' in html
-    citation = {"n": 1, "doc": "evil", "project": 1, "title": "<b>项目</b>", "field": "牵头单位",
-                "quote": "<img src=x onerror=alert(1)>", "start": 1, "end": 2}
+    citation = {
+        "n": 1,
+        "doc": "evil",
+        "project": 1,
+        "title": "<b>项目</b>",
+        "field": "牵头单位",
+        "quote": "<img src=x onerror=alert(1)>",
+        "start": 1,
+        "end": 2,
+    }
     answer = {"answer": "<script>x</script>[1]", "found": True, "citations": [citation], "note": ""}
     rendered = answer_html(answer) + conversation_html([{"question": "<img src=x>", "answer": answer}])
     assert "<script>" not in rendered and "<img" not in rendered and "<b>" not in rendered

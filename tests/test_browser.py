@@ -29,20 +29,33 @@ pytestmark = [
 CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts"
 LOCAL_HOSTS = {"127.0.0.1", "localhost"}
-LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-               "--disable-sync", "--no-first-run"]
+LAUNCH_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 VIEWPORTS = {
     "desktop": {"viewport": {"width": 1280, "height": 900}},
-    "mobile": {"viewport": {"width": 375, "height": 667}, "is_mobile": True, "has_touch": True,
-               "device_scale_factor": 2},
+    "mobile": {
+        "viewport": {"width": 375, "height": 667},
+        "is_mobile": True,
+        "has_touch": True,
+        "device_scale_factor": 2,
+    },
 }
 LEAD_QUESTION = "电信网络诈骗专项治理的牵头单位是哪个"
 OFF_TOPIC = "今天股市行情怎么样"
 TIMEOUT = 30_000
 
 if not CHROMIUM.exists():
-    pytest.skip("Debian's Chromium is not installed (apt-get install chromium); Playwright cannot download its own "
-                "browser here", allow_module_level=True)
+    pytest.skip(
+        "Debian's Chromium is not installed (apt-get install chromium); Playwright cannot download its own "
+        "browser here",
+        allow_module_level=True,
+    )
 sync_api = pytest.importorskip("playwright.sync_api")
 
 
@@ -84,8 +97,11 @@ def open_page(browser):
     yield opener
     for context in contexts:
         context.close()
-    outside = [u for u in requests if urlsplit(u).scheme in ("http", "https", "ws", "wss")
-               and urlsplit(u).hostname not in LOCAL_HOSTS]
+    outside = [
+        u
+        for u in requests
+        if urlsplit(u).scheme in ("http", "https", "ws", "wss") and urlsplit(u).hostname not in LOCAL_HOSTS
+    ]
     assert outside == [], f"requests left the machine: {outside}"
     assert dialogs == [], f"a dialog opened: {dialogs}"
 
@@ -100,8 +116,9 @@ def ask(page, question: str) -> None:
     box = page.locator("#zq-question textarea")
     box.fill(question)
     page.locator("#zq-question").get_by_role("button", name="提问").click()
-    page.wait_for_function("n => document.querySelectorAll('#zq-chat .zq-turn, #zq-chat .zq-notice').length > n",
-                           arg=turns)
+    page.wait_for_function(
+        "n => document.querySelectorAll('#zq-chat .zq-turn, #zq-chat .zq-notice').length > n", arg=turns
+    )
 
 
 def last_answer(page):
@@ -136,8 +153,11 @@ def test_ask_see_the_cited_source_and_open_it_highlighted(server, open_page, kin
     sync_api.expect(source.locator(".zq-quote")).to_have_text("区公安分局")
     assert no_horizontal_scroll(page)
     if kind == "mobile":  # touch targets: sources, chips, the ask button
-        for target in (source, page.locator("#zq-follow-ups button").first,
-                       page.locator("#zq-question").get_by_role("button", name="提问")):
+        for target in (
+            source,
+            page.locator("#zq-follow-ups button").first,
+            page.locator("#zq-question").get_by_role("button", name="提问"),
+        ):
             assert target.bounding_box()["height"] >= 44
     page.evaluate("window.scrollTo(0, 0)")
     page.wait_for_timeout(300)  # the smooth scroll to the new answer may still be running
@@ -269,7 +289,9 @@ def test_staff_search_filter_answer_copy_directory_and_gaps(server, open_page):
     page.locator("#zq-staff-q textarea").fill("口腔种植费用降了多少")
     page.locator("#zq-staff-q").get_by_role("button", name="生成答复").click()
     copy_text = page.locator("#zq-staff-answer .zq-copy-text")
-    sync_api.expect(copy_text).to_contain_text("（来源：定海区专项治理成果公告 第10项 口腔种植医疗服务提质降费专项治理·")
+    sync_api.expect(copy_text).to_contain_text(
+        "（来源：定海区专项治理成果公告 第10项 口腔种植医疗服务提质降费专项治理·"
+    )
     page.locator("#zq-staff-answer").get_by_role("button", name="一键复制答复").click()
     sync_api.expect(page.locator("#zq-staff-answer").get_by_role("button", name="已复制")).to_be_visible()
     assert page.evaluate("navigator.clipboard.readText()") == copy_text.inner_text()

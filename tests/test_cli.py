@@ -59,8 +59,18 @@ def test_eval_prints_the_six_metrics_last(runner):
 def test_eval_reports_each_kind_the_gold_file_names(runner, tmp_path):
     gold = tmp_path / "kinds.jsonl"
     rows = [
-        {"id": "k1", "kind": "figure", "question": "加油站罚没款多少", "expect": {"projects": [9], "must": ["124.839742万"]}},
-        {"id": "k2", "kind": "near_miss", "question": "菜篮子惠民店一共有多少家", "expect": {"projects": [], "refuse": True}},
+        {
+            "id": "k1",
+            "kind": "figure",
+            "question": "加油站罚没款多少",
+            "expect": {"projects": [9], "must": ["124.839742万"]},
+        },
+        {
+            "id": "k2",
+            "kind": "near_miss",
+            "question": "菜篮子惠民店一共有多少家",
+            "expect": {"projects": [], "refuse": True},
+        },
     ]
     gold.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows), encoding="utf-8")
     result = runner.invoke(cli.main, ["eval", str(gold), "--no-failures"])

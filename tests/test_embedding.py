@@ -207,7 +207,13 @@ def onnx_folder(model_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Pa
 def test_onnx_export_agrees_with_the_torch_model(encoder: SentenceTransformerEncoder, onnx_folder: Path) -> None:
     onnx = OnnxEncoder(onnx_folder, name="e5-onnx")
     assert (onnx.query_prefix, onnx.passage_prefix, onnx.dimension) == ("query: ", "passage: ", 384)
-    texts = [*TEXTS, IMPLANT, NOISE, "ＡＢＣ　全角  空格\t制表", (ROOT / "data" / "bulletin.txt").read_text(encoding="utf-8")]
+    texts = [
+        *TEXTS,
+        IMPLANT,
+        NOISE,
+        "ＡＢＣ　全角  空格\t制表",
+        (ROOT / "data" / "bulletin.txt").read_text(encoding="utf-8"),
+    ]
     for ours, reference in (
         (onnx.encode_queries(texts), encoder.encode_queries(texts)),
         (onnx.encode_passages(texts), encoder.encode_passages(texts)),

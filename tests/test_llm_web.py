@@ -44,9 +44,17 @@ def fake():
 
 
 def llm_settings(fake: FakeOpenAI, data_dir: Path, **overrides) -> Settings:
-    return Settings.from_env(**{"llm_base_url": fake.base_url, "llm_model": fake.model, "llm_api_key": SECRET,
-                                "llm_timeout": TIMEOUT, "data_dir": data_dir, "rate_limit_per_minute": 10_000,
-                                **overrides})
+    return Settings.from_env(
+        **{
+            "llm_base_url": fake.base_url,
+            "llm_model": fake.model,
+            "llm_api_key": SECRET,
+            "llm_timeout": TIMEOUT,
+            "data_dir": data_dir,
+            "rate_limit_per_minute": 10_000,
+            **overrides,
+        }
+    )
 
 
 @pytest.fixture(scope="module")
@@ -83,15 +91,17 @@ def fresh_script_and_key_never_logged(fake, caplog: pytest.LogCaptureFixture):
 def stream_ask(url: str, question: str, **extra) -> tuple[httpx.Response, list[tuple[str, dict, float]]]:
     """POST /api/ask with stream=true; the response and its (event, data, arrival time) in order."""
     events = []
-    with httpx.Client(timeout=30) as client, \
-            client.stream("POST", url + "/api/ask", json={"question": question, "stream": True, **extra}) as response:
+    with (
+        httpx.Client(timeout=30) as client,
+        client.stream("POST", url + "/api/ask", json={"question": question, "stream": True, **extra}) as response,
+    ):
         if response.headers.get("content-type", "").startswith("text/event-stream"):
             name, data = None, []
             for line in response.iter_lines():
                 if line.startswith("event: "):
-                    name = line[len("event: "):]
+                    name = line[len("event: ") :]
                 elif line.startswith("data: "):
-                    data.append(line[len("data: "):])
+                    data.append(line[len("data: ") :])
                 elif line == "" and name is not None:
                     events.append((name, json.loads("\n".join(data)), time.monotonic()))
                     name, data = None, []
@@ -114,7 +124,7 @@ def ask_json(url: str, question: str, **extra) -> httpx.Response:
 def assert_exact_spans(assistant, answer: dict) -> None:
     assert [c["n"] for c in answer["citations"]] == list(range(1, len(answer["citations"]) + 1))
     for c in answer["citations"]:
-        assert assistant.corpus.document(c["doc"]).text[c["start"]:c["end"]] == c["quote"]
+        assert assistant.corpus.document(c["doc"]).text[c["start"] : c["end"]] == c["quote"]
 
 
 def extractive(assistant, question: str) -> dict:
@@ -195,17 +205,21 @@ def test_streamed_answer_is_logged_like_a_json_one(live, fake, data_dir):
     _, final = split(stream_ask(live.url, question)[1])
     assert live.app.state.service.storage.flush()  # question rows are written by a background thread
     with sqlite3.connect(data_dir / DB_NAME) as db:
-        row = db.execute("SELECT channel, answer, found, citations FROM questions WHERE question = ?"
-                         " ORDER BY id DESC", (question,)).fetchone()
+        row = db.execute(
+            "SELECT channel, answer, found, citations FROM questions WHERE question = ? ORDER BY id DESC", (question,)
+        ).fetchone()
     assert row[:3] == ("api", GOOD, 1) and json.loads(row[3]) == final["citations"]
 
 
-@pytest.mark.parametrize(("body", "expected"), [
-    ({"question": ""}, "请输入问题"),
-    ({"question": "问" * 501}, "500字以内"),
-    ({"question": VIDEOS, "history": [{"role": "system", "content": "x"}]}, "对话历史格式不正确"),
-    ({"question": VIDEOS, "stream": "maybe"}, "stream 应为"),
-])
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        ({"question": ""}, "请输入问题"),
+        ({"question": "问" * 501}, "500字以内"),
+        ({"question": VIDEOS, "history": [{"role": "system", "content": "x"}]}, "对话历史格式不正确"),
+        ({"question": VIDEOS, "stream": "maybe"}, "stream 应为"),
+    ],
+)
 def test_bad_input_with_stream_is_a_422_before_any_event(live, fake, body, expected):
     response = httpx.post(live.url + "/api/ask", json={"stream": True, **body}, timeout=30)
     assert response.status_code == 422
@@ -256,8 +270,14 @@ def test_text_being_written_is_escaped_and_links_nothing():
 
 # ---------------------------------------------------------------- the chat page in a real browser
 CHROMIUM = Path("/usr/bin/chromium")
-LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-               "--disable-sync", "--no-first-run"]
+LAUNCH_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 
 
 @pytest.mark.browser
@@ -275,7 +295,9 @@ def test_chat_streams_the_llm_answer_then_shows_it_with_its_source(assistant, fa
     with LiveServer(app) as server, sync_api.sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=LAUNCH_ARGS)
         try:
-            page = browser.new_context(viewport={"width": 375, "height": 667}, is_mobile=True, has_touch=True).new_page()
+            page = browser.new_context(
+                viewport={"width": 375, "height": 667}, is_mobile=True, has_touch=True
+            ).new_page()
             page.set_default_timeout(30_000)
             requests, dialogs = [], []
             page.on("request", lambda request: requests.append(request.url))
@@ -304,5 +326,9 @@ def test_chat_streams_the_llm_answer_then_shows_it_with_its_source(assistant, fa
             browser.close()
     assert fake.requests and fake.requests[0].body["stream"] is True
     assert dialogs == []
-    assert [u for u in requests if urlsplit(u).hostname not in ("127.0.0.1", "localhost")
-            and urlsplit(u).scheme in ("http", "https", "ws", "wss")] == []
+    assert [
+        u
+        for u in requests
+        if urlsplit(u).hostname not in ("127.0.0.1", "localhost")
+        and urlsplit(u).scheme in ("http", "https", "ws", "wss")
+    ] == []

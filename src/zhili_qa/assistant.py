@@ -46,6 +46,7 @@ log = logging.getLogger(__name__)
 ORGANISED = re.compile(r"组织|发起")
 LOOKUP_DIGITS = 3  # digits from which a figure in the question points at the project stating it
 
+
 def refusal(reason: str, degraded: bool = False, note: str = "") -> Answer:
     return Answer(reason, False, [], 0.0, degraded, note)
 
@@ -239,13 +240,12 @@ class Assistant:
             offset = len(citations)
             body = MARKER.sub(lambda m, o=offset: f"[{int(m.group(1)) + o}]", answer.answer)
             if heading and body.startswith(heading):
-                body = body[len(heading):]  # the same project's name once
+                body = body[len(heading) :]  # the same project's name once
             heading = body.split("：", 1)[0] + "：" if "：" in body[:40] else ""
             text += body
             citations += [dataclasses.replace(c, n=c.n + offset) for c in answer.citations]
         # Found only when every part is: half an answer given as whole would mislead.
-        return Answer(text, all(a.found for a in answers), citations, min(a.confidence for a in answers),
-                      self.degraded)
+        return Answer(text, all(a.found for a in answers), citations, min(a.confidence for a in answers), self.degraded)
 
     def _elided(self, asked: Question, state: DialogueState) -> Question:
         """The previous question asked again of the new topic: its intent, the new topic's words."""
@@ -274,7 +274,9 @@ class Assistant:
             ranking = self.retriever.rank(self.retriever.prepare(part), {(project.doc, project.number)})
             others = {(p.doc, p.number) for p in projects if p is not project}
             subject = tuple(
-                w for w in self.reader.read(part).subject if not {(p.doc, p.number) for p in self.finder.named(w)} & others
+                w
+                for w in self.reader.read(part).subject
+                if not {(p.doc, p.number) for p in self.finder.named(w)} & others
             )
             own = dataclasses.replace(asked, asking=part, subject=subject)
             attempt = self.answerer.attempt(own, project, ranking)

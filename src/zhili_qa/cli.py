@@ -19,7 +19,9 @@ _settings_options = [
     click.option("--index-dir", type=click.Path(path_type=Path), help="索引目录 [ZHILI_INDEX_DIR]"),
     click.option("--model", help="sentence-transformers 模型名或路径 [ZHILI_MODEL]"),
     click.option("--thesaurus", type=click.Path(path_type=Path), help="俗语词表 [ZHILI_THESAURUS]"),
-    click.option("--backend", type=click.Choice(["onnx", "torch"]), help="嵌入模型推理后端（默认 onnx） [ZHILI_BACKEND]"),
+    click.option(
+        "--backend", type=click.Choice(["onnx", "torch"]), help="嵌入模型推理后端（默认 onnx） [ZHILI_BACKEND]"
+    ),
     click.option("--quantize/--no-quantize", default=None, help="int8 量化嵌入模型（默认开启） [ZHILI_QUANTIZE]"),
     click.option("--models-dir", type=click.Path(path_type=Path), help="转换后模型的存放目录 [ZHILI_MODELS_DIR]"),
     click.option("--data-dir", type=click.Path(path_type=Path), help="反馈与提问日志目录 [ZHILI_DATA_DIR]"),

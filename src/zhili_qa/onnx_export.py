@@ -97,7 +97,9 @@ def export(encoder: SentenceTransformerEncoder, out_dir: Path, *, stamp: str, qu
         transformer = encoder.model[0].auto_model.float().eval()
         tokenizer = encoder.model.tokenizer
         graph = tmp / "float.onnx"
-        sample = tokenizer(["query: 种牙多少钱", "passage: 单颗常规种植牙全流程总价不超过4275元。"], padding=True, return_tensors="pt")
+        sample = tokenizer(
+            ["query: 种牙多少钱", "passage: 单颗常规种植牙全流程总价不超过4275元。"], padding=True, return_tensors="pt"
+        )
         batch, length = torch.export.Dim("batch"), torch.export.Dim("length", max=max_length)
         with warnings.catch_warnings(), torch.inference_mode():
             warnings.simplefilter("ignore")  # the exporter narrates axis renames and deprecations

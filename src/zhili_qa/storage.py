@@ -70,8 +70,14 @@ class Gap:
     comments: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict:
-        return {"question": self.question, "kinds": sorted(self.kinds), "asked": self.asked, "down": self.down,
-                "last": self.last, "comments": self.comments}
+        return {
+            "question": self.question,
+            "kinds": sorted(self.kinds),
+            "asked": self.asked,
+            "down": self.down,
+            "last": self.last,
+            "comments": self.comments,
+        }
 
 
 @dataclass
@@ -83,9 +89,11 @@ class GapReport:
     available: bool = True
 
     def to_dict(self) -> dict:
-        return {"counts": {"refused": self.refused, "low_confidence": self.low_confidence,
-                           "thumbs_down": self.thumbs_down},
-                "available": self.available, "gaps": [g.to_dict() for g in self.gaps]}
+        return {
+            "counts": {"refused": self.refused, "low_confidence": self.low_confidence, "thumbs_down": self.thumbs_down},
+            "available": self.available,
+            "gaps": [g.to_dict() for g in self.gaps],
+        }
 
 
 class _Job:
@@ -151,9 +159,17 @@ class Storage:
 
     def log_question(self, channel: str, question: str, answer: dict) -> None:
         """Queue a question and what was answered for the writer thread; returns at once."""
-        self._queue.put((time.time(), channel, question, answer.get("answer", ""), int(bool(answer.get("found"))),
-                         float(answer.get("confidence") or 0.0),
-                         json.dumps(answer.get("citations", []), ensure_ascii=False)))
+        self._queue.put(
+            (
+                time.time(),
+                channel,
+                question,
+                answer.get("answer", ""),
+                int(bool(answer.get("found"))),
+                float(answer.get("confidence") or 0.0),
+                json.dumps(answer.get("citations", []), ensure_ascii=False),
+            )
+        )
         self._start_writer()
 
     def flush(self, timeout: float = 10.0) -> bool:
@@ -228,7 +244,9 @@ class Storage:
             with self._writer_db() as db:
                 db.executemany(
                     "INSERT INTO questions (asked_at, channel, question, answer, found, confidence, citations)"
-                    " VALUES (?, ?, ?, ?, ?, ?, ?)", self._held)
+                    " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    self._held,
+                )
         except Exception:
             self._close_writer_db()
             if report:
@@ -272,25 +290,31 @@ class Storage:
             return None
 
     @staticmethod
-    def _feedback_insert(rating: int, question: str, answer: str, citations: list[dict],
-                         comment: str) -> Callable[[sqlite3.Connection], int | None]:
+    def _feedback_insert(
+        rating: int, question: str, answer: str, citations: list[dict], comment: str
+    ) -> Callable[[sqlite3.Connection], int | None]:
         row = (time.time(), rating, comment, question, answer, json.dumps(citations, ensure_ascii=False))
 
         def insert(db: sqlite3.Connection) -> int | None:
-            return db.execute("INSERT INTO feedback (given_at, rating, comment, question, answer, citations)"
-                              " VALUES (?, ?, ?, ?, ?, ?)", row).lastrowid
+            return db.execute(
+                "INSERT INTO feedback (given_at, rating, comment, question, answer, citations)"
+                " VALUES (?, ?, ?, ?, ?, ?)",
+                row,
+            ).lastrowid
 
         return insert
 
-    def add_feedback(self, rating: int, question: str, answer: str, citations: list[dict],
-                     comment: str = "") -> int | None:
+    def add_feedback(
+        self, rating: int, question: str, answer: str, citations: list[dict], comment: str = ""
+    ) -> int | None:
         """Store thumbs up (1) or down (-1) with the exchange it judges; its id, or None when the write failed."""
         future = self._enqueue(self._feedback_insert(rating, question, answer, citations, comment))
         stored = self._settled(future, "feedback")
         return stored if isinstance(stored, int) else None
 
-    async def add_feedback_async(self, rating: int, question: str, answer: str, citations: list[dict],
-                                 comment: str = "") -> int | None:
+    async def add_feedback_async(
+        self, rating: int, question: str, answer: str, citations: list[dict], comment: str = ""
+    ) -> int | None:
         """``add_feedback`` for the event loop."""
         future = self._enqueue(self._feedback_insert(rating, question, answer, citations, comment))
         stored = await self._settled_async(future, "feedback")
@@ -305,8 +329,11 @@ class Storage:
     def feedback(self, limit: int = 100) -> list[dict]:
         try:
             with self._connect() as db:
-                rows = db.execute("SELECT id, given_at, rating, comment, question, answer, citations FROM feedback"
-                                  " ORDER BY id DESC LIMIT ?", (limit,)).fetchall()
+                rows = db.execute(
+                    "SELECT id, given_at, rating, comment, question, answer, citations FROM feedback"
+                    " ORDER BY id DESC LIMIT ?",
+                    (limit,),
+                ).fetchall()
         except Exception:
             log.exception("could not read feedback from %s", self.path)
             return []
@@ -323,9 +350,12 @@ class Storage:
             with self._connect() as db:
                 asked = db.execute(
                     "SELECT question, found, confidence, asked_at FROM questions"
-                    " WHERE channel != 'staff' AND (found = 0 OR confidence < ?) ORDER BY id DESC LIMIT 5000", (self.low_confidence,)).fetchall()
-                down = db.execute("SELECT question, comment, given_at FROM feedback WHERE rating < 0"
-                                  " ORDER BY id DESC LIMIT 5000").fetchall()
+                    " WHERE channel != 'staff' AND (found = 0 OR confidence < ?) ORDER BY id DESC LIMIT 5000",
+                    (self.low_confidence,),
+                ).fetchall()
+                down = db.execute(
+                    "SELECT question, comment, given_at FROM feedback WHERE rating < 0 ORDER BY id DESC LIMIT 5000"
+                ).fetchall()
         except Exception:
             log.exception("could not read the gap report from %s", self.path)
             return GapReport(available=False)

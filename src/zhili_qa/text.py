@@ -167,8 +167,11 @@ def _matching_entries(entries: tuple, text: str) -> tuple[tuple[str, tuple[str, 
     return tuple(
         (colloquial, terms)
         for colloquial, terms in entries
-        if (re.search(rf"\b{re.escape(colloquial.lower())}\b", lowered) if _ASCII_WORDS.match(colloquial)
-            else colloquial in text)
+        if (
+            re.search(rf"\b{re.escape(colloquial.lower())}\b", lowered)
+            if _ASCII_WORDS.match(colloquial)
+            else colloquial in text
+        )
     )
 
 
@@ -249,7 +252,8 @@ class Homophones:
                     continue
                 sounds = _sounds(window)
                 same = [
-                    w for w in self._by_sound.get(sounds, [])
+                    w
+                    for w in self._by_sound.get(sounds, [])
                     if sum(a != b for a, b in zip(w, window, strict=True)) == 1
                 ]
                 if len(same) == 1:

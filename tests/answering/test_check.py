@@ -68,7 +68,10 @@ def test_near_miss_a_total_does_not_answer_one_unit(lexical_assistant):
 
 
 def test_another_place_or_year(lexical_assistant):
-    assert verdict(lexical_assistant, "宁波的口腔种植价格降了多少", "种植体平均价格降至900余元,降幅达55%", 10).reason == "place"
+    assert (
+        verdict(lexical_assistant, "宁波的口腔种植价格降了多少", "种植体平均价格降至900余元,降幅达55%", 10).reason
+        == "place"
+    )
     text = "2023年老旧小区改造55个区块,24个标段,289幢,涉及居民7327户"
     assert verdict(lexical_assistant, "2025年老旧小区改造了多少户", text, 7).reason == "year"
     assert verdict(lexical_assistant, "2023年老旧小区改造了多少户", text, 7).answers
@@ -83,7 +86,9 @@ def test_the_bulletins_own_level_words_answer_for_its_city(lexical_assistant):
 
 def test_answerable_phrasings_pass(lexical_assistant):
     assert verdict(lexical_assistant, "学校食堂查出来多少问题", "发现并整改问题36个", 1).answers
-    assert verdict(lexical_assistant, "有多少特困老人住进了定点供养机构", "192名特困人员入住定点特困供养机构", 3).answers
+    assert verdict(
+        lexical_assistant, "有多少特困老人住进了定点供养机构", "192名特困人员入住定点特困供养机构", 3
+    ).answers
     assert verdict(lexical_assistant, "被骗子骗走的钱去年追回来多少", "去年累计追赃挽损1132.4万元", 2).answers
 
 
@@ -96,7 +101,10 @@ def test_a_change_answers_how_far_a_figure_moved_and_a_level_where_it_stands():
 
 def test_a_loss_averted_does_not_answer_a_loss_suffered(lexical_assistant):
     text = "全年开展劝阻11637人次,成功劝阻百万电诈警情3起,避免群众财产损失5000余万元"
-    assert verdict(lexical_assistant, "群众被电信诈骗损失了多少钱", "避免群众财产损失5000余万元", 2, text).reason == "subject"
+    assert (
+        verdict(lexical_assistant, "群众被电信诈骗损失了多少钱", "避免群众财产损失5000余万元", 2, text).reason
+        == "subject"
+    )
     assert verdict(lexical_assistant, "反诈避免了多少损失", "避免群众财产损失5000余万元", 2, text).answers
 
 
@@ -110,8 +118,12 @@ def test_a_list_names_things_of_the_kind_asked(lexical_assistant):
 
 def test_how_many_there_are_is_not_a_count_of_those_that_acted(lexical_assistant):
     assert not verdict(lexical_assistant, "定海全区一共有多少所中小学", "32所中小学完成自纠自查", 1).answers
-    assert verdict(lexical_assistant, "有多少名特困人员入住定点特困供养机构", "192名特困人员入住定点特困供养机构", 3).answers
-    assert verdict(lexical_assistant, "反诈阵地有多少处", "打造反诈公交、警银反诈驿站、反诈菜场等12处反诈阵地", 2).answers
+    assert verdict(
+        lexical_assistant, "有多少名特困人员入住定点特困供养机构", "192名特困人员入住定点特困供养机构", 3
+    ).answers
+    assert verdict(
+        lexical_assistant, "反诈阵地有多少处", "打造反诈公交、警银反诈驿站、反诈菜场等12处反诈阵地", 2
+    ).answers
 
 
 def test_a_move_is_of_the_level_and_measure_asked(lexical_assistant):
@@ -134,7 +146,9 @@ def test_a_rate_is_of_the_thing_asked(lexical_assistant):
 
 def test_a_sum_is_of_the_act_asked_and_a_date_to_the_precision_asked(lexical_assistant):
     text = "截至目前,定海区单颗种植牙总费用控制在6000元左右,总费用降幅约45%"
-    assert not verdict(lexical_assistant, "种牙医保能报销多少", "定海区单颗种植牙总费用控制在6000元左右", 10, text).answers
+    assert not verdict(
+        lexical_assistant, "种牙医保能报销多少", "定海区单颗种植牙总费用控制在6000元左右", 10, text
+    ).answers
     title = "制定《定海区2023年噪声污染问题专项治理工作方案》"
     assert not verdict(lexical_assistant, "噪声治理工作方案是几月几号印发的", title, 6).answers
     hospital = "同年11月完成浙江定海医院(上海瑞金医院舟山分院)院前医疗急救点设置并投入使用"
@@ -148,7 +162,9 @@ def test_kinds_acts_and_losses_asked(lexical_assistant):
     letter = "指导各医疗机构在内部明显位置张贴《致广大口腔种植患者的一封信》"
     assert not verdict(lexical_assistant, "在定海种牙，医保能不能报销一部分？", letter, 10).answers
     recovered = "持续加大追赃挽损力度,尽最大可能挽回受害人损失,去年累计追赃挽损1132.4万元"
-    assert verdict(lexical_assistant, "去年电诈一共帮受害人追回来多少钱", "去年累计追赃挽损1132.4万元", 2, recovered).answers
+    assert verdict(
+        lexical_assistant, "去年电诈一共帮受害人追回来多少钱", "去年累计追赃挽损1132.4万元", 2, recovered
+    ).answers
 
 
 def test_a_count_by_the_act_asked_is_preferred(lexical_assistant):
@@ -158,7 +174,9 @@ def test_a_count_by_the_act_asked_is_preferred(lexical_assistant):
 
 def test_a_group_counted_and_a_part_of_a_group_must_be_named(lexical_assistant):
     text = "共整改问题22个,涉及人数88人,追回违规资金8.69万元"
-    assert not verdict(lexical_assistant, "培训补贴那块，公务员违规领补贴的到底有几个人？", "涉及人数88人", 4, text).answers
+    assert not verdict(
+        lexical_assistant, "培训补贴那块，公务员违规领补贴的到底有几个人？", "涉及人数88人", 4, text
+    ).answers
     solved = "2023年我区农村回迁安置5年以上未安置问题全部解决,3-5年未安置问题解决560户"
     assert not verdict(lexical_assistant, "过渡期5年以上的回迁户里，有多少户是用宅基地安置的？", solved, 5).answers
 

@@ -23,7 +23,9 @@ def test_each_project_gets_its_part_and_a_bare_name_shares_the_predicate(lexical
     text = "加油站罚没款和技能培训追回的违规资金分别是多少"
     parts = finder.parts(text, finder.several_named(text))
     assert parts[9] == "加油站罚没款" and parts[4].startswith("技能培训追回")
-    shared = finder.parts("村社和特困供养机构哪个检查的次数多", finder.several_named("村社和特困供养机构哪个检查的次数多"))
+    shared = finder.parts(
+        "村社和特困供养机构哪个检查的次数多", finder.several_named("村社和特困供养机构哪个检查的次数多")
+    )
     assert "检查" in shared[8] and "检查" in shared[3]
 
 

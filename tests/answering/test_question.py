@@ -60,7 +60,12 @@ def test_chinese_numerals_become_digits_but_words_stay(reader):
 
 @pytest.mark.parametrize(
     ("typed", "mended"),
-    [("中小学事堂采购谁负责", "食堂"), ("种值牙多少钱", "种植"), ("加油几专项罚了多少钱", "加油机"), ("噪生污染治理", "噪声")],
+    [
+        ("中小学事堂采购谁负责", "食堂"),
+        ("种值牙多少钱", "种植"),
+        ("加油几专项罚了多少钱", "加油机"),
+        ("噪生污染治理", "噪声"),
+    ],
 )
 def test_one_character_homophone_typos_are_mended(reader, typed, mended):
     assert mended in reader.read(typed).text
@@ -168,7 +173,9 @@ def test_english_numbers_per_unit_words_and_stories(reader):
 def test_english_compound_questions_are_split_and_keep_the_counted_noun():
     from zhili_qa.answering.message import compound_parts
 
-    parts = compound_parts("How many problems were found in the canteen checks, and how many in the dental spot checks?")
+    parts = compound_parts(
+        "How many problems were found in the canteen checks, and how many in the dental spot checks?"
+    )
     assert len(parts) == 2 and parts[1].lower().startswith("how many problems in")
     only = compound_parts("Which had more inspections: canteens or gas stations? Give both numbers.")
     assert [part.rstrip("?") for part in only] == ["Which had more inspections: canteens or gas stations"]
@@ -194,7 +201,9 @@ def test_a_rough_guess_is_no_figure_of_the_question(reader):
 
 
 def test_english_compared_year_is_not_the_year_asked(reader):
-    asked = reader.read("By how many percentage points did village collective income growth in 2023 exceed that of 2022?")
+    asked = reader.read(
+        "By how many percentage points did village collective income growth in 2023 exceed that of 2022?"
+    )
     assert asked.answer_type == "change" and asked.years == (2023,)
 
 

@@ -22,9 +22,9 @@ def test_greetings_and_thanks_ask_nothing():
 
 
 def test_a_long_message_asking_two_facts_asks_them_in_turn_with_its_story_first():
-    message = (
-        "我儿子在学校食堂吃饭，回来老说菜不新鲜。我就想问问，查下来到底发现了多少问题？这些问题后来都改掉了没有啊？谢谢啦"
-    )
+    message = "我儿子在学校食堂吃饭，回来老说菜不新鲜。我就想问问，查下来到底发现了多少问题？这些问题后来都改掉了没有啊？谢谢啦"
     parts = compound_parts(message)
     assert len(parts) == 2 and "发现了多少问题" in parts[0] and "改掉了没有" in parts[1]
-    assert compound_parts("这两个到底哪个检查的次数多一点？各是多少？") == ["这两个到底哪个检查的次数多一点？各是多少？"]
+    assert compound_parts("这两个到底哪个检查的次数多一点？各是多少？") == [
+        "这两个到底哪个检查的次数多一点？各是多少？"
+    ]

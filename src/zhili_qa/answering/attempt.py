@@ -28,7 +28,6 @@ NARROW_FROM = 50  # characters from which a value's quote is cut to the clauses 
 GOAL_CLAUSES = 4  # best-scoring goal clauses quoted when a part of the goal is asked
 
 
-
 @dataclass(frozen=True)
 class Attempt:
     """What answering one project gave: the quoted span, or why not and the closest passage."""
@@ -68,8 +67,16 @@ class ProjectAnswerer:
             # answered by the results when the goal gives no date.
             # The value's own type, as if no goal were asked (调控目标的价格上限: a sum).
             value_type = answer_type(asked.asking, dataclasses.replace(intent, goal=False))
-            asked = dataclasses.replace(asked, answer_type=value_type if value_type not in ("goal", "fact") else (
-                "count" if asked.measure else "number")) if intent.figure else dataclasses.replace(asked, answer_type="date")
+            asked = (
+                dataclasses.replace(
+                    asked,
+                    answer_type=value_type
+                    if value_type not in ("goal", "fact")
+                    else ("count" if asked.measure else "number"),
+                )
+                if intent.figure
+                else dataclasses.replace(asked, answer_type="date")
+            )
             planned = self.attempt_fields(asked, project, ranking, {GOAL})
             if planned.span is not None or intent.figure:
                 return planned
@@ -113,9 +120,13 @@ class ProjectAnswerer:
                 best = sentence if len(sentence.text) <= YES_NO_SENTENCE else best
             return Attempt(best, Verdict(True))
         text = project_text(project)
-        if open_question and project.number and not (asked.places or asked.years or asked.given) and not (
-            asked.answer_type == "fact" and self.check.names_a_detail(asked, text, topic)
-        ) and self.check.speaks_of_the_act(asked, text):
+        if (
+            open_question
+            and project.number
+            and not (asked.places or asked.years or asked.given)
+            and not (asked.answer_type == "fact" and self.check.names_a_detail(asked, text, topic))
+            and self.check.speaks_of_the_act(asked, text)
+        ):
             # 工地太吵政府管不管: no clause matches the wording, but the project is the one asked about
             # (热线是不是24小时有人接 asks a figure no clause holds, 那些投诉反映的是什么问题 a detail of 投诉,
             # 医保能不能报销 an act the bulletin never names: none is asked about the project as a whole).
@@ -164,7 +175,8 @@ class ProjectAnswerer:
         # A date opens the clause it dates (2023年6月底，定海区医疗急救站正式挂牌): judge the two together.
         following = [c.text for c in clauses[1:]] + [""] if asked.answer_type == "date" else [""] * len(clauses)
         holding = [
-            i for i, (u, after) in enumerate(zip(clauses, following, strict=True))
+            i
+            for i, (u, after) in enumerate(zip(clauses, following, strict=True))
             if self.check.answers_alone(asked, u.text, after, topic)
         ]
         if not holding:
@@ -191,12 +203,15 @@ class ProjectAnswerer:
                 ranked = self.selector.scored_units(asked.text, ranking, project, {GOAL}, asked.intent)
                 return goal_answer(composer, project, [unit for _, unit in ranked[:GOAL_CLAUSES]])
             # 目标是什么: the goal as it opens, where the bulletin states its main aim.
-            first = [u for u in clauses if u.kind == "clause" or not any(c.kind == "clause" and u.start <= c.start
-                                                                           and c.end <= u.end for c in clauses)]
+            first = [
+                u
+                for u in clauses
+                if u.kind == "clause"
+                or not any(c.kind == "clause" and u.start <= c.start and c.end <= u.end for c in clauses)
+            ]
             return goal_answer(composer, project, sorted(first, key=lambda u: u.start))
         if span.kind == "field" and span.field in (TITLE, PREAMBLE_FIELD):
             return overview_answer(composer, project, confirming=asked.answer_type == "yes_no")
         if COLLOQUIAL_LEAD.search(asked.text) and project.number:
             return handled_answer(composer, project, [span])
         return fact_answer(composer, project, [span])
-

@@ -125,8 +125,10 @@ class AnswerCheck:
         if not question.given <= numbers_in(arabic_numerals(clause.text)) and not confirming:
             return Verdict(False, "subject")  # 8年以上没安置的 is not answered by 3年以下的……315户
         # A clause repeating the question's figures with their words (3-5年未安置…) needs less of the rest.
-        floor = SUBJECT_COVERAGE if question.wants_value and not self.repeats_figures(question, clause.text) else (
-            OPEN_SUBJECT_COVERAGE
+        floor = (
+            SUBJECT_COVERAGE
+            if question.wants_value and not self.repeats_figures(question, clause.text)
+            else (OPEN_SUBJECT_COVERAGE)
         )
         if self.subject_coverage(question, context, topic) < floor:
             return Verdict(False, "subject")
@@ -168,7 +170,9 @@ class AnswerCheck:
         if question.measure in ("家次", "人次"):
             return True  # 检查了多少家次医疗机构: visits are counted, the places visited need not be named
         clauses = value_clauses(text, question.answer_type, question.measure, set(question.given))
-        return any(self.counts_the_asked_thing(question, clause) or self._thesaurus_says(noun, clause) for clause in clauses)
+        return any(
+            self.counts_the_asked_thing(question, clause) or self._thesaurus_says(noun, clause) for clause in clauses
+        )
 
     def answers_alone(self, question: Question, clause: str, after: str, topic: str) -> bool:
         """Does this one clause hold the value beside the subject (the part of a run worth quoting)?
@@ -196,9 +200,15 @@ class AnswerCheck:
 
     def counts_the_asked_thing(self, question: Question, text: str) -> bool:
         """发现并整改问题36个 counts what 查出来多少问题 asks about; 32所中小学完成自纠自查 does not."""
-        return bool(question.counted) and (question.counted in text or (_covered(question.counted, text) and (
-            len(question.counted) > 2  # 特困老人 ~ 特困人员; 项目 is not 项 and 目
-        )))
+        return bool(question.counted) and (
+            question.counted in text
+            or (
+                _covered(question.counted, text)
+                and (
+                    len(question.counted) > 2  # 特困老人 ~ 特困人员; 项目 is not 项 and 目
+                )
+            )
+        )
 
     @staticmethod
     def shared_characters(question: Question, text: str) -> int:
@@ -224,8 +234,11 @@ class AnswerCheck:
         weights = {
             word: 1.0 / math.sqrt(1 + self._word_projects(word))
             for word in words
-            if (self._word_projects(word) or not _tag_of(word, question.tags).startswith(_PARAPHRASE_TAGS)
-                or self._thesaurus_says(word, context))  # a paraphrase the passage answers to (国外: 境外) counts
+            if (
+                self._word_projects(word)
+                or not _tag_of(word, question.tags).startswith(_PARAPHRASE_TAGS)
+                or self._thesaurus_says(word, context)
+            )  # a paraphrase the passage answers to (国外: 境外) counts
             and self._word_projects(word) < EVERYWHERE  # 组织, 检查: in most projects, they tell none apart
         }
         if not weights:
@@ -255,7 +268,8 @@ class AnswerCheck:
             words = [w for w in question.subject if not self._names_topic(w, topic)]
             heads = [kind[-2:] for kind in LIST_KIND.findall(question.asking) if set(kind) - _STOP_CHARACTERS]
             return (not words or any(self._speaks_of(w, clause) for clause in clauses for w in words)) and all(
-                any(head in clause for clause in clauses) for head in heads  # 机构 of 培训机构, 岛 of 哪几个岛
+                any(head in clause for clause in clauses)
+                for head in heads  # 机构 of 培训机构, 岛 of 哪几个岛
             )
         if question.answer_type == "date":
             # 2023年6月底，定海区医疗急救站正式挂牌: a time opens the clause it dates.
@@ -268,8 +282,11 @@ class AnswerCheck:
             clauses = [a + b for a, b in zip(["", *pieces], pieces, strict=False) if b in clauses]
             asked_levels = {level for level in _LEVELS if level in question.asking}
             if asked_levels:
-                clauses = [c for c in clauses if asked_levels & {lv for lv in _LEVELS if lv in c} or not any(
-                    lv in c for lv in _LEVELS)]
+                clauses = [
+                    c
+                    for c in clauses
+                    if asked_levels & {lv for lv in _LEVELS if lv in c} or not any(lv in c for lv in _LEVELS)
+                ]
         return any(asked & set(clause) for clause in clauses)
 
     def _names_topic(self, word: str, topic: str) -> bool:

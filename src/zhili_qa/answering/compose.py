@@ -38,8 +38,7 @@ class Composer:
             self.citations.append(Citation.of(self._numbers[key], self._passage_of(unit)))
         return f"[{self._numbers[key]}]"
 
-    def finish(self, text: str, confidence: float, degraded: bool, *, found: bool = True,
-               restated: str = "") -> Answer:
+    def finish(self, text: str, confidence: float, degraded: bool, *, found: bool = True, restated: str = "") -> Answer:
         """The answer; ``restated`` is question text an abstention repeats, whose own figures it may state."""
         bad = unsupported_numbers(text.replace(restated, "") if restated else text, [c.quote for c in self.citations])
         if bad:  # never reached by construction; kept as the last line of defence
@@ -130,9 +129,13 @@ def fact_answer(composer: Composer, project: Project, units: list[Span]) -> str:
 
 def titles_answer(composer: Composer, projects: list[Project]) -> str:
     """第9项是什么: each project's title and lead, cited."""
-    return "；".join(
-        f"{p.title}{composer.cite(p.fields[TITLE])}（牵头单位：{p.lead}{composer.cite(p.fields[LEAD])}）" for p in projects
-    ) + "。"
+    return (
+        "；".join(
+            f"{p.title}{composer.cite(p.fields[TITLE])}（牵头单位：{p.lead}{composer.cite(p.fields[LEAD])}）"
+            for p in projects
+        )
+        + "。"
+    )
 
 
 def bulletin_answer(composer: Composer, projects: list[Project]) -> str:

@@ -80,7 +80,8 @@ class Dialogue:
         # 一年 of 比上一年涨了多少 is a span of time, 处理 of 都处理好了吗 an act: neither names a topic.
         tags = jieba.posseg.dt.word_tag_tab
         specific = [
-            t for t in self.retriever.tokenizer.tokens(text)
+            t
+            for t in self.retriever.tokenizer.tokens(text)
             if self.scope.is_specific(t) and not NUMERAL_START.match(t) and tags.get(t, "n").startswith("n")
         ]
         return all(key in self.scope.token_projects[t] for t in specific)

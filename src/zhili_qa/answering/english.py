@@ -23,12 +23,21 @@ _QUESTION_WORDS = (
     (r"\bby (?:how much|how many|what (?:percentage|percent|proportion|share))\b", "CHANGE"),
     (r"\bwhat (?:percentage|percent|proportion|share|rate)\b", "比例多少"),
     (r"\bhow much\b", "多少钱"),
-    (r"\bwhen\b|\bwhat (?:years?|months?|dates?|times?|seasons?|periods?)\b|\bwhich (?:years?|months?|seasons?)\b"
-     r"|\bsince when\b|\bas of\b", "什么时候"),
-    (r"\bwho (?:is|was|are|were) (?:the )?(?:current )?(?:head|director|chief|manager|boss|person in charge|official|secretary|mayor|leader)s?\b"
-     r"|\bname of the (?:person|official|officer|director|head|company|firm|contractor)\b", "负责人是谁"),
-    (r"\bwho\b|\bwhich (?:department|agency|unit|office|bureau|authority|organi[sz]ation|body)\b"
-     r"|\bin charge\b|\bresponsible\b|\bled by\b|\blead (?:unit|department|agency)\b", "哪个部门牵头"),
+    (
+        r"\bwhen\b|\bwhat (?:years?|months?|dates?|times?|seasons?|periods?)\b|\bwhich (?:years?|months?|seasons?)\b"
+        r"|\bsince when\b|\bas of\b",
+        "什么时候",
+    ),
+    (
+        r"\bwho (?:is|was|are|were) (?:the )?(?:current )?(?:head|director|chief|manager|boss|person in charge|official|secretary|mayor|leader)s?\b"
+        r"|\bname of the (?:person|official|officer|director|head|company|firm|contractor)\b",
+        "负责人是谁",
+    ),
+    (
+        r"\bwho\b|\bwhich (?:department|agency|unit|office|bureau|authority|organi[sz]ation|body)\b"
+        r"|\bin charge\b|\bresponsible\b|\bled by\b|\blead (?:unit|department|agency)\b",
+        "哪个部门牵头",
+    ),
     (r"\b(?:which|what) (?:projects?|campaigns?|initiatives?|areas?)\b", "哪些项目"),
     (r"\bwhich (?:had|has|was|is|did|saw|got)? ?(?:more|fewer|less|higher|lower|bigger|larger|smaller)\b", "哪个多"),
     (r"\bwhat (?:rank|ranking|place|position)\b|\bwhere (?:did|does|do) \w+ rank\b", "排名第几"),
@@ -42,8 +51,11 @@ _QUESTION_WORDS = (
 # Where no question word decides, what the question names: a goal asks the goal, a price a sum.
 _ASKED_NOUNS = (
     (r"\bgoals?\b|\baims?\b|\bobjectives?\b|\btargets?\b|\bpurpose\b|\bsupposed to\b", "目标是什么"),
-    (r"\bprice\b|\bcost\b|\bfine[sd]?\b|\bmoney\b|\bamount\b|\bspent\b|\bincome\b|\brevenue\b|\bbudget\b"
-     r"|\bfund(?:s|ing)\b|\binvestment\b|\bsalar(?:y|ies)\b|\bwages?\b|\bin yuan\b", "多少钱"),
+    (
+        r"\bprice\b|\bcost\b|\bfine[sd]?\b|\bmoney\b|\bamount\b|\bspent\b|\bincome\b|\brevenue\b|\bbudget\b"
+        r"|\bfund(?:s|ing)\b|\binvestment\b|\bsalar(?:y|ies)\b|\bwages?\b|\bin yuan\b",
+        "多少钱",
+    ),
     (r"\brank(?:ing|ed)?\b", "排名第几"),
     (r"\brates?\b|\bpercent(?:age)?\b|\bproportion\b", "比例多少"),
     (r"\bscore\b|\bpoints\b", "多少分"),
@@ -52,7 +64,9 @@ _ASKED_NOUNS = (
     (r"\bresults?\b|\bachieve(?:d|ments?)?\b|\bwhat (?:was|has been|have been) done\b|\bprogress\b", "取得了什么成果"),
 )
 # One unit's figure, not a total (每人, 单家, 最多的一个): the per-unit check reads these.
-_BUSINESSES = r"(?:gas |petrol )?stations?|shops?|stores?|schools?|hospitals?|clinics?|compan(?:y|ies)|institutions?|homes?"
+_BUSINESSES = (
+    r"(?:gas |petrol )?stations?|shops?|stores?|schools?|hospitals?|clinics?|compan(?:y|ies)|institutions?|homes?"
+)
 _PER_UNIT = (
     (r"\bper (?:person|head|capita)\b|\beach person\b", "每人"),
     (r"\bper (?:household|family)\b|\beach (?:household|family)\b", "每户"),
@@ -81,8 +95,22 @@ _COUNTED_END = re.compile(
 _COUNTED_WORDS = 5
 _COUNT_NOUNS = ("次", "人", "户", "家", "件", "项")  # 次数, 人数: what a comparison counts
 _NUMBER_WORDS = {
-    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
-    "ten": 10, "eleven": 11, "twelve": 12, "fifteen": 15, "twenty": 20, "thirty": 30, "fifty": 50,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "fifteen": 15,
+    "twenty": 20,
+    "thirty": 30,
+    "fifty": 50,
 }
 _LOWER_CASE_SPELLING = 6  # letters from which a word in lower case may be pinyin (dinghai, not dean)
 _COMPARED_WITH = r"\b(?:than|exceed(?:ed|s)?|compared (?:with|to)|versus|vs\.?|over)\s+(?:that of\s+|in\s+)?"

@@ -59,7 +59,8 @@ def compound_parts(text: str) -> list[str]:
     clauses = [c for c in CLAUSES.findall(text) if c.strip()]
     # 买了多少套那个数，是统计到什么时候的: the first clause names a figure, the second asks of it.
     asking = [
-        i for i, clause in enumerate(clauses)
+        i
+        for i, clause in enumerate(clauses)
         if _ASKS_A_FACT.search(clause) and len(clause) >= COMPOUND_PART and not _NAMES_A_FIGURE.search(clause)
     ]
     if len(asking) < 2:

@@ -81,9 +81,7 @@ class Places:
 
     def __init__(self, corpus_text: str) -> None:
         self._names = _table()
-        districts = Counter(
-            place.code for place in self.named_in(corpus_text) if _level(place.code) == 6
-        )
+        districts = Counter(place.code for place in self.named_in(corpus_text) if _level(place.code) == 6)
         self.home = districts.most_common(1)[0][0] if districts else ""
         self.home_names = tuple(n for n, c in self._names.items() if c == self.home)
 
@@ -97,9 +95,13 @@ class Places:
         found, position = [], 0
         while position < len(text):
             name = next(
-                (text[position : position + size] for size in range(_LONGEST_NAME, 1, -1)
-                 if text[position : position + size] in self._names
-                 and position in bounds and position + size in bounds),
+                (
+                    text[position : position + size]
+                    for size in range(_LONGEST_NAME, 1, -1)
+                    if text[position : position + size] in self._names
+                    and position in bounds
+                    and position + size in bounds
+                ),
                 None,
             )
             if name is None:

@@ -24,7 +24,9 @@ MIN_DEPARTMENT_TAIL = 3
 # Words that join or compare several things: 和, 与, 分别, 哪个多, 两个.
 # Words that belong to asking for a property of every project, not to the property itself.
 _ASKING_PROJECTS = ("项目", "专项治理", "专项", "治理")
-SEVERAL = re.compile(r"和|与|跟|及|、|以及|还有|分别|各|哪个[\u4e00-\u9fff]{0,6}?(?:更)?(?:多|少|高|低|大|早)|对比|比较|相比")
+SEVERAL = re.compile(
+    r"和|与|跟|及|、|以及|还有|分别|各|哪个[\u4e00-\u9fff]{0,6}?(?:更)?(?:多|少|高|低|大|早)|对比|比较|相比"
+)
 # What a question asks for names no project, though one project's text may be the only one using it (地址).
 _ASKED_NOUNS = frozenset("地址 电话 号码 名字 名称 时间 日期 价格 费用 金额 位置 地点 人数 次数 数量".split())
 NAMED_CACHE = 4096  # texts whose named projects are kept
@@ -32,7 +34,6 @@ TITLE_WORD_LONGEST = 6  # characters of the longest title piece looked for in qu
 COMMON_WORD = 1000  # jieba's frequency from which a word is everyday language, whatever project uses it
 _JOINERS = re.compile(r"和|与|跟|及|、|以及|还有")
 NUMERAL_START = re.compile(r"^[\d零〇一二两三四五六七八九十百千万几]")
-
 
 
 class ProjectFinder:
@@ -161,7 +162,8 @@ class ProjectFinder:
         each with the shortest clause that says it."""
         tags = {pair.word: pair.flag for word in subject for pair in self.tokenizer.pos.cut(word)}
         words = [
-            w for w in subject
+            w
+            for w in subject
             if w not in _ASKING_PROJECTS and tags.get(w, "n").startswith("n") and self.scope.in_corpus(w)
         ]
         if not words:

@@ -108,8 +108,9 @@ class Question:
 class QuestionReader:
     """Reads questions against one corpus's vocabulary, places and period."""
 
-    def __init__(self, tokenizer: Tokenizer, thesaurus: Thesaurus, homophones: Homophones, places: Places,
-                 period: int | None) -> None:
+    def __init__(
+        self, tokenizer: Tokenizer, thesaurus: Thesaurus, homophones: Homophones, places: Places, period: int | None
+    ) -> None:
         self.tokenizer = tokenizer
         self.thesaurus = thesaurus
         self.homophones = homophones
@@ -179,7 +180,8 @@ class QuestionReader:
         whole = set(self.tokenizer.tokens(match.group("whole") or match.group("whole2")))
         # Nouns single out a part (公务员); verbs (涉及, 领取) say what is asked of the whole.
         return tuple(
-            pair.word for pair in self._pos.cut(match.group("part") or match.group("part2"))
+            pair.word
+            for pair in self._pos.cut(match.group("part") or match.group("part2"))
             if pair.flag.startswith("n") and pair.word not in whole and len(pair.word) >= 2 and pair.word not in _ASKING
         )
 
@@ -190,7 +192,10 @@ def subject_words(tagged: list[tuple[str, str]]) -> tuple[str, ...]:
     words = [
         _COMPLEMENT.sub("", word) if flag.startswith("v") and len(_COMPLEMENT.sub("", word)) >= 2 else word
         for word, flag in tagged
-        if len(word) >= 2 and word not in _ASKING and word not in STOPWORDS and word not in GENERIC_NOUNS
+        if len(word) >= 2
+        and word not in _ASKING
+        and word not in STOPWORDS
+        and word not in GENERIC_NOUNS
         and not _ASKING_PART.search(word)
         and not MEASURE.fullmatch("多少" + word)
         and not _POINTING_COUNT.fullmatch(word)

@@ -84,7 +84,9 @@ def fact_score(unit: Span, intent: Intent) -> float:
     if intent.when and _DATE.search(unit.text):
         score += 1.5
     if intent.names and re.search(_QUOTED_NAME, unit.text):
-        named_kind = any(kind and re.search(_QUOTED_NAME + r"[^,，。；]{0,6}" + kind, unit.text) for kind in intent.names)
+        named_kind = any(
+            kind and re.search(_QUOTED_NAME + r"[^,，。；]{0,6}" + kind, unit.text) for kind in intent.names
+        )
         score += 1.5 if named_kind else 0.75
     return score
 
@@ -187,8 +189,12 @@ class SpanSelector:
         """What a clause is said in: its sentence and the one before it in the same item (8年以上0户 follows 过渡期…)."""
         sentence = self.sentence_of(project, span)
         before = [
-            u for u in project.units
-            if u.kind == "sentence" and u.end <= sentence.start and u.item == sentence.item and u.field == sentence.field
+            u
+            for u in project.units
+            if u.kind == "sentence"
+            and u.end <= sentence.start
+            and u.item == sentence.item
+            and u.field == sentence.field
         ]
         return (before[-1].text + "。" if before else "") + sentence.text
 

@@ -65,9 +65,15 @@ class StreamEvent:
 
 
 class GroundedAnswerer:
-    def __init__(self, assistant: Assistant, settings: Settings | None = None, *,
-                 max_passages: int = MAX_PASSAGES, max_chars: int = MAX_ANSWER_CHARS,
-                 engine_gate: contextlib.AbstractContextManager | None = None) -> None:
+    def __init__(
+        self,
+        assistant: Assistant,
+        settings: Settings | None = None,
+        *,
+        max_passages: int = MAX_PASSAGES,
+        max_chars: int = MAX_ANSWER_CHARS,
+        engine_gate: contextlib.AbstractContextManager | None = None,
+    ) -> None:
         """``engine_gate`` (e.g. a BoundedSemaphore) is held around engine calls only, never while the
         endpoint is working, so slow model calls do not hold up other people's questions."""
         self.assistant = assistant
@@ -83,8 +89,13 @@ class GroundedAnswerer:
         self.verifier = Verifier(self.prompts.system, max_chars)
         self.endpoint = Endpoint(self.settings)
         where = urlsplit(self.settings.llm_base_url)
-        log.info("LLM answers on: model %s at %s://%s (timeout %g s)", self.settings.llm_model, where.scheme,
-                 where.hostname or "", self.settings.llm_timeout)
+        log.info(
+            "LLM answers on: model %s at %s://%s (timeout %g s)",
+            self.settings.llm_model,
+            where.scheme,
+            where.hostname or "",
+            self.settings.llm_timeout,
+        )
 
     @property
     def enabled(self) -> bool:
@@ -135,7 +146,7 @@ class GroundedAnswerer:
                     if problem:
                         break
                     if len(draft.text) > len(shown) and draft.text.startswith(shown):
-                        yield StreamEvent("delta", draft.text[len(shown):])
+                        yield StreamEvent("delta", draft.text[len(shown) :])
                         shown = draft.text
             finally:
                 replies.close()  # stops the call when we break early or the consumer goes away
@@ -194,8 +205,14 @@ class GroundedAnswerer:
     # ---------------------------------------------------------------- outcomes
     def _accepted(self, draft: Draft, passages: list[Citation], extractive: Answer) -> Answer:
         citations = [dataclasses.replace(passages[n - 1], n=i) for i, n in enumerate(draft.used, 1)]
-        return Answer(draft.text.strip(), True, citations, extractive.confidence, extractive.degraded,
-                      _join(extractive.note, NOTE_GENERATED))
+        return Answer(
+            draft.text.strip(),
+            True,
+            citations,
+            extractive.confidence,
+            extractive.degraded,
+            _join(extractive.note, NOTE_GENERATED),
+        )
 
     @staticmethod
     def _fallback(extractive: Answer, note: str, reason: str) -> Answer:
@@ -203,8 +220,9 @@ class GroundedAnswerer:
         return dataclasses.replace(extractive, note=_join(extractive.note, note))
 
     def _final_fallback(self, extractive: Answer, note: str, reason: str, shown: str) -> StreamEvent:
-        return StreamEvent("final", answer=self._fallback(extractive, note, reason), source="extractive",
-                           replaced=bool(shown))
+        return StreamEvent(
+            "final", answer=self._fallback(extractive, note, reason), source="extractive", replaced=bool(shown)
+        )
 
 
 def _overlap(citation: Citation, doc: str, start: int, end: int) -> bool:

@@ -48,7 +48,10 @@ class Endpoint:
     def complete(self, messages: list[dict], max_tokens: int | None = None) -> Reply:
         try:
             completion = self.client.chat.completions.create(
-                model=self.model, messages=messages, max_tokens=max_tokens or self.max_tokens, temperature=0,
+                model=self.model,
+                messages=messages,
+                max_tokens=max_tokens or self.max_tokens,
+                temperature=0,
             )
             choice = completion.choices[0]
             text = choice.message.content
@@ -63,7 +66,10 @@ class Endpoint:
         deadline = time.monotonic() + STREAM_DEADLINE_FACTOR * self.timeout
         try:
             with self.client.chat.completions.create(
-                model=self.model, messages=messages, max_tokens=max_tokens or self.max_tokens, temperature=0,
+                model=self.model,
+                messages=messages,
+                max_tokens=max_tokens or self.max_tokens,
+                temperature=0,
                 stream=True,
             ) as chunks:
                 finished = False

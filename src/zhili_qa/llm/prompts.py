@@ -26,14 +26,18 @@ class Prompts:
     @classmethod
     def load(cls, folder: Path) -> Prompts:
         texts = {}
-        for name, placeholders in (("system", ()), ("answer", ("{passages}", "{question}")),
-                                   ("rewrite", ("{history}", "{question}"))):
+        for name, placeholders in (
+            ("system", ()),
+            ("answer", ("{passages}", "{question}")),
+            ("rewrite", ("{history}", "{question}")),
+        ):
             path = Path(folder) / f"{name}.md"
             try:
                 text = path.read_text(encoding="utf-8").strip()
             except OSError as error:
-                raise PromptError(f"提示词文件无法读取：{path}（{error.strerror}）。请恢复 prompts/ 目录或设置 "
-                                  "ZHILI_PROMPTS_DIR。") from error
+                raise PromptError(
+                    f"提示词文件无法读取：{path}（{error.strerror}）。请恢复 prompts/ 目录或设置 ZHILI_PROMPTS_DIR。"
+                ) from error
             missing = [p for p in placeholders if p not in text]
             if not text or missing:
                 raise PromptError(f"提示词文件 {path} 缺少占位符 {'、'.join(missing) or '（文件为空）'}。")

@@ -21,8 +21,9 @@ _OPEN_MARKER_AT_END = re.compile(r"[\[［【][\d\s,，、]{0,12}$")
 _THINK = re.compile(r"^\s*<think>.*?</think>\s*", re.DOTALL)
 _URL = re.compile(r"(?:https?|ftp)://|www\.", re.IGNORECASE)
 # What an echoed instruction looks like, beyond the engine's own injection cues.
-_ECHO = re.compile(r"忽略|无视|指令|提示词|系统提示|规则如下|我的设定|新的身份|已切换|system prompt|instruction",
-                   re.IGNORECASE)
+_ECHO = re.compile(
+    r"忽略|无视|指令|提示词|系统提示|规则如下|我的设定|新的身份|已切换|system prompt|instruction", re.IGNORECASE
+)
 _DECLINE = re.compile(r"公告中没有相关内容|材料中没有|没有提到相关|无法根据.{0,8}回答|无法回答")
 ECHO_WINDOW = 16  # characters of the system prompt that, found in a draft, mean it is being recited
 
@@ -43,7 +44,7 @@ def visible(raw: str) -> str:
         match = _THINK.match(stripped)
         if not match:
             return ""
-        stripped = stripped[match.end():]
+        stripped = stripped[match.end() :]
     elif "<think>".startswith(stripped[:7]) and stripped:
         return ""  # "<thi..." may still become a reasoning block
     open_marker = _OPEN_MARKER_AT_END.search(stripped)
@@ -78,7 +79,7 @@ class Verifier:
     def __init__(self, system_prompt: str, max_chars: int) -> None:
         self.max_chars = max_chars
         prompt = _squash(system_prompt)
-        self._prompt_windows = {prompt[i:i + ECHO_WINDOW] for i in range(max(0, len(prompt) - ECHO_WINDOW + 1))}
+        self._prompt_windows = {prompt[i : i + ECHO_WINDOW] for i in range(max(0, len(prompt) - ECHO_WINDOW + 1))}
 
     def early_problem(self, draft: Draft, passages: list[Citation]) -> str | None:
         """What already rules a partial draft out (checked while streaming)."""
@@ -94,7 +95,7 @@ class Verifier:
         if echoed:
             return f"answer echoes instructions ({'、'.join(dict.fromkeys(echoed))})"
         squashed, quoted = _squash(body), _squash(quoted)
-        windows = {squashed[i:i + ECHO_WINDOW] for i in range(max(0, len(squashed) - ECHO_WINDOW + 1))}
+        windows = {squashed[i : i + ECHO_WINDOW] for i in range(max(0, len(squashed) - ECHO_WINDOW + 1))}
         if any(w not in quoted for w in windows & self._prompt_windows):
             return "answer recites the system prompt"
         return None

@@ -35,10 +35,12 @@ class Turn(BaseModel):
 
 
 class AskRequest(BaseModel):
-    question: str = Field(max_length=MAX_TEXT_CHARS, description="问题，1到500字",
-                          examples=["电信网络诈骗专项治理的牵头单位是哪个"])
-    history: list[Turn] | None = Field(default=None, max_length=MAX_HISTORY,
-                                       description="此前的对话（可选），用于理解追问")
+    question: str = Field(
+        max_length=MAX_TEXT_CHARS, description="问题，1到500字", examples=["电信网络诈骗专项治理的牵头单位是哪个"]
+    )
+    history: list[Turn] | None = Field(
+        default=None, max_length=MAX_HISTORY, description="此前的对话（可选），用于理解追问"
+    )
     stream: bool = Field(default=False, description="true：以 server-sent events 流式返回（见接口说明）")
 
 
@@ -129,8 +131,9 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(RequestValidationError)
     async def validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:
         errors = [{"field": ".".join(str(p) for p in e.get("loc", ())), "message": _message(e)} for e in exc.errors()]
-        return JSONResponse({"detail": errors[0]["message"] if errors else "请求参数不正确。", "errors": errors},
-                            status_code=422)
+        return JSONResponse(
+            {"detail": errors[0]["message"] if errors else "请求参数不正确。", "errors": errors}, status_code=422
+        )
 
     @app.exception_handler(UserInputError)
     async def user_input_error(request: Request, exc: UserInputError) -> JSONResponse:
@@ -151,24 +154,38 @@ def install_error_handlers(app: FastAPI) -> None:
 def create_api(service: QAService) -> APIRouter:
     router = APIRouter()
 
-    @router.post("/api/ask", response_model=AnswerOut, tags=["问答"], summary="提问，返回带出处的答案",
-                 description=ASK_DESCRIPTION,
-                 responses={200: {"content": {"text/event-stream": {"schema": {"type": "string"}}},
-                                  "description": "答案 JSON；stream 为 true 时为 server-sent events"}})
+    @router.post(
+        "/api/ask",
+        response_model=AnswerOut,
+        tags=["问答"],
+        summary="提问，返回带出处的答案",
+        description=ASK_DESCRIPTION,
+        responses={
+            200: {
+                "content": {"text/event-stream": {"schema": {"type": "string"}}},
+                "description": "答案 JSON；stream 为 true 时为 server-sent events",
+            }
+        },
+    )
     async def ask(body: AskRequest):
         history = [t.model_dump() for t in body.history or []]
         if not body.stream:
             return await service.ask_in_turn(body.question, history, channel="api")
         # input errors: 422 before any byte
         events = await run_in_threadpool(service.ask_stream, body.question, history, channel="api")
-        return StreamingResponse((event.to_sse() for event in events), media_type="text/event-stream",
-                                 headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
+        return StreamingResponse(
+            (event.to_sse() for event in events),
+            media_type="text/event-stream",
+            headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
+        )
 
     @router.get("/api/search", response_model=SearchOut, tags=["检索"], summary="检索公告片段（热线工作人员用）")
-    def search(q: str = Query(max_length=MAX_TEXT_CHARS, description="检索词"),
-               project: int | None = Query(default=None, ge=1, description="只看第几项"),
-               lead: str | None = Query(default=None, max_length=100, description="只看某牵头单位"),
-               k: int = Query(default=10, ge=1, le=MAX_K)) -> dict:
+    def search(
+        q: str = Query(max_length=MAX_TEXT_CHARS, description="检索词"),
+        project: int | None = Query(default=None, ge=1, description="只看第几项"),
+        lead: str | None = Query(default=None, max_length=100, description="只看某牵头单位"),
+        k: int = Query(default=10, ge=1, le=MAX_K),
+    ) -> dict:
         if project is not None and project not in {p.number for p in service.projects}:
             raise UserInputError(f"没有第{project}项，公告共有{len(service.projects)}项。")
         return {"query": q, "hits": service.search(q, k=k, project=project, lead=lead)}
@@ -184,15 +201,22 @@ def create_api(service: QAService) -> APIRouter:
             found = document.project(number)
         except KeyError:
             raise HTTPException(404, f"没有第{number}项。") from None
-        return {"doc": document.id, "document": document.title, "number": found.number, "title": found.title,
-                "lead": found.lead, "url": f"/project/{found.number}?doc={document.id}",
-                "fields": {name: {"text": s.text, "start": s.start, "end": s.end} for name, s in found.fields.items()}}
+        return {
+            "doc": document.id,
+            "document": document.title,
+            "number": found.number,
+            "title": found.title,
+            "lead": found.lead,
+            "url": f"/project/{found.number}?doc={document.id}",
+            "fields": {name: {"text": s.text, "start": s.start, "end": s.end} for name, s in found.fields.items()},
+        }
 
     @router.post("/api/feedback", response_model=FeedbackOut, tags=["反馈"], summary="对答案点赞或点踩，可附意见")
     async def feedback(body: FeedbackRequest) -> dict:
         rating = 1 if body.rating == "up" else -1
-        stored = await service.feedback_async(rating, body.question, body.answer,
-                                              [asdict(c) for c in body.citations], body.comment)
+        stored = await service.feedback_async(
+            rating, body.question, body.answer, [asdict(c) for c in body.citations], body.comment
+        )
         return {"stored": stored is not None, "id": stored}
 
     @router.get("/api/gaps", tags=["反馈"], summary="问题缺口：未能回答、把握不大和差评的问题，新的在前")

@@ -47,8 +47,11 @@ def serve_docs_offline(app: FastAPI) -> None:
     @app.get("/docs", include_in_schema=False)
     def docs() -> HTMLResponse:
         return get_swagger_ui_html(
-            openapi_url=app.openapi_url, title=f"{app.title} 文档", swagger_js_url="/docs-assets/swagger-ui-bundle.js",
-            swagger_css_url="/docs-assets/swagger-ui.css", swagger_favicon_url="/docs-assets/favicon-32x32.png",
+            openapi_url=app.openapi_url,
+            title=f"{app.title} 文档",
+            swagger_js_url="/docs-assets/swagger-ui-bundle.js",
+            swagger_css_url="/docs-assets/swagger-ui.css",
+            swagger_favicon_url="/docs-assets/favicon-32x32.png",
         )
 
 
@@ -56,18 +59,31 @@ def mount(app: FastAPI, blocks: gr.Blocks, path: str, settings: Settings) -> Non
     """Mount a Blocks with the hardening the issue asks for: CSR only, no error details, no extra files."""
     blocks.queue(max_size=QUEUE_SIZE, default_concurrency_limit=ENGINE_CONCURRENCY, api_open=False)
     gr.mount_gradio_app(
-        app, blocks, path=path, server_name=settings.host, server_port=settings.port,
-        footer_links=[], run_history=False, ssr_mode=False, show_error=False, max_file_size=MAX_FILE_SIZE,
-        allowed_paths=None, mcp_server=False, pwa=False, enable_monitoring=False,
-        theme=theme(), css=APP_CSS, head=APP_JS,
+        app,
+        blocks,
+        path=path,
+        server_name=settings.host,
+        server_port=settings.port,
+        footer_links=[],
+        run_history=False,
+        ssr_mode=False,
+        show_error=False,
+        max_file_size=MAX_FILE_SIZE,
+        allowed_paths=None,
+        mcp_server=False,
+        pwa=False,
+        enable_monitoring=False,
+        theme=theme(),
+        css=APP_CSS,
+        head=APP_JS,
     )
 
 
-def create_app(assistant: Assistant, settings: Settings, *, storage: Storage | None = None,
-               ui: bool = True) -> FastAPI:
+def create_app(assistant: Assistant, settings: Settings, *, storage: Storage | None = None, ui: bool = True) -> FastAPI:
     """The FastAPI app: API and pages always, the chat at / and staff tools at /staff when ``ui``."""
-    service = QAService(assistant, settings, storage or Storage(settings.data_dir),
-                        RateLimiter(settings.rate_limit_per_minute))
+    service = QAService(
+        assistant, settings, storage or Storage(settings.data_dir), RateLimiter(settings.rate_limit_per_minute)
+    )
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
@@ -76,8 +92,12 @@ def create_app(assistant: Assistant, settings: Settings, *, storage: Storage | N
         await asyncio.to_thread(service.storage.flush, SHUTDOWN_FLUSH_SECONDS)
 
     app = FastAPI(
-        title="治理问答 API", version="1", description="定海区专项治理成果公告问答：带出处的回答、检索、项目目录、反馈。",
-        docs_url=None, redoc_url=None, lifespan=lifespan,
+        title="治理问答 API",
+        version="1",
+        description="定海区专项治理成果公告问答：带出处的回答、检索、项目目录、反馈。",
+        docs_url=None,
+        redoc_url=None,
+        lifespan=lifespan,
     )
     serve_docs_offline(app)
     app.state.service = service

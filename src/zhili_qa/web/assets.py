@@ -1,7 +1,9 @@
 """The style sheets and the one small script of the pages (kept here so they ship with the package)."""
 
-FONT_STACK = ('system-ui, -apple-system, "PingFang SC", "Hiragino Sans GB", "Microsoft YaHei", '
-              '"Noto Sans CJK SC", "Source Han Sans SC", "WenQuanYi Micro Hei", sans-serif')
+FONT_STACK = (
+    'system-ui, -apple-system, "PingFang SC", "Hiragino Sans GB", "Microsoft YaHei", '
+    '"Noto Sans CJK SC", "Source Han Sans SC", "WenQuanYi Micro Hei", sans-serif'
+)
 ACCENT = "#b42318"
 LINK = "#0b57d0"
 
@@ -73,7 +75,9 @@ mark#zq-hl {{ background: #ffd24d; box-shadow: 0 0 0 2px #ffd24d; scroll-margin:
 """
 
 # Gradio pages: layout, touch targets, the header, the compact embed mode and the source viewer.
-APP_CSS = CONTENT_CSS + f"""
+APP_CSS = (
+    CONTENT_CSS
+    + f"""
 .gradio-container {{ width: 100% !important; max-width: 760px !important; margin: 0 auto !important; padding: 0 10px 16px !important;
                      font-family: {FONT_STACK} !important; }}
 .gradio-container, .gradio-container * {{ box-sizing: border-box; }}
@@ -104,14 +108,18 @@ html.zq-embed .gradio-container {{ padding-top: 8px !important; }}
 .zq-feedback > button, .zq-feedback button {{ flex: 0 1 auto !important; min-width: 0 !important; width: auto !important;
     min-height: 44px; }}
 """
+)
 
-PAGE_CSS = CONTENT_CSS + f"""
+PAGE_CSS = (
+    CONTENT_CSS
+    + f"""
 body {{ margin: 0 auto; max-width: 760px; padding: 12px 14px 32px; font-family: {FONT_STACK}; color: #1f2328;
         background: #fff; font-size: 16px; }}
 h1 {{ font-size: 20px; line-height: 1.4; }}
 .zq-nav {{ display: flex; gap: 16px; margin-bottom: 8px; }}
 .zq-nav a {{ color: {LINK}; min-height: 44px; display: inline-flex; align-items: center; }}
 """
+)
 
 # Runs in <head> of the Gradio pages: embed mode, the source viewer and copy buttons, all by event
 # delegation so it works on whatever Gradio renders later. Fetched fragments are server-escaped HTML.
@@ -133,8 +141,11 @@ VIEWER_CSS = f"""
 }}
 """
 
-APP_JS = """
-<style>""" + VIEWER_CSS + """</style>
+APP_JS = (
+    """
+<style>"""
+    + VIEWER_CSS
+    + """</style>
 <script>
 (function () {
   document.documentElement.lang = 'zh-CN';
@@ -226,6 +237,7 @@ APP_JS = """
 })();
 </script>
 """
+)
 
 SCROLL_TO_LAST_TURN_JS = """
 () => {

@@ -38,8 +38,10 @@ def engine_history(turns: list[dict]) -> list[dict]:
     history = []
     for turn in turns:
         if "answer" in turn:
-            history += [{"role": "user", "content": turn["question"]},
-                        {"role": "assistant", "content": turn["answer"]["answer"]}]
+            history += [
+                {"role": "user", "content": turn["question"]},
+                {"role": "assistant", "content": turn["answer"]["answer"]},
+            ]
     return history[-MAX_HISTORY:]
 
 
@@ -65,8 +67,9 @@ def build_chat(service: QAService) -> gr.Blocks:
                 down = gr.Button("👎 没帮助", size="sm", elem_id="zq-down")
             feedback_status = gr.HTML("", js_on_load=None, elem_id="zq-feedback-status")
             with gr.Column(visible=False) as comment_box:
-                comment = gr.Textbox(label="补充意见（可选）", lines=2, max_length=MAX_COMMENT_CHARS,
-                                     elem_id="zq-comment")
+                comment = gr.Textbox(
+                    label="补充意见（可选）", lines=2, max_length=MAX_COMMENT_CHARS, elem_id="zq-comment"
+                )
                 send_comment = gr.Button("提交意见", size="sm", elem_classes="zq-big", elem_id="zq-send-comment")
 
         with gr.Column(visible=False, elem_id="zq-chips-box") as chips_box:
@@ -74,29 +77,66 @@ def build_chat(service: QAService) -> gr.Blocks:
             with gr.Row(elem_classes="zq-chips", elem_id="zq-follow-ups"):
                 chips = [gr.Button("", visible=False, size="sm", min_width=0) for _ in range(CHIP_SLOTS)]
 
-        question = gr.Textbox(placeholder=PLACEHOLDER, label="您的问题", show_label=False, lines=1, max_lines=4,
-                              max_length=max_chars, submit_btn="提问", elem_id="zq-question")
+        question = gr.Textbox(
+            placeholder=PLACEHOLDER,
+            label="您的问题",
+            show_label=False,
+            lines=1,
+            max_lines=4,
+            max_length=max_chars,
+            submit_btn="提问",
+            elem_id="zq-question",
+        )
 
-        with gr.Accordion("可以这样问", open=True, elem_id="zq-starters") as starters_box, \
-                gr.Row(elem_classes="zq-chips"):
+        with (
+            gr.Accordion("可以这样问", open=True, elem_id="zq-starters") as starters_box,
+            gr.Row(elem_classes="zq-chips"),
+        ):
             starters = [gr.Button(s.question, size="sm", min_width=0) for s in service.starters]
 
         clear = gr.Button("清空对话", size="sm", variant="secondary", elem_id="zq-clear", visible=False)
-        gr.HTML(f'<a href="/projects">查看全部{len(service.projects)}个治理项目</a> · '
-                f"内容来源：{esc(service.document_title)}", elem_id="zq-footer", js_on_load=None)
+        gr.HTML(
+            f'<a href="/projects">查看全部{len(service.projects)}个治理项目</a> · '
+            f"内容来源：{esc(service.document_title)}",
+            elem_id="zq-footer",
+            js_on_load=None,
+        )
 
-        outputs = [chat, turns, question, chips_box, chips_label, *chips, starters_box,
-                   feedback_box, thumbs, comment_box, feedback_status, feedback_id, clear]
+        outputs = [
+            chat,
+            turns,
+            question,
+            chips_box,
+            chips_label,
+            *chips,
+            starters_box,
+            feedback_box,
+            thumbs,
+            comment_box,
+            feedback_status,
+            feedback_id,
+            clear,
+        ]
 
         def view(turns: list[dict], chip_list: list[suggestions.Suggestion], label: str, question_value: str):
             answered = bool(turns) and "answer" in turns[-1]
             chip_updates = [gr.Button(value=c.question, visible=True) for c in chip_list[:CHIP_SLOTS]]
             chip_updates += [gr.Button(visible=False)] * (CHIP_SLOTS - len(chip_updates))
-            return (conversation_html(turns), turns, question_value, gr.Column(visible=bool(chip_list)),
-                    f'<span class="zq-chips-label">{esc(label)}</span>', *chip_updates,
-                    gr.Accordion(open=not any("answer" in t for t in turns)),
-                    gr.Column(visible=answered), gr.Row(visible=True), gr.Column(visible=False), "", None,
-                    gr.Button(visible=bool(turns)))
+            return (
+                conversation_html(turns),
+                turns,
+                question_value,
+                gr.Column(visible=bool(chip_list)),
+                f'<span class="zq-chips-label">{esc(label)}</span>',
+                *chip_updates,
+                gr.Accordion(open=not any("answer" in t for t in turns)),
+                gr.Column(visible=answered),
+                gr.Row(visible=True),
+                gr.Column(visible=False),
+                "",
+                None,
+                gr.Button(visible=bool(turns)),
+            )
 
         def respond(text: str, turns: list[dict], request: gr.Request):
             """A generator: with an LLM, the text as it is written (escaped, no sources yet), then always
@@ -105,7 +145,7 @@ def build_chat(service: QAService) -> gr.Blocks:
             if not service.limiter.allow(client_of(request)):
                 yield view([*turns, {"notice": RATE_LIMITED}], [], "", text)
                 return
-            kept = [t for t in turns if "answer" in t][-(KEPT_TURNS - 1):]
+            kept = [t for t in turns if "answer" in t][-(KEPT_TURNS - 1) :]
             answer, written, shown_at = None, "", 0.0
             try:
                 for event in service.ask_stream(text, engine_history(turns), channel="chat"):
@@ -138,8 +178,14 @@ def build_chat(service: QAService) -> gr.Blocks:
             """While the model writes only the conversation changes; the state waits for the final answer,
             and the last answer's chips and thumbs are hidden so they cannot be taken for this one's."""
             hidden = (chips_box, feedback_box)
-            return tuple(conversation_html(shown) if c is chat else gr.Column(visible=False)
-                         if any(c is h for h in hidden) else gr.skip() for c in outputs)
+            return tuple(
+                conversation_html(shown)
+                if c is chat
+                else gr.Column(visible=False)
+                if any(c is h for h in hidden)
+                else gr.skip()
+                for c in outputs
+            )
 
         def on_load(turns: list[dict], request: gr.Request):
             asked = (request.query_params.get("q") or "").strip() if request else ""
@@ -156,8 +202,13 @@ def build_chat(service: QAService) -> gr.Blocks:
                 answer = exchange["answer"]
                 stored = service.feedback(rating, exchange["question"], answer["answer"], answer["citations"])
                 thanks = "谢谢您的反馈！" + ("能说说哪里不对吗？（可选）" if rating < 0 else "")
-                return gr.Row(visible=False), gr.Column(visible=stored is not None), \
-                    f'<p class="zq-chips-label" role="status">{esc(thanks)}</p>', stored
+                return (
+                    gr.Row(visible=False),
+                    gr.Column(visible=stored is not None),
+                    f'<p class="zq-chips-label" role="status">{esc(thanks)}</p>',
+                    stored,
+                )
+
             return handler
 
         def save_comment(text: str, stored: int | None):
@@ -182,7 +233,8 @@ def build_chat(service: QAService) -> gr.Blocks:
         demo.load(on_load, [turns], outputs, **asking).then(**scroll)
         up.click(rate(1), [turns], [thumbs, comment_box, feedback_status, feedback_id], api_visibility="private")
         down.click(rate(-1), [turns], [thumbs, comment_box, feedback_status, feedback_id], api_visibility="private")
-        send_comment.click(save_comment, [comment, feedback_id], [comment, comment_box, feedback_status],
-                           api_visibility="private")
+        send_comment.click(
+            save_comment, [comment, feedback_id], [comment, comment_box, feedback_status], api_visibility="private"
+        )
         clear.click(reset, None, outputs, api_visibility="private")
     return demo

@@ -17,14 +17,18 @@ EMBED_TITLE = "定海区专项治理成果问答"
 
 def page_csp(frame_ancestors: str) -> str:
     """These pages run no script and load nothing but themselves."""
-    return ("default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; frame-src 'self' http: https:; "
-            f"base-uri 'none'; form-action 'none'; {frame_ancestors_header(frame_ancestors)}")
+    return (
+        "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; frame-src 'self' http: https:; "
+        f"base-uri 'none'; form-action 'none'; {frame_ancestors_header(frame_ancestors)}"
+    )
 
 
 def page(title: str, body: str, csp: str) -> HTMLResponse:
-    html = ('<!doctype html><html lang="zh-CN"><head><meta charset="utf-8">'
-            '<meta name="viewport" content="width=device-width, initial-scale=1">'
-            f"<title>{esc(title)}</title><style>{PAGE_CSS}</style></head><body>{body}</body></html>")
+    html = (
+        '<!doctype html><html lang="zh-CN"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f"<title>{esc(title)}</title><style>{PAGE_CSS}</style></head><body>{body}</body></html>"
+    )
     return HTMLResponse(html, headers={"Content-Security-Policy": csp, "Cache-Control": "no-cache"})
 
 
@@ -62,9 +66,13 @@ def create_pages(service: QAService) -> APIRouter:
     csp = page_csp(service.settings.frame_ancestors)
 
     @router.get("/project/{number}")
-    def project_page(number: int, doc: str | None = Query(default=None, max_length=200),
-                     start: int | None = Query(default=None), end: int | None = Query(default=None),
-                     fragment: bool = False) -> HTMLResponse:
+    def project_page(
+        number: int,
+        doc: str | None = Query(default=None, max_length=200),
+        start: int | None = Query(default=None),
+        end: int | None = Query(default=None),
+        fragment: bool = False,
+    ) -> HTMLResponse:
         documents = service.assistant.corpus.documents
         document = next((d for d in documents if d.id == doc), None) if doc else documents[0]
         if document is None:
@@ -83,8 +91,10 @@ def create_pages(service: QAService) -> APIRouter:
 
     @router.get("/projects")
     def directory_page() -> HTMLResponse:
-        body = (f'<nav class="zq-nav"><a href="/">← 返回问答</a></nav><main><h1>{esc(service.document_title)}</h1>'
-                f"{directory_html(service.assistant.corpus.documents)}</main>")
+        body = (
+            f'<nav class="zq-nav"><a href="/">← 返回问答</a></nav><main><h1>{esc(service.document_title)}</h1>'
+            f"{directory_html(service.assistant.corpus.documents)}</main>"
+        )
         return page(service.document_title, body, csp)
 
     @router.get("/embed")

@@ -71,13 +71,14 @@ def answer_html(answer: dict) -> str:
     citations = {int(c["n"]): c for c in answer.get("citations", [])}
     pieces, position, text = [], 0, answer.get("answer", "")
     for match in MARKER.finditer(text):
-        pieces.append(esc(text[position:match.start()]))
+        pieces.append(esc(text[position : match.start()]))
         citation = citations.get(int(match.group(1)))
         if citation is None:
             pieces.append(esc(match.group(0)))
         else:
-            pieces.append(_source_link(citation, esc(match.group(0)), "zq-marker",
-                                       f"来源{match.group(1)}：{where(citation)}"))
+            pieces.append(
+                _source_link(citation, esc(match.group(0)), "zq-marker", f"来源{match.group(1)}：{where(citation)}")
+            )
         position = match.end()
     pieces.append(esc(text[position:]))
     out = [f'<div class="zq-answer-text">{"".join(pieces)}</div>']
@@ -86,16 +87,20 @@ def answer_html(answer: dict) -> str:
     if citations:
         items = []
         for n, c in citations.items():
-            body = (f'<span class="zq-src-n">[{n}]</span> <span class="zq-src-where">{esc(where(c))}</span>'
-                    f'<q class="zq-quote">{esc(c["quote"])}</q><span class="zq-src-open">查看原文</span>')
+            body = (
+                f'<span class="zq-src-n">[{n}]</span> <span class="zq-src-where">{esc(where(c))}</span>'
+                f'<q class="zq-quote">{esc(c["quote"])}</q><span class="zq-src-open">查看原文</span>'
+            )
             items.append(f"<li>{_source_link(c, body, 'zq-src')}</li>")
         out.append(f'<div class="zq-sources-title">出处</div><ol class="zq-sources">{"".join(items)}</ol>')
     return "".join(out)
 
 
 # ---------------------------------------------------------------- conversation
-WELCOME = ("您好！我可以回答《定海区专项治理成果公告》中12个专项治理项目的牵头单位、治理目标和治理成果。"
-           "每个回答都注明出处，点击出处可查看公告原文。")
+WELCOME = (
+    "您好！我可以回答《定海区专项治理成果公告》中12个专项治理项目的牵头单位、治理目标和治理成果。"
+    "每个回答都注明出处，点击出处可查看公告原文。"
+)
 
 
 def conversation_html(turns: list[dict]) -> str:
@@ -109,16 +114,20 @@ def conversation_html(turns: list[dict]) -> str:
             out.append(f'<div class="zq-notice" role="status">{esc(turn["notice"])}</div>')
             continue
         if "pending" in turn:
-            out.append(f'<div class="zq-turn zq-pending" id="zq-turn-{i}">'
-                       f'<div class="zq-q"><span class="zq-sr">问：</span>{esc(turn["question"])}</div>'
-                       f'<div class="zq-a" aria-busy="true"><span class="zq-sr">答：</span>'
-                       f'<div class="zq-answer-text">{esc(turn["pending"])}</div></div></div>')
+            out.append(
+                f'<div class="zq-turn zq-pending" id="zq-turn-{i}">'
+                f'<div class="zq-q"><span class="zq-sr">问：</span>{esc(turn["question"])}</div>'
+                f'<div class="zq-a" aria-busy="true"><span class="zq-sr">答：</span>'
+                f'<div class="zq-answer-text">{esc(turn["pending"])}</div></div></div>'
+            )
             continue
         answer = turn["answer"]
         kind = "zq-a" if answer.get("found") else "zq-a zq-refusal"
-        out.append(f'<div class="zq-turn" id="zq-turn-{i}">'
-                   f'<div class="zq-q"><span class="zq-sr">问：</span>{esc(turn["question"])}</div>'
-                   f'<div class="{kind}"><span class="zq-sr">答：</span>{answer_html(answer)}</div></div>')
+        out.append(
+            f'<div class="zq-turn" id="zq-turn-{i}">'
+            f'<div class="zq-q"><span class="zq-sr">问：</span>{esc(turn["question"])}</div>'
+            f'<div class="{kind}"><span class="zq-sr">答：</span>{answer_html(answer)}</div></div>'
+        )
     return f'<div class="zq-log" role="log" aria-live="polite">{"".join(out)}</div>'
 
 
@@ -148,8 +157,9 @@ def _marked(text: str, start: int, end: int, low: int | None, high: int | None, 
     return f"{esc(text[start:a])}<mark{mark_id}>{esc(text[a:b])}</mark>{esc(text[b:end])}"
 
 
-def project_html(document: Document, project: Project, low: int | None = None, high: int | None = None,
-                 heading: str = "h2") -> str:
+def project_html(
+    document: Document, project: Project, low: int | None = None, high: int | None = None, heading: str = "h2"
+) -> str:
     """A project's fields from the original text, the span [low, high) highlighted (first mark: #zq-hl)."""
     text, first = document.text, [True]
     title = "总体情况" if not project.number else f"第{project.number}项 {project.title}"
@@ -158,12 +168,13 @@ def project_html(document: Document, project: Project, low: int | None = None, h
     for name in names:
         span = project.fields[name]
         bounds = [span.start, *_paragraph_starts(document, project, name), span.end]
-        paragraphs = "".join(f"<p>{_marked(text, a, b, low, high, first)}</p>"
-                             for a, b in pairwise(bounds) if b > a)
+        paragraphs = "".join(f"<p>{_marked(text, a, b, low, high, first)}</p>" for a, b in pairwise(bounds) if b > a)
         rows.append(f"<dt>{esc(name)}</dt><dd>{paragraphs}</dd>")
-    return (f'<article class="zq-project" id="p-{project.number}">'
-            f'<div class="zq-project-doc">{esc(document.title)}</div>'
-            f"<{heading}>{esc(title)}</{heading}><dl>{''.join(rows)}</dl></article>")
+    return (
+        f'<article class="zq-project" id="p-{project.number}">'
+        f'<div class="zq-project-doc">{esc(document.title)}</div>'
+        f"<{heading}>{esc(title)}</{heading}><dl>{''.join(rows)}</dl></article>"
+    )
 
 
 def valid_highlight(document: Document, project: Project, low: int | None, high: int | None) -> bool:
@@ -182,7 +193,7 @@ def matched_ranges(text: str, query: str, shortest: int = 2) -> list[tuple[int, 
     while i < len(text):
         size = 0
         for length in range(min(TERM_MAX, len(text) - i), shortest - 1, -1):
-            piece = text[i:i + length]
+            piece = text[i : i + length]
             if piece in query and not set(piece) <= _PUNCTUATION:
                 size = length
                 break
@@ -216,16 +227,19 @@ def hits_html(hits: list[dict], query: str, titles: dict[str, str]) -> str:
             f'<div class="zq-hit-source">{esc(line)}</div>'
             f'<div class="zq-actions"><a class="zq-btn" href="{url}" data-src="{url}">查看原文</a>'
             f'<button type="button" class="zq-btn" data-copy="{esc(hit["text"] + line)}">复制</button></div>'
-            "</article>")
+            "</article>"
+        )
     return f'<div class="zq-hits">{"".join(out)}</div>'
 
 
 def staff_answer_html(answer: dict, titles: dict[str, str]) -> str:
     copy = copy_text(answer, titles) if answer.get("found") else MARKER.sub("", answer.get("answer", ""))
-    return (f'<div class="zq-a{"" if answer.get("found") else " zq-refusal"}">{answer_html(answer)}</div>'
-            f'<div class="zq-copy-box"><div class="zq-copy-label">复制给群众的答复（含来源）：</div>'
-            f'<p class="zq-copy-text">{esc(copy)}</p>'
-            f'<button type="button" class="zq-btn zq-primary" data-copy="{esc(copy)}">一键复制答复</button></div>')
+    return (
+        f'<div class="zq-a{"" if answer.get("found") else " zq-refusal"}">{answer_html(answer)}</div>'
+        f'<div class="zq-copy-box"><div class="zq-copy-label">复制给群众的答复（含来源）：</div>'
+        f'<p class="zq-copy-text">{esc(copy)}</p>'
+        f'<button type="button" class="zq-btn zq-primary" data-copy="{esc(copy)}">一键复制答复</button></div>'
+    )
 
 
 def directory_html(documents: list[Document]) -> str:
@@ -243,8 +257,9 @@ def directory_html(documents: list[Document]) -> str:
                 f"第{project.number}项 {esc(project.title)}</a></h3>"
                 f'<p><span class="zq-label">牵头单位</span>{esc(project.lead)}</p>'
                 + (f'<p><span class="zq-label">治理目标</span>{esc(goal.text)}</p>' if goal else "")
-                + (f'<details><summary>治理成果</summary><p>{esc(results.text)}</p></details>' if results else "")
-                + "</article>")
+                + (f"<details><summary>治理成果</summary><p>{esc(results.text)}</p></details>" if results else "")
+                + "</article>"
+            )
     return f'<div class="zq-directory">{"".join(out)}</div>'
 
 
@@ -259,17 +274,22 @@ def gaps_html(report: dict) -> str:
     if not report.get("available", True):
         return '<p class="zq-empty">问题记录暂时无法读取（存储不可用），请查看服务器日志。</p>'
     counts = report["counts"]
-    summary = (f'<p class="zq-gap-counts">未能回答 <b>{counts["refused"]}</b> 次 · 把握不大 '
-               f'<b>{counts["low_confidence"]}</b> 次 · 差评 <b>{counts["thumbs_down"]}</b> 次</p>')
+    summary = (
+        f'<p class="zq-gap-counts">未能回答 <b>{counts["refused"]}</b> 次 · 把握不大 '
+        f"<b>{counts['low_confidence']}</b> 次 · 差评 <b>{counts['thumbs_down']}</b> 次</p>"
+    )
     if not report["gaps"]:
         return summary + '<p class="zq-empty">暂无记录。</p>'
     rows = []
     for gap in report["gaps"]:
         kinds = "".join(f'<span class="zq-tag">{esc(GAP_KINDS.get(k, k))}</span>' for k in gap["kinds"])
         times = f"问过 {gap['asked']} 次" + (f" · 差评 {gap['down']} 次" if gap["down"] else "")
-        comments = "".join(f'<li>{esc(c)}</li>' for c in gap["comments"])
-        rows.append(f'<li class="zq-gap"><div class="zq-gap-q">{esc(gap["question"])}</div>'
-                    f'<div class="zq-gap-meta">{kinds}<span>{esc(times)}</span>'
-                    f'<time>{esc(_when(gap["last"]))}</time></div>'
-                    + (f'<ul class="zq-gap-comments">{comments}</ul>' if comments else "") + "</li>")
+        comments = "".join(f"<li>{esc(c)}</li>" for c in gap["comments"])
+        rows.append(
+            f'<li class="zq-gap"><div class="zq-gap-q">{esc(gap["question"])}</div>'
+            f'<div class="zq-gap-meta">{kinds}<span>{esc(times)}</span>'
+            f"<time>{esc(_when(gap['last']))}</time></div>"
+            + (f'<ul class="zq-gap-comments">{comments}</ul>' if comments else "")
+            + "</li>"
+        )
     return summary + f'<ol class="zq-gaps">{"".join(rows)}</ol>'

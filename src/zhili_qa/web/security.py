@@ -77,8 +77,9 @@ class SecurityMiddleware:
         if scope.get("method") == "POST" and path in RATE_LIMITED_PATHS:
             client = client_key(scope)
             if not self.limiter.allow(client):
-                await self._reject(send, 429, RATE_LIMITED, [(b"retry-after", str(self.limiter.retry_after(client))
-                                                              .encode())])
+                await self._reject(
+                    send, 429, RATE_LIMITED, [(b"retry-after", str(self.limiter.retry_after(client)).encode())]
+                )
                 return
 
         async def send_with_headers(message):
@@ -92,8 +93,12 @@ class SecurityMiddleware:
 
     async def _reject(self, send, status: int, detail: str, extra: list | None = None) -> None:
         body = json.dumps({"detail": detail}, ensure_ascii=False).encode()
-        headers = [(b"content-type", b"application/json; charset=utf-8"),
-                   (b"content-length", str(len(body)).encode()), *self.headers, *(extra or [])]
+        headers = [
+            (b"content-type", b"application/json; charset=utf-8"),
+            (b"content-length", str(len(body)).encode()),
+            *self.headers,
+            *(extra or []),
+        ]
         await send({"type": "http.response.start", "status": status, "headers": headers})
         await send({"type": "http.response.body", "body": body})
 

@@ -37,8 +37,13 @@ BAD_HISTORY = '对话历史格式不正确：应为 {"role": "user" 或 "assista
 
 
 class QAService:
-    def __init__(self, assistant: Assistant, settings: Settings, storage: Storage | None = None,
-                 limiter: RateLimiter | None = None) -> None:
+    def __init__(
+        self,
+        assistant: Assistant,
+        settings: Settings,
+        storage: Storage | None = None,
+        limiter: RateLimiter | None = None,
+    ) -> None:
         self.assistant = assistant
         self.settings = settings
         self.storage = storage or Storage(settings.data_dir)
@@ -62,8 +67,12 @@ class QAService:
         if not isinstance(history, list) or len(history) > MAX_HISTORY:
             raise UserInputError(BAD_HISTORY)
         for turn in history:
-            if (not isinstance(turn, dict) or turn.get("role") not in ROLES or not isinstance(turn.get("content"), str)
-                    or len(turn["content"]) > MAX_HISTORY_CHARS):
+            if (
+                not isinstance(turn, dict)
+                or turn.get("role") not in ROLES
+                or not isinstance(turn.get("content"), str)
+                or len(turn["content"]) > MAX_HISTORY_CHARS
+            ):
                 raise UserInputError(BAD_HISTORY)
         return [{"role": t["role"], "content": t["content"]} for t in history]
 
@@ -119,8 +128,9 @@ class QAService:
         return suggestions.related(self.projects, [h.project for h in hits])
 
     # ---------------------------------------------------------------- search and directory
-    def search(self, query: object, k: int = 10, project: int | None = None, lead: str | None = None,
-               distinct: bool = False) -> list[dict]:
+    def search(
+        self, query: object, k: int = 10, project: int | None = None, lead: str | None = None, distinct: bool = False
+    ) -> list[dict]:
         """Ranked passages with their source line and original-text link.
 
         ``distinct`` drops a passage that lies inside (or around) a better-ranked one, as a sentence
@@ -128,13 +138,16 @@ class QAService:
         """
         query = self.assistant.validate_question(query)
         with self.gate:
-            passages = self.assistant.search(query, k=k * 3 if distinct else k, project=project or None,
-                                             lead=lead or None)
+            passages = self.assistant.search(
+                query, k=k * 3 if distinct else k, project=project or None, lead=lead or None
+            )
         if distinct:
             kept: list = []
             for p in passages:
-                if not any(p.doc == q.doc and (q.start <= p.start < p.end <= q.end or p.start <= q.start < q.end <= p.end)
-                           for q in kept):
+                if not any(
+                    p.doc == q.doc and (q.start <= p.start < p.end <= q.end or p.start <= q.start < q.end <= p.end)
+                    for q in kept
+                ):
                     kept.append(p)
             passages = kept[:k]
         hits = []
@@ -156,20 +169,27 @@ class QAService:
                 if not project.number:
                     continue
                 fields = {name: span.text for name, span in project.fields.items()}
-                out.append({"doc": document.id, "number": project.number, "title": project.title,
-                            "lead": project.lead, "goal": fields.get("治理目标", ""),
-                            "results": fields.get("治理成果", ""),
-                            "url": f"/project/{project.number}?doc={document.id}"})
+                out.append(
+                    {
+                        "doc": document.id,
+                        "number": project.number,
+                        "title": project.title,
+                        "lead": project.lead,
+                        "goal": fields.get("治理目标", ""),
+                        "results": fields.get("治理成果", ""),
+                        "url": f"/project/{project.number}?doc={document.id}",
+                    }
+                )
         return out
 
     # ---------------------------------------------------------------- feedback
     def feedback(self, rating: int, question: str, answer: str, citations: list[dict], comment: str = "") -> int | None:
         return self.storage.add_feedback(rating, question, answer, citations, comment[:MAX_COMMENT_CHARS])
 
-    async def feedback_async(self, rating: int, question: str, answer: str, citations: list[dict],
-                             comment: str = "") -> int | None:
-        return await self.storage.add_feedback_async(rating, question, answer, citations,
-                                                     comment[:MAX_COMMENT_CHARS])
+    async def feedback_async(
+        self, rating: int, question: str, answer: str, citations: list[dict], comment: str = ""
+    ) -> int | None:
+        return await self.storage.add_feedback_async(rating, question, answer, citations, comment[:MAX_COMMENT_CHARS])
 
     def comment(self, feedback_id: int, comment: str) -> bool:
         return self.storage.add_comment(feedback_id, comment[:MAX_COMMENT_CHARS])
@@ -195,5 +215,8 @@ class QAService:
         """Whether LLM answers are on, and where: the endpoint's host name only (no path, user or key)."""
         if not self.answerer.enabled:
             return {"state": "disabled"}
-        return {"state": "configured", "host": urlsplit(self.settings.llm_base_url).hostname or "",
-                "model": self.settings.llm_model}
+        return {
+            "state": "configured",
+            "host": urlsplit(self.settings.llm_base_url).hostname or "",
+            "model": self.settings.llm_model,
+        }

@@ -25,28 +25,50 @@ def _message(text: str) -> str:
 def build_staff(service: QAService) -> gr.Blocks:
     max_chars = service.settings.max_question_chars
     with gr.Blocks(title=f"热线工作台 · {TITLE}", analytics_enabled=False) as demo:
-        gr.HTML(f"<h1>热线工作台</h1><p>{esc(TITLE)} · <a href=\"/\">群众问答页</a></p>",
-                elem_id="zq-header", js_on_load=None)
+        gr.HTML(
+            f'<h1>热线工作台</h1><p>{esc(TITLE)} · <a href="/">群众问答页</a></p>', elem_id="zq-header", js_on_load=None
+        )
         with gr.Tabs(elem_id="zq-staff-tabs") as tabs:
             with gr.Tab("检索", id="search"):
-                query = gr.Textbox(label="检索词", placeholder="如：种植牙 价格", max_length=max_chars,
-                                   submit_btn="检索", elem_id="zq-search-q")
+                query = gr.Textbox(
+                    label="检索词",
+                    placeholder="如：种植牙 价格",
+                    max_length=max_chars,
+                    submit_btn="检索",
+                    elem_id="zq-search-q",
+                )
                 with gr.Row():
-                    project = gr.Dropdown([("全部项目", 0)] + [(f"第{p.number}项 {p.title}", p.number)
-                                                            for p in service.projects],
-                                          value=0, label="项目", elem_id="zq-search-project", min_width=200)
-                    lead = gr.Dropdown([("全部牵头单位", "")] + [(name, name) for name in service.leads()],
-                                       value="", label="牵头单位", elem_id="zq-search-lead", min_width=200)
+                    project = gr.Dropdown(
+                        [("全部项目", 0)] + [(f"第{p.number}项 {p.title}", p.number) for p in service.projects],
+                        value=0,
+                        label="项目",
+                        elem_id="zq-search-project",
+                        min_width=200,
+                    )
+                    lead = gr.Dropdown(
+                        [("全部牵头单位", "")] + [(name, name) for name in service.leads()],
+                        value="",
+                        label="牵头单位",
+                        elem_id="zq-search-lead",
+                        min_width=200,
+                    )
                 results = gr.HTML("", elem_id="zq-search-results", js_on_load=None)
             with gr.Tab("答复", id="answer"):
-                asked = gr.Textbox(label="群众的问题", placeholder="输入问题，生成带来源的答复", max_length=max_chars,
-                                   submit_btn="生成答复", elem_id="zq-staff-q")
+                asked = gr.Textbox(
+                    label="群众的问题",
+                    placeholder="输入问题，生成带来源的答复",
+                    max_length=max_chars,
+                    submit_btn="生成答复",
+                    elem_id="zq-staff-q",
+                )
                 reply = gr.HTML("", elem_id="zq-staff-answer", js_on_load=None)
             with gr.Tab("项目目录", id="directory"):
                 gr.HTML(directory_html(service.assistant.corpus.documents), js_on_load=None)
             with gr.Tab("问题缺口", id="gaps") as gaps_tab:
-                gr.HTML('<p class="zq-chips-label">群众问到但公告没有回答、回答把握不大或被点踩的问题，新的在前。</p>',
-                        js_on_load=None)
+                gr.HTML(
+                    '<p class="zq-chips-label">群众问到但公告没有回答、回答把握不大或被点踩的问题，新的在前。</p>',
+                    js_on_load=None,
+                )
                 refresh = gr.Button("刷新", size="sm", elem_classes="zq-big")
                 gaps = gr.HTML("", elem_id="zq-gaps", js_on_load=None)
 

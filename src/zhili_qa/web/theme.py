@@ -4,8 +4,15 @@ from __future__ import annotations
 
 import gradio as gr
 
-SYSTEM_FONTS = ("PingFang SC", "Hiragino Sans GB", "Microsoft YaHei", "Noto Sans CJK SC", "Source Han Sans SC",
-                "WenQuanYi Micro Hei", "sans-serif")
+SYSTEM_FONTS = (
+    "PingFang SC",
+    "Hiragino Sans GB",
+    "Microsoft YaHei",
+    "Noto Sans CJK SC",
+    "Source Han Sans SC",
+    "WenQuanYi Micro Hei",
+    "sans-serif",
+)
 MONO_FONTS = ("Menlo", "Consolas", "Noto Sans Mono CJK SC", "monospace")
 
 
