@@ -189,8 +189,10 @@ class Assistant:
             if len(having) >= 2 or not names_project:
                 return self._whole_bulletin(asked, having)
         # 这两个专项治理分别是谁牵头的: the projects are named in the story before the question.
-        named_before = REFERS_BACK.search(asked.asking) and self.finder.several_named(asked.text)
-        if several := self.finder.several_named(asked.asking) or named_before:
+        several = self.finder.several_named(asked.asking) or (
+            REFERS_BACK.search(asked.asking) and self.finder.several_named(asked.text)
+        )
+        if several:
             return self._several(asked, several)
 
         follow_up = self.dialogue.leans_on(text, state)

@@ -70,6 +70,12 @@ def normalize(text: str) -> str:
     return _SPACES.sub(" ", text).strip()
 
 
+def dictionary_tag(word: str, default: str) -> str:
+    """jieba's own part-of-speech tag for a word. The tokenizer tags the corpus's words nz to keep them
+    whole, which hides that 改造 and 入住 are verbs; ``default`` where jieba does not know the word."""
+    return jieba.posseg.dt.word_tag_tab.get(word, default)
+
+
 def arabic_numerals(text: str) -> str:
     """Chinese numerals as digits, so 三十六个问题 meets 36个 and 九六一一零 meets 96110."""
 

@@ -12,10 +12,11 @@ import math
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import pairwise
 
 from ..corpus import Span
 from ..text import Thesaurus, arabic_numerals
-from .figures import GENERAL_MEASURE, holds_value, numbers_in, value_clauses
+from .figures import GENERAL_MEASURE, clauses_of, holds_value, numbers_in, value_clauses
 from .intent import (
     ABLE_Q,
     BEFORE_Q,
@@ -273,13 +274,11 @@ class AnswerCheck:
             )
         if question.answer_type == "date":
             # 2023年6月底，定海区医疗急救站正式挂牌: a time opens the clause it dates.
-            pieces = [c for c in re.split(r"[，,；;。]", text) if c.strip()]
-            clauses = [a + b for a, b in zip(pieces, [*pieces[1:], ""], strict=True) if a in clauses]
+            clauses = [a + b for a, b in pairwise([*clauses_of(text), ""]) if a in clauses]
         if question.answer_type == "change" and context:
             # 满意度总分88.16，较去年提升3.09分: a move is told of what the clause before it names, and of
             # nothing else (全省排名41，较去年提升27名 is no move of the 全市 ranking).
-            pieces = [c for c in re.split(r"[，,；;。]", context) if c.strip()]
-            clauses = [a + b for a, b in zip(["", *pieces], pieces, strict=False) if b in clauses]
+            clauses = [a + b for a, b in pairwise(["", *clauses_of(context)]) if b in clauses]
             asked_levels = {level for level in _LEVELS if level in question.asking}
             if asked_levels:
                 clauses = [

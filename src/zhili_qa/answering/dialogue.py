@@ -11,11 +11,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-import jieba.posseg
-
 from ..corpus import Project
 from ..retrieve import Retriever
-from ..text import has_words, normalize
+from ..text import dictionary_tag, has_words, normalize
 from .projects import NUMERAL_START, ProjectFinder
 from .scope import ScopeGuard
 
@@ -78,11 +76,10 @@ class Dialogue:
             return True
         key = (state.focus.doc, state.focus.number)
         # 一年 of 比上一年涨了多少 is a span of time, 处理 of 都处理好了吗 an act: neither names a topic.
-        tags = jieba.posseg.dt.word_tag_tab
         specific = [
             t
             for t in self.retriever.tokenizer.tokens(text)
-            if self.scope.is_specific(t) and not NUMERAL_START.match(t) and tags.get(t, "n").startswith("n")
+            if self.scope.is_specific(t) and not NUMERAL_START.match(t) and dictionary_tag(t, "n").startswith("n")
         ]
         return all(key in self.scope.token_projects[t] for t in specific)
 

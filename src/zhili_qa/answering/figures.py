@@ -52,23 +52,21 @@ def measures_like(measure: str) -> frozenset[str]:
     return frozenset(family)
 
 
+def _measure_words(measure: str) -> str:
+    """A group matching the measure words that count like ``measure`` (any thing's for the general 个)."""
+    words = _THING_MEASURES if measure == GENERAL_MEASURE else [re.escape(m) for m in measures_like(measure)]
+    return "(" + "|".join(sorted(words, key=len, reverse=True)) + ")"
+
+
 def counted_measures(text: str, measure: str, exclude: set[str] = frozenset()) -> list[str]:
     """The measure words with which the text counts in ``measure`` or a like word (figures not in ``exclude``)."""
-    if measure == GENERAL_MEASURE:
-        words = "(" + "|".join(sorted(_THING_MEASURES, key=len, reverse=True)) + ")"
-    else:
-        words = "(" + "|".join(re.escape(m) for m in sorted(measures_like(measure), key=len, reverse=True)) + ")"
-    pattern = rf"(\d+(?:\.\d+)?|[{_CN_NUMERAL}]+)\s*(?:余|多)?\s*{words}"
+    pattern = rf"(\d+(?:\.\d+)?|[{_CN_NUMERAL}]+)\s*(?:余|多)?\s*{_measure_words(measure)}"
     return [m.group(2) for m in re.finditer(pattern, text) if m.group(1) not in exclude]
 
 
 def counts_after(text: str, measure: str) -> list[str]:
     """The text after each count in the measure (中小学完成自纠自查 of 32所中小学完成自纠自查)."""
-    if measure == GENERAL_MEASURE:
-        words = "(" + "|".join(sorted(_THING_MEASURES, key=len, reverse=True)) + ")"
-    else:
-        words = "(" + "|".join(re.escape(m) for m in sorted(measures_like(measure), key=len, reverse=True)) + ")"
-    return [text[m.end() :] for m in re.finditer(rf"\d+(?:\.\d+)?\s*(?:余|多)?\s*{words}", text)]
+    return [text[m.end() :] for m in re.finditer(rf"\d+(?:\.\d+)?\s*(?:余|多)?\s*{_measure_words(measure)}", text)]
 
 
 def counted(text: str, measure: str, exclude: set[str] = frozenset()) -> bool:
@@ -103,7 +101,7 @@ _PERSON = re.compile(r"(?:局长|站长|主任|书记|院长|负责人|校长)\s
 _ENTITY = re.compile(r"[（(][\u4e00-\u9fff]{4,16}(?:医院|分院|公司|中心)[)）]")
 # The body that does what the clause says: named at its start (区纪委区监委深入贯彻…), not cited in it (根据…市纪委).
 _ORGANISER = re.compile(r"(?:^|[，,])\s*[区市县省][\u4e00-\u9fff]{0,8}?(?:纪委|监委|委员会|局|办公室|政府)")
-_TITLE = re.compile(r"《[^》]*》")
+DOCUMENT_TITLE = re.compile(r"《[^》]*》")  # 《…工作方案》: a document named, its words no value of the text
 _QUOTED_NAME = re.compile(r"[“「《\"][^”」》\"]{2,40}[”」》\"]")
 _ENUMERATION = re.compile(r"[\u4e00-\u9fff“”]{1,12}、[\u4e00-\u9fff“”]{1,12}")
 
@@ -129,9 +127,14 @@ VALUE_PATTERNS = {
 _CLAUSE_BREAK = re.compile(r"[，,；;。]")
 
 
+def clauses_of(text: str) -> list[str]:
+    """The text's clauses, split at commas, semicolons and full stops."""
+    return [c for c in _CLAUSE_BREAK.split(text) if c.strip()]
+
+
 def value_clauses(text: str, answer_type: str, measure: str = "", given: set[str] = frozenset()) -> list[str]:
     """The clauses of a passage that hold a value of the type (where the subject must stand too)."""
-    return [c for c in _CLAUSE_BREAK.split(text) if c.strip() and holds_value(c, answer_type, measure, given)]
+    return [c for c in clauses_of(text) if holds_value(c, answer_type, measure, given)]
 
 
 def holds_value(text: str, answer_type: str, measure: str = "", given: set[str] = frozenset()) -> bool:
@@ -145,7 +148,7 @@ def holds_value(text: str, answer_type: str, measure: str = "", given: set[str] 
     if pattern is None:
         return True
     if answer_type == "date":
-        text = _TITLE.sub("", text)  # 《定海区2023年…工作方案》 names a document, not when anything happened
+        text = DOCUMENT_TITLE.sub("", text)  # 《定海区2023年…工作方案》 names a document, not when anything happened
     values = list(pattern.finditer(text))
     if answer_type == "change" and measure:  # 提升了几名 is not answered by 提升3.09分
         units = "|".join(re.escape(m) for m in sorted(measures_like(measure), key=len, reverse=True))

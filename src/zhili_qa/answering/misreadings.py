@@ -11,7 +11,8 @@ import re
 
 import jieba.posseg
 
-from .figures import GENERAL_MEASURE, counts_after, value_clauses
+from ..text import dictionary_tag
+from .figures import DOCUMENT_TITLE, GENERAL_MEASURE, counts_after, value_clauses
 from .intent import EXACT_DATE_Q, EXACT_DAY_Q
 from .question import Question
 
@@ -25,7 +26,6 @@ _AVERTED_REACH = 6  # characters between the averting verb and the word it avert
 _COUNTING_ACT = re.compile(r"((?![有是能要会得了共])[\u4e00-\u9fff])(?:了|过)(?:多少|几)")
 _MONTH = re.compile(r"\d{1,2}\s*月|月底|月初|春节")
 _DAY = re.compile(r"\d{1,2}\s*[日号]|月底|月初")
-_TITLE_OF_DOCUMENT = re.compile(r"《[^》]*》")
 # Verbs of being and asking: a question holding no other verb asks how many there are.
 _BEING_VERBS = frozenset("有 是 共有 还有 现有 拥有 请问 问 问问 想 想问 知道 告诉 查 查查 查一下".split())
 _ACTION_REACH = 12  # characters after a count in which its noun and verb are looked for
@@ -41,7 +41,7 @@ def counts_by_the_act_asked(question: Question, text: str) -> bool:
 
 def as_precise_as_asked(question: Question, text: str) -> bool:
     """A date to the month for 几月, to the day for 哪天, and never from a document's title."""
-    text = _TITLE_OF_DOCUMENT.sub("", text)
+    text = DOCUMENT_TITLE.sub("", text)
     if EXACT_DAY_Q.search(question.asking):
         return bool(_DAY.search(text))
     return not EXACT_DATE_Q.search(question.asking) or bool(_MONTH.search(text))
@@ -58,9 +58,7 @@ def counts_doers_for_a_stock(question: Question, text: str) -> bool:
     something (32所中小学完成自纠自查), where the count is the subject of another verb?"""
     if question.english or "有" not in question.asking:
         return False  # a gloss keeps no verbs; 会同了几家 asks of an act, not of a stock
-    # The corpus's own words are tagged nz by the tokenizer; jieba's dictionary still knows 入住 as a verb.
-    tags = jieba.posseg.dt.word_tag_tab
-    if any(tags.get(word, flag).startswith("v") and word not in _BEING_VERBS for word, flag in question.tags):
+    if any(dictionary_tag(word, flag).startswith("v") and word not in _BEING_VERBS for word, flag in question.tags):
         return False
     rests = counts_after(text, question.measure or GENERAL_MEASURE)
     return bool(rests) and all(_acts(rest) for rest in rests)

@@ -13,9 +13,7 @@ import itertools
 import re
 from dataclasses import dataclass
 
-import jieba.posseg
-
-from ..text import STOPWORDS, Homophones, Thesaurus, Tokenizer, arabic_numerals, normalize
+from ..text import STOPWORDS, Homophones, Thesaurus, Tokenizer, arabic_numerals, dictionary_tag, normalize
 from .english import gloss, is_english
 from .figures import numbers_in
 from .intent import (
@@ -233,9 +231,7 @@ def _last_noun(tagged: list[tuple[str, str]]) -> str:
 
 def _object_before(tagged: list[tuple[str, str]]) -> str:
     """The noun phrase before the verb that precedes a figure (宣传视频 of 宣传视频一共拍了多少条)."""
-    # The corpus's own words come tagged nz; jieba's dictionary still knows 改造 as a verb.
-    known = jieba.posseg.dt.word_tag_tab
-    words = [(word, known.get(word, flag)) for word, flag in tagged]
+    words = [(word, dictionary_tag(word, flag)) for word, flag in tagged]
     acted = False  # 回迁户有多少户 names what it counts by its measure; only a verb's object is taken
     while words and not words[-1][1].startswith("n"):
         if words[-1][1].startswith(("v", "d", "u", "p")) or words[-1][0] in _ASKING:
