@@ -5,6 +5,18 @@ from __future__ import annotations
 import socket
 import threading
 import time
+from pathlib import Path
+
+# Debian's chromium, headless, for the browser tests (playwright cannot download its own here).
+CHROMIUM = Path("/usr/bin/chromium")
+LAUNCH_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 
 
 def free_port() -> int:

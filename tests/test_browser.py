@@ -14,7 +14,7 @@ from urllib.parse import quote, urlsplit
 
 import pytest
 
-from live import LiveServer, free_port
+from live import CHROMIUM, LAUNCH_ARGS, LiveServer, free_port
 from zhili_qa.config import Settings
 from zhili_qa.web import create_app
 from zhili_qa.web.pages import embed_example_html
@@ -26,17 +26,8 @@ pytestmark = [
     pytest.mark.filterwarnings("ignore:The copy keyword is deprecated:Warning"),
 ]
 
-CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts"
 LOCAL_HOSTS = {"127.0.0.1", "localhost"}
-LAUNCH_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 VIEWPORTS = {
     "desktop": {"viewport": {"width": 1280, "height": 900}},
     "mobile": {

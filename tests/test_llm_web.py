@@ -19,7 +19,7 @@ import httpx
 import pytest
 
 from fake_openai import FakeOpenAI, Script
-from live import LiveServer
+from live import CHROMIUM, LAUNCH_ARGS, LiveServer
 from zhili_qa.config import Settings
 from zhili_qa.llm import NOTE_GENERATED, NOTE_UNAVAILABLE, NOTE_UNVERIFIED
 from zhili_qa.storage import DB_NAME
@@ -269,15 +269,6 @@ def test_text_being_written_is_escaped_and_links_nothing():
 
 
 # ---------------------------------------------------------------- the chat page in a real browser
-CHROMIUM = Path("/usr/bin/chromium")
-LAUNCH_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 
 
 @pytest.mark.browser

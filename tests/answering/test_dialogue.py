@@ -3,12 +3,17 @@
 from zhili_qa.answering.dialogue import DialogueState
 
 
-def state(lexical_assistant, *turns):
+def conversation(lexical_assistant, *turns):
+    """The history after asking each turn in order, with the assistant's own answers."""
     history = []
     for question in turns:
         answer = lexical_assistant.ask(question, history)
         history += [{"role": "user", "content": question}, {"role": "assistant", "content": answer.answer}]
-    return lexical_assistant.dialogue.state(history)
+    return history
+
+
+def state(lexical_assistant, *turns):
+    return lexical_assistant.dialogue.state(conversation(lexical_assistant, *turns))
 
 
 def test_focus_is_the_project_named_in_the_last_answer(lexical_assistant):
@@ -37,29 +42,17 @@ def test_no_history_no_focus(lexical_assistant):
 
 
 def test_a_follow_up_naming_only_a_span_of_time_leans_on_the_last_topic(lexical_assistant):
-    first = "定海生态环境满意度打了多少分？"
-    history = [
-        {"role": "user", "content": first},
-        {"role": "assistant", "content": lexical_assistant.ask(first).answer},
-    ]
+    history = conversation(lexical_assistant, "定海生态环境满意度打了多少分？")
     answer = lexical_assistant.ask("比上一年涨了多少", history)  # 一年 names no project, though one uses it
     assert answer.found and "3.09分" in answer.answer
 
 
 def test_a_follow_up_list_asks_the_kind_of_the_last_answer(lexical_assistant):
-    first = "海岛上办了几次流动集市"
-    history = [
-        {"role": "user", "content": first},
-        {"role": "assistant", "content": lexical_assistant.ask(first).answer},
-    ]
+    history = conversation(lexical_assistant, "海岛上办了几次流动集市")
     answer = lexical_assistant.ask("都在哪些岛上办的", history)
     assert answer.found and "小盘峙" in answer.answer
 
 
 def test_a_follow_up_asking_what_a_named_thing_was_about_is_not_answered_by_the_overview(lexical_assistant):
-    first = "老旧小区改造收到多少信访投诉"
-    history = [
-        {"role": "user", "content": first},
-        {"role": "assistant", "content": lexical_assistant.ask(first).answer},
-    ]
+    history = conversation(lexical_assistant, "老旧小区改造收到多少信访投诉")
     assert not lexical_assistant.ask("那些投诉主要反映的是什么问题", history).found
