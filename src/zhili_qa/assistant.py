@@ -81,7 +81,7 @@ class Assistant:
         )
         self.reader = QuestionReader(tokenizer, thesaurus, homophones, self.places, period)
         check = AnswerCheck(thesaurus, self.places, period, lambda w: self.scope.project_frequency.get(w, 0))
-        self.answerer = ProjectAnswerer(corpus, self.selector, check)
+        self.answerer = ProjectAnswerer(corpus, self.selector, check, self.finder.named)
 
     # ---------------------------------------------------------------- loading
     @classmethod

@@ -9,11 +9,12 @@ means an abstention, with the closest clause kept as context.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from ..corpus import GOAL, LEAD, PREAMBLE_FIELD, RESULTS, TITLE, Corpus, Project, Span
 from ..retrieve import Ranking
-from .check import AnswerCheck, Verdict
+from .check import OPEN_SUBJECT_COVERAGE, AnswerCheck, Verdict
 from .compose import Composer, fact_answer, fact_fields, goal_answer, handled_answer, lead_answer, overview_answer
 from .figures import counted_measures, counts_alike, numbers_in
 from .intent import COLLOQUIAL_LEAD, COMPLETION_Q, COMPLETION_TEXT, answer_type
@@ -38,10 +39,18 @@ class Attempt:
 
 
 class ProjectAnswerer:
-    def __init__(self, corpus: Corpus, selector: SpanSelector, check: AnswerCheck) -> None:
+    def __init__(
+        self,
+        corpus: Corpus,
+        selector: SpanSelector,
+        check: AnswerCheck,
+        names_projects: Callable[[str], tuple[Project, ...]],
+    ) -> None:
+        """``names_projects(text)``: the projects a question names (ProjectFinder.named)."""
         self.corpus = corpus
         self.selector = selector
         self.check = check
+        self.names_projects = names_projects
 
     def attempt(self, asked: Question, project: Project, ranking: Ranking) -> Attempt:
         """The first candidate clause of the project that passes the answer check (None: abstain)."""
@@ -126,6 +135,11 @@ class ProjectAnswerer:
             and not (asked.places or asked.years or asked.given)
             and not (asked.answer_type == "fact" and self.check.names_a_detail(asked, text, topic))
             and self.check.speaks_of_the_act(asked, text)
+            # 机场有没有直达公交: a question that neither names the project nor uses its words is not asked of it.
+            and (
+                project in self.names_projects(asked.text)
+                or self.check.subject_coverage(asked, f"{text} {topic}", "") >= OPEN_SUBJECT_COVERAGE
+            )
         ):
             # 工地太吵政府管不管: no clause matches the wording, but the project is the one asked about
             # (热线是不是24小时有人接 asks a figure no clause holds, 那些投诉反映的是什么问题 a detail of 投诉,

@@ -27,10 +27,14 @@ from .intent import (
     per_unit_text,
 )
 from .misreadings import (
+    a_part_for_the_whole,
+    another_act_on_the_stated,
     as_precise_as_asked,
     averted,
     counts_doers_for_a_stock,
     names_the_part,
+    no_cap_for_a_cap,
+    of_another_owner,
     one_of_a_list,
 )
 from .places import Places
@@ -122,6 +126,12 @@ class AnswerCheck:
             return Verdict(False, "subject")
         if question.wants_value and one_of_a_list(question, clause.text):
             return Verdict(False, "unit")  # 盘峙的流动集市办了几次: 9次 is for 盘峙、小盘峙、富翅、里钓
+        if a_part_for_the_whole(question, clause.text) or another_act_on_the_stated(question, clause.text):
+            return Verdict(False, "unit")
+        if question.wants_value and no_cap_for_a_cap(question, clause.text):
+            return Verdict(False, "type")
+        if of_another_owner(question, context):
+            return Verdict(False, "subject")  # 民营诊所的价格上限: the caps are set for 公立医疗机构
         confirming = question.answer_type in ("phone", "yes_no")  # 是不是只培育了3个: the bulletin may say 4
         if not question.given <= numbers_in(arabic_numerals(clause.text)) and not confirming:
             return Verdict(False, "subject")  # 8年以上没安置的 is not answered by 3年以下的……315户

@@ -74,6 +74,8 @@ _PER_UNIT = (
     (r"\b(?:per|a single|one|each) (?:implant|tooth)\b", "单颗"),
     (r"\b(?:biggest|largest|highest|lowest|smallest|most expensive|maximum|minimum)\b", "最多的一个"),
 )
+# "in total": the whole asked, which a part of it (其中1家) does not answer.
+_TOTAL = re.compile(r"\bin total\b|\baltogether\b|\btotal (?:number|count)\b")
 _FALL = re.compile(r"\b(?:fall|fell|drop(?:ped)?|decreased?|declined?|reduced?|cut|lower(?:ed)?|go down|went down)\b")
 # 多少 with the counted noun's measure word, so that the count check knows what is counted.
 _MEASURES = (
@@ -140,15 +142,24 @@ def is_english(text: str) -> bool:
     return len(_LATIN.findall(text)) >= 8 and len(_HAN.findall(text)) <= len(_LATIN.findall(text)) // 4
 
 
+_LATIN_WORD = re.compile(r"(?<![A-Za-z])[A-Za-z]+(?:'[a-z]+)?(?![A-Za-z])")
+
+
 def spelled_names(text: str, spell: Callable[[str], str | None]) -> list[str]:
-    """Chinese names an English text spells in pinyin (Daishan, Ningbo's, dinghai, Baiquan). A word in lower
-    case is read only when long, as short ones are too often English."""
-    names = []
-    for word in re.findall(r"\b[A-Za-z]+(?:'[a-z]+)?\b", text):
-        key = re.sub(r"'s$|'", "", word).lower()
-        if (word[0].isupper() or len(key) >= _LOWER_CASE_SPELLING) and (name := spell(key)):
-            names.append(name)
-    return list(dict.fromkeys(names))
+    """Chinese names an English text spells in pinyin (Daishan, Ningbo's, dinghai, Baiquan)."""
+    names = [_spelled(match.group(0), spell) for match in _LATIN_WORD.finditer(text)]
+    return list(dict.fromkeys(name for name in names if name))
+
+
+def names_written_back(text: str, spell: Callable[[str], str | None]) -> str:
+    """A Chinese question with names spelt in pinyin (hangzhou的三甲医院) written back in Chinese."""
+    return _LATIN_WORD.sub(lambda match: _spelled(match.group(0), spell) or match.group(0), text)
+
+
+def _spelled(word: str, spell: Callable[[str], str | None]) -> str | None:
+    """A word in lower case is read only when long, as short ones are too often English."""
+    key = re.sub(r"'s$|'", "", word).lower()
+    return spell(key) if word[0].isupper() or len(key) >= _LOWER_CASE_SPELLING else None
 
 
 def gloss(text: str, thesaurus: Thesaurus, spell: Callable[[str], str | None] = lambda _: None) -> str:
@@ -177,7 +188,8 @@ def _gloss_sentence(text: str, thesaurus: Thesaurus, spell: Callable[[str], str 
         f"{n}年" for n in _YEARS_LONG.findall(lowered)
     ]
     per_unit = [phrase for pattern, phrase in _PER_UNIT if re.search(pattern, lowered)]
-    return " ".join([*years, *dict.fromkeys(terms), *spans, *per_unit, _asking(lowered, thesaurus)]).strip()
+    total = ["一共"] if _TOTAL.search(lowered) else []
+    return " ".join([*years, *dict.fromkeys(terms), *spans, *per_unit, *total, _asking(lowered, thesaurus)]).strip()
 
 
 def _topic_terms(text: str, thesaurus: Thesaurus) -> list[str]:

@@ -64,9 +64,9 @@ def counted_measures(text: str, measure: str, exclude: set[str] = frozenset()) -
     return [m.group(2) for m in re.finditer(pattern, text) if m.group(1) not in exclude]
 
 
-def counts_after(text: str, measure: str) -> list[str]:
-    """The text after each count in the measure (中小学完成自纠自查 of 32所中小学完成自纠自查)."""
-    return [text[m.end() :] for m in re.finditer(rf"\d+(?:\.\d+)?\s*(?:余|多)?\s*{_measure_words(measure)}", text)]
+def counts_in(text: str, measure: str) -> list[re.Match]:
+    """Each count in the measure, where it stands (32所 of 32所中小学完成自纠自查)."""
+    return list(re.finditer(rf"\d+(?:\.\d+)?\s*(?:余|多)?\s*{_measure_words(measure)}", text))
 
 
 def counted(text: str, measure: str, exclude: set[str] = frozenset()) -> bool:
@@ -96,7 +96,9 @@ _SCORE = re.compile(r"\d+(?:\.\d+)?\s*分(?!钟|之|局|院|别)|分\s*\d")
 _DATE = re.compile(r"\d{4}\s*年|\d{1,2}\s*月|春节|伏休期|年底|月底|上半年|下半年")
 _PHONE = re.compile(r"\d{5,}[^，,。；\d]{0,6}(?:热线|电话)|(?:热线|电话)[^，,。；\d]{0,6}\d{5,}")
 _ADDRESS = re.compile(r"\d+\s*号|[路街巷弄]\s*\d|地址")
-_PERSON = re.compile(r"(?:局长|站长|主任|书记|院长|负责人|校长)\s*[\u4e00-\u9fff]{2,3}|[\u4e00-\u9fff](?:某|先生|女士)")
+_PERSON = re.compile(
+    r"(?:局长|站长|主任|(?<!总)书记|院长|负责人|校长)\s*[\u4e00-\u9fff]{2,3}|[\u4e00-\u9fff](?:某|先生|女士)"
+)
 # A firm or institution by its own name: 浙江定海医院(上海瑞金医院舟山分院) gives a hospital's other name.
 _ENTITY = re.compile(r"[（(][\u4e00-\u9fff]{4,16}(?:医院|分院|公司|中心)[)）]")
 # The body that does what the clause says: named at its start (区纪委区监委深入贯彻…), not cited in it (根据…市纪委).

@@ -12,7 +12,7 @@ import re
 import jieba.posseg
 
 from ..text import dictionary_tag
-from .figures import DOCUMENT_TITLE, GENERAL_MEASURE, counts_after, value_clauses
+from .figures import DOCUMENT_TITLE, GENERAL_MEASURE, counts_in, value_clauses
 from .intent import EXACT_DATE_Q, EXACT_DAY_Q
 from .question import Question
 
@@ -29,6 +29,13 @@ _DAY = re.compile(r"\d{1,2}\s*[日号]|月底|月初")
 # Verbs of being and asking: a question holding no other verb asks how many there are.
 _BEING_VERBS = frozenset("有 是 共有 还有 现有 拥有 请问 问 问问 想 想问 知道 告诉 查 查查 查一下".split())
 _ACTION_REACH = 12  # characters after a count in which its noun and verb are looked for
+# 一共有多少家: 其中1家 counts a part of the whole asked.
+_TOTAL_ASKED = re.compile(r"一共|总共|共有|总数|合计|加起来|总计")
+# 价格上限是多少: a cap asked, which an average or a level reached (降至900余元) does not state.
+_CAP_ASKED = re.compile(r"上限|不超过|不得超过|封顶|限价|最高价")
+_CAP_TEXT = re.compile(r"不超过|不得超过|上限|以内|控制在|封顶|限价|最高")
+# Kinds of owner a question may single out, each with the kinds that exclude it (民营诊所: 公立医疗机构 is another).
+_OWNERS = {"民营": "公立|公办", "私立": "公立|公办", "私人": "公立|公办", "民办": "公办|公立", "公立": "民营|私立|民办"}
 _LIST_OF_ITEMS = re.compile(r"(?:[\u4e00-\u9fff“”]{2,8}、)+[\u4e00-\u9fff“”]{2,8}(?=等)")
 
 
@@ -37,6 +44,37 @@ def counts_by_the_act_asked(question: Question, text: str) -> bool:
     4家加油站的5次维修)?"""
     acts = _COUNTING_ACT.findall(question.asking)
     return bool(acts) and all(act in text for act in acts)
+
+
+def another_act_on_the_stated(question: Question, text: str) -> bool:
+    """Of a stated count, how many were acted on (800起案件…破了多少起): a clause not naming the act counts
+    something else (核查线索325条)."""
+    stated = [m.group(0) for m in re.finditer(r"(\d+)\s*([\u4e00-\u9fff])", question.asking) if m[1] in question.given]
+    if not question.measure or not any(question.measure.startswith(s[-1]) for s in stated):
+        return False
+    acts = _COUNTING_ACT.findall(question.asking)
+    return bool(acts) and not all(act in text for act in acts)
+
+
+def a_part_for_the_whole(question: Question, text: str) -> bool:
+    """A total asked (一共有多少家) and every count the clause holds a part of it (其中1家)?"""
+    if question.answer_type != "count" or not _TOTAL_ASKED.search(question.asking):
+        return False
+    counts = counts_in(text, question.measure or GENERAL_MEASURE)
+    return bool(counts) and all(text[: count.start()].endswith("其中") for count in counts)
+
+
+def no_cap_for_a_cap(question: Question, text: str) -> bool:
+    """A cap asked (价格上限) of a clause that states no cap?"""
+    return bool(_CAP_ASKED.search(question.asking)) and not _CAP_TEXT.search(text)
+
+
+def of_another_owner(question: Question, context: str) -> bool:
+    """Does the question single out one kind of owner (民营诊所) and the passage speak only of another (公立)?"""
+    return any(
+        owner in question.asking and owner not in context and re.search(others, context)
+        for owner, others in _OWNERS.items()
+    )
 
 
 def as_precise_as_asked(question: Question, text: str) -> bool:
@@ -60,7 +98,7 @@ def counts_doers_for_a_stock(question: Question, text: str) -> bool:
         return False  # a gloss keeps no verbs; 会同了几家 asks of an act, not of a stock
     if any(dictionary_tag(word, flag).startswith("v") and word not in _BEING_VERBS for word, flag in question.tags):
         return False
-    rests = counts_after(text, question.measure or GENERAL_MEASURE)
+    rests = [text[count.end() :] for count in counts_in(text, question.measure or GENERAL_MEASURE)]
     return bool(rests) and all(_acts(rest) for rest in rests)
 
 

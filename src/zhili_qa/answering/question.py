@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 
 from ..text import STOPWORDS, Homophones, Thesaurus, Tokenizer, arabic_numerals, dictionary_tag, normalize
-from .english import gloss, is_english
+from .english import gloss, is_english, names_written_back
 from .figures import numbers_in
 from .intent import (
     BARE_COUNT,
@@ -58,6 +58,8 @@ _ASKING_PART = re.compile(
 _POINTING_COUNT = re.compile(r"[这那]?(?:\d+|[两几一二三四五六七八九十]+)(?:项|个|件|家|次|位|样|年|月|天|户|人)?")
 _COMPARED = re.compile(r"哪个((?:(?!的)[\u4e00-\u9fff]){2,4}?)的?(?:次|人|户|家|件|项)数")
 _YEARS = re.compile(r"(?<!\d)(?:19|20)\d{2}\s*年")
+# 12个专项治理加起来…: a count of the bulletin's projects describes the whole, it qualifies nothing asked.
+_PROJECT_COUNT = re.compile(r"\d+\s*(?:个|项)\s*(?:专项|治理|项目)")
 _STORY = re.compile(r"我|咱|俺")
 _PART_OF = re.compile(
     r"(?P<whole>[^，,。？?\s]{2,20}?)(?:里面|里|当中|之中|其中|中(?=[，,\s]))[，,\s]*(?P<part>[^，,。？?]{2,14}?)的?(?:有|占|是)?(?:多少|几)"
@@ -122,6 +124,8 @@ class QuestionReader:
         text = without_pleasantries(normalize(question))
         if is_english(text):
             text = gloss(text, self.thesaurus, lambda word: self.homophones.spelled(word) or self.places.spelled(word))
+        else:
+            text = names_written_back(text, self.places.spelled)
         text = _RANGE.sub(r"\1-\2", self.homophones.mend(arabic_numerals(text)))
         text = _SHORT_YEAR.sub(r"\g<1>20\2年", text)  # 23年老旧小区改了多少幢: the year 2023
         return _MORE_THAN.sub(r"\1以上", _LESS_THAN.sub(r"\1以下", text))
@@ -145,7 +149,7 @@ class QuestionReader:
         # The figures the question states (那5件, 3到5年), not those of the asker's own story (我们家等了快四年).
         stated = [c for c in CLAUSES.findall(asking) if not _STORY.search(c)] or [asking]
         # 二十几名 asks a figure (a rough one), it does not state one.
-        given = frozenset(numbers_in(_ROUGH_ASK.sub("", ORDINAL.sub("", _YEARS.sub("", "，".join(stated))))) - {"1"})
+        given = _figures_stated(stated)
         if given and kind not in ("organisation", "goal") and CONFIRM_Q.search(asking):
             kind = "yes_no"  # 总费用控制在6000块左右，是真的吗: the figure is stated, its truth asked
         measures = [m for m in intent.measures if m != "分"]
@@ -184,6 +188,14 @@ class QuestionReader:
         )
 
 
+def _figures_stated(clauses: list[str]) -> frozenset[str]:
+    """The figures these clauses state, less years, ordinals, rough asks (二十几名) and counts of projects."""
+    text = "，".join(clauses)
+    for pattern in (_YEARS, ORDINAL, _ROUGH_ASK, _PROJECT_COUNT):
+        text = pattern.sub("", text)
+    return frozenset(numbers_in(text)) - {"1"}
+
+
 def subject_words(tagged: list[tuple[str, str]]) -> tuple[str, ...]:
     """Content words of the question: what is asked about, with question and counting words removed, and
     verbs without their result complement (解决掉 -> 解决, 查出来 -> 查出)."""
@@ -205,7 +217,9 @@ def counted_noun(tagged: list[tuple[str, str]]) -> str:
     """What 多少/几个 counts: the noun after the figure (多少问题 -> 问题, 多少特困人员 -> 特困人员), else the one
     the verb before it acts on (宣传视频一共拍了多少条 -> 宣传视频), unless it counts times (食堂检查了几次)."""
     for position, (word, _) in enumerate(tagged):
-        if _HOW_MANY.search(word):
+        # 那几个海岛…配送几次: 那几个 points at things named, it asks nothing.
+        pointing = word.startswith(("那", "这")) or (position and tagged[position - 1][0] in ("那", "这"))
+        if _HOW_MANY.search(word) and not pointing:
             nouns = []
             following = tagged[position + 1 :]
             for after, flag in following:
