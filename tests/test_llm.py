@@ -19,6 +19,7 @@ from fake_openai import FakeOpenAI, Script, passages_in
 from zhili_qa.assistant import Assistant
 from zhili_qa.config import Settings
 from zhili_qa.errors import UserInputError, ZhiliError
+from zhili_qa.figures import normalize_figures, unsupported_figures
 from zhili_qa.llm import (
     NOTE_GENERATED,
     NOTE_UNAVAILABLE,
@@ -27,8 +28,6 @@ from zhili_qa.llm import (
     PromptError,
     Prompts,
     StreamEvent,
-    normalize_figures,
-    unsupported_figures,
 )
 
 SECRET = "sk-test-7f3a9c1e-never-log-me"

@@ -13,9 +13,9 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .answering.figures import strip_markers
 from .corpus import Corpus
 from .errors import UserInputError
+from .figures import strip_markers
 from .schema import Answer
 
 CONCISE_LIMIT = 120

@@ -13,15 +13,16 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from ..corpus import GOAL, LEAD, PREAMBLE_FIELD, RESULTS, TITLE, Corpus, Project, Span
+from ..figures import numbers_in
 from ..retrieve import Ranking
 from .check import OPEN_SUBJECT_COVERAGE, AnswerCheck, Verdict
 from .compose import Composer, fact_answer, fact_fields, goal_answer, handled_answer, lead_answer, overview_answer
-from .figures import counted_measures, counts_alike, numbers_in
 from .intent import COLLOQUIAL_LEAD, COMPLETION_Q, COMPLETION_TEXT, answer_type
 from .misreadings import counts_by_the_act_asked
 from .projects import project_text
 from .question import Question
 from .selection import SpanSelector
+from .values import counted_measures, counts_alike
 
 CANDIDATES = 8  # clauses of a project the answer check may try before the engine abstains
 YES_NO_SENTENCE = 80  # characters up to which a yes/no answer quotes the whole sentence

@@ -15,8 +15,8 @@ from functools import lru_cache
 from itertools import pairwise
 
 from ..corpus import Span
+from ..figures import numbers_in
 from ..text import Thesaurus, arabic_numerals
-from .figures import GENERAL_MEASURE, clauses_of, holds_value, numbers_in, value_clauses
 from .intent import (
     ABLE_Q,
     BEFORE_Q,
@@ -40,6 +40,7 @@ from .misreadings import (
 from .places import Places
 from .question import Question
 from .scope import GENERIC_NOUNS
+from .values import GENERAL_MEASURE, clauses_of, holds_value, value_clauses
 
 # Share of the subject's weight that the clause's context must cover: for a value (a figure, a date)
 # the subject must be there; an open question (有没有人管) is phrased far from the bulletin's words.

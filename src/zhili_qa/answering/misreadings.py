@@ -12,9 +12,9 @@ import re
 import jieba.posseg
 
 from ..text import dictionary_tag
-from .figures import DOCUMENT_TITLE, GENERAL_MEASURE, counts_in, value_clauses
 from .intent import EXACT_DATE_Q, EXACT_DAY_Q
 from .question import Question
+from .values import DOCUMENT_TITLE, GENERAL_MEASURE, counts_in, value_clauses
 
 _LEADING_PREPOSITION = re.compile(r"^(?:在|对|向|从|于|为|把)")
 _WHOLE_OF_A_LIST = re.compile(r"这种|这些|那些|这类|几个|一共|总共|累计|等|都")

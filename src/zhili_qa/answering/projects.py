@@ -13,8 +13,8 @@ from functools import cache, lru_cache
 import jieba
 
 from ..corpus import Corpus, Project, Span
+from ..figures import numbers_in
 from ..text import Thesaurus, Tokenizer, department_aliases
-from .figures import numbers_in
 from .intent import ORDINAL
 from .scope import GENERIC_NOUNS, ScopeGuard
 

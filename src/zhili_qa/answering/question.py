@@ -13,9 +13,9 @@ import itertools
 import re
 from dataclasses import dataclass
 
+from ..figures import numbers_in
 from ..text import STOPWORDS, Homophones, Thesaurus, Tokenizer, arabic_numerals, dictionary_tag, normalize
 from .english import gloss, is_english, names_written_back
-from .figures import numbers_in
 from .intent import (
     BARE_COUNT,
     CONFIRM_Q,

@@ -14,10 +14,10 @@ import re
 from collections import Counter
 
 from ..corpus import RESULTS, Corpus, Project, Span
+from ..figures import NUMBER, numbers_in
 from ..retrieve import Ranking
 from ..text import STOPWORDS, Thesaurus, Tokenizer
 from .compose import is_first_sentence
-from .figures import NUMBER, numbers_in
 from .intent import Intent
 
 NEIGHBOUR_SHARE = 0.8  # a neighbouring clause scoring this share of the best one joins the answer

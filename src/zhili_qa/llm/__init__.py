@@ -14,7 +14,6 @@ from .answerer import (
     StreamEvent,
 )
 from .endpoint import EndpointError
-from .figures import figures, normalize_figures, unsupported_figures
 from .prompts import PromptError, Prompts
 
 __all__ = [
@@ -26,7 +25,4 @@ __all__ = [
     "PromptError",
     "Prompts",
     "StreamEvent",
-    "figures",
-    "normalize_figures",
-    "unsupported_figures",
 ]

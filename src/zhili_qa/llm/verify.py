@@ -12,8 +12,8 @@ import unicodedata
 from dataclasses import dataclass
 
 from ..answering.scope import INJECTION, MARKUP
+from ..figures import unsupported_figures
 from ..schema import Citation
-from .figures import unsupported_figures
 
 # A model writes its markers loosely ([1,2], ［1］, 【1】); they are read here and rewritten as schema.MARKER.
 _LOOSE_MARKER = re.compile(r"[\[［【]\s*(\d{1,3}(?:\s*[,，、]\s*\d{1,3})*)\s*[\]］】]")

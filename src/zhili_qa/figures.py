@@ -1,4 +1,5 @@
-"""Figures in Chinese text, normalised so that an answer's figures can be checked against quotes.
+"""Figures in Chinese text: the numbers a text holds, and figures normalised so that an answer's can be
+checked against its quotes (the extractive answer's guard and the LLM verifier use the same check).
 
 "３６个", "三十六个" and "36个" are the same figure; so are "5千万元" and "5000万元", "百分之四十五" and
 "45%", "2023-12" and "2023年12月". A figure in an answer is supported when a quote holds the same
@@ -13,7 +14,7 @@ import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
-from ..schema import MARKER
+from .schema import MARKER
 
 _CN_DIGIT = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 _CN_UNIT = {"十": 10, "百": 100, "千": 1000}
@@ -35,6 +36,17 @@ _DATE = re.compile(
 _PERCENT = re.compile(r"(\d+(?:\.\d+)?)\s*%")
 _AMOUNT = re.compile(r"(\d+(?:\.\d+)?)\s*(千万|百万|万亿|万|亿|千)?")
 _SCALE = {None: 1, "千": 10**3, "万": 10**4, "百万": 10**6, "千万": 10**7, "亿": 10**8, "万亿": 10**12}
+
+
+NUMBER = re.compile(r"\d+(?:\.\d+)?")
+
+
+def numbers_in(text: str) -> set[str]:
+    return set(NUMBER.findall(text))
+
+
+def strip_markers(answer: str) -> str:
+    return MARKER.sub("", answer)
 
 
 @dataclass(frozen=True)

@@ -1,16 +1,15 @@
-"""Figures in bulletin text: what counts as a value of each answer type, and the quoted-figures guard.
+"""What counts as a value of each answer type in bulletin text.
 
 The answer check asks "does this clause hold a value of the type the question expects?"; the patterns
-for that live here, beside the guard that no figure reaches an answer unless a cited quote holds it.
+for that live here: measure words and what they count alike, sums, moves, rates, ranks, dates, names.
 """
 
 from __future__ import annotations
 
 import re
 
-from ..schema import MARKER
+from ..figures import NUMBER, numbers_in
 
-NUMBER = re.compile(r"\d+(?:\.\d+)?")
 _CN_NUMERAL = "零〇一二两三四五六七八九十百千"
 
 # Measure words that count the same thing: 检查了几家 is answered by 110家次, 多少人 by 25人次 or 327名.
@@ -27,20 +26,6 @@ MEASURE_FAMILIES = (
 # 个 is Chinese's general classifier: 几个 is answered by a count of things, not of people, times or money.
 GENERAL_MEASURE = "个"
 _THING_MEASURES = "个 项 处 所 家 条 件 起 套 类 种 批 期 标段 区块 幢 栋 份 篇 颗 台 辆 块 张 间 座 艘 箱".split()
-
-
-def numbers_in(text: str) -> set[str]:
-    return set(NUMBER.findall(text))
-
-
-def strip_markers(answer: str) -> str:
-    return MARKER.sub("", answer)
-
-
-def unsupported_numbers(answer: str, quotes: list[str]) -> set[str]:
-    """Figures in the answer text (markers removed) that no cited quote contains."""
-    quoted = set().union(*(numbers_in(q) for q in quotes)) if quotes else set()
-    return {n for n in numbers_in(strip_markers(answer)) if n not in quoted}
 
 
 def measures_like(measure: str) -> frozenset[str]:
