@@ -25,7 +25,7 @@ from .answering.compose import (
     titles_answer,
 )
 from .answering.dialogue import WHOLE_CAMPAIGN, Dialogue, DialogueState
-from .answering.intent import REFERS_BACK, WHICH_PROJECT_Q, WHICH_Q
+from .answering.intent import REFERS_BACK, WHICH_PROJECT_Q, WHICH_Q, asks_which_of_the_world
 from .answering.message import compound_parts
 from .answering.places import Places, corpus_period
 from .answering.projects import ProjectFinder
@@ -176,7 +176,12 @@ class Assistant:
         departments = self.finder.departments_in(asked.asking)
         names_project = self.finder.mentions_project(asked.subject)
         intent = asked.intent
-        if departments and (intent.project_list or WHICH_Q.search(text) or not (names_project or intent.figure)):
+        # 区民政局管哪些项目 lists its projects; 去区民政局办低保要带哪些材料 asks something else of it.
+        if (
+            departments
+            and not asks_which_of_the_world(text)
+            and (intent.project_list or WHICH_Q.search(text) or not (names_project or intent.figure))
+        ):
             return self._project_list(departments)
         numbered = self.finder.numbered(asked.asking)
         if numbered and WHICH_PROJECT_Q.search(asked.asking) and not (intent.lead or intent.goal or intent.figure):

@@ -31,7 +31,7 @@ jieba.setLogLevel(logging.WARNING)
 # Words that carry no topic: question words, particles, and the bulletin's own boilerplate.
 STOPWORDS = frozenset(
     "的 了 是 吗 呢 吧 啊 呀 么 嘛 在 和 与 及 或 有 没有 有没有 我 你 他 她 它 我们 你们 他们 这 那 这个 那个 其中 该 哪 哪个 哪些 哪家 什么 怎么 "
-    "怎么样 怎样 如何 多少 几 几个 多 谁 吗 请问 一下 一共 总共 拢总 铜钿 共 都 也 还 就 被 把 给 对 从 到 为 以 等 个 能 可以 会 要 想 问 请 告诉 知道 情况 "
+    "怎么样 怎样 如何 多少 几 几个 多 谁 吗 请问 一下 一共 总共 拢总 铜钿 晓得 阿拉 侬 自己 共 都 也 还 就 被 把 给 对 从 到 为 以 等 个 能 可以 会 要 想 问 请 告诉 知道 情况 "
     "方面 关于 一个 是否 是不是 呢 了吗 么样 啥 咋 咋样 由 负责 管 来 去 上 下 中 里 后 前 时 年 月 日 次 项 啥子 哪几个 哪几 哪几项 几项".split()
 )
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
@@ -76,6 +76,9 @@ def dictionary_tag(word: str, default: str) -> str:
     return jieba.posseg.dt.word_tag_tab.get(word, default)
 
 
+_SPOKEN_ONE = re.compile(r"(?<=[零〇一二三四五六七八九幺])幺|幺(?=[零〇一二三四五六七八九幺])")
+
+
 def arabic_numerals(text: str) -> str:
     """Chinese numerals as digits, so 三十六个问题 meets 36个 and 九六一一零 meets 96110."""
 
@@ -93,6 +96,7 @@ def arabic_numerals(text: str) -> str:
         fraction = "".join(str("零一二三四五六七八九".index(c)) for c in match.group(2))
         return f"{whole}.{fraction}{match.group(3)}"
 
+    text = _SPOKEN_ONE.sub("一", text)  # 九六幺幺零: 幺 is how 1 is read out in numbers
     text = _BARE_MAGNITUDE.sub(r"一\1", text)  # 百万电诈警情: one million, as 一百万 is
     converted = _NUMERALS.sub(digits, _DECIMAL.sub(decimal, text))
     return _PERCENT_WORDS.sub(r"\1%", converted)  # 百分之93.75 -> 93.75%

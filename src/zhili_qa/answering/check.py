@@ -21,6 +21,7 @@ from .intent import (
     ABLE_Q,
     BEFORE_Q,
     BEFORE_TEXT,
+    BULLETIN_KINDS,
     LIST_KIND,
     VALUE_OF,
     WHICH_KIND,
@@ -54,7 +55,6 @@ EVERYWHERE = 8  # projects (of the bulletin's 13 parts) from which a word is the
 WORD_CACHE = 4096  # words and (word, topic) pairs whose thesaurus look-ups are kept  # a word counts in part from half its characters on (颗牙 in 单颗种植牙 wholly)
 _PARAPHRASE_TAGS = ("v", "a", "d", "l", "i", "s", "t", "f")  # verbs, adjectives, set phrases, times and places
 # Kinds a which-question asks of the bulletin itself, answered by its own structure.
-_BULLETIN_KINDS = frozenset("部门 单位 项目 专项 治理 方面 领域 时候 地方".split())
 _QUALIFYING_FIGURE = re.compile(
     r"\d+(?:[-~至到]\d+)?\s*(?:[年月日岁](?:以上|以下|以内)?|以上|以下|以内)|\d+[-~至到]\d+\s*[个户人次家名项件]?"
 )
@@ -150,7 +150,7 @@ class AnswerCheck:
         """哪个国家 is answered by a passage naming a 国家; 哪个部门, 哪个项目 are asked of the bulletin itself."""
         if question.answer_type not in ("fact", "list", "entity"):
             return True
-        kinds = [k for k in WHICH_KIND.findall(question.asking) if k not in _BULLETIN_KINDS]
+        kinds = [k for k in WHICH_KIND.findall(question.asking) if k not in BULLETIN_KINDS]
         return all(self._speaks_of(kind, context) for kind in kinds)
 
     def speaks_of_the_act(self, question: Question, context: str) -> bool:

@@ -86,6 +86,17 @@ LIST_KIND = re.compile(
     r"(?=[上里中内的是在被有办做搞开送去][\u4e00-\u9fff]{0,4}[？?，,。！!]?$|[？?，,。！!]|呢|啊|吗|呀|$)"  # 岛 of 哪些岛上办的
 )
 WHICH_Q = re.compile(r"(?:哪几|哪些|分别是|分别有|具体是什么|具体有|具体是哪|都有什么|都是什么|有哪几)")
+# What a which-question may ask of the bulletin itself (哪个部门, 哪些项目), not of the world (哪些材料).
+BULLETIN_KINDS = frozenset("部门 单位 项目 专项 治理 方面 领域 时候 地方 工作".split())
+
+
+def asks_which_of_the_world(text: str) -> bool:
+    """哪些材料, 哪几个证件: a which-question about things that are not the bulletin's own (项目, 部门)."""
+    match = LIST_KIND.search(text)
+    asked = match.group(0)[2:] if match else ""  # 哪几项, 哪些事: a measure word alone asks of the bulletin
+    return len(asked) >= 2 and not any(kind in asked for kind in BULLETIN_KINDS)
+
+
 CONFIRM_Q = re.compile(r"(?:是真的|对|是这样|属实|没错|是不是|对不对|是吗|准确)[吗嘛么呢]?[?？!！。\s]*$|是不是真的")
 _PLACES_OF_BUSINESS = "站|店|公司|企业|医院|学校|机构|菜场|市场|诊所|酒吧|KTV|ktv|饭店|餐馆|工厂|工地|商家|商户"
 ENTITY_Q = re.compile(
@@ -97,7 +108,7 @@ WHICH_RESULTS_Q = re.compile(r"(?:哪些|什么)(?:成果|成效|工作|措施|�
 YES_NO_Q = re.compile(r"[吗嘛么伐][?？!！。\s]*$|有没有|是不是|是否|了没|没有[?？]?$|能不能|会不会")
 # 每人每月, 一个人一次, 单家, 最多的一家: the question wants one unit's figure, not a total.
 PER_UNIT_Q = re.compile(
-    r"每(?:个|家|人|户|次|年|月|天|所|件|位|名|颗|套)|(?<![\d])1(?:个人|家|次|颗|套|户|所)|单(?:家|个|次|颗|人)|"
+    r"每[一1]?(?:个|家|人|户|次|年|月|天|所|件|位|名|颗|套|期|批|轮|场)|(?<![\d])1(?:个人|家|次|颗|套|户|所)|单(?:家|个|次|颗|人)|"
     r"最(?:多|少|高|低|大|小)的(?:一|那|哪)?(?:家|个|次|所|户|人)|最(?:多|少|高|低|大|小)的?是?(?:哪|那)"
     r"|哪一?(?:家|个|所|户|位|村|座|条)[^，,。？?]{0,10}最|平均每|人均"
     r"|\d+(?:家|个|所|户|人|名)[^，,。？?]{0,8}各自"  # 9家医疗机构各自买了多少: each one's figure
@@ -108,7 +119,7 @@ COMPLETION_Q = re.compile(r"都[^，,。？?]{0,6}(?:了|吗|没)|全部|完了|
 COMPLETION_TEXT = re.compile(r"全部|均已|全面完成|(?<!不)到位|化解|办结|100%")
 # 降价之前多少钱: the state before a change, which a clause must speak of (原价, 降价前).
 BEFORE_Q = re.compile(
-    r"(?:降价|调价|集采|改造|治理|整改|撤并|合并|实施)(?:之|以)?前|原(?:来|先|本)[^，,。？?]{0,6}(?:多少钱|价格|价钱|收费)"
+    r"(?:降价|降|调价|集采|改造|治理|整改|撤并|合并|整合|实施)(?:之|以)?前|原(?:来|先|本)[^，,。？?]{0,6}(?:多少钱|价格|价钱|收费)"
 )
 BEFORE_TEXT = re.compile(r"原|之前|以前|此前|前的|降价前|调整前")
 PER_UNIT_TEXT = re.compile(r"每|单颗|单家|单个|平均|均价|人均|不超过|上限")

@@ -19,7 +19,7 @@ _QUESTION_WORD = re.compile(r"多少|几|什么|啥|吗|谁|哪|怎么|是否|�
 # 那几个小岛 points at things, it does not ask how many.
 _ASKS_A_FACT = re.compile(r"(?<![好举说那这\d])几(?!乎)|多少|哪个|哪些|(?<![那这])哪几|哪一|哪所|哪家|谁|什么时候|何时")
 _ASKING_MARKER = re.compile(
-    r"(?:我就|我一直|我)?(?:想问一下|想问一句|想问问|想问下|想请问|想请教一下|想请教|请教一下|想知道|想了解|想弄清楚|想咨询|请问一下|请问|问一下|好奇)"
+    r"(?:我就|我一直|我)?(?:想问一下|想问一句|想问问|想问下|想请问|想请教一下|想请教|请教一下|想知道|想晓得|想了解|想弄清楚|想咨询|请问一下|请问|问一下|好奇)"
 )
 COMPOUND_PART = 5  # characters a clause needs to be a question of its own (哪个多 compares, it asks nothing new)
 # Greetings and thanks around a question (你好，…谢谢啦) ask nothing.

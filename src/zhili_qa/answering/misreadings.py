@@ -14,7 +14,7 @@ import jieba.posseg
 from ..text import dictionary_tag
 from .intent import EXACT_DATE_Q, EXACT_DAY_Q
 from .question import Question
-from .values import DOCUMENT_TITLE, GENERAL_MEASURE, counts_in, value_clauses
+from .values import DOCUMENT_TITLE, GENERAL_MEASURE, clauses_of, counts_in, value_clauses
 
 _LEADING_PREPOSITION = re.compile(r"^(?:在|对|向|从|于|为|把)")
 _WHOLE_OF_A_LIST = re.compile(r"这种|这些|那些|这类|几个|一共|总共|累计|等|都")
@@ -86,9 +86,17 @@ def as_precise_as_asked(question: Question, text: str) -> bool:
 
 
 def names_the_part(question: Question, text: str) -> bool:
-    """Does a clause holding the value name the part asked (公务员 of 公务员领取的有多少)?"""
-    clauses = value_clauses(text, question.answer_type, question.measure, set(question.given))
-    return not question.part or any(all(w in clause for w in question.part) for clause in clauses)
+    """Does a clause holding the value, or the clause just before it, name the part asked (公务员 of
+    公务员领取的有多少; 滞留境外重点人员 of ……劝返滞留境外重点人员15名,劝返率达93.75%)?"""
+    if not question.part:
+        return True
+    clauses = clauses_of(text)
+    for clause in value_clauses(text, question.answer_type, question.measure, set(question.given)):
+        at = next((i for i, c in enumerate(clauses) if clause in c), None)
+        near = clause if not at else f"{clauses[at - 1]}，{clause}"
+        if all(word in near for word in question.part):
+            return True
+    return False
 
 
 def counts_doers_for_a_stock(question: Question, text: str) -> bool:
