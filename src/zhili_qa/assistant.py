@@ -207,9 +207,12 @@ class Assistant:
             asked = dataclasses.replace(asked, subject=self.reader.read(state.previous).subject)
         context = f"{state.focus.title} {state.previous}" if follow_up else ""
         query = self.retriever.prepare(text, context=context)
+        # 一共选了几个问题, 这次是谁组织的: the campaign as a whole, which the preamble tells of.
+        campaign = WHOLE_CAMPAIGN.search(text) and not self.finder.named(text)
+        preamble = {(p.doc, p.number) for p in self.corpus.projects if p.number == 0}
         allowed = {(state.focus.doc, state.focus.number)} if follow_up else (looked_up or numbered)
-        ranking = self.retriever.rank(query, allowed)
-        if not ranking.projects or not (follow_up or self.scope.on_topic(text, query, ranking)):
+        ranking = self.retriever.rank(query, allowed or (preamble if campaign else None))
+        if not ranking.projects or not (follow_up or campaign or self.scope.on_topic(text, query, ranking)):
             return self._refuse()
         doc, number = ranking.projects[0][0]
         if intent.lead and ORGANISED.search(text) and not follow_up and not self.finder.named(text):
