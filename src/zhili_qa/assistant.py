@@ -66,12 +66,12 @@ class Assistant:
         self.retriever = retriever
         self.degraded_reason = degraded_reason
         tokenizer, thesaurus = retriever.tokenizer, retriever.thesaurus
-        self.scope = ScopeGuard(corpus, tokenizer, thesaurus)
+        all_text = "\n".join(d.text for d in corpus.documents)
+        self.places = Places(all_text)
+        self.scope = ScopeGuard(corpus, tokenizer, thesaurus, self.places.home_words)
         self.selector = SpanSelector(corpus, tokenizer, thesaurus)
         self.finder = ProjectFinder(corpus, tokenizer, thesaurus, self.scope)
         self.dialogue = Dialogue(corpus, retriever, self.scope, self.finder)
-        all_text = "\n".join(d.text for d in corpus.documents)
-        self.places = Places(all_text)
         period = corpus_period(all_text)
         vocabulary = set(self.scope.token_projects) | {c for c, _ in thesaurus.entries} | thesaurus.targets
         homophones = Homophones(

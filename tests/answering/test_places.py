@@ -11,6 +11,12 @@ def test_home_district_and_period_come_from_the_text():
     assert corpus_period(TEXT) == 2023
 
 
+def test_the_names_that_point_at_no_topic_are_the_bulletins_own():
+    assert Places(TEXT).home_words == {"定海区", "定海", "舟山"}
+    assert Places("岱山县2023年以来……岱山县全市排名第三。").home_words == {"岱山县", "岱山", "舟山"}
+    assert Places("没有地名的文字").home_words == frozenset()
+
+
 def test_other_wider_and_home_places():
     places = Places(TEXT)
     ningbo, zhoushan, dinghai = (places.named_in(name)[0] for name in ("宁波", "舟山", "定海"))

@@ -78,6 +78,7 @@ class AnswerCheck:
         """``word_projects(word)`` tells in how many projects a word occurs (rarer words weigh more)."""
         self.thesaurus = thesaurus
         self.places = places
+        self._generic = GENERIC_NOUNS | places.home_words
         self.period = period
         self._word_projects = word_projects
         # Per word, asked again for every clause tried: the thesaurus is read once for each.
@@ -177,7 +178,7 @@ class AnswerCheck:
         """When the question names what it counts (村干部, 特困老人), a clause holding the count names it too;
         a generic noun (问题, 项目) or a counted thing the bulletin words otherwise does not bind."""
         noun = question.counted
-        if question.answer_type != "count" or len(noun) < 2 or noun in GENERIC_NOUNS or self._names_topic(noun, ""):
+        if question.answer_type != "count" or len(noun) < 2 or noun in self._generic or self._names_topic(noun, ""):
             return True
         if question.measure in ("家次", "人次"):
             return True  # 检查了多少家次医疗机构: visits are counted, the places visited need not be named

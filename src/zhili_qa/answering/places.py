@@ -84,6 +84,11 @@ class Places:
         districts = Counter(place.code for place in self.named_in(corpus_text) if _level(place.code) == 6)
         self.home = districts.most_common(1)[0][0] if districts else ""
         self.home_names = tuple(n for n, c in self._names.items() if c == self.home)
+        # 定海, 舟山: in every question about the district, its names and its city's short name point at no
+        # topic (舟山市整体的… names the city as a level asked).
+        city = self.home[:4].ljust(len(self.home), "0")
+        city_names = [n for n, c in self._names.items() if self.home and c == city]
+        self.home_words = frozenset(self.home_names) | ({min(city_names, key=len)} if city_names else set())
 
     def named_in(self, text: str) -> list[Place]:
         """Places named in the text, read left to right taking the longest name at each position (定海城区 is

@@ -16,7 +16,7 @@ from ..corpus import Corpus, Project, Span
 from ..figures import numbers_in
 from ..text import Thesaurus, Tokenizer, department_aliases
 from .intent import ORDINAL
-from .scope import GENERIC_NOUNS, ScopeGuard
+from .scope import ScopeGuard
 
 # 市场监管局定海分局: a bureau's district branch is one department, not two.
 _DEPARTMENT_PHRASE = re.compile(r"[\u4e00-\u9fff“”]{2,14}?(?:分局|局|办公室)(?:[\u4e00-\u9fff]{2,4}?分局)?")
@@ -57,7 +57,7 @@ class ProjectFinder:
             for size in range(TITLE_WORD_LONGEST, 1, -1):
                 for start in range(len(topic) - size + 1):
                     piece = topic[start : start + size]
-                    if any(piece in texts[n] for n in texts if n != project.number) or piece in GENERIC_NOUNS:
+                    if any(piece in texts[n] for n in texts if n != project.number) or piece in self.scope.generic:
                         continue
                     self._title_words.setdefault(piece, project)
 
@@ -83,7 +83,7 @@ class ProjectFinder:
 
     def mentions_project(self, words: tuple[str, ...]) -> bool:
         """Do the question's subject words name a project's topic (beyond its lead department)?"""
-        return any(self.scope.is_specific(t) for t in set(words) - self._lead_tokens - GENERIC_NOUNS)
+        return any(self.scope.is_specific(t) for t in set(words) - self._lead_tokens - self.scope.generic)
 
     def named(self, text: str) -> tuple[Project, ...]:
         """Projects the question names, in the order it names them: by a piece of a title (食堂, 口腔种植), a
@@ -103,7 +103,12 @@ class ProjectFinder:
         position = 0
         for pair in self.tokenizer.pos.cut(text):
             word, position = pair.word, position + len(pair.word)
-            if word in self._lead_tokens or word in GENERIC_NOUNS or word in _ASKED_NOUNS or NUMERAL_START.match(word):
+            if (
+                word in self._lead_tokens
+                or word in self.scope.generic
+                or word in _ASKED_NOUNS
+                or NUMERAL_START.match(word)
+            ):
                 continue
             if (
                 pair.flag.startswith("n")
@@ -144,7 +149,7 @@ class ProjectFinder:
         """Does the piece say more than its project's name (加油站罚没款 does; 村社 does not)?"""
         title = project.title
         for word in self.tokenizer.jieba.lcut(piece):
-            if len(word) < 2 or word in GENERIC_NOUNS:
+            if len(word) < 2 or word in self.scope.generic:
                 continue
             in_title = 3 * sum(c in title for c in word) >= 2 * len(word)
             citizen_word = any(word == c and any(t in title for t in terms) for c, terms in self.thesaurus.entries)

@@ -115,6 +115,7 @@ class QuestionReader:
         self.thesaurus = thesaurus
         self.homophones = homophones
         self.places = places
+        self.generic = GENERIC_NOUNS | places.home_words  # nouns that name no subject (问题, 定海)
         self.period = period
         self._pos = tokenizer.pos
 
@@ -137,14 +138,14 @@ class QuestionReader:
         tagged = [(pair.word, pair.flag) for pair in self._pos.cut(asking)]
         intent = detect_intent(asking)
         # 哪个检查次数多 compares counts of 检查; 公务员…有几个人 counts 公务员.
-        counted = counted_noun(tagged) or next(iter(_COMPARED.findall(asking)), "")
+        counted = counted_noun(tagged, self.generic) or next(iter(_COMPARED.findall(asking)), "")
         if not intent.measures and BARE_COUNT.search(asking) and not MONEY_Q.search(asking):
             # 多少问题 counts things as 几个 does; 多少特困人员 counts people.
             intent = dataclasses.replace(intent, measures=("人",) if _PEOPLE.search(counted) else ("个",))
         elif intent.measures[:1] == ("个",) and _PEOPLE.search(counted or _last_noun(tagged)):
             intent = dataclasses.replace(intent, measures=("人",))  # 多少个嫌疑人, 特困人员有几个: people
         if intent.measures[:1] in (("人",), ("名",)) and not counted:
-            counted = next((w for w in reversed(subject_words(tagged)) if _PEOPLE_NOUN.search(w)), "")
+            counted = next((w for w in reversed(subject_words(tagged, self.generic)) if _PEOPLE_NOUN.search(w)), "")
         kind = answer_type(asking, intent)
         # The figures the question states (那5件, 3到5年), not those of the asker's own story (我们家等了快四年).
         stated = [c for c in CLAUSES.findall(asking) if not _STORY.search(c)] or [asking]
@@ -160,7 +161,7 @@ class QuestionReader:
             intent=intent,
             answer_type=kind,
             measure=measures[0] if kind in ("count", "change") and measures else "",
-            subject=subject_words(tagged),
+            subject=subject_words(tagged, self.generic),
             # Read from the part that asks: a story before it (我住在定海城区，每天都要去加油) asks nothing.
             places=tuple(p for p in self.places.named_in(asking) if not self.places.is_home(p)),
             years=years_asked(asking, self.period),
@@ -196,7 +197,7 @@ def _figures_stated(clauses: list[str]) -> frozenset[str]:
     return frozenset(numbers_in(text)) - {"1"}
 
 
-def subject_words(tagged: list[tuple[str, str]]) -> tuple[str, ...]:
+def subject_words(tagged: list[tuple[str, str]], generic: frozenset[str] = GENERIC_NOUNS) -> tuple[str, ...]:
     """Content words of the question: what is asked about, with question and counting words removed, and
     verbs without their result complement (解决掉 -> 解决, 查出来 -> 查出)."""
     words = [
@@ -205,7 +206,7 @@ def subject_words(tagged: list[tuple[str, str]]) -> tuple[str, ...]:
         if len(word) >= 2
         and word not in _ASKING
         and word not in STOPWORDS
-        and word not in GENERIC_NOUNS
+        and word not in generic
         and not _ASKING_PART.search(word)
         and not MEASURE.fullmatch("多少" + word)
         and not _POINTING_COUNT.fullmatch(word)
@@ -213,7 +214,7 @@ def subject_words(tagged: list[tuple[str, str]]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(words))
 
 
-def counted_noun(tagged: list[tuple[str, str]]) -> str:
+def counted_noun(tagged: list[tuple[str, str]], generic: frozenset[str] = GENERIC_NOUNS) -> str:
     """What 多少/几个 counts: the noun after the figure (多少问题 -> 问题, 多少特困人员 -> 特困人员), else the one
     the verb before it acts on (宣传视频一共拍了多少条 -> 宣传视频), unless it counts times (食堂检查了几次)."""
     for position, (word, _) in enumerate(tagged):
@@ -232,7 +233,7 @@ def counted_noun(tagged: list[tuple[str, str]]) -> str:
             measure = following[0][0] if following and MEASURE.fullmatch("多少" + following[0][0]) else ""
             if nouns or not measure or measure in _TIMES:
                 return "".join(nouns)
-            noun = _object_before(tagged[:position])
+            noun = _object_before(tagged[:position], generic)
             return "" if noun.endswith(measure) else noun  # 回迁户…解决了多少户: the measure names it
     return ""
 
@@ -243,7 +244,7 @@ def _last_noun(tagged: list[tuple[str, str]]) -> str:
     return next((word for word, flag in reversed(before) if flag.startswith("n")), "")
 
 
-def _object_before(tagged: list[tuple[str, str]]) -> str:
+def _object_before(tagged: list[tuple[str, str]], generic: frozenset[str]) -> str:
     """The noun phrase before the verb that precedes a figure (宣传视频 of 宣传视频一共拍了多少条)."""
     words = [(word, dictionary_tag(word, flag)) for word, flag in tagged]
     acted = False  # 回迁户有多少户 names what it counts by its measure; only a verb's object is taken
@@ -256,6 +257,6 @@ def _object_before(tagged: list[tuple[str, str]]) -> str:
     if not acted:
         return ""
     nouns = []
-    while words and words[-1][1].startswith("n") and words[-1][0] not in GENERIC_NOUNS:
+    while words and words[-1][1].startswith("n") and words[-1][0] not in generic:
         nouns.insert(0, words.pop()[0])
     return "".join(nouns)

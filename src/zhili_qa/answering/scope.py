@@ -76,9 +76,6 @@ GENERIC_NOUNS = frozenset(
         "一块",
         "这块",
         "那块",
-        "定海",
-        "定海区",
-        "舟山",
         "区里",
         "市里",
         "有关部门",
@@ -97,8 +94,12 @@ SPECIFIC_PROJECTS = 3  # a word found in at most this many projects points at a 
 
 
 class ScopeGuard:
-    def __init__(self, corpus: Corpus, tokenizer: Tokenizer, thesaurus: Thesaurus) -> None:
+    def __init__(
+        self, corpus: Corpus, tokenizer: Tokenizer, thesaurus: Thesaurus, home_words: frozenset[str] = frozenset()
+    ) -> None:
+        """``home_words``: the names of the bulletin's district and city, which point at no topic."""
         self.corpus = corpus
+        self.generic = GENERIC_NOUNS | home_words
         self.tokenizer = tokenizer
         self.thesaurus = thesaurus
         self._all_text = "\n".join(d.text for d in corpus.documents)
@@ -138,7 +139,7 @@ class ScopeGuard:
         if self._unanchored_unknown_noun(text):
             return False
         # Place names (定海, 舟山) are in every question about the district: they point at no topic.
-        tokens = [t for t in query.tokens if t not in GENERIC_NOUNS]
+        tokens = [t for t in query.tokens if t not in self.generic]
         if query.expansions or any(self.is_specific(t) for t in tokens):
             return True
         shared = [t for t in tokens if self.project_frequency.get(t, 0) > 0]
@@ -154,7 +155,7 @@ class ScopeGuard:
         unknown = False
         for pair in self._pos.cut(text):
             word, flag = pair.word, pair.flag
-            if len(word) < 2 or not flag.startswith(_NOUN_FLAGS) or word in STOPWORDS or word in GENERIC_NOUNS:
+            if len(word) < 2 or not flag.startswith(_NOUN_FLAGS) or word in STOPWORDS or word in self.generic:
                 continue
             if word not in self._all_text:
                 unknown = True
