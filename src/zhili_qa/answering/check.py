@@ -8,10 +8,9 @@ from the right project that answers another question.
 
 from __future__ import annotations
 
-import math
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
-from functools import lru_cache
 from itertools import pairwise
 
 from ..corpus import Span
@@ -41,30 +40,17 @@ from .misreadings import (
 from .places import Places
 from .question import Question
 from .scope import GENERIC_NOUNS
+from .subject import STOP_CHARACTERS, SubjectMatch
 from .values import GENERAL_MEASURE, clauses_of, holds_value, value_clauses
 
 # Share of the subject's weight that the clause's context must cover: for a value (a figure, a date)
 # the subject must be there; an open question (有没有人管) is phrased far from the bulletin's words.
 SUBJECT_COVERAGE = 0.5
 OPEN_SUBJECT_COVERAGE = 0.3
-# Words the corpus never uses and jieba tags as verbs or adjectives (住进, 牵扯, 报销) are paraphrase more
-# often than a missing fact, so they are not held against a passage; nouns it never uses (站长, 地址) are
-# what near misses ask for, and count.
-PARTIAL_SHARE = 0.5
-EVERYWHERE = 8  # projects (of the bulletin's 13 parts) from which a word is the bulletin's common stock
-WORD_CACHE = 4096  # words and (word, topic) pairs whose thesaurus look-ups are kept  # a word counts in part from half its characters on (颗牙 in 单颗种植牙 wholly)
-_PARAPHRASE_TAGS = ("v", "a", "d", "l", "i", "s", "t", "f")  # verbs, adjectives, set phrases, times and places
-# Kinds a which-question asks of the bulletin itself, answered by its own structure.
 _QUALIFYING_FIGURE = re.compile(
     r"\d+(?:[-~至到]\d+)?\s*(?:[年月日岁](?:以上|以下|以内)?|以上|以下|以内)|\d+[-~至到]\d+\s*[个户人次家名项件]?"
 )
 _LEVELS = ("全国", "全省", "全市", "全区")
-# Characters of asking and of counting, which say nothing of what is asked about.
-_STOP_CHARACTERS = frozenset(
-    "的了吗呢吧啊呀是在有和与及或多少几个什么哪谁怎么样么啥咋请问一下共总都也还就被把给对从到为以等"
-    "问题次家人名户件项元万亿年月日那这其里中一二三四五六七八九十百千最大小高低要能会去来得过区市县"
-    "处所条起套类种批期份篇颗"
-)
 
 
 @dataclass(frozen=True)
@@ -73,17 +59,15 @@ class Verdict:
     reason: str = ""  # why not: "type", "subject", "place", "year", "unit"
 
 
-class AnswerCheck:
-    def __init__(self, thesaurus: Thesaurus, places: Places, period: int | None, word_projects) -> None:
+class AnswerCheck(SubjectMatch):
+    def __init__(
+        self, thesaurus: Thesaurus, places: Places, period: int | None, word_projects: Callable[[str], int]
+    ) -> None:
         """``word_projects(word)`` tells in how many projects a word occurs (rarer words weigh more)."""
-        self.thesaurus = thesaurus
+        super().__init__(thesaurus, word_projects)
         self.places = places
         self._generic = GENERIC_NOUNS | places.home_words
         self.period = period
-        self._word_projects = word_projects
-        # Per word, asked again for every clause tried: the thesaurus is read once for each.
-        self._names_topic = lru_cache(maxsize=WORD_CACHE)(self._names_topic)
-        self._terms_for = lru_cache(maxsize=WORD_CACHE)(self._terms_for)
 
     def verdict(self, question: Question, clause: Span, context: str, topic: str) -> Verdict:
         """Does ``clause`` answer ``question``? ``context`` is its sentence (or item); ``topic`` the project's title."""
@@ -169,11 +153,6 @@ class AnswerCheck:
         words = [w for w in question.subject if w in of]
         return all(self._speaks_of(word, context) for word in words)
 
-    def names_a_detail(self, question: Question, text: str, topic: str) -> bool:
-        """Does the question name something the project's text speaks of, beyond its topic (投诉 of
-        那些投诉主要反映的是什么问题)? A what-question then asks of that, not of the project."""
-        return any(word in text and not self._names_topic(word, topic) for word in question.subject)
-
     def _counts_what_is_asked(self, question: Question, text: str) -> bool:
         """When the question names what it counts (村干部, 特困老人), a clause holding the count names it too;
         a generic noun (问题, 项目) or a counted thing the bulletin words otherwise does not bind."""
@@ -203,69 +182,13 @@ class AnswerCheck:
         text = text.replace(" ", "")
         return bool(phrases) and all(phrase in text for phrase in phrases)
 
-    def subject_leads_to_value(self, question: Question, text: str, topic: str) -> bool:
-        """Does a subject word come before the first figure (组织检查加油站110家次, not 通过11次……监督检查)?"""
-        figure = re.search(r"\d", text)
-        if figure is None:
-            return False
-        words = [w for w in question.subject if not self._names_topic(w, topic)]
-        return any(0 <= text.find(w) < figure.start() for w in words)
-
-    def counts_the_asked_thing(self, question: Question, text: str) -> bool:
-        """发现并整改问题36个 counts what 查出来多少问题 asks about; 32所中小学完成自纠自查 does not."""
-        return bool(question.counted) and (
-            question.counted in text
-            or (
-                _covered(question.counted, text)
-                and (
-                    len(question.counted) > 2  # 特困老人 ~ 特困人员; 项目 is not 项 and 目
-                )
-            )
-        )
-
-    @staticmethod
-    def shared_characters(question: Question, text: str) -> int:
-        """How many telling characters of the question the text holds (选 of 一共选了几个问题)."""
-        return len({c for c in question.asking if "\u4e00" <= c <= "\u9fff"} - _STOP_CHARACTERS & set(text))
-
-    def words_in(self, question: Question, text: str, topic: str) -> int:
-        """How many of the question's subject words (beyond the topic) the text holds whole, or in the
-        bulletin's term for them (送菜 as 订单配送)."""
-        return sum(
-            w in text or self._thesaurus_says(w, text) for w in question.subject if not self._names_topic(w, topic)
-        )
-
-    def subject_coverage(self, question: Question, context: str, topic: str) -> float:
-        """Weighted share of the question's subject words (beyond the project's topic) the passage holds.
-
-        Rarer words weigh more; a word partly there (颗牙 in 单颗种植牙) counts by the share of its
-        characters there.
-        """
-        words = [w for w in question.subject if not self._names_topic(w, topic) and not w.isascii()]
-        if not words:
-            return 1.0
-        weights = {
-            word: 1.0 / math.sqrt(1 + self._word_projects(word))
-            for word in words
-            if (
-                self._word_projects(word)
-                or not _tag_of(word, question.tags).startswith(_PARAPHRASE_TAGS)
-                or self._thesaurus_says(word, context)
-            )  # a paraphrase the passage answers to (国外: 境外) counts
-            and self._word_projects(word) < EVERYWHERE  # 组织, 检查: in most projects, they tell none apart
-        }
-        if not weights:
-            return 1.0  # only verbs the bulletin never uses (查出来, 要花): nothing to hold it to
-        covered = sum(weight * self._speaks_of(word, context) for word, weight in weights.items())
-        return covered / sum(weights.values())
-
     def _value_beside_subject(self, question: Question, text: str, topic: str, context: str = "") -> bool:
         """Some clause holding the value shares a telling character with the question (罚 of 罚了多少钱).
 
         整改问题56个 does not answer 腐败问题几个, though both hold a count in 个 and stand in one sentence.
         """
         # The subject's characters too: a follow-up (比上一年涨了多少) carries its subject from before.
-        asked = {c for c in question.asking + "".join(question.subject) if "\u4e00" <= c <= "\u9fff"} - _STOP_CHARACTERS
+        asked = {c for c in question.asking + "".join(question.subject) if "\u4e00" <= c <= "\u9fff"} - STOP_CHARACTERS
         if not asked or question.answer_type == "phone":  # a phone number is its own evidence (96110反诈热线)
             return True
         clauses = value_clauses(text, question.answer_type, question.measure, set(question.given))
@@ -279,7 +202,7 @@ class AnswerCheck:
             # 立案的那5件分别是哪几家: an enumeration of something else (各市场监管所、白泉分局) does not answer;
             # nor does one of other things than those asked (反诈公交是哪几路车: 反诈公交、警银反诈驿站 are not buses).
             words = [w for w in question.subject if not self._names_topic(w, topic)]
-            heads = [kind[-2:] for kind in LIST_KIND.findall(question.asking) if set(kind) - _STOP_CHARACTERS]
+            heads = [kind[-2:] for kind in LIST_KIND.findall(question.asking) if set(kind) - STOP_CHARACTERS]
             return (not words or any(self._speaks_of(w, clause) for clause in clauses for w in words)) and all(
                 any(head in clause for clause in clauses)
                 for head in heads  # 机构 of 培训机构, 岛 of 哪几个岛
@@ -299,39 +222,3 @@ class AnswerCheck:
                     if asked_levels & {lv for lv in _LEVELS if lv in c} or not any(lv in c for lv in _LEVELS)
                 ]
         return any(asked & set(clause) for clause in clauses)
-
-    def _names_topic(self, word: str, topic: str) -> bool:
-        """敬老院 names 特困供养机构: a word of the title, or a citizen word for one."""
-        return _covered(word, topic) or any(
-            word in colloquial and any(term in topic for term in terms) for colloquial, terms in self.thesaurus.entries
-        )
-
-    def _speaks_of(self, word: str, text: str) -> float:
-        """1 when the passage holds the word or the bulletin term it stands for; else less, by its characters there."""
-        if word in text or self._thesaurus_says(word, text):
-            return 1.0
-        share = sum(c in text for c in word) / len(word) if len(word) >= 2 else 0.0
-        return share if share >= PARTIAL_SHARE else 0.0  # 人 alone says little of 犯罪嫌疑人
-
-    def _thesaurus_says(self, word: str, text: str) -> bool:
-        return any(term in text for term in self._terms_for(word))
-
-    def _terms_for(self, word: str) -> tuple[str, ...]:
-        """The bulletin terms a citizen word (or one it holds) stands for."""
-        return tuple(
-            term
-            for colloquial, terms in self.thesaurus.entries
-            if colloquial == word or (len(colloquial) >= 2 and colloquial in word)
-            for term in terms
-        )
-
-
-def _tag_of(word: str, tags: tuple[tuple[str, str], ...]) -> str:
-    """jieba's tag for a subject word (解决 of 解决掉 takes the tag of the word it was cut from)."""
-    return next((flag for typed, flag in tags if typed.startswith(word)), "n")
-
-
-def _covered(word: str, text: str) -> bool:
-    """The word, or (村社 in 村经济合作社) all its characters of two, or two thirds of a longer one."""
-    held = sum(c in text for c in word)
-    return word in text or (len(word) == 2 and held == 2) or (len(word) >= 3 and 3 * held >= 2 * len(word))
