@@ -52,6 +52,20 @@ def clean_environment():
         yield
 
 
+@pytest.fixture
+def short_storage_waits(monkeypatch):
+    """The storage's waits, shortened for tests whose question log cannot be written: a lock is given up after
+    0.3 s rather than 5, held rows are retried every 0.05 s rather than every second, and a stopping app waits
+    2 s rather than 10 for rows it cannot write. What is waited for is the same; only how long changes.
+
+    Module constants of storage.py and web/app.py, patched; they would better be parameters of Storage and
+    create_app."""
+    monkeypatch.setattr("zhili_qa.storage.BUSY_TIMEOUT", 0.3)
+    monkeypatch.setattr("zhili_qa.storage.RETRY_PAUSE", 0.05)
+    monkeypatch.setattr("zhili_qa.storage.JOB_WAIT", 0.35)
+    monkeypatch.setattr("zhili_qa.web.app.SHUTDOWN_FLUSH_SECONDS", 2.0)
+
+
 def real_models_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The repository's converted model and ONNX export when setup made them current (read, never written);
     otherwise a temporary folder the session converts into, so a clean clone runs the suite too."""

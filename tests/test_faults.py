@@ -257,7 +257,7 @@ def test_degraded_lexical_answers_a_lead_question_with_the_named_projects_lead(t
 
 # ---------------------------------------------------------------- feedback and question log unusable
 @pytest.fixture
-def app_with_data_dir(assistant, tmp_path):
+def app_with_data_dir(assistant, tmp_path, short_storage_waits):
     def make(data_dir: Path) -> TestClient:
         return client_for(assistant, Settings.from_env(data_dir=data_dir, rate_limit_per_minute=10_000))
 
