@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
+import sys
 import zlib
 from pathlib import Path
 
@@ -165,6 +167,30 @@ def test_load_encoder_broken_folder_keeps_cause(tmp_path: Path) -> None:
     with pytest.raises(ModelUnavailableError, match="zhili-qa build-index") as info:
         load_encoder(settings)
     assert info.value.__cause__ is not None
+
+
+RUNTIME_VARIABLES = ("HF_HUB_OFFLINE", "TOKENIZERS_PARALLELISM", "OMP_WAIT_POLICY")
+IMPORT_THEN_LOAD = """
+import os, sys
+import zhili_qa.embedding.cache, zhili_qa.embedding.loader
+print(sorted(name for name in {names} if name in os.environ), "torch" in sys.modules)
+from zhili_qa.config import Settings
+from zhili_qa.embedding.loader import load_encoder
+try:
+    load_encoder(Settings(backend="none"))
+except Exception:
+    pass
+print(sorted(name for name in {names} if name in os.environ))
+"""
+
+
+def test_importing_the_embedding_package_changes_nothing_until_a_model_is_loaded() -> None:
+    environment = {k: v for k, v in os.environ.items() if k not in RUNTIME_VARIABLES}
+    script = IMPORT_THEN_LOAD.format(names=RUNTIME_VARIABLES)
+    result = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, env=environment, timeout=120, check=True
+    )
+    assert result.stdout.splitlines() == ["[] False", str(sorted(RUNTIME_VARIABLES))]
 
 
 def test_family_prompts() -> None:

@@ -170,7 +170,8 @@ def thread_count(wanted: int | None) -> int:
 class HashingEncoder:
     """Character uni+bigram counts hashed into a few dimensions: deterministic, instant, no model.
 
-    Only for testing index and fusion mechanics; it knows nothing about meaning.
+    For the fast test layer (the index, retrieval and answering stages without the real model); it knows
+    nothing about meaning beyond shared characters.
     """
 
     def __init__(self, dimension: int = 64) -> None:
