@@ -89,8 +89,6 @@ def pooling_mode(model: SentenceTransformer) -> str:
 
 def export(encoder: SentenceTransformerEncoder, out_dir: Path, *, stamp: str, quantize: bool) -> Path:
     """Write ``out_dir`` for the float model held by ``encoder``; ~30 s for e5-small on 2 cores."""
-    import torch
-
     mode = pooling_mode(encoder.model)
     for chatty in CHATTY_EXPORT_LOGGERS:
         logging.getLogger(chatty).setLevel(logging.WARNING)
@@ -100,40 +98,8 @@ def export(encoder: SentenceTransformerEncoder, out_dir: Path, *, stamp: str, qu
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.tmp-", dir=out_dir.parent))
     try:
-        transformer = encoder.model[0].auto_model.float().eval()
+        _write_model(_write_float_graph(encoder, tmp, max_length), tmp / ONNX_FILE, quantize=quantize)
         tokenizer = encoder.model.tokenizer
-        graph = tmp / "float.onnx"
-        sample = tokenizer(
-            ["query: 种牙多少钱", "passage: 单颗常规种植牙全流程总价不超过4275元。"], padding=True, return_tensors="pt"
-        )
-        batch, length = torch.export.Dim("batch"), torch.export.Dim("length", max=max_length)
-        with warnings.catch_warnings(), torch.inference_mode():
-            warnings.simplefilter("ignore")  # the exporter narrates axis renames and deprecations
-            program = torch.onnx.export(
-                _hidden_states(transformer),
-                (sample["input_ids"], sample["attention_mask"]),
-                input_names=["input_ids", "attention_mask"],
-                output_names=["hidden"],
-                dynamic_shapes={"input_ids": {0: batch, 1: length}, "attention_mask": {0: batch, 1: length}},
-                opset_version=ONNX_OPSET,
-                dynamo=True,
-                optimize=True,
-                verbose=False,
-            )
-        program.save(str(graph))
-        if quantize:
-            from onnxruntime.quantization import QuantType, quantize_dynamic
-
-            root = logging.getLogger()
-            was_disabled, root.disabled = root.disabled, True  # it logs a pre-processing hint at the root logger
-            try:
-                quantize_dynamic(str(graph), str(tmp / ONNX_FILE), weight_type=QuantType.QInt8)
-            finally:
-                root.disabled = was_disabled
-        else:
-            graph.rename(tmp / ONNX_FILE)
-        for leftover in tmp.glob("float.onnx*"):
-            leftover.unlink()
         tokenizer.backend_tokenizer.save(str(tmp / TOKENIZER_FILE))
         meta = {
             "export_version": EXPORT_VERSION,
@@ -159,6 +125,50 @@ def export(encoder: SentenceTransformerEncoder, out_dir: Path, *, stamp: str, qu
         raise
     log.info("exported %s to ONNX at %s in %.1f s", encoder.name, out_dir, time.perf_counter() - started)
     return out_dir
+
+
+def _write_float_graph(encoder: SentenceTransformerEncoder, folder: Path, max_length: int) -> Path:
+    """The transformer's float graph (hidden states for any batch and length up to ``max_length``)."""
+    import torch
+
+    transformer = encoder.model[0].auto_model.float().eval()
+    sample = encoder.model.tokenizer(
+        ["query: 种牙多少钱", "passage: 单颗常规种植牙全流程总价不超过4275元。"], padding=True, return_tensors="pt"
+    )
+    batch, length = torch.export.Dim("batch"), torch.export.Dim("length", max=max_length)
+    with warnings.catch_warnings(), torch.inference_mode():
+        warnings.simplefilter("ignore")  # the exporter narrates axis renames and deprecations
+        program = torch.onnx.export(
+            _hidden_states(transformer),
+            (sample["input_ids"], sample["attention_mask"]),
+            input_names=["input_ids", "attention_mask"],
+            output_names=["hidden"],
+            dynamic_shapes={"input_ids": {0: batch, 1: length}, "attention_mask": {0: batch, 1: length}},
+            opset_version=ONNX_OPSET,
+            dynamo=True,
+            optimize=True,
+            verbose=False,
+        )
+    graph = folder / "float.onnx"
+    program.save(str(graph))
+    return graph
+
+
+def _write_model(graph: Path, model: Path, *, quantize: bool) -> None:
+    """``model`` from the float ``graph``: int8 weights when ``quantize``; the float graph's files removed."""
+    if quantize:
+        from onnxruntime.quantization import QuantType, quantize_dynamic
+
+        root = logging.getLogger()
+        was_disabled, root.disabled = root.disabled, True  # it logs a pre-processing hint at the root logger
+        try:
+            quantize_dynamic(str(graph), str(model), weight_type=QuantType.QInt8)
+        finally:
+            root.disabled = was_disabled
+    else:
+        graph.rename(model)
+    for leftover in graph.parent.glob(f"{graph.name}*"):
+        leftover.unlink()
 
 
 class OnnxEncoder:
