@@ -33,7 +33,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 from common import load_average, machine, write_result  # noqa: E402
 from server import WORK, free_port, server_env  # noqa: E402
 
-from zhili_qa.vector_cache import EMBEDDINGS_DIR  # noqa: E402
+from zhili_qa.embedding.cache import EMBEDDINGS_DIR  # noqa: E402
 
 QUESTION = "种植牙的价格降了多少"
 CLI = str(ROOT / ".venv" / "bin" / "zhili-qa")

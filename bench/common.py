@@ -98,10 +98,22 @@ def folder_bytes(folder: Path) -> int:
     return sum(p.stat().st_size for p in Path(folder).rglob("*") if p.is_file())
 
 
+def provenance() -> dict:
+    """Which code made a results file, when, and how busy the machine was as it was written."""
+    return {
+        "commit": commit(),
+        "date": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+        "load_average_1_5_15": load_average(),
+    }
+
+
 def write_result(name: str, report: dict, out: Path | None = None) -> Path:
+    """Write ``bench/results/<name>.json`` (or ``out``), headed by its provenance: a figure without the commit,
+    date and load it was measured at cannot be compared with the next one."""
     out = out or RESULTS / f"{name}.json"
     out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps(report, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    stamped = {**provenance(), **report}
+    out.write_text(json.dumps(stamped, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     return out
 
 

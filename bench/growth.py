@@ -172,10 +172,11 @@ def run_one(size: int, encoder_kind: str, query_budget: float, recall: bool, war
     from zhili_qa.assistant import Assistant
     from zhili_qa.config import Settings
     from zhili_qa.corpus import load_corpus
-    from zhili_qa.embed import HashingEncoder, load_encoder
+    from zhili_qa.embedding.cache import EMBEDDINGS_DIR, CachedEncoder
+    from zhili_qa.embedding.encoders import HashingEncoder
+    from zhili_qa.embedding.loader import load_encoder
     from zhili_qa.retrieve import Retriever
     from zhili_qa.text import Thesaurus, Tokenizer, corpus_terms, normalize
-    from zhili_qa.vector_cache import EMBEDDINGS_DIR, CachedEncoder
 
     row: dict = {"bulletins": size, "encoder": encoder_kind, "commit": commit(), "load_average_before": load_average()}
     work = Path(tempfile.mkdtemp(prefix=f"growth-{size}-"))
@@ -293,7 +294,7 @@ def recall_only(size: int) -> dict:
     """Only the dense side at one size (HashingEncoder): encode, build the engine's index, measure recall@10."""
     from zhili_qa import index as store
     from zhili_qa.corpus import load_corpus
-    from zhili_qa.embed import HashingEncoder
+    from zhili_qa.embedding.encoders import HashingEncoder
 
     work = Path(tempfile.mkdtemp(prefix=f"recall-{size}-"))
     write_corpus(work, size)
@@ -328,7 +329,8 @@ def encode_rate(sample: int) -> dict:
     from zhili_qa import index as store
     from zhili_qa.config import Settings
     from zhili_qa.corpus import load_corpus
-    from zhili_qa.embed import HashingEncoder, load_encoder
+    from zhili_qa.embedding.encoders import HashingEncoder
+    from zhili_qa.embedding.loader import load_encoder
 
     work = Path(tempfile.mkdtemp(prefix="encode-rate-"))
     write_corpus(work, 10)

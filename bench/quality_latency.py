@@ -9,12 +9,7 @@ turn of a conversation), warm: every question is asked once before timing starts
 from __future__ import annotations
 
 import argparse
-import json
-import os
-import platform
-import resource
 import statistics
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -23,6 +18,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "bench"))
 
 from baseline import PlainBM25  # noqa: E402
+from common import machine, peak_rss_mib, write_result  # noqa: E402
 
 from zhili_qa.assistant import Assistant  # noqa: E402
 from zhili_qa.config import Settings  # noqa: E402
@@ -88,24 +84,19 @@ def main() -> None:
         encode.append((time.perf_counter() - started) * 1000)
     results["query_encoding"] = summary(encode)
     budget = results["bm25_baseline"]["median_ms"] + results["query_encoding"]["median_ms"]
-    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True).stdout
     report = {
-        "commit": commit.strip(),
-        "date": time.strftime("%Y-%m-%d %H:%M:%S %Z"),
         "gold": str(args.gold.relative_to(ROOT)) if args.gold.is_relative_to(ROOT) else str(args.gold),
         "questions": len(rows),
-        "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform()},
+        "machine": machine(),
         "engine_load_seconds": round(load_seconds, 2),
-        "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
-        "load_average": os.getloadavg(),
+        "peak_rss_mb": peak_rss_mib(),
         "results": results,
         "ratio_engine_to_baseline_median": round(
             results["engine"]["median_ms"] / results["bm25_baseline"]["median_ms"], 2
         ),
         "ratio_engine_to_baseline_plus_encoding": round(results["engine"]["median_ms"] / budget, 2),
     }
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(report, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    write_result("quality_latency", report, args.out)
     metrics = ("answer_acc", "refusal_acc", "misleading", "concise_acc", "citation_valid", "median_ms", "p95_ms")
     print(f"{'':16}" + "".join(f"{m:>15}" for m in metrics))
     for name in ("engine", "engine_repeat", "bm25_baseline"):

@@ -310,6 +310,7 @@ def test_refused_questions_reach_the_gap_report_newest_first_with_counts(client,
     assert logged[0] == "api" and logged[1] == 0 and logged[2]
 
 
+@pytest.mark.usefixtures("short_storage_waits")  # its rows can never be written: not waited out
 def test_an_unwritable_data_dir_still_answers(assistant, tmp_path):
     blocker = tmp_path / "not-a-dir"
     blocker.write_text("a file where the data folder should be")

@@ -1,6 +1,7 @@
 """The command line: JSON output, batches with conversations, the evaluator, friendly errors."""
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -79,9 +80,22 @@ def test_eval_reports_each_kind_the_gold_file_names(runner, tmp_path):
     assert "misleading: 0.000" in result.output
 
 
-def test_user_error_is_one_line_without_traceback():
+@pytest.mark.slow  # a new process that loads the whole engine (~9 s)
+def test_user_error_is_one_line_without_traceback(small_corpus, tmp_path):
+    # A model that is not there: the engine answers from BM25 alone, so the process starts in seconds.
+    settings = {
+        "ZHILI_CORPUS": str(small_corpus),
+        "ZHILI_MODEL": str(tmp_path / "no-such-model"),
+        "ZHILI_INDEX_DIR": str(tmp_path / "index"),
+        "ZHILI_DATA_DIR": str(tmp_path / "var"),
+    }
     result = subprocess.run(
-        [sys.executable, "-m", "zhili_qa.cli", "ask", "   "], capture_output=True, text=True, timeout=300, cwd=ROOT
+        [sys.executable, "-m", "zhili_qa.cli", "ask", "   "],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        cwd=ROOT,
+        env={**os.environ, **settings},
     )
     assert result.returncode == 1
     assert "错误：请输入问题" in result.stderr

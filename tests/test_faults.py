@@ -25,11 +25,11 @@ from zhili_qa import storage as storage_module
 from zhili_qa.assistant import Assistant
 from zhili_qa.config import Settings
 from zhili_qa.corpus import load_corpus
-from zhili_qa.embed import DEFAULT_MODEL_DIRNAME, SETUP_COMMAND, HashingEncoder
+from zhili_qa.embedding.encoders import HashingEncoder
+from zhili_qa.embedding.loader import DEFAULT_MODEL_DIRNAME, SETUP_COMMAND
 from zhili_qa.files import sha256_file
 from zhili_qa.storage import DB_NAME, Storage
 from zhili_qa.text import Tokenizer, corpus_terms
-from zhili_qa.web import create_app
 
 # The same bulletin with other figures: an index built from it must never answer for SMALL.
 OTHER = SMALL.replace("15家次", "51家次").replace("12辆", "87辆").replace("20台", "99台")
@@ -80,6 +80,8 @@ def workspace(pristine: Path, tmp_path: Path) -> Settings:
 
 
 def client_for(assistant: Assistant, settings: Settings) -> TestClient:
+    from zhili_qa.web import create_app  # here, not above: the fast tests of this module need no Gradio
+
     return TestClient(create_app(assistant, settings, ui=False))
 
 
@@ -189,9 +191,9 @@ def test_an_index_that_cannot_be_built_degrades_to_lexical_with_a_clear_reason(p
 
 
 # ---------------------------------------------------------------- embedding model missing or broken
-def broken_model_folder(tmp_path: Path) -> Path:
+def broken_model_folder(tmp_path: Path, models_dir: Path) -> Path:
     """The real model's folder with its weights cut short (config and tokenizer intact)."""
-    source = Settings.from_env().models_dir / DEFAULT_MODEL_DIRNAME
+    source = models_dir / DEFAULT_MODEL_DIRNAME
     folder = tmp_path / "broken-model"
     folder.mkdir()
     for item in source.iterdir():
@@ -210,13 +212,13 @@ def _garbled_json_folder(tmp_path: Path) -> Path:
     return folder
 
 
-@pytest.mark.usefixtures("assistant")  # the default model folder exists (converted once per session)
 @pytest.mark.parametrize("model", ["missing", "garbled", "truncated-weights"])
-def test_a_missing_or_broken_model_degrades_to_lexical_and_names_the_setup_command(tmp_path, model):
+def test_a_missing_or_broken_model_degrades_to_lexical_and_names_the_setup_command(assistant, tmp_path, model):
     folder = {
         "missing": lambda: tmp_path / "no-such-model",
         "garbled": lambda: _garbled_json_folder(tmp_path),
-        "truncated-weights": lambda: broken_model_folder(tmp_path),
+        # the session's converted model (converted once per session when setup has not made it)
+        "truncated-weights": lambda: broken_model_folder(tmp_path, assistant.settings.models_dir),
     }[model]()
     settings = Settings.from_env(
         model=str(folder), index_dir=tmp_path / "index", data_dir=tmp_path / "var", rate_limit_per_minute=10_000
@@ -255,10 +257,9 @@ def test_degraded_lexical_answers_a_lead_question_with_the_named_projects_lead(t
 
 # ---------------------------------------------------------------- feedback and question log unusable
 @pytest.fixture
-def app_with_data_dir(assistant, tmp_path):
+def app_with_data_dir(assistant, tmp_path, short_storage_waits):
     def make(data_dir: Path) -> TestClient:
-        settings = Settings.from_env(data_dir=data_dir, rate_limit_per_minute=10_000)
-        return TestClient(create_app(assistant, settings, ui=False))
+        return client_for(assistant, Settings.from_env(data_dir=data_dir, rate_limit_per_minute=10_000))
 
     return make
 

@@ -4,13 +4,12 @@ The mechanics use the tiny deterministic HashingEncoder behind the same interfac
 the rebuild-on-load test uses the real model on a small bulletin.
 """
 
+import functools
 import json
 import logging
 import signal
 import subprocess
 import sys
-import textwrap
-import time
 from pathlib import Path
 
 import faiss
@@ -22,11 +21,15 @@ from zhili_qa import index as store
 from zhili_qa.assistant import Assistant
 from zhili_qa.config import Settings
 from zhili_qa.corpus import load_corpus
-from zhili_qa.embed import HashingEncoder
+from zhili_qa.embedding.cache import CachedEncoder
+from zhili_qa.embedding.encoders import HashingEncoder
 from zhili_qa.text import Tokenizer, corpus_terms
-from zhili_qa.vector_cache import CachedEncoder
 
-ROOT = Path(__file__).resolve().parents[1]
+
+@functools.cache
+def tokenizer_for(terms: frozenset[str]) -> Tokenizer:
+    """One tokenizer per vocabulary: each loads jieba's dictionary afresh (~1.5 s), and none is changed here."""
+    return Tokenizer(terms)
 
 
 def built(tmp_path: Path, text: str = SMALL, encoder=None):
@@ -37,7 +40,8 @@ def built(tmp_path: Path, text: str = SMALL, encoder=None):
     encoder = encoder or HashingEncoder()
     fingerprint = store.corpus_fingerprint(corpus, None)
     index_dir = tmp_path / "index"
-    built_index = store.build(corpus, Tokenizer(corpus_terms(corpus)), encoder, index_dir, fingerprint, progress=False)
+    tokenizer = tokenizer_for(frozenset(corpus_terms(corpus)))
+    built_index = store.build(corpus, tokenizer, encoder, index_dir, fingerprint, progress=False)
     expected = store.expected_manifest(corpus, store.indexed_units(corpus), encoder, fingerprint)
     return corpus, index_dir, expected, built_index
 
@@ -182,35 +186,60 @@ def test_embedding_cache_is_per_model_and_never_trusts_a_damaged_file(tmp_path, 
     assert CachedEncoder(CountingEncoder(), folder).encode_passages(["甲"]).shape == (1, 64)  # rewritten, readable
 
 
-class SlowEncoder(HashingEncoder):
-    def encode_passages(self, texts, progress=False):
-        time.sleep(60)
-        return super().encode_passages(texts)
+def snapshot(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
-def test_killed_build_leaves_previous_index_loadable(tmp_path):
+# Run in a child process: a build of an edited corpus into the same index folder that stops half-way through
+# writing the dense index (its BM25 files already written) and says so; the test kills it right there.
+KILLED_BUILD = r"""
+import sys, time
+from pathlib import Path
+import faiss
+from zhili_qa import index as store
+from zhili_qa.corpus import load_corpus
+from zhili_qa.embedding.encoders import HashingEncoder
+from zhili_qa.text import Tokenizer, corpus_terms
+
+def half_written(index, path, write_whole=faiss.write_index):
+    write_whole(index, path)
+    data = Path(path).read_bytes()
+    Path(path).write_bytes(data[: len(data) // 2])  # as if the writer were still at the half-way mark
+    print("writing", path, flush=True)
+    time.sleep(600)  # killed long before
+
+faiss.write_index = half_written
+corpus = load_corpus(sys.argv[1])
+store.build(corpus, Tokenizer(corpus_terms(corpus)), HashingEncoder(), Path(sys.argv[2]), "edited", progress=False)
+"""
+
+
+def test_a_build_killed_while_writing_its_files_leaves_the_live_index_untouched(tmp_path):
     corpus, index_dir, expected, _ = built(tmp_path)
-    script = textwrap.dedent(
-        f"""
-        import sys, time
-        sys.path.insert(0, {str(ROOT / "tests")!r})
-        from test_index import SlowEncoder
-        from zhili_qa import index as store
-        from zhili_qa.corpus import load_corpus
-        from zhili_qa.text import Tokenizer, corpus_terms
-        corpus = load_corpus({str(tmp_path / "corpus")!r})
-        corpus.documents[0].text += "\\n"
-        print("building", flush=True)
-        store.build(corpus, Tokenizer(corpus_terms(corpus)), SlowEncoder(), {str(index_dir)!r}, "other", progress=False)
-        """
+    live, current = generation(index_dir), (index_dir / "CURRENT").read_text()
+    before = snapshot(live)
+    edited = tmp_path / "edited"
+    edited.mkdir()
+    (edited / "small.txt").write_text(SMALL.replace("15家次", "16家次").replace("12辆", "13辆"), encoding="utf-8")
+    process = subprocess.Popen(
+        [sys.executable, "-c", KILLED_BUILD, str(edited), str(index_dir)],
+        stdout=subprocess.PIPE,
+        text=True,
     )
-    process = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True)
-    assert process.stdout.readline().strip() == "building"
-    time.sleep(1.5)
-    process.send_signal(signal.SIGKILL)
-    process.wait(timeout=10)
+    try:
+        line = process.stdout.readline().split()
+        assert line[:1] == ["writing"], line
+        written = Path(line[1]).parent
+        assert (written / "bm25").is_dir() and (written / "dense.faiss").stat().st_size > 0  # killed mid-write
+    finally:
+        process.send_signal(signal.SIGKILL)
+        process.wait(timeout=60)
+    assert (index_dir / "CURRENT").read_text() == current
+    assert snapshot(live) == before  # every file of the live generation, byte for byte
     assert store.problems(index_dir, expected) == []
     assert store.load(index_dir, corpus).dense.ntotal == len(store.indexed_units(corpus))
+    built(tmp_path)  # the next build clears what the killed one left
+    assert [p.name for p in index_dir.iterdir() if p.name.startswith("building-")] == []
 
 
 @pytest.mark.usefixtures("assistant")  # the real model is converted and loaded once already

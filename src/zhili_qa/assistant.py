@@ -34,12 +34,13 @@ from .answering.scope import GREETING, WHOLE_BULLETIN, ScopeGuard
 from .answering.selection import SpanSelector
 from .config import Settings
 from .corpus import Corpus, Project, Span, load_corpus
-from .embed import SETUP_COMMAND, Encoder, load_encoder
+from .embedding.cache import EMBEDDINGS_DIR, CachedEncoder
+from .embedding.encoders import Encoder
+from .embedding.loader import SETUP_COMMAND, load_encoder
 from .errors import ModelUnavailableError, UserInputError
 from .retrieve import Ranking, Retriever
 from .schema import MARKER, Answer, Passage
 from .text import Homophones, Thesaurus, Tokenizer, corpus_terms, normalize
-from .vector_cache import EMBEDDINGS_DIR, CachedEncoder
 
 log = logging.getLogger(__name__)
 

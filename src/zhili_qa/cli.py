@@ -10,6 +10,7 @@ from pathlib import Path
 import click
 
 from .config import Settings
+from .embedding.encoders import prepare_runtime
 from .errors import ZhiliError
 
 log = logging.getLogger("zhili_qa")
@@ -53,6 +54,8 @@ class _FriendlyGroup(click.Group):
 @click.option("-v", "--verbose", is_flag=True, help="显示调试日志")
 def main(verbose: bool) -> None:
     """治理问答：定海区专项治理成果公告问答助手。"""
+    # Before anything imports huggingface_hub (gradio does, for `serve`): offline by design.
+    prepare_runtime()
     logging.basicConfig(
         level=logging.DEBUG if verbose else logging.INFO,
         format="%(levelname)s %(name)s: %(message)s",

@@ -27,17 +27,6 @@ def read_json_object(path: Path) -> dict | None:
     return value if isinstance(value, dict) else None
 
 
-def folder_stamp(target: str) -> str:
-    """What identifies a model folder's content cheaply: its files' names, sizes and mtimes (a hub id as given)."""
-    folder = Path(target)
-    if not folder.is_dir():
-        return target
-    entries = sorted(
-        f"{p.relative_to(folder)}:{p.stat().st_size}:{p.stat().st_mtime_ns}" for p in folder.rglob("*") if p.is_file()
-    )
-    return "\n".join(entries)
-
-
 def replace_dir(new: Path, target: Path) -> None:
     """Move the finished folder ``new`` to ``target``, replacing whatever is there."""
     if not target.exists():

@@ -25,7 +25,7 @@ import faiss
 import numpy as np
 
 from .corpus import CHUNKER_VERSION, GOAL, LEAD, TITLE, Corpus, Span
-from .embed import Encoder
+from .embedding.encoders import Encoder
 from .files import sha256_file
 from .text import STOPWORDS, Tokenizer
 

@@ -9,7 +9,7 @@ from functools import lru_cache
 import numpy as np
 
 from .corpus import Corpus, Span
-from .embed import Encoder
+from .embedding.encoders import Encoder
 from .fusion import convex_fusion
 from .index import SearchIndex
 from .schema import Passage

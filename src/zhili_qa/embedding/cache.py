@@ -17,7 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .embed import Encoder
+from .encoders import Encoder
 
 log = logging.getLogger(__name__)
 
@@ -30,7 +30,7 @@ def _key(text: str) -> bytes:
 
 
 class CachedEncoder:
-    """An :class:`~zhili_qa.embed.Encoder` whose passage vectors are looked up before they are computed."""
+    """An :class:`~zhili_qa.embedding.encoders.Encoder` whose passage vectors are looked up before they are computed."""
 
     def __init__(self, encoder: Encoder, folder: Path) -> None:
         self.encoder = encoder
