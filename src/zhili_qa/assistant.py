@@ -13,27 +13,23 @@ import re
 from dataclasses import dataclass
 
 from . import index as index_store
+from .answering.across import AcrossProjects
 from .answering.attempt import Attempt, ProjectAnswerer
-from .answering.check import AnswerCheck, Verdict
+from .answering.check import AnswerCheck
 from .answering.compose import (
     Composer,
     abstention,
-    bulletin_answer,
-    fact_answer,
-    project_list_answer,
     restate,
-    titles_answer,
 )
 from .answering.dialogue import WHOLE_CAMPAIGN, Dialogue, DialogueState
-from .answering.intent import REFERS_BACK, WHICH_PROJECT_Q, WHICH_Q, asks_which_of_the_world
 from .answering.message import compound_parts
 from .answering.places import Places, corpus_period
 from .answering.projects import ProjectFinder
 from .answering.question import Question, QuestionReader
-from .answering.scope import GREETING, WHOLE_BULLETIN, ScopeGuard
+from .answering.scope import GREETING, ScopeGuard
 from .answering.selection import SpanSelector
 from .config import Settings
-from .corpus import Corpus, Project, Span, load_corpus
+from .corpus import Corpus, Project, load_corpus
 from .embedding.cache import EMBEDDINGS_DIR, CachedEncoder
 from .embedding.encoders import Encoder
 from .embedding.loader import SETUP_COMMAND, load_encoder
@@ -83,6 +79,7 @@ class Assistant:
         self.reader = QuestionReader(tokenizer, thesaurus, homophones, self.places, period)
         check = AnswerCheck(thesaurus, self.places, period, lambda w: self.scope.project_frequency.get(w, 0))
         self.answerer = ProjectAnswerer(corpus, self.selector, check, self.finder.named)
+        self.across = AcrossProjects(corpus, retriever, self.reader, self.finder, self.answerer, self._abstain)
 
     # ---------------------------------------------------------------- loading
     @classmethod
@@ -172,35 +169,15 @@ class Assistant:
         if state.focus is not None and self.dialogue.switches(text, state.focus):
             # 那敬老院呢 after 食堂取得了什么成果 asks the same again of another topic; 那劝返率呢 asks its own.
             asked = self._elided(asked, state)
-        # Who and which projects are asked about, read from the part that asks: a long message's story
-        # names projects it does not ask about.
-        departments = self.finder.departments_in(asked.asking)
-        names_project = self.finder.mentions_project(asked.subject)
-        intent = asked.intent
-        # 区民政局管哪些项目 lists its projects; 去区民政局办低保要带哪些材料 asks something else of it.
-        if (
-            departments
-            and not asks_which_of_the_world(text)
-            and (intent.project_list or WHICH_Q.search(text) or not (names_project or intent.figure))
-        ):
-            return self._project_list(departments)
-        numbered = self.finder.numbered(asked.asking)
-        if numbered and WHICH_PROJECT_Q.search(asked.asking) and not (intent.lead or intent.goal or intent.figure):
-            composer = Composer(self.retriever.passage)
-            projects = [self.corpus.document(doc).project(number) for doc, number in sorted(numbered)]
-            return composer.finish(titles_answer(composer, projects), 1.0, self.degraded)
-        if WHOLE_BULLETIN.search(asked.asking) and not intent.lead and not departments:
-            # 哪些项目成立了工作专班 asks every project; 公告讲了什么 or 一共几个项目, the bulletin as a whole.
-            having = self.finder.with_property(asked.subject)
-            if len(having) >= 2 or not names_project:
-                return self._whole_bulletin(asked, having)
-        # 这两个专项治理分别是谁牵头的: the projects are named in the story before the question.
-        several = self.finder.several_named(asked.asking) or (
-            REFERS_BACK.search(asked.asking) and self.finder.several_named(asked.text)
-        )
-        if several:
-            return self._several(asked, several)
+        across = self.across.answer(asked, text)
+        return across if across is not None else self._one_project(asked, text, state)
 
+    def _one_project(self, asked: Question, text: str, state: DialogueState) -> Answer:
+        """The project asked about (the one in focus, named, stating the question's figure, or ranked
+        first), then its cited answer or an abstention. ``text`` is the question as read, before an
+        elided one (那敬老院呢) took the earlier question's words."""
+        intent = asked.intent
+        numbered = self.finder.numbered(asked.asking)
         follow_up = self.dialogue.leans_on(text, state)
         looked_up = self.finder.stating(asked.given, LOOKUP_DIGITS)
         if follow_up and not asked.subject and state.previous:
@@ -274,48 +251,6 @@ class Assistant:
     def _about_whole_campaign(text: str) -> bool:
         return bool(WHOLE_CAMPAIGN.search(text)) and "专项治理" in text
 
-    def _several(self, asked: Question, projects: tuple[Project, ...]) -> Answer:
-        """One cited line per project named; a comparison states each figure and adds none."""
-        composer = Composer(self.retriever.passage)
-        parts = self.finder.parts(asked.asking, projects)
-        lines = []
-        for project in projects:
-            # 加油站罚没款和技能培训追回的违规资金: 违规资金 is not asked of 加油站.
-            part = parts.get(project.number, asked.asking)
-            ranking = self.retriever.rank(self.retriever.prepare(part), {(project.doc, project.number)})
-            others = {(p.doc, p.number) for p in projects if p is not project}
-            subject = tuple(
-                w
-                for w in self.reader.read(part).subject
-                if not {(p.doc, p.number) for p in self.finder.named(w)} & others
-            )
-            own = dataclasses.replace(asked, asking=part, subject=subject)
-            attempt = self.answerer.attempt(own, project, ranking)
-            if attempt.span is None:
-                lines.append(f"{project.title}：公告没有写这一点")
-            else:
-                lines.append(self.answerer.wording(composer, asked, project, ranking, attempt.span).rstrip("。"))
-        if not composer.citations:
-            return self._abstain(composer, asked, Attempt(None, Verdict(False, "subject")))
-        # Found only when every project named is answered: one of two figures is not the answer asked for.
-        answered = not any(line.endswith("公告没有写这一点") for line in lines)
-        return composer.finish("；".join(lines) + "。", 1.0, self.degraded, found=answered)
-
-    def _whole_bulletin(self, asked: Question, having: list[tuple[Project, Span]]) -> Answer:
-        """公告讲了什么 lists every project; 一共几个项目 is the preamble's figure; 哪些项目成立了专班 asks a property."""
-        composer = Composer(self.retriever.passage)
-        if len(having) >= 2:
-            lines = [f"{p.title}：{span.text}{composer.cite(span)}" for p, span in having]
-            return composer.finish("；".join(lines) + "。", 1.0, self.degraded)
-        preamble = next((p for p in self.corpus.projects if p.number == 0), None)
-        if asked.wants_value and preamble is not None:
-            ranking = self.retriever.rank(self.retriever.prepare(asked.text), {(preamble.doc, 0)})
-            attempt = self.answerer.attempt(asked, preamble, ranking)
-            if attempt.span is not None:
-                return composer.finish(fact_answer(composer, preamble, [attempt.span]), 1.0, self.degraded)
-        projects = [p for p in self.corpus.projects if p.number]
-        return composer.finish(bulletin_answer(composer, projects), 1.0, self.degraded)
-
     def _scope_sentence(self) -> str:
         examples = "、".join(p.topic for p in self.corpus.projects if p.number)[:40].rsplit("、", 1)[0]
         return f"我可以回答{self.corpus.documents[0].title}中各项目的牵头单位、治理目标和治理成果，例如{examples}等。"
@@ -326,13 +261,6 @@ class Assistant:
     def _greet(self, text: str) -> Answer:
         opening = "不客气！" if re.search("谢|辛苦", text) else "您好！"
         return refusal(f"{opening}{self._scope_sentence()}请直接输入您的问题。", self.degraded)
-
-    def _project_list(self, departments: list[str]) -> Answer:
-        composer = Composer(self.retriever.passage)
-        parts = []
-        for department in departments:
-            parts.append(project_list_answer(composer, department, self.finder.led_by(department)))
-        return composer.finish("".join(parts), 1.0, self.degraded)
 
     @staticmethod
     def _confidence(ranking: Ranking) -> float:

@@ -1,0 +1,119 @@
+"""Questions across projects: a department's projects, projects by number, several projects named in one
+question, and the bulletin as a whole. Each project's part is answered and checked on its own.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable
+
+from ..corpus import Corpus, Project, Span
+from ..retrieve import Retriever
+from ..schema import Answer
+from .attempt import Attempt, ProjectAnswerer
+from .check import Verdict
+from .compose import Composer, bulletin_answer, fact_answer, project_list_answer, titles_answer
+from .intent import REFERS_BACK, WHICH_PROJECT_Q, WHICH_Q, asks_which_of_the_world
+from .projects import ProjectFinder
+from .question import Question, QuestionReader
+from .scope import WHOLE_BULLETIN
+
+NOT_STATED = "公告没有写这一点"
+
+
+class AcrossProjects:
+    def __init__(
+        self,
+        corpus: Corpus,
+        retriever: Retriever,
+        reader: QuestionReader,
+        finder: ProjectFinder,
+        answerer: ProjectAnswerer,
+        abstain: Callable[[Composer, Question, Attempt], Answer],
+    ) -> None:
+        """``abstain`` words an abstention as the single-project path does."""
+        self.corpus = corpus
+        self.retriever = retriever
+        self.reader = reader
+        self.finder = finder
+        self.answerer = answerer
+        self.abstain = abstain
+
+    def answer(self, asked: Question, text: str) -> Answer | None:
+        """The answer when the question asks across projects; None when it asks of one project. ``text``
+        is the question as read, before an elided one took the earlier question's words."""
+        # Who and which projects are asked about, read from the part that asks: a long message's story
+        # names projects it does not ask about.
+        intent = asked.intent
+        departments = self.finder.departments_in(asked.asking)
+        names_project = self.finder.mentions_project(asked.subject)
+        # 区民政局管哪些项目 lists its projects; 去区民政局办低保要带哪些材料 asks something else of it.
+        if (
+            departments
+            and not asks_which_of_the_world(text)
+            and (intent.project_list or WHICH_Q.search(text) or not (names_project or intent.figure))
+        ):
+            return self.project_list(departments)
+        numbered = self.finder.numbered(asked.asking)
+        if numbered and WHICH_PROJECT_Q.search(asked.asking) and not (intent.lead or intent.goal or intent.figure):
+            composer = Composer(self.retriever.passage)
+            projects = [self.corpus.document(doc).project(number) for doc, number in sorted(numbered)]
+            return composer.finish(titles_answer(composer, projects), 1.0, self.retriever.degraded)
+        if WHOLE_BULLETIN.search(asked.asking) and not intent.lead and not departments:
+            # 哪些项目成立了工作专班 asks every project; 公告讲了什么 or 一共几个项目, the bulletin as a whole.
+            having = self.finder.with_property(asked.subject)
+            if len(having) >= 2 or not names_project:
+                return self.whole_bulletin(asked, having)
+        # 这两个专项治理分别是谁牵头的: the projects are named in the story before the question.
+        several = self.finder.several_named(asked.asking) or (
+            REFERS_BACK.search(asked.asking) and self.finder.several_named(asked.text)
+        )
+        return self.several(asked, several) if several else None
+
+    def several(self, asked: Question, projects: tuple[Project, ...]) -> Answer:
+        """One cited line per project named; a comparison states each figure and adds none."""
+        composer = Composer(self.retriever.passage)
+        parts = self.finder.parts(asked.asking, projects)
+        lines = []
+        for project in projects:
+            # 加油站罚没款和技能培训追回的违规资金: 违规资金 is not asked of 加油站.
+            part = parts.get(project.number, asked.asking)
+            ranking = self.retriever.rank(self.retriever.prepare(part), {(project.doc, project.number)})
+            others = {(p.doc, p.number) for p in projects if p is not project}
+            subject = tuple(
+                w
+                for w in self.reader.read(part).subject
+                if not {(p.doc, p.number) for p in self.finder.named(w)} & others
+            )
+            own = dataclasses.replace(asked, asking=part, subject=subject)
+            attempt = self.answerer.attempt(own, project, ranking)
+            if attempt.span is None:
+                lines.append(f"{project.title}：{NOT_STATED}")
+            else:
+                lines.append(self.answerer.wording(composer, asked, project, ranking, attempt.span).rstrip("。"))
+        if not composer.citations:
+            return self.abstain(composer, asked, Attempt(None, Verdict(False, "subject")))
+        # Found only when every project named is answered: one of two figures is not the answer asked for.
+        answered = not any(line.endswith(NOT_STATED) for line in lines)
+        return composer.finish("；".join(lines) + "。", 1.0, self.retriever.degraded, found=answered)
+
+    def whole_bulletin(self, asked: Question, having: list[tuple[Project, Span]]) -> Answer:
+        """公告讲了什么 lists every project; 一共几个项目 is the preamble's figure; 哪些项目成立了专班 asks a property."""
+        composer = Composer(self.retriever.passage)
+        degraded = self.retriever.degraded
+        if len(having) >= 2:
+            lines = [f"{p.title}：{span.text}{composer.cite(span)}" for p, span in having]
+            return composer.finish("；".join(lines) + "。", 1.0, degraded)
+        preamble = next((p for p in self.corpus.projects if p.number == 0), None)
+        if asked.wants_value and preamble is not None:
+            ranking = self.retriever.rank(self.retriever.prepare(asked.text), {(preamble.doc, 0)})
+            attempt = self.answerer.attempt(asked, preamble, ranking)
+            if attempt.span is not None:
+                return composer.finish(fact_answer(composer, preamble, [attempt.span]), 1.0, degraded)
+        projects = [p for p in self.corpus.projects if p.number]
+        return composer.finish(bulletin_answer(composer, projects), 1.0, degraded)
+
+    def project_list(self, departments: list[str]) -> Answer:
+        composer = Composer(self.retriever.passage)
+        parts = [project_list_answer(composer, d, self.finder.led_by(d)) for d in departments]
+        return composer.finish("".join(parts), 1.0, self.retriever.degraded)
