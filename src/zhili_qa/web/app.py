@@ -7,6 +7,7 @@ import logging
 import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from pathlib import Path
 
 from ..assistant import Assistant
 from ..config import Settings
@@ -25,6 +26,7 @@ from fastapi.staticfiles import StaticFiles
 from .api import create_api, install_error_handlers
 from .assets import APP_CSS, APP_JS
 from .chat import build_chat
+from .front import Card, FrontDoorMiddleware
 from .pages import create_pages
 from .security import RateLimiter, SecurityMiddleware
 from .service import ENGINE_CONCURRENCY, QAService
@@ -32,6 +34,7 @@ from .staff import build_staff
 from .theme import theme
 
 SHUTDOWN_FLUSH_SECONDS = 10.0
+STATIC_DIR = Path(__file__).parent / "static"
 
 log = logging.getLogger(__name__)
 
@@ -79,6 +82,14 @@ def mount(app: FastAPI, blocks: gr.Blocks, path: str, settings: Settings) -> Non
     )
 
 
+def cards(document: str) -> dict[str, Card]:
+    """The link cards of the two Gradio pages, named after the bulletin they answer from."""
+    return {
+        "/": Card(f"{document}问答", f"就《{document}》提问：每个回答都摘自公告原文，注明出处。"),
+        "/staff/": Card(f"热线工作台 · {document}", f"检索《{document}》原文，生成带出处的答复。"),
+    }
+
+
 def create_app(assistant: Assistant, settings: Settings, *, storage: Storage | None = None, ui: bool = True) -> FastAPI:
     """The FastAPI app: API and pages always, the chat at / and staff tools at /staff when ``ui``."""
     service = QAService(
@@ -105,7 +116,9 @@ def create_app(assistant: Assistant, settings: Settings, *, storage: Storage | N
     app.add_middleware(SecurityMiddleware, frame_ancestors=settings.frame_ancestors, limiter=service.limiter)
     app.include_router(create_api(service))
     app.include_router(create_pages(service))
+    app.mount("/zq", StaticFiles(directory=STATIC_DIR), name="zq-static")
     if ui:
+        app.add_middleware(FrontDoorMiddleware, cards=cards(service.document_title))
         mount(app, build_staff(service), "/staff", settings)
         mount(app, build_chat(service), "/", settings)
     return app
