@@ -96,3 +96,14 @@ def test_answers_staff_results_and_the_placeholder_are_readable_in_both_colour_s
     for selector in ("#zq-search-results .zq-hit-text", "#zq-search-results .zq-hit-source", "#zq-search-results mark"):
         assert page.evaluate(CONTRAST_JS, [selector, None]) >= WCAG_AA, (scheme, selector)
     assert page.evaluate(CONTRAST_JS, ["#zq-search-q textarea", "::placeholder"]) >= WCAG_AA
+
+
+def test_html_scripts_styles_and_json_are_sent_compressed(server):
+    page = httpx.get(server.url + "/", headers={"Accept-Encoding": "gzip"})
+    script = re.search(r'<script type="module" crossorigin src="\./([^"]+)"', page.text).group(1)
+    style = re.search(r'<link rel="stylesheet" crossorigin href="\./([^"]+)"', page.text).group(1)
+    for path in ("/", f"/{script}", f"/{style}", "/api/projects", "/api/search?q=种植牙", "/project/10"):
+        response = httpx.get(server.url + path, headers={"Accept-Encoding": "gzip"})
+        assert response.status_code == 200, path
+        assert response.headers.get("content-encoding") == "gzip", path
+        assert response.num_bytes_downloaded < len(response.content) / 2, path

@@ -19,6 +19,7 @@ os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 import gradio as gr
 import swagger_ui_bundle
 from fastapi import FastAPI
+from fastapi.middleware.gzip import GZipMiddleware
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
@@ -40,6 +41,7 @@ log = logging.getLogger(__name__)
 
 QUEUE_SIZE = 32  # waiting chat events beyond this get Gradio's "queue is full" instead of piling up
 MAX_FILE_SIZE = "1kb"  # the pages upload nothing
+COMPRESS_FROM_BYTES = 500  # smaller responses gain less than gzip's own framing costs
 
 
 def serve_docs_offline(app: FastAPI) -> None:
@@ -121,4 +123,7 @@ def create_app(assistant: Assistant, settings: Settings, *, storage: Storage | N
         app.add_middleware(FrontDoorMiddleware, cards=cards(service.document_title))
         mount(app, build_staff(service), "/staff", settings)
         mount(app, build_chat(service), "/", settings)
+    # Outermost, so it compresses what the others wrote: the chat's HTML is 66 KB, ~10 KB gzipped, and a
+    # first visit on a slow link is mostly Gradio's scripts. Server-sent events pass through unbuffered.
+    app.add_middleware(GZipMiddleware, minimum_size=COMPRESS_FROM_BYTES)
     return app
