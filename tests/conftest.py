@@ -32,6 +32,7 @@ SLOW_MODULES = {
     "test_api.py",
     "test_browser.py",
     "test_citizen_page.py",
+    "test_lite_page.py",
     "test_llm_web.py",
     "test_schema.py",
     "test_injection.py",

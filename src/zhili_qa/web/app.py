@@ -7,7 +7,6 @@ import logging
 import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from pathlib import Path
 
 from ..assistant import Assistant
 from ..config import Settings
@@ -25,9 +24,10 @@ from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 
 from .api import create_api, install_error_handlers
-from .assets import APP_CSS, APP_JS
+from .assets import APP_CSS, APP_JS, STATIC_DIR
 from .chat import build_chat
 from .front import Card, FrontDoorMiddleware
+from .lite import create_lite
 from .pages import create_pages
 from .security import RateLimiter, SecurityMiddleware
 from .service import ENGINE_CONCURRENCY, QAService
@@ -35,7 +35,6 @@ from .staff import build_staff
 from .theme import theme
 
 SHUTDOWN_FLUSH_SECONDS = 10.0
-STATIC_DIR = Path(__file__).parent / "static"
 
 log = logging.getLogger(__name__)
 
@@ -87,7 +86,7 @@ def mount(app: FastAPI, blocks: gr.Blocks, path: str, settings: Settings) -> Non
 def cards(document: str) -> dict[str, Card]:
     """The link cards of the two Gradio pages, named after the bulletin they answer from."""
     return {
-        "/": Card(f"{document}问答", f"就《{document}》提问：每个回答都摘自公告原文，注明出处。"),
+        "/": Card(f"{document}问答", f"就《{document}》提问：每个回答都摘自公告原文，注明出处。", lite="/lite"),
         "/staff/": Card(f"热线工作台 · {document}", f"检索《{document}》原文，生成带出处的答复。"),
     }
 
@@ -118,9 +117,11 @@ def create_app(assistant: Assistant, settings: Settings, *, storage: Storage | N
     app.add_middleware(SecurityMiddleware, frame_ancestors=settings.frame_ancestors, limiter=service.limiter)
     app.include_router(create_api(service))
     app.include_router(create_pages(service))
+    page_cards = cards(service.document_title)
+    app.include_router(create_lite(service, page_cards["/"]))
     app.mount("/zq", StaticFiles(directory=STATIC_DIR), name="zq-static")
     if ui:
-        app.add_middleware(FrontDoorMiddleware, cards=cards(service.document_title))
+        app.add_middleware(FrontDoorMiddleware, cards=page_cards)
         mount(app, build_staff(service), "/staff", settings)
         mount(app, build_chat(service), "/", settings)
     # Outermost, so it compresses what the others wrote: the chat's HTML is 66 KB, ~10 KB gzipped, and a

@@ -97,6 +97,7 @@ def build_chat(service: QAService) -> gr.Blocks:
         clear = gr.Button("清空对话", size="sm", variant="secondary", elem_id="zq-clear", visible=False)
         gr.HTML(
             f'<a href="/projects">查看全部{len(service.projects)}个治理项目</a> · '
+            '<a href="/lite">网速慢？用简洁版</a> · '
             f"内容来源：{esc(service.document_title)}",
             elem_id="zq-footer",
             js_on_load=None,

@@ -16,12 +16,23 @@ SHARE_IMAGE = "/zq/share.png"
 _GRADIO_CARD = re.compile(r'<meta\s+(?:property="og:|name="twitter:)[^>]*>\s*')
 _LANG = re.compile(r'(<html\s+)lang="en"')
 _CHARSET = '<meta charset="utf-8" />'
+_BODY = re.compile(r"<body[^>]*>")
 
 
 @dataclass(frozen=True)
 class Card:
     title: str
     description: str
+    lite: str = ""  # the page's lite version: linked while the page loads, and where ?lite=1 leads
+
+
+def boot_note(lite: str) -> str:
+    """Shown from the first bytes until the page's scripts have drawn it (they remove it): on a slow link
+    that is seconds of an otherwise blank screen."""
+    return (
+        '<p id="zq-boot" style="margin:16px;font:16px/1.6 system-ui,sans-serif;color:#57606a">'
+        f'正在打开问答页…网速慢？<a href="{escape(lite)}" style="color:#0b57d0">打开简洁版</a></p>'
+    )
 
 
 def card_head(card: Card, url: str, image: str) -> str:
@@ -41,6 +52,8 @@ def card_head(card: Card, url: str, image: str) -> str:
 
 def rewrite(html: str, card: Card, url: str, image: str) -> str:
     html = _LANG.sub(r'\1lang="zh-CN"', _GRADIO_CARD.sub("", html), count=1)
+    if card.lite:
+        html = _BODY.sub(lambda m: m.group(0) + boot_note(card.lite), html, count=1)
     return html.replace(_CHARSET, _CHARSET + card_head(card, url, image), 1)
 
 
@@ -65,6 +78,10 @@ class FrontDoorMiddleware:
         card = self.cards.get(scope.get("path", "")) if scope["type"] == "http" else None
         if card is None or scope.get("method") != "GET":
             await self.app(scope, receive, send)
+            return
+        if card.lite and b"lite=1" in scope.get("query_string", b"").split(b"&"):
+            await send({"type": "http.response.start", "status": 307, "headers": [(b"location", card.lite.encode())]})
+            await send({"type": "http.response.body", "body": b""})
             return
         start: dict = {}
         chunks: list[bytes] = []

@@ -76,6 +76,12 @@ class QAService:
                 raise UserInputError(BAD_HISTORY)
         return [{"role": t["role"], "content": t["content"]} for t in history]
 
+    def over_limit(self, client: str) -> str | None:
+        """None when this client may ask now; otherwise the message to show, saying when to try again."""
+        if self.limiter.allow(client):
+            return None
+        return f"提问太频繁了，请{self.limiter.retry_after(client)}秒后再试。"
+
     def ask(self, question: object, history: object = None, channel: str = "api") -> dict:
         """The Answer as JSON (verified LLM wording or the engine's extractive answer); logs the exchange
         (a failed write is logged, never raised)."""
