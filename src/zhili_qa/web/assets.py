@@ -1,5 +1,6 @@
 """The style sheets and the one small script of the pages (kept here so they ship with the package)."""
 
+import re
 from pathlib import Path
 
 FONT_STACK = (
@@ -12,10 +13,14 @@ ACCENT = "#b42318"
 # shared by the Gradio pages, the plain pages and the lite page (which links the file itself).
 STATIC_DIR = Path(__file__).parent / "static"
 CONTENT_CSS = (STATIC_DIR / "zq.css").read_text(encoding="utf-8")
+# Gradio rewrites a page's own ``@media (prefers-color-scheme)`` rules away and marks dark mode with a class on
+# <body> instead: the same dark colours, read from the file, under that class.
+DARK_COLOURS = re.search(r"prefers-color-scheme: dark\) \{ :root (\{[^}]*\})", CONTENT_CSS).group(1)
 
 # Gradio pages: layout, touch targets, the header, the compact embed mode and the source viewer.
 APP_CSS = (
     CONTENT_CSS
+    + f"\n.dark {DARK_COLOURS}\n"
     + f"""
 .gradio-container {{ width: 100% !important; max-width: 760px !important; margin: 0 auto !important; padding: 0 10px 16px !important;
                      font-family: {FONT_STACK} !important; }}
