@@ -33,6 +33,8 @@ SLOW_MODULES = {
     "test_browser.py",
     "test_citizen_page.py",
     "test_lite_page.py",
+    "test_chat_state.py",
+    "test_staff_desk.py",
     "test_llm_web.py",
     "test_schema.py",
     "test_injection.py",

@@ -42,6 +42,9 @@ html.zq-embed .gradio-container {{ padding-top: 8px !important; }}
     border-radius: 22px !important; padding: 6px 14px !important; line-height: 1.4; font-size: 15px !important; }}
 .zq-chips-label {{ font-size: 14px; color: var(--zq-muted); }}
 #zq-question textarea {{ font-size: 16px !important; min-height: 48px; }}
+.gradio-container {{ overflow: clip !important; }}  /* Gradio's overflow:hidden would stop the input sticking */
+#zq-ask {{ position: sticky; bottom: 0; z-index: 20; background: var(--body-background-fill); padding: 6px 0 8px; }}
+.zq-waiting {{ color: var(--zq-muted); }}
 #zq-question button, .zq-big button, button.zq-big {{ min-height: 48px; min-width: 64px; font-size: 16px !important; }}
 #zq-question button, #zq-search-q button, #zq-staff-q button {{ background: {ACCENT} !important;
     color: #fff !important; min-height: 44px; font-size: 16px !important; }}
@@ -65,9 +68,6 @@ h1 {{ font-size: 20px; line-height: 1.4; }}
 """
 )
 
-# Runs in <head> of the Gradio pages: embed mode, the source viewer and copy buttons, all by event
-# delegation so it works on whatever Gradio renders later. Fetched fragments are server-escaped HTML.
-# The viewer lives outside the Gradio container, so its rules go into <head> as they are.
 VIEWER_CSS = f"""
 #zq-viewer {{ position: fixed; inset: 0; z-index: 1000; background: rgba(0, 0, 0, .45); display: flex;
               align-items: flex-end; justify-content: center; overflow: hidden; }}
@@ -85,114 +85,9 @@ VIEWER_CSS = f"""
 }}
 """
 
-APP_JS = (
-    """
-<style>"""
-    + VIEWER_CSS
-    + """</style>
-<script>
-(function () {
-  document.documentElement.lang = 'zh-CN';
-  var boot = setInterval(function () {  // the server's "opening… lite page" note, until the chat is drawn
-    if (!document.getElementById('zq-question')) return;
-    var note = document.getElementById('zq-boot');
-    if (note) note.parentNode.removeChild(note);
-    clearInterval(boot);
-  }, 250);
-  var params = new URLSearchParams(window.location.search);
-  if (params.get('embed') === '1') document.documentElement.classList.add('zq-embed');
-  var lastFocus = null;
+# In <head> of the Gradio pages: the viewer's styles (it lives outside the Gradio container) and the script.
+APP_JS = f"<style>{VIEWER_CSS}</style><script>{(STATIC_DIR / 'chat.js').read_text(encoding='utf-8')}</script>"
 
-  function viewer() {
-    var v = document.getElementById('zq-viewer');
-    if (v) return v;
-    v = document.createElement('div');
-    v.id = 'zq-viewer';
-    v.hidden = true;
-    v.setAttribute('role', 'dialog');
-    v.setAttribute('aria-modal', 'true');
-    v.setAttribute('aria-label', '公告原文');
-    v.innerHTML = '<div class="zq-viewer-panel"><div class="zq-viewer-bar"><span class="zq-viewer-title">公告原文</span>' +
-      '<button type="button" class="zq-btn zq-close">关闭</button></div><div class="zq-viewer-body"></div></div>';
-    v.addEventListener('click', function (e) { if (e.target === v) close(); });
-    document.body.appendChild(v);
-    return v;
-  }
-
-  function close() {
-    var v = document.getElementById('zq-viewer');
-    if (!v || v.hidden) return;
-    v.hidden = true;
-    if (lastFocus && lastFocus.focus) lastFocus.focus();
-  }
-
-  function openSource(link) {
-    var url = link.getAttribute('data-src').split('#')[0];
-    var v = viewer();
-    var body = v.querySelector('.zq-viewer-body');
-    lastFocus = link;
-    body.textContent = '正在打开原文…';
-    v.querySelector('.zq-viewer-title').textContent = '公告原文';
-    v.hidden = false;
-    v.querySelector('.zq-close').focus();
-    fetch(url + (url.indexOf('?') < 0 ? '?' : '&') + 'fragment=1', {credentials: 'same-origin'})
-      .then(function (r) { if (!r.ok) throw new Error(r.status); return r.text(); })
-      .then(function (html) {
-        body.innerHTML = html;
-        var heading = body.querySelector('h2');
-        v.querySelector('.zq-viewer-title').textContent = heading ? heading.textContent : '公告原文';
-        var mark = body.querySelector('mark');
-        if (mark) mark.scrollIntoView({block: 'center'});
-      })
-      .catch(function () { body.textContent = '原文暂时打不开，请稍后再试。'; });
-  }
-
-  function copy(text, button) {
-    function done(ok) {
-      var label = button.getAttribute('data-label') || button.textContent;
-      button.setAttribute('data-label', label);
-      button.textContent = ok ? '已复制' : '复制失败，请长按文字复制';
-      setTimeout(function () { button.textContent = label; }, 2000);
-    }
-    function fallback() {
-      var area = document.createElement('textarea');
-      area.value = text;
-      area.setAttribute('readonly', '');
-      area.style.position = 'fixed';
-      area.style.opacity = '0';
-      document.body.appendChild(area);
-      area.select();
-      var ok = false;
-      try { ok = document.execCommand('copy'); } catch (e) { ok = false; }
-      document.body.removeChild(area);
-      done(ok);
-    }
-    if (navigator.clipboard && window.isSecureContext) {
-      navigator.clipboard.writeText(text).then(function () { done(true); }, fallback);
-    } else {
-      fallback();
-    }
-  }
-
-  document.addEventListener('click', function (e) {
-    var target = e.target instanceof Element ? e.target : null;
-    if (!target) return;
-    var source = target.closest('[data-src]');
-    if (source) { e.preventDefault(); openSource(source); return; }
-    if (target.closest('.zq-close')) { close(); return; }
-    var copyButton = target.closest('[data-copy]');
-    if (copyButton) { e.preventDefault(); copy(copyButton.getAttribute('data-copy'), copyButton); }
-  });
-  document.addEventListener('keydown', function (e) { if (e.key === 'Escape') close(); });
-})();
-</script>
-"""
-)
-
-SCROLL_TO_LAST_TURN_JS = """
-() => {
-  const turns = document.querySelectorAll('#zq-chat .zq-turn, #zq-chat .zq-notice');
-  const last = turns[turns.length - 1];
-  if (last) last.scrollIntoView({behavior: 'smooth', block: 'start'});
-}
-"""
+# Gradio's event hooks: the question shown before the server is asked, and the scroll once it has answered.
+SHOW_QUESTION_JS = "(text, turns) => { window.zqPending && window.zqPending(text); return [text, turns]; }"
+SETTLE_JS = "() => { window.zqSettle && window.zqSettle(); }"
