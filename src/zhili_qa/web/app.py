@@ -30,7 +30,7 @@ from .front import Card, FrontDoorMiddleware
 from .lite import create_lite
 from .pages import create_pages
 from .security import RateLimiter, SecurityMiddleware
-from .service import ENGINE_CONCURRENCY, QAService
+from .service import QAService
 from .staff import build_staff
 from .theme import theme
 
@@ -38,7 +38,11 @@ SHUTDOWN_FLUSH_SECONDS = 10.0
 
 log = logging.getLogger(__name__)
 
-QUEUE_SIZE = 32  # waiting chat events beyond this get Gradio's "queue is full" instead of piling up
+QUEUE_SIZE = 128  # waiting chat events beyond this get Gradio's "queue is full" instead of piling up
+# Events Gradio works on at once. The service's engine gate still lets only ENGINE_CONCURRENCY questions use the
+# engine at a time; more workers let Gradio's own per-event work (about 30 ms of Python an answer) overlap the
+# engine's. With 2 workers and 32 places, 50 users got "queue is full"; see docs/performance.md.
+QUEUE_WORKERS = 16
 MAX_FILE_SIZE = "1kb"  # the pages upload nothing
 COMPRESS_FROM_BYTES = 500  # smaller responses gain less than gzip's own framing costs
 
@@ -61,7 +65,7 @@ def serve_docs_offline(app: FastAPI) -> None:
 
 def mount(app: FastAPI, blocks: gr.Blocks, path: str, settings: Settings) -> None:
     """Mount a Blocks with the hardening the issue asks for: CSR only, no error details, no extra files."""
-    blocks.queue(max_size=QUEUE_SIZE, default_concurrency_limit=ENGINE_CONCURRENCY, api_open=False)
+    blocks.queue(max_size=QUEUE_SIZE, default_concurrency_limit=QUEUE_WORKERS, api_open=False)
     gr.mount_gradio_app(
         app,
         blocks,
