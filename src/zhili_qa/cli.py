@@ -53,7 +53,7 @@ class _FriendlyGroup(click.Group):
 @click.group(cls=_FriendlyGroup)
 @click.option("-v", "--verbose", is_flag=True, help="显示调试日志")
 def main(verbose: bool) -> None:
-    """治理问答：定海区专项治理成果公告问答助手。"""
+    """治理问答：专项治理成果公告问答助手。"""
     # Before anything imports huggingface_hub (gradio does, for `serve`): offline by design.
     prepare_runtime()
     logging.basicConfig(
