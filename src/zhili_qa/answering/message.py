@@ -63,8 +63,8 @@ def compound_parts(text: str) -> list[str]:
         for i, clause in enumerate(clauses)
         if _ASKS_A_FACT.search(clause) and len(clause) >= COMPOUND_PART and not _NAMES_A_FIGURE.search(clause)
     ]
-    if len(asking) < 2:
-        return [text]
+    if len(asking) < 2 or any(REFERS_BACK.search(clauses[i]) for i in asking[1:]):
+        return [text]  # 哪几个是…牵头的，分别是哪个单位: the second presses for the first's answer
     # Clauses before the first asking one (a topic, 食堂那边) belong to it; the rest to the one they follow.
     starts = [0, *asking[1:]]
     ends = [*asking[1:], len(clauses)]
