@@ -29,6 +29,7 @@ from .intent import (
 from .misreadings import (
     a_part_for_the_whole,
     another_act_on_the_stated,
+    another_reading_of,
     as_precise_as_asked,
     averted,
     counts_doers_for_a_stock,
@@ -102,8 +103,8 @@ class AnswerCheck(SubjectMatch):
             return Verdict(False, "type")  # 几月几号印发的: 2023年 alone does not say
         if not self._names_the_kind_asked(question, context):
             return Verdict(False, "subject")  # 之前待在哪个国家: no country is named
-        if question.answer_type == "yes_no" and not self.speaks_of_the_act(question, context):
-            return Verdict(False, "subject")  # 医保能不能报销: nothing says anything of 报销
+        if question.answer_type in ("yes_no", "money", "rate") and not self.speaks_of_the_act(question, context):
+            return Verdict(False, "subject")  # 医保能不能报销, 能报销多少: nothing says anything of 报销
         if question.wants_value and BEFORE_Q.search(question.asking) and not BEFORE_TEXT.search(before):
             return Verdict(False, "year")  # 降价之前多少钱: 降至900余元 is the price after
         if not self._of_what_is_asked(question, context):
@@ -114,6 +115,8 @@ class AnswerCheck(SubjectMatch):
             return Verdict(False, "unit")  # 盘峙的流动集市办了几次: 9次 is for 盘峙、小盘峙、富翅、里钓
         if a_part_for_the_whole(question, clause.text) or another_act_on_the_stated(question, clause.text):
             return Verdict(False, "unit")
+        if question.wants_value and another_reading_of(question, clause.text):
+            return Verdict(False, "unit")  # 撤并以后还剩几家: 撤并整合3家 counts those merged
         if question.wants_value and no_cap_for_a_cap(question, clause.text):
             return Verdict(False, "type")
         if of_another_owner(question, context):

@@ -112,7 +112,9 @@ PER_UNIT_Q = re.compile(
     r"最(?:多|少|高|低|大|小)的(?:一|那|哪)?(?:家|个|次|所|户|人)|最(?:多|少|高|低|大|小)的?是?(?:哪|那)"
     r"|哪一?(?:家|个|所|户|位|村|座|条)[^，,。？?]{0,10}最|平均每|人均"
     r"|\d+(?:家|个|所|户|人|名)[^，,。？?]{0,8}各自"  # 9家医疗机构各自买了多少: each one's figure
-    r"|那(?:个|件|家|起)(?![^，,。？?]{0,4}(?:专项|项目|治理))[^。？?]{0,10}(?:罚|赔|花|收)"  # 那件大案，罚了多少
+    # 那件大案，罚了多少; not 缺斤少两那个查了吧，一共罚了多少 (那个 is the project)
+    r"|那(?:件|起|家|个(?=[\u4e00-\u9fff]{0,4}(?:案|站|店|公司|企业|医院|机构)))"
+    r"(?![^，,。？?]{0,4}(?:专项|项目|治理))[^。？?]{0,10}(?:罚|赔|花|收)"
 )
 # 都整改好了吗 asks whether all was done; 全部化解, 整改到位 say so.
 COMPLETION_Q = re.compile(r"都[^，,。？?]{0,6}(?:了|吗|没)|全部|完了|完没|好了没|好没有")
@@ -133,7 +135,9 @@ EXACT_DAY_Q = re.compile(r"几号|几日|哪天|哪一天|具体日期")
 # 哪个国家, 哪家医院: a thing of that kind, which the answer must name.
 WHICH_KIND = re.compile(r"哪(?:个|一个|家|一家)([\u4e00-\u9fff]{2})")
 # 能不能报销: whether something can be done, the act itself asked.
-ABLE_Q = re.compile(r"(?:能不能|可不可以|可以不可以|会不会|能否|是否可以|能|可以)([\u4e00-\u9fff]{2})")
+ABLE_Q = re.compile(
+    r"(?:能不能|可不可以|可以不可以|会不会|能否|是否可以|能|可以)((?:(?![多几什啥怎哪])[\u4e00-\u9fff]){2})"
+)
 # 第3项, 第9个治理项目: a project by its number in the bulletin (numerals already digits).
 ORDINAL = re.compile(r"第\s*(\d{1,2})\s*(?:项|个(?=专项|治理|项目))")
 # 第9项是什么 asks which project that is: its title.

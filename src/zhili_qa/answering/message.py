@@ -27,6 +27,10 @@ _PLEASANTRIES = re.compile(
     r"^(?:(?:老板|师傅|同志|小姐姐)?(?:你好|您好|哈喽|在吗)[呀啊，,!！。\s]*)+"
     r"|[，,。.!！?？\s]*(?:谢谢(?:啦|了|你|您|哈)?|多谢|麻烦(?:你|您)?了|辛苦(?:了|啦)?|拜托(?:了|啦)?|感谢)[!！。.~～\s]*$"
 )
+# 想转给老乡看, 我好跟家里说: the asker's own plans after the question ask nothing.
+_AFTERWORD = re.compile(r"[，,\s]+(?:我|想|要|准备|打算|好让|好跟|给|帮|让|回头|顺便)[^，,。！!？?\s]*$")
+# 治理目标中，…提出了什么要求: a frame (in X) before the asking clause belongs to it.
+_FRAME = re.compile(r"(?:中|里|方面|当中|之中)$")
 LONG_MESSAGE = 40  # characters from which only the asking clauses give type and subject
 ASKING_MIN = 12  # characters the asking part reaches, taking in clauses before the one that asks
 
@@ -80,7 +84,7 @@ def asking_part(text: str) -> str:
         return after  # 我想问一下全区的中小学食堂一共去检查了多少次
     sentences = [s for s in re.split(r"[。！!？?]", text) if s.strip()]
     if len(text) < LONG_MESSAGE and len(sentences) < 2:
-        return text
+        return _AFTERWORD.sub("", text) if _QUESTION_WORD.search(_AFTERWORD.sub("", text)) else text
     # The last sentences that each ask a fact, when more than one does (…多少人次？…拦下来几起？).
     asking_sentences = [i for i, sentence in enumerate(sentences) if _ASKS_A_FACT.search(sentence)]
     if len(asking_sentences) >= 2 and asking_sentences[-1] == asking_sentences[-2] + 1:
@@ -97,6 +101,6 @@ def asking_part(text: str) -> str:
     start = asking[-1]
     # Clauses after it that press for the same fact (是一万出头吗) add no question of their own.
     end = next((i for i in range(start + 1, len(clauses)) if _QUESTION_WORD.search(clauses[i])), len(clauses))
-    while start > 0 and sum(len(c) for c in clauses[start:end]) < ASKING_MIN:
+    while start > 0 and (sum(len(c) for c in clauses[start:end]) < ASKING_MIN or _FRAME.search(clauses[start - 1])):
         start -= 1
     return "，".join(clauses[start:end])

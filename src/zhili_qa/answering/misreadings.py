@@ -34,6 +34,13 @@ _TOTAL_ASKED = re.compile(r"一共|总共|共有|总数|合计|加起来|总计"
 # 价格上限是多少: a cap asked, which an average or a level reached (降至900余元) does not state.
 _CAP_ASKED = re.compile(r"上限|不超过|不得超过|封顶|限价|最高价")
 _CAP_TEXT = re.compile(r"不超过|不得超过|上限|以内|控制在|封顶|限价|最高")
+# 撤并以后还剩几家: what remains, which a count of those merged (撤并整合3家) does not say.
+_REMAINING_ASKED = re.compile(r"还剩|剩下|剩余|剩了|还有几|还有多少")
+_REMAINING_TEXT = re.compile(r"剩|余下|保留|现有|尚有|仍有|还有")
+# 不是追回的那个: the question sets aside what a clause of that wording would say.
+_SET_ASIDE = re.compile(r"不是([\u4e00-\u9fff]{2,6}?)的(?:那个|那些|那笔|那部分)?")
+# 第1期, 第2批: one instance of what the bulletin may count only in all (已开展两期，共培训16人次).
+_ORDINAL_PART = re.compile(r"第\d+(?:期|批|轮|届|场|次)")
 # Kinds of owner a question may single out, each with the kinds that exclude it (民营诊所: 公立医疗机构 is another).
 _OWNERS = {"民营": "公立|公办", "私立": "公立|公办", "私人": "公立|公办", "民办": "公办|公立", "公立": "民营|私立|民办"}
 _LIST_OF_ITEMS = re.compile(r"(?:[\u4e00-\u9fff“”]{2,8}、)+[\u4e00-\u9fff“”]{2,8}(?=等)")
@@ -67,6 +74,16 @@ def a_part_for_the_whole(question: Question, text: str) -> bool:
 def no_cap_for_a_cap(question: Question, text: str) -> bool:
     """A cap asked (价格上限) of a clause that states no cap?"""
     return bool(_CAP_ASKED.search(question.asking)) and not _CAP_TEXT.search(text)
+
+
+def another_reading_of(question: Question, text: str) -> bool:
+    """What remains asked of a count of those acted on; what the question sets aside (不是追回的那个); one
+    instance (第1期) of a clause that does not name it."""
+    if _REMAINING_ASKED.search(question.asking) and not _REMAINING_TEXT.search(text):
+        return True
+    if any(aside in text for aside in _SET_ASIDE.findall(question.asking)):
+        return True
+    return any(part not in text for part in _ORDINAL_PART.findall(question.asking))
 
 
 def of_another_owner(question: Question, context: str) -> bool:
