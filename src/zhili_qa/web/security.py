@@ -71,10 +71,11 @@ def frame_ancestors_header(frame_ancestors: str) -> str:
 
 
 def app_csp(frame_ancestors: str) -> str:
-    """What the Gradio pages need and no more: their own scripts (Gradio inlines its config and our head script,
-    hence 'unsafe-inline'), requests to this origin only, nothing from any other host."""
+    """What the Gradio pages need and no more: scripts and requests of this origin only, nothing from any other
+    host. Gradio inlines its config and our head script ('unsafe-inline') and renders gr.HTML templates with
+    ``new Function`` ('unsafe-eval'; without it every answer shows "Error rendering HTML" in Chromium)."""
     return (
-        "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; "
+        "default-src 'self'; script-src 'self' 'unsafe-inline' 'unsafe-eval'; style-src 'self' 'unsafe-inline'; "
         "img-src 'self' data: blob:; font-src 'self' data:; connect-src 'self'; frame-src 'self'; "
         f"object-src 'none'; base-uri 'self'; form-action 'self'; {frame_ancestors_header(frame_ancestors)}"
     )
