@@ -195,9 +195,11 @@ def test_a_chunked_body_past_the_cap_is_refused_while_reading(live, path):
         assert db.execute("SELECT COUNT(*) FROM feedback").fetchone()[0] == 0
 
 
-def test_long_fields_and_history_are_capped(live):
-    answer = httpx.post(live.url + "/api/feedback", json={"answer_id": "x", "rating": "up", "comment": "长" * 1001})
-    assert answer.status_code == 422 and "1000" in answer.json()["detail"]
+def test_the_chat_never_echoes_more_than_its_box_takes(live):
+    """A question far past the 500-character limit (but under the body cap) comes back cut, not whole."""
+    status, stream = gradio_call(live.url, 0, ["问" * 9_000, []])  # 54 KB as JSON escapes
+    assert status == 200 and "500字以内" in stream
+    assert "问" * 501 not in stream
 
 
 # ---------------------------------------------------------------- 4 proxies, CSP, Cache-Control
@@ -221,10 +223,12 @@ def test_a_public_url_pins_gradios_root(assistant, tmp_path):
 def test_x_forwarded_for_is_believed_only_from_a_configured_proxy(assistant, tmp_path):
     def statuses(**overrides) -> list[int]:
         settings = settings_for(tmp_path, rate_limit_per_minute=2, **overrides)
-        with client(assistant, settings, address=("127.0.0.1", 5)) as http:
+        with LiveServer(create_app(assistant, settings, ui=False)) as server:
             return [
-                http.post(
-                    "/api/ask", json={"question": LEAD_QUESTION}, headers={"X-Forwarded-For": f"198.51.100.{n}"}
+                httpx.post(
+                    server.url + "/api/ask",
+                    json={"question": LEAD_QUESTION},
+                    headers={"X-Forwarded-For": f"198.51.100.{n}"},
                 ).status_code
                 for n in range(3)
             ]
@@ -307,7 +311,7 @@ def test_bad_bytes_and_deep_json_are_a_chinese_4xx(live, body):
         ("/api/ask", {"question": "牵头单位\ud800是谁"}),
         ("/api/ask", {"question": LEAD_QUESTION, "history": [{"role": "user", "content": "\udfff"}]}),
         ("/api/ask", {"question": LEAD_QUESTION, "stream": "yes"}),
-        ("/api/feedback", {"answer_id": "x", "rating": "up", "comment": "\ud83d"}),
+        ("/api/feedback", {"answer_id": "x", "rating": "up", "question": "问题", "comment": "\ud83d"}),
     ],
     ids=["invisible-only", "lone-surrogate", "surrogate-in-history", "stream-yes", "surrogate-comment"],
 )
