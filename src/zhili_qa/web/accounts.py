@@ -93,16 +93,20 @@ def secret_key(settings: Settings) -> bytes:
     try:
         if not path.exists():
             path.parent.mkdir(parents=True, exist_ok=True)
-            _write_private(path, secrets.token_urlsafe(48), exclusive=True)
-        return path.read_text(encoding="ascii").strip().encode()
-    except FileExistsError:  # another process made it first
+            draft = path.with_name(f".{SECRET_FILE}.{os.getpid()}")
+            _write_private(draft, secrets.token_urlsafe(48))
+            try:
+                os.link(draft, path)  # whole or not at all: two processes starting at once agree on the first
+            except FileExistsError:
+                pass
+            finally:
+                draft.unlink()
         return path.read_text(encoding="ascii").strip().encode()
     except OSError:
         log.error("cannot keep a secret key in %s: using one for this process only (set ZHILI_SECRET_KEY)", path)
         return secrets.token_urlsafe(48).encode()
 
 
-def _write_private(path: Path, text: str, *, exclusive: bool = False) -> None:
-    flags = os.O_WRONLY | os.O_CREAT | (os.O_EXCL if exclusive else os.O_TRUNC)
-    with os.fdopen(os.open(path, flags, 0o600), "w", encoding="utf-8") as handle:
+def _write_private(path: Path, text: str) -> None:
+    with os.fdopen(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "w", encoding="utf-8") as handle:
         handle.write(text)

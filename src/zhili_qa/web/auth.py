@@ -15,7 +15,7 @@ import re
 import secrets
 import time
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
@@ -216,7 +216,8 @@ class StaffGate:
         if self.auth.staff_name(request.cookies.get(SESSION_COOKIE)) is not None:
             return None
         if request.method == "GET" and path in ("/staff", "/staff/"):
-            return RedirectResponse(f"/staff/login?next={path}", status_code=303)
+            wanted = path + (f"?{request.url.query}" if request.url.query else "")
+            return RedirectResponse("/staff/login?" + urlencode({"next": wanted}), status_code=303)
         return self.refuse(path, 401, NEED_LOGIN)
 
     def refuse(self, path: str, status: int, detail: str) -> Response:
