@@ -329,6 +329,8 @@ def test_staff_log_in_through_the_form_use_the_tools_and_log_out(assistant, tmp_
         page.get_by_label("账号").fill("hotline")
         page.get_by_label("密码").fill("correct horse battery")
         page.get_by_role("button", name="登录").click()
+        sync_api.expect(page.locator(".zq-dir")).to_have_count(12)  # back on the tab first asked for
+        page.get_by_role("tab", name="检索").click()
         page.locator("#zq-search-q textarea").fill("种植牙 价格")
         page.locator("#zq-search-q").get_by_role("button", name="检索").click()
         sync_api.expect(page.locator("#zq-search-results .zq-hit").first).to_be_visible()

@@ -26,7 +26,7 @@ from zhili_qa.corpus import load_corpus
 from zhili_qa.embed import DEFAULT_MODEL_DIRNAME, SETUP_COMMAND, HashingEncoder
 from zhili_qa.files import sha256_file
 from zhili_qa.storage import DB_NAME, sqlite_storage
-from zhili_qa.storage import base as storage_module
+from zhili_qa.storage import writer as storage_module
 from zhili_qa.text import Tokenizer, corpus_terms
 from zhili_qa.web import create_app
 

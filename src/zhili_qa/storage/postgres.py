@@ -12,7 +12,8 @@ from contextlib import contextmanager
 import psycopg
 from psycopg.conninfo import conninfo_to_dict
 
-from .base import BUSY_TIMEOUT, Backend
+from .base import Backend
+from .writer import BUSY_TIMEOUT
 
 SCHEMA_LOCK = 0x7A68696C  # any constant; only this app takes it
 SCHEMA = """

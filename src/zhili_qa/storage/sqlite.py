@@ -8,7 +8,8 @@ from collections.abc import Iterator
 from contextlib import closing, contextmanager
 from pathlib import Path
 
-from .base import BUSY_TIMEOUT, Backend
+from .base import Backend
+from .writer import BUSY_TIMEOUT
 
 log = logging.getLogger("zhili_qa.storage")
 

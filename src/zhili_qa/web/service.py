@@ -167,6 +167,7 @@ class QAService:
         and its whole field often both match; staff then see k different places, not repeats.
         """
         query = self.assistant.validate_question(clean(query, "请输入检索词。"))
+        lead = optional(lead or "", "")
         with self.gate:
             passages = self.assistant.search(
                 query, k=k * 3 if distinct else k, project=project or None, lead=lead or None
