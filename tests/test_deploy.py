@@ -96,11 +96,17 @@ def test_a_forged_cookie_or_a_cross_site_post_gets_nothing(assistant, tmp_path):
         assert http.post("/staff/login", data=form).status_code == 403  # the login form's own token
 
 
-def test_the_cookie_is_secure_behind_an_https_public_url(assistant, tmp_path):
+def test_the_cookie_is_secure_behind_an_https_public_url_or_a_trusted_https_proxy(assistant, tmp_path):
     settings = with_account(tmp_path, public_url="https://qa.example.cn")
     with client(assistant, settings) as http:
         cookie = login(http, Origin="https://qa.example.cn").headers["set-cookie"]
     assert "Secure" in cookie
+    proxied = with_account(tmp_path, forwarded_allow_ips="127.0.0.1")
+    with client(assistant, proxied, address=("127.0.0.1", 7)) as http:
+        forwarded = {"X-Forwarded-For": "203.0.113.8"}
+        assert "Secure" not in http.get("/staff/login", headers=forwarded).headers["set-cookie"]
+        forwarded["X-Forwarded-Proto"] = "https"  # the proxy says the browser came over HTTPS
+        assert "Secure" in http.get("/staff/login", headers=forwarded).headers["set-cookie"]
 
 
 def test_failed_logins_are_limited_per_client_and_name(assistant, tmp_path):

@@ -104,25 +104,31 @@ class StaffAuth:
         html = templates.get_template(template).render(css=Markup(PAGE_CSS), **values)
         return HTMLResponse(html, status, headers={"Content-Security-Policy": PAGE_CSP, "Cache-Control": "no-store"})
 
-    def login_form(self, *, error: str = "", next_path: str = "/staff/", status: int = 200) -> HTMLResponse:
+    def login_form(
+        self, request: Request, *, error: str = "", next_path: str = "/staff/", status: int = 200
+    ) -> HTMLResponse:
         token = secrets.token_urlsafe(24)
         response = self.page(
             "login.html", status, error=error, next=next_path, csrf=self.csrf.dumps(token), accounts=bool(self.accounts)
         )
-        response.set_cookie(CSRF_COOKIE, token, max_age=LOGIN_CSRF_SECONDS, **self.cookie_flags("/staff/login"))
+        response.set_cookie(
+            CSRF_COOKIE, token, max_age=LOGIN_CSRF_SECONDS, **self.cookie_flags(request, "/staff/login")
+        )
         return response
 
-    def cookie_flags(self, path: str = "/") -> dict:
-        return {"path": path, "httponly": True, "samesite": "lax", "secure": self.settings.https}
+    def cookie_flags(self, request: Request, path: str = "/") -> dict:
+        """Secure when the public address is HTTPS or a trusted proxy says the request came over HTTPS."""
+        secure = self.settings.https or request.url.scheme == "https"
+        return {"path": path, "httponly": True, "samesite": "lax", "secure": secure}
 
-    def start_session(self, name: str, next_path: str) -> Response:
+    def start_session(self, request: Request, name: str, next_path: str) -> Response:
         token = secrets.token_urlsafe(32)
         hours = self.settings.session_hours
         if not self.storage.add_session(_digest(token), name, time.time() + hours * 3600):
             return self.page("message.html", 503, title="暂时无法登录", message="登录服务暂时不可用，请稍后再试。")
         response = RedirectResponse(next_path, status_code=303)
         response.set_cookie(
-            SESSION_COOKIE, self.sessions.dumps(token), max_age=int(hours * 3600), **self.cookie_flags()
+            SESSION_COOKIE, self.sessions.dumps(token), max_age=int(hours * 3600), **self.cookie_flags(request)
         )
         response.delete_cookie(CSRF_COOKIE, path="/staff/login")
         return response
@@ -152,8 +158,8 @@ def create_login(auth: StaffAuth) -> APIRouter:
     router = APIRouter(include_in_schema=False)
 
     @router.get("/staff/login")
-    def login_page(next: str = "/staff/") -> Response:
-        return auth.login_form(next_path=safe_next(next))
+    def login_page(request: Request, next: str = "/staff/") -> Response:
+        return auth.login_form(request, next_path=safe_next(next))
 
     @router.post("/staff/login")
     async def login(request: Request) -> Response:
@@ -161,15 +167,15 @@ def create_login(auth: StaffAuth) -> APIRouter:
         name, password = str(form.get("name", "")).strip(), str(form.get("password", ""))
         next_path = safe_next(str(form.get("next", "")))
         if not auth.csrf_ok(str(form.get("csrf", "")), request.cookies.get(CSRF_COOKIE)):
-            return auth.login_form(error="页面已过期，请重新输入账号和密码。", next_path=next_path, status=403)
+            return auth.login_form(request, error="页面已过期，请重新输入账号和密码。", next_path=next_path, status=403)
         client = client_key(request.scope)
         if auth.limits.over("login", client) or auth.limits.over("login", f"name:{name}"):
-            return auth.login_form(error="登录失败次数太多，请一小时后再试。", next_path=next_path, status=429)
+            return auth.login_form(request, error="登录失败次数太多，请一小时后再试。", next_path=next_path, status=429)
         if not verify(auth.accounts, name, password):
             auth.limits.hit("login", client)
             auth.limits.hit("login", f"name:{name}")
-            return auth.login_form(error="账号或密码不正确。", next_path=next_path, status=401)
-        return auth.start_session(name, next_path)
+            return auth.login_form(request, error="账号或密码不正确。", next_path=next_path, status=401)
+        return auth.start_session(request, name, next_path)
 
     @router.post("/staff/logout")
     def logout(request: Request) -> Response:
