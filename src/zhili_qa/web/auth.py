@@ -22,6 +22,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Resp
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
+from starlette.concurrency import run_in_threadpool
 
 from ..config import Settings
 from ..storage import Storage
@@ -164,9 +165,13 @@ def create_login(auth: StaffAuth) -> APIRouter:
     @router.post("/staff/login")
     async def login(request: Request) -> Response:
         form = await request.form(max_files=0, max_fields=8, max_part_size=4096)
-        name, password = str(form.get("name", "")).strip(), str(form.get("password", ""))
-        next_path = safe_next(str(form.get("next", "")))
-        if not auth.csrf_ok(str(form.get("csrf", "")), request.cookies.get(CSRF_COOKIE)):
+        # argon2 and the session write take their time: not on the event loop
+        return await run_in_threadpool(attempt, request, {k: str(v) for k, v in form.items()})
+
+    def attempt(request: Request, form: dict[str, str]) -> Response:
+        name, password = form.get("name", "").strip(), form.get("password", "")
+        next_path = safe_next(form.get("next", ""))
+        if not auth.csrf_ok(form.get("csrf", ""), request.cookies.get(CSRF_COOKIE)):
             return auth.login_form(request, error="页面已过期，请重新输入账号和密码。", next_path=next_path, status=403)
         client = client_key(request.scope)
         if auth.limits.over("login", client) or auth.limits.over("login", f"name:{name}"):
@@ -200,7 +205,7 @@ class StaffGate:
             await self.app(scope, receive, send)
             return
         request = Request(scope)
-        response = self.check(request, path)
+        response = await run_in_threadpool(self.check, request, path)  # reads the session from storage
         if response is None:
             await self.app(scope, receive, send)
         else:
