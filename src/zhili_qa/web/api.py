@@ -107,8 +107,6 @@ _FIELD_MESSAGES = {
     "project": "项目编号应为正整数。",
     "rating": "评价应为 up（有帮助）或 down（没帮助）。",
     "comment": f"意见请控制在{MAX_COMMENT_CHARS}字以内。",
-    "citations": "引用格式不正确。",
-    "answer": "答案格式不正确。",
     "number": "项目编号应为正整数。",
     "stream": "stream 应为 true 或 false。",
     "answer_id": "请提供本站回答的 answer_id。",
