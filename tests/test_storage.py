@@ -96,3 +96,22 @@ def test_the_app_logs_asks_and_feedback_and_keeps_staff_sessions_in_the_configur
     gap = next(g for g in report["gaps"] if g["question"] == "今天股市行情怎么样")
     assert gap["kinds"] == ["refused", "thumbs_down"] and gap["clients"] == 1
     assert type(http.app.state.service.storage.backend).__name__ == ("PostgresBackend" if url else "SQLiteBackend")
+
+
+@pytest.mark.parametrize("kind", ["sqlite", "postgresql"])
+def test_an_unreachable_database_is_a_side_channel_that_never_raises(tmp_path, kind, monkeypatch):
+    from live import free_port
+    from zhili_qa.storage import writer
+
+    monkeypatch.setattr(writer, "RETRY_PAUSE", 0.05)
+    if kind == "sqlite":
+        (tmp_path / "not-a-folder").write_text("a file where the data folder should be")
+        storage = open_storage(tmp_path / "not-a-folder" / "data")
+    else:  # nothing listens on that port
+        storage = open_storage(tmp_path, f"postgresql://postgres@127.0.0.1:{free_port()}/postgres")
+    storage.log_question("api", "问题", ANSWERED, answer_id="a1", client="c1")
+    assert storage.flush(timeout=0.3) is False  # held for later, not dropped, not raised
+    assert storage.add_feedback("a1", 1) is None
+    assert storage.add_session("tok", "hotline", time.time() + 60) is False
+    assert storage.session("tok") is None
+    assert storage.gaps().available is False and storage.feedback() == []
