@@ -32,7 +32,7 @@ from .misreadings import (
     another_reading_of,
     as_precise_as_asked,
     averted,
-    counts_doers_for_a_stock,
+    counts_none_there_are,
     names_the_part,
     no_cap_for_a_cap,
     of_another_owner,
@@ -97,7 +97,7 @@ class AnswerCheck(SubjectMatch):
             return Verdict(False, "subject")  # 几名村干部受到了处分: 培训224人次 counts no 村干部
         if question.wants_value and not names_the_part(question, clause.text):
             return Verdict(False, "unit")  # 违规资金里公务员领取的有多少: 追回违规资金8.69万元 is the whole
-        if question.answer_type == "count" and counts_doers_for_a_stock(question, clause.text):
+        if question.answer_type == "count" and counts_none_there_are(question, clause.text):
             return Verdict(False, "subject")  # 全区一共有多少所中小学: 32所中小学完成自纠自查 counts those that did
         if question.answer_type == "date" and not as_precise_as_asked(question, clause.text):
             return Verdict(False, "type")  # 几月几号印发的: 2023年 alone does not say

@@ -28,6 +28,10 @@ _MONTH = re.compile(r"\d{1,2}\s*月|月底|月初|春节")
 _DAY = re.compile(r"\d{1,2}\s*[日号]|月底|月初")
 # Verbs of being and asking: a question holding no other verb asks how many there are.
 _BEING_VERBS = frozenset("有 是 共有 还有 现有 拥有 请问 问 问问 想 想问 知道 告诉 查 查查 查一下".split())
+_THERE_ARE = re.compile(r"\b(?:are|is) there\b|\bexist")
+# 对4家加油站, 其中1家, 首批300家, 检查加油站110家次: a count of what was acted on, not of all there are.
+_ACTED_ON = re.compile(r"(?:其中|对|检查|列入|首批|培育|撤并|整合|抽查|组织)[^，,。；]{0,2}$")
+_ACTED_ON_REACH = 6  # characters before a count in which the act on it is looked for
 _ACTION_REACH = 12  # characters after a count in which its noun and verb are looked for
 # 一共有多少家: 其中1家 counts a part of the whole asked.
 _TOTAL_ASKED = re.compile(r"一共|总共|共有|总数|合计|加起来|总计")
@@ -116,15 +120,32 @@ def names_the_part(question: Question, text: str) -> bool:
     return False
 
 
-def counts_doers_for_a_stock(question: Question, text: str) -> bool:
-    """Does a question of how many there are (一共有多少所中小学) meet only counts of those that did
-    something (32所中小学完成自纠自查), where the count is the subject of another verb?"""
-    if question.english or "有" not in question.asking:
-        return False  # a gloss keeps no verbs; 会同了几家 asks of an act, not of a stock
-    if any(dictionary_tag(word, flag).startswith("v") and word not in _BEING_VERBS for word, flag in question.tags):
+def counts_none_there_are(question: Question, text: str) -> bool:
+    """Does a question of how many there are (一共有多少所中小学, how many petrol stations are there) meet
+    only counts of those that did or had something done: the subject of another verb (32所中小学完成自纠自查),
+    the object of one (对4家加油站的…维修, 首批300家), a part (其中1家), or visits (检查加油站110家次)?"""
+    if not _asks_how_many_there_are(question):
         return False
-    rests = [text[count.end() :] for count in counts_in(text, question.measure or GENERAL_MEASURE)]
-    return bool(rests) and all(_acts(rest) for rest in rests)
+    counts = counts_in(text, question.measure or GENERAL_MEASURE)
+    there_are = [
+        count
+        for count in counts
+        if not _ACTED_ON.search(text[max(0, count.start() - _ACTED_ON_REACH) : count.start()])
+        and not (count.group(0).endswith("次") and not question.measure.endswith("次"))
+        and not _acts(text[count.end() :])
+    ]
+    return bool(counts) and not there_are
+
+
+def _asks_how_many_there_are(question: Question) -> bool:
+    """一共有多少所中小学, how many … are there: a count of what exists, asked with no verb of doing."""
+    if question.english:
+        return bool(question.measure) and bool(_THERE_ARE.search(question.typed.lower()))
+    if "有" not in question.asking:
+        return False  # 会同了几家 asks of an act, not of a stock
+    return not any(
+        dictionary_tag(word, flag).startswith("v") and word not in _BEING_VERBS for word, flag in question.tags
+    )
 
 
 def averted(question: Question, text: str) -> bool:
