@@ -48,6 +48,8 @@ if not CHROMIUM.exists():
         allow_module_level=True,
     )
 sync_api = pytest.importorskip("playwright.sync_api")
+# A loaded machine (CI, or tests beside other work) may take longer than expect()'s own 5 s to render a page.
+sync_api.expect.set_options(timeout=TIMEOUT)
 
 
 def serve(assistant, tmp_path_factory, **overrides) -> LiveServer:
