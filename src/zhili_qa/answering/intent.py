@@ -77,7 +77,7 @@ ADDRESS_Q = re.compile(
 PERSON_Q = re.compile(
     r"[\u4e00-\u9fff]{0,4}(?:长|警|员|人|官|师|主任|书记|干部|领导|经理|老板|商)的?[都又]?(?:是谁|叫什么|姓什么|名字|姓名)"
     r"|什么(?:职务|职位|级别)"
-    r"|是谁(?:干的|做的)|哪个人|姓名|叫什么名字的人|哪家(?:公司|企业)|什么公司|哪个公司"
+    r"|是谁(?:干的|做的)|哪个人|哪位|姓名|叫什么名字的人|哪家(?:公司|企业)|什么公司|哪个公司"
     r"|(?:那个|这个|哪个)[\u4e00-\u9fff]{0,4}(?:站|店|公司|企业|医院|学校|村|小区|机构)(?:的名字|叫什么|是哪家|是哪个)"
 )
 # What a list asks for: 车 of 哪几路车, 岛 of 哪几个岛, 违规情况 of 哪些违规情况.
@@ -170,6 +170,7 @@ class Intent:
 # 多少问题 counts things as 几个 does, 多少特困人员 people; 次数, 人数 name what a comparison counts.
 
 
+_LEAD_DESCRIBED = re.compile(r"[局办委院会组)）]牵头的(?=[^，,。？?]{2,30}(?:专项治理|项目|治理)[中里里面，,])")
 BARE_COUNT = re.compile(
     r"(?<![哪好举说])(?:多少|几)(?=[\u4e00-\u9fff])(?!钱|块|元|万|分|岁|倍|成|号|点|月|天|年|了|呢|啊|吗|呀|吧|的)"
 )
@@ -179,7 +180,8 @@ _COUNT_NOUN = re.compile(r"(家次|人次)|(次|人|户|家|件|项)数")
 def detect_intent(text: str) -> Intent:
     measures = tuple("人" if m == "个人" else m for m in MEASURE.findall(text))
     measures += tuple(a or b for a, b in _COUNT_NOUN.findall(text))
-    lead = bool(LEAD_Q.search(text)) and not PERSON_Q.search(text)
+    # 区教育局牵头的食堂专项治理中，检查了多少次: a department named as leading describes the project, it asks nothing.
+    lead = bool(LEAD_Q.search(_LEAD_DESCRIBED.sub("", text))) and not PERSON_Q.search(text)
     return Intent(
         lead=lead,
         project_list=bool(LIST_Q.search(text)),
