@@ -28,7 +28,17 @@ SLOW_FIXTURES = {"assistant", "fake"}
 # Modules of the web layer whose every test serves the real engine (over TestClient or a live server) or drives
 # a browser. All their tests are slow; a run that leaves slow tests out does not even import them, since
 # importing Gradio alone takes ~7 s of a fast run's minute.
-SLOW_MODULES = {"test_api.py", "test_browser.py", "test_llm_web.py", "test_schema.py", "test_injection.py"}
+SLOW_MODULES = {
+    "test_api.py",
+    "test_browser.py",
+    "test_citizen_page.py",
+    "test_lite_page.py",
+    "test_chat_state.py",
+    "test_staff_desk.py",
+    "test_llm_web.py",
+    "test_schema.py",
+    "test_injection.py",
+}
 
 
 def pytest_ignore_collect(collection_path: Path, config: pytest.Config) -> bool | None:

@@ -29,12 +29,13 @@ def free_port() -> int:
 class LiveServer:
     """The app served as ``zhili-qa serve`` serves it (the same uvicorn settings), on a free loopback port."""
 
-    def __init__(self, app) -> None:
+    def __init__(self, app, port: int | None = None) -> None:
+        """``port``: a given one, e.g. to start a server again where a page still points."""
         import uvicorn
 
         from zhili_qa.web.server import uvicorn_config
 
-        self.port = free_port()
+        self.port = port or free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.app = app
         settings = replace(app.state.service.settings, host="127.0.0.1", port=self.port)

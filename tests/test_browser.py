@@ -104,13 +104,21 @@ def shoot(page, name: str, full_page: bool = False) -> None:
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=full_page)
 
 
+# What the server rendered: the page's own bubble for a question still on its way (.zq-pending) is not counted.
+ANSWERED = "#zq-chat .zq-turn:not(.zq-pending), #zq-chat .zq-notice"
+
+
 def ask(page, question: str) -> None:
-    turns = page.locator("#zq-chat .zq-turn, #zq-chat .zq-notice").count()
+    """Ask and wait for the server's reply: one more turn, or a notice (a new notice replaces the last one)."""
+    page.wait_for_selector("#zq-question textarea")
+    before = page.locator(ANSWERED).all_inner_texts()
     box = page.locator("#zq-question textarea")
     box.fill(question)
     page.locator("#zq-question").get_by_role("button", name="提问").click()
     page.wait_for_function(
-        "n => document.querySelectorAll('#zq-chat .zq-turn, #zq-chat .zq-notice').length > n", arg=turns
+        "([selector, before]) => { const now = [...document.querySelectorAll(selector)].map(e => e.innerText);"
+        " return !document.querySelector('#zq-chat .zq-pending') && JSON.stringify(now) !== JSON.stringify(before); }",
+        arg=[ANSWERED, before],
     )
 
 
@@ -256,7 +264,7 @@ def test_the_chat_is_rate_limited_with_a_clear_message(assistant, tmp_path_facto
         for _ in range(2):
             ask(page, LEAD_QUESTION)
         ask(page, LEAD_QUESTION)
-        sync_api.expect(page.locator("#zq-chat .zq-notice").last).to_contain_text("请稍后再试")
+        sync_api.expect(page.locator("#zq-chat .zq-notice").last).to_contain_text("秒后再试")
 
 
 def test_staff_search_filter_answer_copy_directory_and_gaps(server, open_page):

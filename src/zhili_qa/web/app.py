@@ -18,14 +18,17 @@ os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 import gradio as gr
 import swagger_ui_bundle
 from fastapi import FastAPI
+from fastapi.middleware.gzip import GZipMiddleware
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
 
 from .api import create_api, install_error_handlers
-from .assets import APP_CSS, APP_JS
+from .assets import APP_CSS, APP_JS, STATIC_DIR
 from .auth import StaffAuth, StaffGate, create_login
 from .chat import build_chat
+from .front import Card, FrontDoorMiddleware
+from .lite import create_lite
 from .pages import create_pages
 from .proxy import ForwardedGuard
 from .security import SecurityMiddleware
@@ -40,6 +43,7 @@ log = logging.getLogger(__name__)
 QUEUE_SIZE = 32  # waiting chat events beyond this get Gradio's "queue is full" instead of piling up
 MAX_FILE_SIZE = "1kb"  # the pages upload nothing (the upload routes are closed in security.py as well)
 UNKNOWN_EVENT = "没有这个功能。"
+COMPRESS_FROM_BYTES = 500  # smaller responses gain less than gzip's own framing costs
 
 
 def serve_docs_offline(app: FastAPI) -> None:
@@ -93,6 +97,14 @@ def mount(app: FastAPI, blocks: gr.Blocks, path: str, settings: Settings) -> Non
     gradio_app.add_exception_handler(KeyError, unknown_event)
 
 
+def cards(document: str) -> dict[str, Card]:
+    """The link cards of the two Gradio pages, named after the bulletin they answer from."""
+    return {
+        "/": Card(f"{document}问答", f"就《{document}》提问：每个回答都摘自公告原文，注明出处。", lite="/lite"),
+        "/staff/": Card(f"热线工作台 · {document}", f"检索《{document}》原文，生成带出处的答复。"),
+    }
+
+
 def create_app(assistant: Assistant, settings: Settings, *, storage: Storage | None = None, ui: bool = True) -> FastAPI:
     """The FastAPI app: API and pages always, the chat at / and staff tools at /staff when ``ui``."""
     service = QAService(assistant, settings, storage or open_storage(settings.data_dir, settings.database_url))
@@ -122,7 +134,14 @@ def create_app(assistant: Assistant, settings: Settings, *, storage: Storage | N
     app.include_router(create_login(auth))
     app.include_router(create_api(service))
     app.include_router(create_pages(service))
+    page_cards = cards(service.document_title)
+    app.include_router(create_lite(service, page_cards["/"]))
+    app.mount("/zq", StaticFiles(directory=STATIC_DIR), name="zq-static")
     if ui:
+        app.add_middleware(FrontDoorMiddleware, cards=page_cards)
         mount(app, build_staff(service), "/staff", settings)
         mount(app, build_chat(service), "/", settings)
+    # Outermost, so it compresses what the others wrote: the chat's HTML is 66 KB, ~10 KB gzipped, and a
+    # first visit on a slow link is mostly Gradio's scripts. Server-sent events pass through unbuffered.
+    app.add_middleware(GZipMiddleware, minimum_size=COMPRESS_FROM_BYTES)
     return app

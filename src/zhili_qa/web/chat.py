@@ -9,6 +9,7 @@ sources under each answer and the [n] markers are plain links the page script op
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import time
 
@@ -17,11 +18,13 @@ import gradio as gr
 from ..errors import UserInputError
 from ..storage import ALREADY_RATED
 from . import suggestions
-from .assets import SCROLL_TO_LAST_TURN_JS
+from .assets import SETTLE_JS, SHOW_QUESTION_JS
 from .inputs import echoable, optional
 from .render import conversation_html, esc
 from .security import RATE_LIMITED
 from .service import MAX_COMMENT_CHARS, MAX_HISTORY, QAService
+
+ECHOED_TIMES_THE_LIMIT = 2  # a question box value echoed back at most this many times the question limit
 
 log = logging.getLogger(__name__)
 
@@ -47,6 +50,19 @@ def engine_history(turns: list[dict]) -> list[dict]:
     return history[-MAX_HISTORY:]
 
 
+def with_notice(turns: list[dict], notice: str) -> list[dict]:
+    """The exchanges with one notice after them: a new notice replaces the last instead of stacking up."""
+    return [*(t for t in turns if "notice" not in t), {"notice": notice}]
+
+
+def conversation_key(service: QAService) -> str:
+    """What Gradio encrypts the conversation kept in the browser with. Gradio sends it to the page anyway, so it
+    is no secret; derived from the bulletin, it stays the same across restarts (a conversation survives them)
+    and changes with the bulletin (whose answers an old conversation quotes)."""
+    text = "".join(d.text for d in service.assistant.corpus.documents)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
+
+
 def client_of(request: gr.Request | None) -> str:
     client = getattr(request, "client", None)
     return getattr(client, "host", None) or "unknown"
@@ -56,10 +72,18 @@ def status_html(text: str) -> str:
     return f'<p class="zq-chips-label" role="status">{esc(text)}</p>'
 
 
+def _llm_concurrency(service: QAService) -> dict:
+    if not service.answerer.enabled:
+        return {}
+    return {"concurrency_limit": LLM_CONCURRENCY, "concurrency_id": "zq-ask"}
+
+
 def build_chat(service: QAService) -> gr.Blocks:
     max_chars = service.settings.max_question_chars
     with gr.Blocks(title=TITLE, analytics_enabled=False) as demo:
-        turns = gr.State([])
+        # Kept in the browser's localStorage and sent with every question: a reload, Back from another page or
+        # a server restart leaves the conversation and its follow-ups working.
+        turns = gr.BrowserState([], storage_key="zq-chat-turns", secret=conversation_key(service))
         feedback_id = gr.State(None)
         gr.HTML(f"<h1>{esc(TITLE)}</h1><p>{esc(SUBTITLE)}</p>", elem_id="zq-header", js_on_load=None)
         if service.assistant.degraded:
@@ -83,16 +107,17 @@ def build_chat(service: QAService) -> gr.Blocks:
             with gr.Row(elem_classes="zq-chips", elem_id="zq-follow-ups"):
                 chips = [gr.Button("", visible=False, size="sm", min_width=0) for _ in range(CHIP_SLOTS)]
 
-        question = gr.Textbox(
-            placeholder=PLACEHOLDER,
-            label="您的问题",
-            show_label=False,
-            lines=1,
-            max_lines=4,
-            max_length=max_chars,
-            submit_btn="提问",
-            elem_id="zq-question",
-        )
+        with gr.Column(elem_id="zq-ask"):  # sticks to the bottom of the screen, above a long answer
+            # No max_length: the box would cut a long paste silently; the answer says how long is too long.
+            question = gr.Textbox(
+                placeholder=PLACEHOLDER,
+                label="您的问题",
+                show_label=False,
+                lines=1,
+                max_lines=4,
+                submit_btn="提问",
+                elem_id="zq-question",
+            )
 
         with (
             gr.Accordion("可以这样问", open=True, elem_id="zq-starters") as starters_box,
@@ -103,6 +128,7 @@ def build_chat(service: QAService) -> gr.Blocks:
         clear = gr.Button("清空对话", size="sm", variant="secondary", elem_id="zq-clear", visible=False)
         gr.HTML(
             f'<a href="/projects">查看全部{len(service.projects)}个治理项目</a> · '
+            '<a href="/lite">网速慢？用简洁版</a> · '
             f"内容来源：{esc(service.document_title)}",
             elem_id="zq-footer",
             js_on_load=None,
@@ -129,9 +155,10 @@ def build_chat(service: QAService) -> gr.Blocks:
             chip_updates = [gr.Button(value=c.question, visible=True) for c in chip_list[:CHIP_SLOTS]]
             chip_updates += [gr.Button(visible=False)] * (CHIP_SLOTS - len(chip_updates))
             return (
-                conversation_html(turns),
+                conversation_html(turns, service.titles),
                 turns,
-                echoable(question_value[:max_chars]),  # never echo more than the box takes, nor what cannot be sent
+                # A paste somewhat over the limit comes back whole to be shortened; a flood never comes back whole.
+                echoable(question_value[: ECHOED_TIMES_THE_LIMIT * max_chars]),
                 gr.Column(visible=bool(chip_list)),
                 f'<span class="zq-chips-label">{esc(label)}</span>',
                 *chip_updates,
@@ -148,9 +175,13 @@ def build_chat(service: QAService) -> gr.Blocks:
             """A generator: with an LLM, the text as it is written (escaped, no sources yet), then always
             the final answer in its place; without one, just the final answer, as a single update."""
             turns = list(turns or [])
+            if not (text or "").strip():  # an empty send changes nothing
+                yield tuple(gr.skip() for _ in outputs)
+                return
             client = client_of(request)
-            if not service.limits.hit("ask", client):
-                yield view([*turns, {"notice": RATE_LIMITED}], [], "", text)
+            refused = service.over_limit(client)
+            if refused:
+                yield view(with_notice(turns, refused), [], "", text)
                 return
             kept = [t for t in turns if "answer" in t][-(KEPT_TURNS - 1) :]
             answer, written, shown_at = None, "", 0.0
@@ -164,15 +195,15 @@ def build_chat(service: QAService) -> gr.Blocks:
                     elif final is not None:
                         answer = final  # replaces what was written, whatever ``replaced`` says
             except UserInputError as error:
-                yield view([*turns, {"notice": str(error)}], [], "", text)
+                yield view(with_notice(turns, str(error)), [], "", text)
                 return
             except Exception:
                 log.exception("chat could not answer")
-                yield view([*turns, {"notice": FAILED}], [], "", text)
+                yield view(with_notice(turns, FAILED), [], "", text)
                 return
             if answer is None:  # a stream that ended without its final event: not shown as an answer
                 log.error("chat stream ended without a final answer")
-                yield view([*turns, {"notice": FAILED}], [], "", text)
+                yield view(with_notice(turns, FAILED), [], "", text)
                 return
             turns = [*kept, {"question": text, "answer": answer}]
             if answer["found"]:
@@ -186,7 +217,7 @@ def build_chat(service: QAService) -> gr.Blocks:
             and the last answer's chips and thumbs are hidden so they cannot be taken for this one's."""
             hidden = (chips_box, feedback_box)
             return tuple(
-                conversation_html(shown)
+                conversation_html(shown, service.titles)
                 if c is chat
                 else gr.Column(visible=False)
                 if any(c is h for h in hidden)
@@ -195,11 +226,14 @@ def build_chat(service: QAService) -> gr.Blocks:
             )
 
         def on_load(turns: list[dict], request: gr.Request):
+            """``?q=`` asks at once; otherwise the conversation the browser kept is shown again."""
             asked = (request.query_params.get("q") or "").strip() if request else ""
-            if not asked:
+            if asked:
+                yield from respond(asked[: max_chars + 1], turns, request)
+            elif turns:
+                yield view([t for t in turns if "answer" in t], [], "", "")
+            else:
                 yield tuple(gr.skip() for _ in outputs)
-                return
-            yield from respond(asked[: max_chars + 1], turns, request)
 
         def rate(rating: int):
             def handler(turns: list[dict], request: gr.Request):
@@ -234,20 +268,27 @@ def build_chat(service: QAService) -> gr.Blocks:
         def reset():
             return view([], [], "", "")
 
-        scroll = {"fn": None, "js": SCROLL_TO_LAST_TURN_JS}
+        scroll = {"fn": None, "js": SETTLE_JS, "show_progress": "hidden"}
+        # The page shows the question and its own waiting line (SHOW_QUESTION_JS): Gradio's progress would grey
+        # the conversation out, put timers on it and announce untranslated keys to screen readers.
         # With an LLM, a question spends most of its time waiting on the endpoint, not on the 2 cores
         # (the engine gate in the service still bounds engine work), so more questions may be in flight.
-        asking = {"api_visibility": "private"}
-        if service.answerer.enabled:
-            asking |= {"concurrency_limit": LLM_CONCURRENCY, "concurrency_id": "zq-ask"}
-        question.submit(respond, [question, turns], outputs, **asking).then(**scroll)
+        quiet = {"api_visibility": "private", "show_progress": "hidden"}
+        asking = {**quiet, "js": SHOW_QUESTION_JS}
+        asking |= _llm_concurrency(service)
+
+        def respond_once(text: str, turns: list[dict], request: gr.Request):
+            """Without an LLM there is one update: a plain function spares Gradio's generator machinery
+            (measured in bench/chat_load.py)."""
+            return next(respond(text, turns, request))
+
+        answer = respond if service.answerer.enabled else respond_once
+        question.submit(answer, [question, turns], outputs, **asking).then(**scroll)
         for button in chips + starters:
-            button.click(respond, [button, turns], outputs, **asking).then(**scroll)
-        demo.load(on_load, [turns], outputs, **asking).then(**scroll)
-        up.click(rate(1), [turns], [thumbs, comment_box, feedback_status, feedback_id], api_visibility="private")
-        down.click(rate(-1), [turns], [thumbs, comment_box, feedback_status, feedback_id], api_visibility="private")
-        send_comment.click(
-            save_comment, [comment, feedback_id], [comment, comment_box, feedback_status], api_visibility="private"
-        )
-        clear.click(reset, None, outputs, api_visibility="private")
+            button.click(answer, [button, turns], outputs, **asking).then(**scroll)
+        demo.load(on_load, [turns], outputs, **quiet, **_llm_concurrency(service)).then(**scroll)
+        up.click(rate(1), [turns], [thumbs, comment_box, feedback_status, feedback_id], **quiet)
+        down.click(rate(-1), [turns], [thumbs, comment_box, feedback_status, feedback_id], **quiet)
+        send_comment.click(save_comment, [comment, feedback_id], [comment, comment_box, feedback_status], **quiet)
+        clear.click(reset, None, outputs, **quiet)
     return demo

@@ -33,7 +33,8 @@ def page(title: str, body: str, csp: str) -> HTMLResponse:
 
 
 def embed_example_html(src: str) -> str:
-    """A host page (as a WeChat-linked H5 page would be) with the chat in a 360-420 px iframe."""
+    """A host page (as a WeChat-linked H5 page would be) with the chat in a 360-420 px iframe, and a link to the
+    lite page for slow links."""
     return f"""<!doctype html>
 <html lang="zh-CN">
 <head>
@@ -55,6 +56,7 @@ def embed_example_html(src: str) -> str:
   <p>对专项治理成果有疑问？直接在下方提问，回答均摘自公告原文并注明出处。</p>
   <iframe class="zq-frame" src="{esc(src)}" title="{EMBED_TITLE}" loading="lazy"
           referrerpolicy="strict-origin-when-cross-origin"></iframe>
+  <p>网速慢或打不开？<a href="{esc(src)}?lite=1">打开简洁版问答</a></p>
 </div>
 </body>
 </html>
@@ -99,9 +101,10 @@ def create_pages(service: QAService) -> APIRouter:
 
     @router.get("/embed")
     def embed(request: Request) -> RedirectResponse:
-        """The compact chat for iframes: the same page without header and footer."""
+        """The compact chat for iframes: the same page without header and footer (``lite=1``: the lite page's)."""
         query = {k: v for k, v in request.query_params.items() if k in ("q",)}
-        return RedirectResponse("/?" + urlencode({"embed": "1", **query}), status_code=307)
+        page = "/lite?" if request.query_params.get("lite") == "1" else "/?"
+        return RedirectResponse(page + urlencode({"embed": "1", **query}), status_code=307)
 
     @router.get("/staff")
     def staff(request: Request) -> RedirectResponse:

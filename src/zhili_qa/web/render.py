@@ -103,9 +103,19 @@ WELCOME = (
 )
 
 
-def conversation_html(turns: list[dict]) -> str:
+def answer_actions(question: str, answer: dict, titles: dict[str, str]) -> str:
+    """Copy the answer with its source line; share a link that asks the same question."""
+    text = copy_text(answer, titles) if answer.get("found") else MARKER.sub("", answer.get("answer", ""))
+    return (
+        f'<div class="zq-actions"><button type="button" class="zq-btn" data-copy="{esc(text)}">复制回答</button>'
+        f'<button type="button" class="zq-btn" data-share="{esc(question)}">分享</button></div>'
+    )
+
+
+def conversation_html(turns: list[dict], titles: dict[str, str] | None = None) -> str:
     """Turns are {"question", "answer"} exchanges, {"notice"} messages (rate limit, bad input) or one
-    {"question", "pending"} exchange whose answer the model is still writing (plain text, no sources)."""
+    {"question", "pending"} exchange whose answer the model is still writing (plain text, no sources).
+    With the bulletins' ``titles`` each answer gets its copy and share buttons."""
     if not turns:
         return f'<div class="zq-log"><div class="zq-welcome">{esc(WELCOME)}</div></div>'
     out = []
@@ -126,7 +136,8 @@ def conversation_html(turns: list[dict]) -> str:
         out.append(
             f'<div class="zq-turn" id="zq-turn-{i}">'
             f'<div class="zq-q"><span class="zq-sr">问：</span>{esc(turn["question"])}</div>'
-            f'<div class="{kind}"><span class="zq-sr">答：</span>{answer_html(answer)}</div></div>'
+            f'<div class="{kind}"><span class="zq-sr">答：</span>{answer_html(answer)}'
+            f"{answer_actions(turn['question'], answer, titles) if titles is not None else ''}</div></div>"
         )
     return f'<div class="zq-log" role="log" aria-live="polite">{"".join(out)}</div>'
 
@@ -251,10 +262,10 @@ def directory_html(documents: list[Document]) -> str:
             fields = project.fields
             goal = fields.get("治理目标")
             results = fields.get("治理成果")
+            url = esc(f"/project/{project.number}?doc={document.id}")  # pages with a script open it in the viewer
             out.append(
                 f'<article class="zq-dir" id="dir-{project.number}">'
-                f'<h3><a href="/project/{project.number}?doc={esc(document.id)}">'
-                f"第{project.number}项 {esc(project.title)}</a></h3>"
+                f'<h3><a href="{url}" data-src="{url}">第{project.number}项 {esc(project.title)}</a></h3>'
                 f'<p><span class="zq-label">牵头单位</span>{esc(project.lead)}</p>'
                 + (f'<p><span class="zq-label">治理目标</span>{esc(goal.text)}</p>' if goal else "")
                 + (f"<details><summary>治理成果</summary><p>{esc(results.text)}</p></details>" if results else "")

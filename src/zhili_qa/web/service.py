@@ -11,6 +11,7 @@ import asyncio
 import hashlib
 import hmac
 import logging
+import re
 import threading
 import uuid
 from collections.abc import Iterator
@@ -24,6 +25,7 @@ from starlette.concurrency import run_in_threadpool
 from ..assistant import Assistant
 from ..config import Settings
 from ..errors import UserInputError
+from ..literal import literal_units
 from ..llm import GroundedAnswerer, StreamEvent
 from ..storage import Storage, open_storage
 from . import suggestions
@@ -85,6 +87,13 @@ class QAService:
             ):
                 raise UserInputError(BAD_HISTORY)
         return [{"role": t["role"], "content": optional(t["content"], BAD_HISTORY)} for t in history]
+
+    def over_limit(self, client: str) -> str | None:
+        """None when this client may ask now (the ask counted); otherwise the message to show, saying when to
+        try again."""
+        if self.limits.hit("ask", client):
+            return None
+        return f"提问太频繁了，请{self.limits.retry_after('ask', client)}秒后再试。"
 
     def question(self, question: object) -> str:
         return self.assistant.validate_question(clean(question, EMPTY_QUESTION))
@@ -172,6 +181,7 @@ class QAService:
             passages = self.assistant.search(
                 query, k=k * 3 if distinct else k, project=project or None, lead=lead or None
             )
+        passages = self._literal_first(query, passages, project, lead)
         if distinct:
             kept: list = []
             for p in passages:
@@ -180,7 +190,8 @@ class QAService:
                     for q in kept
                 ):
                     kept.append(p)
-            passages = kept[:k]
+            passages = kept
+        passages = passages[:k]
         hits = []
         for passage in passages:
             hit = asdict(passage)
@@ -190,8 +201,31 @@ class QAService:
             hits.append(hit)
         return hits
 
+    def _literal_first(self, query: str, passages: list, project: int | None, lead: str | None) -> list:
+        """Passages holding the query's figures or naming the department it shortens (``literal.py``) ahead of
+        the ranking, in its order where it found them too; within the project and lead filters."""
+        corpus, retriever = self.assistant.corpus, self.assistant.retriever
+        ranked = {(p.doc, p.start, p.end): p for p in passages}
+        literal = [
+            ranked.get((u.doc, u.start, u.end)) or retriever.passage(u)
+            for u in literal_units(corpus, query)
+            if (not project or u.project == project)
+            and (not lead or lead in corpus.document(u.doc).project(u.project).lead)
+        ]
+        if not literal:
+            return passages
+        order = list(ranked)
+        literal.sort(
+            key=lambda p: order.index((p.doc, p.start, p.end)) if (p.doc, p.start, p.end) in ranked else len(order)
+        )
+        first = {(p.doc, p.start, p.end) for p in literal}
+        return literal + [p for p in passages if (p.doc, p.start, p.end) not in first]
+
     def leads(self) -> list[str]:
-        return list(dict.fromkeys(p.lead for p in self.projects))
+        """Each department once, also where one leads jointly: 区卫健局(区医保局) gives 区卫健局 and 区医保局
+        (the search filter matches a lead that contains the name)."""
+        names = [name for p in self.projects for name in re.split(r"[()（）、]", p.lead) if name.strip()]
+        return list(dict.fromkeys(names))
 
     def directory(self) -> list[dict]:
         out = []

@@ -38,6 +38,7 @@ def build_staff(service: QAService) -> gr.Blocks:
                     placeholder="如：种植牙 价格",
                     max_length=max_chars,
                     submit_btn="检索",
+                    autofocus=True,  # staff open the desk to type a lookup
                     elem_id="zq-search-q",
                 )
                 with gr.Row():
@@ -78,6 +79,9 @@ def build_staff(service: QAService) -> gr.Blocks:
         def search(text: str, number: int, department: str) -> str:
             if not (text or "").strip():
                 return _message("请输入检索词。")
+            clash = filter_clash(number, department)
+            if clash:
+                return _message(clash)
             try:
                 hits = service.search(text, k=SEARCH_K, project=number or None, lead=department or None, distinct=True)
             except UserInputError as error:
@@ -85,7 +89,19 @@ def build_staff(service: QAService) -> gr.Blocks:
             except Exception:
                 log.exception("staff search failed")
                 return _message("检索出错了，请稍后再试。")
+            if not hits and (number or department):
+                return _message("所选项目或牵头单位范围内没有找到，可以把筛选改回“全部”再查。")
             return hits_html(hits, text, service.titles)
+
+        def filter_clash(number: int, department: str) -> str:
+            """Why a project and a department chosen together can find nothing: that project has another lead."""
+            project = next((p for p in service.projects if p.number == number), None)
+            if project is None or not department or department in project.lead:
+                return ""
+            return (
+                f"第{number}项的牵头单位是{project.lead}，不是{department}：两个筛选条件互相矛盾，"
+                "请把“项目”或“牵头单位”改回“全部”。"
+            )
 
         def answer(text: str, request: gr.Request) -> str:
             if not service.limits.hit("ask", client_of(request)):

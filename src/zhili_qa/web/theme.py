@@ -1,4 +1,4 @@
-"""The Gradio look: system fonts only (no web font is fetched from anywhere), red accent, big corners."""
+"""The Gradio look: system fonts only (no web font is fetched from anywhere), red accent, big corners, readable\nplaceholders."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ MONO_FONTS = ("Menlo", "Consolas", "Noto Sans Mono CJK SC", "monospace")
 
 
 def theme() -> gr.themes.Base:
-    return gr.themes.Default(
+    theme = gr.themes.Default(
         primary_hue="red",
         neutral_hue="slate",
         radius_size="lg",
@@ -25,3 +25,5 @@ def theme() -> gr.themes.Base:
         font=[gr.themes.Font(name) for name in SYSTEM_FONTS],
         font_mono=[gr.themes.Font(name) for name in MONO_FONTS],
     )
+    # The default placeholder grey is 2.6:1 on white; these reach the 4.5:1 of WCAG AA on both backgrounds.
+    return theme.set(input_placeholder_color="#646c75", input_placeholder_color_dark="#a3acb6")
