@@ -1,6 +1,12 @@
 """HTTP load on loopback: 50 concurrent clients for 60 s on POST /api/ask, then the Gradio chat queue.
 
     .venv/bin/python bench/http_load.py [--clients 50] [--seconds 60] [--gradio-clients 8] [--gradio-seconds 30]
+    .venv/bin/python bench/http_load.py --replicas 2 --postgres [--clients 16 --seconds 30 --think 0 --gradio-clients 0]
+
+The second form starts a throw-away PostgreSQL server (initdb in a temporary folder, as the tests do) and two
+app processes on it sharing one ZHILI_SECRET_KEY; user n asks replica n mod 2 and rates its answers on the
+other replica. It reports feedback acknowledged against rows stored, questions answered against rows logged
+(0 lost expected), and whether both replicas show the same gap report.
 
 Starts ``python app.py`` on a free 127.0.0.1 port with its own data folder and a per-minute rate limit high
 enough that the run measures capacity (ZHILI_RATE_LIMIT_PER_MINUTE); 429 answers would be counted apart
@@ -24,6 +30,7 @@ import contextlib
 import itertools
 import json
 import random
+import secrets
 import sqlite3
 import sys
 import threading
@@ -37,6 +44,9 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 from common import latency_summary, load_average, machine, write_result  # noqa: E402
 from server import WORK, running  # noqa: E402
+
+sys.path.insert(0, str(ROOT / "tests"))
+from pg import ThrowAwayPostgres  # noqa: E402  (the tests' throw-away PostgreSQL server)
 
 MAX_REQUESTS = 200_000  # a hard cap on top of the time limit
 # New wordings of the dev questions, so that part of the load is questions the server has never seen
@@ -55,6 +65,7 @@ OPENERS = (
 )
 CLOSERS = ("", "？", "呢", "啊", "，谢谢", "？麻烦了", "，多谢", "呀", "，急", "？谢谢您")
 FEEDBACK_EVERY = 10
+GAP_SETTLE_SECONDS = 3.0  # replicas write queued question rows within a batch's time; then their reports agree
 CHAT_FN_INDEX = 0  # the question box's submit event (the first dependency of the chat Blocks)
 
 
@@ -83,11 +94,16 @@ async def fill_histories(client: httpx.AsyncClient, bodies: list[dict]) -> None:
         await client.post("/api/ask", json=body)
 
 
-async def http_phase(base_url: str, clients: int, seconds: float, think: float = 0.0, new_share: float = 0.5) -> dict:
+async def http_phase(
+    base_urls: list[str], clients: int, seconds: float, think: float = 0.0, new_share: float = 0.5
+) -> dict:
     """``clients`` users in a closed loop; each waits ``think`` seconds (0.5x to 1.5x, seeded) between requests;
-    ``new_share`` of the single questions are reworded (an opener and a closer around a dev question)."""
+    ``new_share`` of the single questions are reworded (an opener and a closer around a dev question).
+
+    With several servers (replicas) user n asks server n and sends its feedback to the next one, so every
+    feedback names an answer another process gave."""
     bodies = workload()
-    async with httpx.AsyncClient(base_url=base_url, timeout=60) as client:
+    async with httpx.AsyncClient(base_url=base_urls[0], timeout=60) as client:
         await fill_histories(client, bodies)
         seen = {(b["question"], len(b["history"])) for b in bodies}
         seen |= {(t["content"], 0) for b in bodies for t in b["history"] if t["role"] == "user"}
@@ -98,6 +114,8 @@ async def http_phase(base_url: str, clients: int, seconds: float, think: float =
 
         async def user(number: int, client: httpx.AsyncClient) -> None:
             nonlocal feedback_stored, feedback_refused
+            ask_at = base_urls[number % len(base_urls)]
+            rate_at = base_urls[(number + 1) % len(base_urls)]
             last: dict | None = None
             pause = random.Random(number)
             variants = random.Random(1000 + number)
@@ -107,16 +125,14 @@ async def http_phase(base_url: str, clients: int, seconds: float, think: float =
                 if time.perf_counter() >= deadline or next(counter) >= MAX_REQUESTS:
                     return
                 if step % FEEDBACK_EVERY == FEEDBACK_EVERY - 1 and last is not None:
-                    kind, path = "feedback", "/api/feedback"
+                    kind, path = "feedback", rate_at + "/api/feedback"
                     body = {
+                        "answer_id": last["answer"]["answer_id"],  # the id the server minted for that answer
                         "rating": "up" if number % 2 else "down",
-                        "question": last["question"],
-                        "answer": last["answer"]["answer"],
-                        "citations": last["answer"]["citations"],
                         "comment": f"load test client {number}",
                     }
                 else:
-                    path = "/api/ask"
+                    path = ask_at + "/api/ask"
                     body = bodies[(number * 7 + step) % len(bodies)]
                     if not body["history"] and variants.random() < new_share:
                         wording = variants.choice(OPENERS) + body["question"] + variants.choice(CLOSERS)
@@ -147,7 +163,7 @@ async def http_phase(base_url: str, clients: int, seconds: float, think: float =
         async with contextlib.AsyncExitStack() as own_clients:
             users = [
                 await own_clients.enter_async_context(
-                    httpx.AsyncClient(base_url=base_url, timeout=60, limits=httpx.Limits(max_connections=1))
+                    httpx.AsyncClient(timeout=60, limits=httpx.Limits(max_connections=1))
                 )
                 for _ in range(clients)
             ]
@@ -240,12 +256,57 @@ def gradio_phase(base_url: str, clients: int, seconds: float) -> dict:
     }
 
 
-def stored_rows(data_dir: Path) -> dict:
+def stored_rows(data_dir: Path, database_url: str = "") -> dict:
+    tables = ("questions", "feedback")
+    if database_url:
+        import psycopg
+
+        with psycopg.connect(database_url) as db:
+            return {table: db.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0] for table in tables}
     with sqlite3.connect(data_dir / "zhili.sqlite3") as db:
-        return {table: db.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0] for table in ("questions", "feedback")}
+        return {table: db.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0] for table in tables}
 
 
 def main() -> None:
+    args = arguments()
+    data_dir = WORK / f"load-{int(time.time())}"
+    database = ThrowAwayPostgres().start() if args.postgres else None
+    try:
+        url = database.new_database("load") if database else ""
+        report = {
+            "machine": machine(),
+            "command": " ".join(["python", "bench/http_load.py", *sys.argv[1:]]),
+            "server": {
+                "rate_limit_per_minute": args.rate_limit,
+                "engine_concurrency": 2,
+                "workers": 1,
+                "replicas": args.replicas,
+                "storage": "postgresql" if url else "sqlite",
+            },
+        }
+        env = {
+            **{f"ZHILI_{kind}RATE_LIMIT_PER_MINUTE": str(args.rate_limit) for kind in ("", "SEARCH_", "FEEDBACK_")},
+            "ZHILI_SECRET_KEY": secrets.token_urlsafe(32),  # replicas share it: an answer id from one is good on all
+            "ZHILI_DATABASE_URL": url,
+        }
+        with contextlib.ExitStack() as stack:
+            servers = [stack.enter_context(running(data_dir / f"replica-{n}", **env)) for n in range(args.replicas)]
+            report["server"]["ready_seconds"] = round(time.perf_counter() - servers[0].started, 1)
+            run_phases(report, [s.base_url for s in servers], args)
+            if len(servers) > 1:
+                report["gap_reports"] = compare_gap_reports([s.base_url for s in servers])
+        # after the servers stopped: each writes its queued question rows as it stops
+        rows = stored_rows(data_dir / "replica-0", url)
+    finally:
+        if database:
+            database.stop()
+    report["server"]["peak_rss_mib"] = max(s.peak_rss_mib or 0 for s in servers)
+    report["server"]["cpu_seconds"] = round(sum(s.rusage.ru_utime + s.rusage.ru_stime for s in servers if s.rusage), 1)
+    account_for_rows(report, rows)
+    print_summary(report, write_result("http_load", report, args.out))
+
+
+def arguments() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--clients", type=int, default=50)
     parser.add_argument("--seconds", type=float, default=60)
@@ -264,41 +325,50 @@ def main() -> None:
     parser.add_argument("--gradio-clients", type=int, default=8)
     parser.add_argument("--gradio-seconds", type=float, default=30)
     parser.add_argument("--rate-limit", type=int, default=1_000_000, help="per client IP and minute, for the server")
+    parser.add_argument("--replicas", type=int, default=1, help="app processes sharing one database (needs --postgres)")
+    parser.add_argument("--postgres", action="store_true", help="a throw-away PostgreSQL server as the database")
     parser.add_argument("--out", type=Path)
     args = parser.parse_args()
+    if args.replicas > 1 and not args.postgres:
+        parser.error("several replicas share one database: add --postgres")
+    return args
 
-    data_dir = WORK / f"load-{int(time.time())}"
-    report = {
-        "machine": machine(),
-        "command": " ".join(["python", "bench/http_load.py", *sys.argv[1:]]),
-        "server": {"rate_limit_per_minute": args.rate_limit, "engine_concurrency": 2, "workers": 1},
+
+def run_phases(report: dict, bases: list[str], args: argparse.Namespace) -> None:
+    report["load_average_before"] = load_average()
+    report["http"] = asyncio.run(http_phase(bases, args.clients, args.seconds, 0.0, args.new_share))
+    report["load_average_after_http"] = load_average()
+    if args.think:
+        report["http_with_think_time"] = asyncio.run(
+            http_phase(bases, args.clients, args.seconds, args.think, args.new_share)
+        )
+        report["load_average_after_think"] = load_average()
+    if args.gradio_clients:
+        report["gradio"] = gradio_phase(bases[0], args.gradio_clients, args.gradio_seconds)
+        report["load_average_after_gradio"] = load_average()
+
+
+def compare_gap_reports(bases: list[str]) -> dict:
+    """Every replica must show the same gap report: one log, not one per process."""
+    time.sleep(GAP_SETTLE_SECONDS)  # each replica writes its queued question rows within moments
+    reports = [httpx.get(base + "/api/gaps", timeout=60).json() for base in bases]
+    return {
+        "identical": all(r == reports[0] for r in reports),
+        "counts": [r["counts"] for r in reports],
+        "gaps": [len(r["gaps"]) for r in reports],
     }
-    with running(data_dir, ZHILI_RATE_LIMIT_PER_MINUTE=str(args.rate_limit)) as server:
-        report["server"]["ready_seconds"] = round(time.perf_counter() - server.started, 1)
-        report["load_average_before"] = load_average()
-        report["http"] = asyncio.run(http_phase(server.base_url, args.clients, args.seconds, 0.0, args.new_share))
-        report["load_average_after_http"] = load_average()
-        if args.think:
-            report["http_with_think_time"] = asyncio.run(
-                http_phase(server.base_url, args.clients, args.seconds, args.think, args.new_share)
-            )
-            report["load_average_after_think"] = load_average()
-        if args.gradio_clients:
-            report["gradio"] = gradio_phase(server.base_url, args.gradio_clients, args.gradio_seconds)
-            report["load_average_after_gradio"] = load_average()
-    rows = stored_rows(data_dir)  # after the server stopped: it writes its queued question rows as it stops
-    report["server"]["peak_rss_mib"] = server.peak_rss_mib
-    if server.rusage:
-        report["server"]["cpu_seconds"] = round(server.rusage.ru_utime + server.rusage.ru_stime, 1)
-    http = report["http"]
-    phases = [http, report.get("http_with_think_time", {})]
+
+
+def account_for_rows(report: dict, rows: dict) -> None:
+    """Acknowledged against stored: every answered question is logged, every feedback said stored is there."""
+    phases = [report["http"], report.get("http_with_think_time", {})]
     sent = {
         key: sum(p.get(key, 0) for p in phases)
         for key in ("feedback_stored", "feedback_not_stored", "asks_ok", "warm_up_asks")
     }
-    # Every answered question is logged, plus the chat's; every feedback the API said it stored is there.
     report["storage"] = {
         **rows,
+        "feedback_acknowledged": sent["feedback_stored"],
         "feedback_rows_lost": sent["feedback_stored"] - rows["feedback"] + sent["feedback_not_stored"],
         "question_rows_expected_at_least": sent["asks_ok"]
         + sent["warm_up_asks"]
@@ -307,26 +377,27 @@ def main() -> None:
     report["storage"]["question_rows_lost"] = max(
         0, report["storage"]["question_rows_expected_at_least"] - rows["questions"]
     )
-    out = write_result("http_load", report, args.out)
 
-    latency = http["ask_latency"]
+
+def print_summary(report: dict, out: Path) -> None:
+    http, storage = report["http"], report["storage"]
+    for phase in (http, report.get("http_with_think_time")):
+        if phase:
+            latency = phase["ask_latency"]
+            print(
+                f"HTTP /api/ask, {phase['clients']} clients pausing ~{phase['think_seconds']} s, {phase['seconds']} s: "
+                f"{phase['throughput_asks_per_s']} answers/s, p50 {latency['p50_ms']} ms, p95 {latency['p95_ms']} ms, "
+                f"p99 {latency['p99_ms']} ms, errors {phase['errors']}, 429s {phase['rate_limited_429']}"
+            )
     print(
-        f"HTTP /api/ask, {http['clients']} clients, {http['seconds']} s: {http['throughput_asks_per_s']} answers/s, "
-        f"p50 {latency['p50_ms']} ms, p95 {latency['p95_ms']} ms, p99 {latency['p99_ms']} ms, "
-        f"errors {http['errors']}, 429s {http['rate_limited_429']}"
+        f"storage ({report['server']['storage']}, {report['server']['replicas']} process(es)): feedback acknowledged "
+        f"{storage['feedback_acknowledged']}, rows {storage['feedback']}, lost {storage['feedback_rows_lost']}; "
+        f"questions answered >= {storage['question_rows_expected_at_least']}, logged {storage['questions']}, "
+        f"lost {storage['question_rows_lost']}"
     )
-    if "http_with_think_time" in report:
-        t = report["http_with_think_time"]
-        print(
-            f"HTTP /api/ask, {t['clients']} users pausing ~{t['think_seconds']} s: {t['throughput_asks_per_s']} answers/s, "
-            f"p50 {t['ask_latency']['p50_ms']} ms, p95 {t['ask_latency']['p95_ms']} ms, "
-            f"p99 {t['ask_latency']['p99_ms']} ms, errors {t['errors']}, 429s {t['rate_limited_429']}"
-        )
-    print(
-        f"feedback: sent {sum(p.get('feedback_sent', 0) for p in phases)}, stored {sent['feedback_stored']}, "
-        f"rows {rows['feedback']}, "
-        f"lost {report['storage']['feedback_rows_lost']}; questions logged {rows['questions']}"
-    )
+    if "gap_reports" in report:
+        gaps = report["gap_reports"]
+        print(f"gap report the same on every replica: {gaps['identical']} (counts {gaps['counts'][0]})")
     if "gradio" in report:
         g = report["gradio"]
         print(

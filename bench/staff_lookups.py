@@ -18,7 +18,7 @@ from common import ROOT, provenance, write_result
 
 from zhili_qa.assistant import Assistant
 from zhili_qa.config import Settings
-from zhili_qa.storage import Storage
+from zhili_qa.storage import sqlite_storage
 from zhili_qa.web.service import QAService
 
 LOOKUPS = ROOT / "eval" / "staff-lookups.jsonl"
@@ -56,7 +56,7 @@ def score(service: QAService, lookups: list[dict]) -> dict:
 
 def main() -> None:
     settings = Settings.from_env(data_dir=Path(tempfile.mkdtemp()))
-    service = QAService(Assistant.load(settings, progress=False), settings, Storage(settings.data_dir))
+    service = QAService(Assistant.load(settings, progress=False), settings, sqlite_storage(settings.data_dir))
     report = {**score(service, read_lookups()), **provenance()}
     print(json.dumps({k: report[k] for k in ("lookups", "hit_at_3", "mrr_at_10", "misses")}, ensure_ascii=False))
     write_result("staff_lookups", report, Path(sys.argv[1]) if len(sys.argv) > 1 else None)

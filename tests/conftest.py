@@ -68,11 +68,11 @@ def short_storage_waits(monkeypatch):
     0.3 s rather than 5, held rows are retried every 0.05 s rather than every second, and a stopping app waits
     2 s rather than 10 for rows it cannot write. What is waited for is the same; only how long changes.
 
-    Module constants of storage.py and web/app.py, patched; they would better be parameters of Storage and
-    create_app."""
-    monkeypatch.setattr("zhili_qa.storage.BUSY_TIMEOUT", 0.3)
-    monkeypatch.setattr("zhili_qa.storage.RETRY_PAUSE", 0.05)
-    monkeypatch.setattr("zhili_qa.storage.JOB_WAIT", 0.35)
+    Module constants of the storage writer, the SQLite backend and web/app.py, patched; they would better be
+    parameters of the storage and create_app."""
+    monkeypatch.setattr("zhili_qa.storage.sqlite.BUSY_TIMEOUT", 0.3)
+    monkeypatch.setattr("zhili_qa.storage.writer.RETRY_PAUSE", 0.05)
+    monkeypatch.setattr("zhili_qa.storage.writer.JOB_WAIT", 0.35)
     monkeypatch.setattr("zhili_qa.web.app.SHUTDOWN_FLUSH_SECONDS", 2.0)
 
 
@@ -140,3 +140,25 @@ def small_assistant(tmp_path_factory, small_corpus):
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(assistant_module, "load_encoder", lambda _settings, **_: HashingEncoder())
         return assistant_module.Assistant.load(settings, progress=False)
+
+
+@pytest.fixture(scope="session")
+def postgres():
+    """A throw-away PostgreSQL server for the session; skipped with the reason when PostgreSQL is missing."""
+    from pg import ThrowAwayPostgres
+
+    try:
+        server = ThrowAwayPostgres().start()
+    except FileNotFoundError as error:
+        pytest.skip(f"no PostgreSQL server for the tests: {error}")
+    yield server
+    server.stop()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database(request, tmp_path):
+    """(data_dir, database_url) for each backend: the same storage tests run on both."""
+    if request.param == "sqlite":
+        return tmp_path / "data", ""
+    server = request.getfixturevalue("postgres")
+    return tmp_path / "data", server.new_database(f"t{abs(hash(request.node.nodeid)) % 10**12}")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import socket
 import threading
 import time
+from dataclasses import replace
 from pathlib import Path
 
 # Debian's chromium, headless, for the browser tests (playwright cannot download its own here).
@@ -26,14 +27,19 @@ def free_port() -> int:
 
 
 class LiveServer:
+    """The app served as ``zhili-qa serve`` serves it (the same uvicorn settings), on a free loopback port."""
+
     def __init__(self, app, port: int | None = None) -> None:
         """``port``: a given one, e.g. to start a server again where a page still points."""
         import uvicorn
 
+        from zhili_qa.web.server import uvicorn_config
+
         self.port = port or free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.app = app
-        self.server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=self.port, log_level="warning"))
+        settings = replace(app.state.service.settings, host="127.0.0.1", port=self.port)
+        self.server = uvicorn.Server(uvicorn_config(app, settings, log_level="warning"))
         self.thread = threading.Thread(target=self.server.run, daemon=True)
 
     def __enter__(self) -> LiveServer:

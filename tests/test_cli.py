@@ -100,3 +100,20 @@ def test_user_error_is_one_line_without_traceback(small_corpus, tmp_path):
     assert result.returncode == 1
     assert "错误：请输入问题" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_staff_add_keeps_only_an_argon2_hash_that_logs_in_and_remove_ends_it(tmp_path, monkeypatch):
+    from zhili_qa.web.accounts import load_accounts, verify
+
+    monkeypatch.setenv("ZHILI_DATA_DIR", str(tmp_path))
+    runner = CliRunner()
+    added = runner.invoke(cli.main, ["staff", "add", "张三"], input="a long password\na long password\n")
+    assert added.exit_code == 0, added.output
+    stored = (tmp_path / "staff-accounts").read_text(encoding="utf-8")
+    assert stored.startswith("张三:$argon2id$") and "a long password" not in stored
+    assert (tmp_path / "staff-accounts").stat().st_mode & 0o077 == 0  # its owner's only
+    assert verify(load_accounts(tmp_path / "staff-accounts"), "张三", "a long password")
+    short = runner.invoke(cli.main, ["staff", "add", "李四", "--password-stdin"], input="short\n")
+    assert short.exit_code == 1 and "密码至少" in short.output
+    assert runner.invoke(cli.main, ["staff", "remove", "张三"]).exit_code == 0
+    assert load_accounts(tmp_path / "staff-accounts") == {}

@@ -186,7 +186,7 @@ def test_json_answer_with_an_llm_is_the_verified_llm_answer(live, fake, assistan
     assert response.status_code == 200 and response.headers["content-type"].startswith("application/json")
     answer = response.json()
     assert answer["answer"] == GOOD and answer["note"] == NOTE_GENERATED and answer["found"] is True
-    assert set(answer) == {"answer", "found", "citations", "confidence", "degraded", "note"}
+    assert set(answer) == {"answer", "found", "citations", "confidence", "degraded", "note", "answer_id"}
     assert answer["citations"] == extractive(assistant, VIDEOS)["citations"][:1]
     assert not fake.requests[0].body.get("stream")
 
@@ -258,8 +258,11 @@ def test_without_an_llm_a_stream_is_one_final_event_equal_to_the_extractive_answ
     assert response.status_code == 200
     deltas, final = split(events)
     assert deltas == []
+    answer_id = final.pop("answer_id")  # minted for this answer: the JSON ask below gets another
     assert final == {**extractive(assistant, VIDEOS), "source": "extractive", "replaced": False}
-    assert {k: v for k, v in final.items() if k not in ("source", "replaced")} == ask_json(plain.url, VIDEOS).json()
+    again = ask_json(plain.url, VIDEOS).json()
+    assert again.pop("answer_id") != answer_id
+    assert {k: v for k, v in final.items() if k not in ("source", "replaced")} == again
 
 
 def test_text_being_written_is_escaped_and_links_nothing():

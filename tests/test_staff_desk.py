@@ -13,7 +13,7 @@ import pytest
 # The browser fixtures of test_browser, shared by importing them (pytest finds fixtures by name in the module).
 from test_browser import browser, open_page, server, sync_api  # noqa: F401
 from zhili_qa.config import Settings
-from zhili_qa.storage import Storage
+from zhili_qa.storage import sqlite_storage
 from zhili_qa.web.service import QAService
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
@@ -25,7 +25,7 @@ TARGET = 0.95
 @pytest.fixture(scope="module")
 def service(assistant, tmp_path_factory) -> QAService:
     settings = Settings.from_env(data_dir=tmp_path_factory.mktemp("staff"))
-    return QAService(assistant, settings, Storage(settings.data_dir))
+    return QAService(assistant, settings, sqlite_storage(settings.data_dir))
 
 
 def test_the_right_passage_is_in_the_top_3_for_95_percent_of_terse_lookups(service):

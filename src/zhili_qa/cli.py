@@ -53,7 +53,7 @@ class _FriendlyGroup(click.Group):
 @click.group(cls=_FriendlyGroup)
 @click.option("-v", "--verbose", is_flag=True, help="显示调试日志")
 def main(verbose: bool) -> None:
-    """治理问答：定海区专项治理成果公告问答助手。"""
+    """治理问答：专项治理成果公告问答助手。"""
     # Before anything imports huggingface_hub (gradio does, for `serve`): offline by design.
     prepare_runtime()
     logging.basicConfig(
@@ -133,6 +133,41 @@ def evaluate_command(gold: Path, failures: bool, **flags: object) -> None:
         click.echo(f"{name}: {value:.3f}")
     for kind, (correct, total) in report.by_kind().items():
         click.echo(f"kind {kind}: {correct / total:.3f} ({correct}/{total})")
+
+
+@main.group()
+def staff() -> None:
+    """热线工作台账号（ZHILI_STAFF_ACCOUNTS，默认数据目录下的 staff-accounts）。"""
+
+
+@staff.command("add")
+@settings_options
+@click.argument("name")
+@click.option("--password-stdin", is_flag=True, help="从标准输入读一行密码（脚本用），不提示")
+def staff_add(name: str, password_stdin: bool, **flags: object) -> None:
+    """添加账号或重设它的密码（只保存 argon2 哈希）。"""
+    from .web.accounts import set_account
+
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\n")
+    else:
+        password = click.prompt("密码", hide_input=True, confirmation_prompt="再输入一次")
+    path = _settings(**flags).accounts_file
+    set_account(path, name, password)
+    click.echo(f"已保存账号 {name}（{path}）")
+
+
+@staff.command("remove")
+@settings_options
+@click.argument("name")
+def staff_remove(name: str, **flags: object) -> None:
+    """删除账号；它的登录随即失效。"""
+    from .web.accounts import remove_account
+
+    path = _settings(**flags).accounts_file
+    if not remove_account(path, name):
+        raise ZhiliError(f"没有账号 {name}（{path}）")
+    click.echo(f"已删除账号 {name}")
 
 
 @main.command()

@@ -13,5 +13,9 @@ class CorpusError(ZhiliError):
     """A bulletin file is missing or malformed; the message names the file and line."""
 
 
+class ConfigError(ZhiliError):
+    """A setting is malformed or names a file that is not there; the message names the setting."""
+
+
 class ModelUnavailableError(ZhiliError):
     """The embedding model folder is missing or broken; the message names the set-up command."""

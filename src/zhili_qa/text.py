@@ -24,6 +24,7 @@ import opencc
 from pypinyin import lazy_pinyin
 
 from .corpus import LEAD, Corpus
+from .errors import ConfigError
 
 log = logging.getLogger(__name__)
 jieba.setLogLevel(logging.WARNING)
@@ -145,7 +146,11 @@ class Thesaurus:
     @classmethod
     def load(cls, path: Path) -> Thesaurus:
         entries = []
-        for line in Path(path).read_text(encoding="utf-8").splitlines():
+        try:
+            text = Path(path).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as error:
+            raise ConfigError(f"同义词表 {path} 无法读取（ZHILI_THESAURUS）(thesaurus unreadable: {error})") from error
+        for line in text.splitlines():
             line = line.split("#", 1)[0].strip()
             if not line:
                 continue

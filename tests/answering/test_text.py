@@ -1,7 +1,10 @@
 """Reading the question's text: numerals, homophone typos, greetings and thanks."""
 
+import pytest
+
 from zhili_qa.answering.message import compound_parts, without_pleasantries
-from zhili_qa.text import arabic_numerals
+from zhili_qa.errors import ConfigError
+from zhili_qa.text import Thesaurus, arabic_numerals
 
 
 def test_numerals_become_digits_but_a_rough_guess_stays_words():
@@ -9,6 +12,7 @@ def test_numerals_become_digits_but_a_rough_guess_stays_words():
     assert arabic_numerals("九六一一零") == "96110"
     assert arabic_numerals("等了三四年") == "等了三四年"  # not the figure 34
     assert arabic_numerals("一百万以上") == arabic_numerals("百万以上")  # 百万电诈警情 is one million
+    assert arabic_numerals("九六幺幺零") == "96110"  # 幺 is how 1 is read out
 
 
 def test_homophone_typos_are_mended_but_words_of_grammar_are_not(reader):
@@ -28,3 +32,9 @@ def test_a_long_message_asking_two_facts_asks_them_in_turn_with_its_story_first(
     assert compound_parts("这两个到底哪个检查的次数多一点？各是多少？") == [
         "这两个到底哪个检查的次数多一点？各是多少？"
     ]
+
+
+def test_a_missing_thesaurus_is_a_setting_error_naming_it(tmp_path):
+    missing = tmp_path / "nowhere.tsv"
+    with pytest.raises(ConfigError, match=r"nowhere\.tsv"):
+        Thesaurus.load(missing)

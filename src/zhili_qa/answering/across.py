@@ -17,8 +17,21 @@ from .intent import REFERS_BACK, WHICH_PROJECT_Q, WHICH_Q, asks_which_of_the_wor
 from .projects import ProjectFinder
 from .question import Question, QuestionReader
 from .scope import WHOLE_BULLETIN
+from .values import counted_measures, holds_value
 
 NOT_STATED = "公告没有写这一点"
+
+
+FIGURE_TYPES = ("count", "money", "rate", "number", "score", "rank", "change")
+
+
+def states_the_figure(asked: Question, text: str) -> bool:
+    """哪些专项提到了培训的人次: a clause listed for a figure asked states one, counted in the very measure."""
+    if asked.answer_type not in FIGURE_TYPES:
+        return True
+    if asked.answer_type == "count" and asked.measure:
+        return asked.measure in counted_measures(text, asked.measure)
+    return holds_value(text, asked.answer_type, asked.measure, set(asked.given))
 
 
 class AcrossProjects:
@@ -61,7 +74,7 @@ class AcrossProjects:
             return composer.finish(titles_answer(composer, projects), 1.0, self.retriever.degraded)
         if WHOLE_BULLETIN.search(asked.asking) and not intent.lead and not departments:
             # 哪些项目成立了工作专班 asks every project; 公告讲了什么 or 一共几个项目, the bulletin as a whole.
-            having = self.finder.with_property(asked.subject)
+            having = self.finder.with_property(asked.subject, lambda text: states_the_figure(asked, text))
             if len(having) >= 2 or not names_project:
                 return self.whole_bulletin(asked, having)
         # 这两个专项治理分别是谁牵头的: the projects are named in the story before the question.

@@ -29,9 +29,10 @@ from .intent import (
 from .misreadings import (
     a_part_for_the_whole,
     another_act_on_the_stated,
+    another_reading_of,
     as_precise_as_asked,
     averted,
-    counts_doers_for_a_stock,
+    counts_none_there_are,
     names_the_part,
     no_cap_for_a_cap,
     of_another_owner,
@@ -96,14 +97,14 @@ class AnswerCheck(SubjectMatch):
             return Verdict(False, "subject")  # 几名村干部受到了处分: 培训224人次 counts no 村干部
         if question.wants_value and not names_the_part(question, clause.text):
             return Verdict(False, "unit")  # 违规资金里公务员领取的有多少: 追回违规资金8.69万元 is the whole
-        if question.answer_type == "count" and counts_doers_for_a_stock(question, clause.text):
+        if question.answer_type == "count" and counts_none_there_are(question, clause.text):
             return Verdict(False, "subject")  # 全区一共有多少所中小学: 32所中小学完成自纠自查 counts those that did
         if question.answer_type == "date" and not as_precise_as_asked(question, clause.text):
             return Verdict(False, "type")  # 几月几号印发的: 2023年 alone does not say
         if not self._names_the_kind_asked(question, context):
             return Verdict(False, "subject")  # 之前待在哪个国家: no country is named
-        if question.answer_type == "yes_no" and not self.speaks_of_the_act(question, context):
-            return Verdict(False, "subject")  # 医保能不能报销: nothing says anything of 报销
+        if question.answer_type in ("yes_no", "money", "rate") and not self.speaks_of_the_act(question, context):
+            return Verdict(False, "subject")  # 医保能不能报销, 能报销多少: nothing says anything of 报销
         if question.wants_value and BEFORE_Q.search(question.asking) and not BEFORE_TEXT.search(before):
             return Verdict(False, "year")  # 降价之前多少钱: 降至900余元 is the price after
         if not self._of_what_is_asked(question, context):
@@ -114,6 +115,8 @@ class AnswerCheck(SubjectMatch):
             return Verdict(False, "unit")  # 盘峙的流动集市办了几次: 9次 is for 盘峙、小盘峙、富翅、里钓
         if a_part_for_the_whole(question, clause.text) or another_act_on_the_stated(question, clause.text):
             return Verdict(False, "unit")
+        if question.wants_value and another_reading_of(question, clause.text):
+            return Verdict(False, "unit")  # 撤并以后还剩几家: 撤并整合3家 counts those merged
         if question.wants_value and no_cap_for_a_cap(question, clause.text):
             return Verdict(False, "type")
         if of_another_owner(question, context):

@@ -74,6 +74,10 @@ _PER_UNIT = (
     (r"\b(?:per|a single|one|each) (?:implant|tooth)\b", "单颗"),
     (r"\b(?:biggest|largest|highest|lowest|smallest|most expensive|maximum|minimum)\b", "最多的一个"),
 )
+# "there" as a place, not "is there" / "there are".
+_THERE = re.compile(r"(?<!is )(?<!are )(?<!was )(?<!were )\bthere\b(?! (?:is|are|was|were|any)\b)")
+# "how many are left": what remains.
+_REMAINING = re.compile(r"\b(?:left|remain(?:s|ing)?)\b")
 # "in total": the whole asked, which a part of it (其中1家) does not answer.
 _TOTAL = re.compile(r"\bin total\b|\baltogether\b|\btotal (?:number|count)\b")
 _FALL = re.compile(r"\b(?:fall|fell|drop(?:ped)?|decreased?|declined?|reduced?|cut|lower(?:ed)?|go down|went down)\b")
@@ -86,6 +90,7 @@ _MEASURES = (
     (r"cases|complaints", "件"),
     (r"times|inspections?|checks?|sessions?|visits?|trips?|deliveries|rounds?", "次"),
     (r"stations?|institutions?|companies|enterprises|hospitals?|clinics?|shops?|stores?|homes?", "家"),
+    (r"departments?|agencies|bureaus?|units?", "家"),
     (r"sets?|implants?", "套"),
     (r"problems?|issues?|blocks?|gangs?|projects?|items?", "个"),
 )
@@ -166,7 +171,13 @@ def gloss(text: str, thesaurus: Thesaurus, spell: Callable[[str], str | None] = 
     """The Chinese question an English one asks, sentence by sentence (a story before the question stays a
     sentence of its own, as in a Chinese message): years, bulletin terms and names, per-unit words, then
     the question phrase."""
-    glossed = [_gloss_sentence(s, thesaurus, spell) for s in re.split(r"(?<=[.!?])\s+", text.strip())]
+    sentences = re.split(r"(?<=[.!?])\s+", text.strip())
+    glossed = [_gloss_sentence(s, thesaurus, spell) for s in sentences]
+    # "My cousin lives in Hangzhou. What's the price there?": there is the place the story named.
+    for at in range(1, len(sentences)):
+        if _THERE.search(sentences[at].lower()) and glossed[at]:
+            named = [n for s in sentences[:at] for n in spelled_names(s, spell) if n not in glossed[at]]
+            glossed[at] = " ".join([*named, glossed[at]])
     glossed = [g for g in glossed if g]
     # Nothing of the bulletin's: left as typed, for the scope guard to refuse.
     return "。".join(glossed) if glossed else text
@@ -189,6 +200,7 @@ def _gloss_sentence(text: str, thesaurus: Thesaurus, spell: Callable[[str], str 
     ]
     per_unit = [phrase for pattern, phrase in _PER_UNIT if re.search(pattern, lowered)]
     total = ["一共"] if _TOTAL.search(lowered) else []
+    total += ["还剩"] if _REMAINING.search(lowered) else []
     return " ".join([*years, *dict.fromkeys(terms), *spans, *per_unit, *total, _asking(lowered, thesaurus)]).strip()
 
 

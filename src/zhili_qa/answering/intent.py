@@ -77,7 +77,7 @@ ADDRESS_Q = re.compile(
 PERSON_Q = re.compile(
     r"[\u4e00-\u9fff]{0,4}(?:长|警|员|人|官|师|主任|书记|干部|领导|经理|老板|商)的?[都又]?(?:是谁|叫什么|姓什么|名字|姓名)"
     r"|什么(?:职务|职位|级别)"
-    r"|是谁(?:干的|做的)|哪个人|姓名|叫什么名字的人|哪家(?:公司|企业)|什么公司|哪个公司"
+    r"|是谁(?:干的|做的)|哪个人|哪位|姓名|叫什么名字的人|哪家(?:公司|企业)|什么公司|哪个公司"
     r"|(?:那个|这个|哪个)[\u4e00-\u9fff]{0,4}(?:站|店|公司|企业|医院|学校|村|小区|机构)(?:的名字|叫什么|是哪家|是哪个)"
 )
 # What a list asks for: 车 of 哪几路车, 岛 of 哪几个岛, 违规情况 of 哪些违规情况.
@@ -112,7 +112,9 @@ PER_UNIT_Q = re.compile(
     r"最(?:多|少|高|低|大|小)的(?:一|那|哪)?(?:家|个|次|所|户|人)|最(?:多|少|高|低|大|小)的?是?(?:哪|那)"
     r"|哪一?(?:家|个|所|户|位|村|座|条)[^，,。？?]{0,10}最|平均每|人均"
     r"|\d+(?:家|个|所|户|人|名)[^，,。？?]{0,8}各自"  # 9家医疗机构各自买了多少: each one's figure
-    r"|那(?:个|件|家|起)(?![^，,。？?]{0,4}(?:专项|项目|治理))[^。？?]{0,10}(?:罚|赔|花|收)"  # 那件大案，罚了多少
+    # 那件大案，罚了多少; not 缺斤少两那个查了吧，一共罚了多少 (那个 is the project)
+    r"|那(?:件|起|家|个(?=[\u4e00-\u9fff]{0,4}(?:案|站|店|公司|企业|医院|机构)))"
+    r"(?![^，,。？?]{0,4}(?:专项|项目|治理))[^。？?]{0,10}(?:罚|赔|花|收)"
 )
 # 都整改好了吗 asks whether all was done; 全部化解, 整改到位 say so.
 COMPLETION_Q = re.compile(r"都[^，,。？?]{0,6}(?:了|吗|没)|全部|完了|完没|好了没|好没有")
@@ -133,7 +135,9 @@ EXACT_DAY_Q = re.compile(r"几号|几日|哪天|哪一天|具体日期")
 # 哪个国家, 哪家医院: a thing of that kind, which the answer must name.
 WHICH_KIND = re.compile(r"哪(?:个|一个|家|一家)([\u4e00-\u9fff]{2})")
 # 能不能报销: whether something can be done, the act itself asked.
-ABLE_Q = re.compile(r"(?:能不能|可不可以|可以不可以|会不会|能否|是否可以|能|可以)([\u4e00-\u9fff]{2})")
+ABLE_Q = re.compile(
+    r"(?:能不能|可不可以|可以不可以|会不会|能否|是否可以|能|可以)((?:(?![多几什啥怎哪])[\u4e00-\u9fff]){2})"
+)
 # 第3项, 第9个治理项目: a project by its number in the bulletin (numerals already digits).
 ORDINAL = re.compile(r"第\s*(\d{1,2})\s*(?:项|个(?=专项|治理|项目))")
 # 第9项是什么 asks which project that is: its title.
@@ -166,6 +170,7 @@ class Intent:
 # 多少问题 counts things as 几个 does, 多少特困人员 people; 次数, 人数 name what a comparison counts.
 
 
+_LEAD_DESCRIBED = re.compile(r"[局办委院会组)）]牵头的(?=[^，,。？?]{2,30}(?:专项治理|项目|治理)[中里里面，,])")
 BARE_COUNT = re.compile(
     r"(?<![哪好举说])(?:多少|几)(?=[\u4e00-\u9fff])(?!钱|块|元|万|分|岁|倍|成|号|点|月|天|年|了|呢|啊|吗|呀|吧|的)"
 )
@@ -175,7 +180,8 @@ _COUNT_NOUN = re.compile(r"(家次|人次)|(次|人|户|家|件|项)数")
 def detect_intent(text: str) -> Intent:
     measures = tuple("人" if m == "个人" else m for m in MEASURE.findall(text))
     measures += tuple(a or b for a, b in _COUNT_NOUN.findall(text))
-    lead = bool(LEAD_Q.search(text)) and not PERSON_Q.search(text)
+    # 区教育局牵头的食堂专项治理中，检查了多少次: a department named as leading describes the project, it asks nothing.
+    lead = bool(LEAD_Q.search(_LEAD_DESCRIBED.sub("", text))) and not PERSON_Q.search(text)
     return Intent(
         lead=lead,
         project_list=bool(LIST_Q.search(text)),

@@ -15,7 +15,7 @@ _NAMES_A_FIGURE = re.compile(r"(?:那个|这个|那|这)(?:数|数字|数据|数
 _ONE_THING = re.compile(r"^(?:1|一)件事")  # 想问1件事：…
 _SENTENCES = re.compile(r"[^。！!？?]+[。！!？?]*")
 CLAUSES = re.compile(r"[^。！!？?；;:：\n，,\s]+")
-_QUESTION_WORD = re.compile(r"多少|几|什么|啥|吗|谁|哪|怎么|是否|有没有|是不是|了没|呢")
+QUESTION_WORD = re.compile(r"多少|几|什么|啥|吗|谁|哪|怎么|是否|有没有|是不是|了没|呢")
 # 那几个小岛 points at things, it does not ask how many.
 _ASKS_A_FACT = re.compile(r"(?<![好举说那这\d])几(?!乎)|多少|哪个|哪些|(?<![那这])哪几|哪一|哪所|哪家|谁|什么时候|何时")
 _ASKING_MARKER = re.compile(
@@ -27,6 +27,10 @@ _PLEASANTRIES = re.compile(
     r"^(?:(?:老板|师傅|同志|小姐姐)?(?:你好|您好|哈喽|在吗)[呀啊，,!！。\s]*)+"
     r"|[，,。.!！?？\s]*(?:谢谢(?:啦|了|你|您|哈)?|多谢|麻烦(?:你|您)?了|辛苦(?:了|啦)?|拜托(?:了|啦)?|感谢)[!！。.~～\s]*$"
 )
+# 想转给老乡看, 我好跟家里说: the asker's own plans after the question ask nothing.
+_AFTERWORD = re.compile(r"[，,\s]+(?:我|想|要|准备|打算|好让|好跟|给|帮|让|回头|顺便)[^，,。！!？?\s]*$")
+# 治理目标中，…提出了什么要求: a frame (in X) before the asking clause belongs to it.
+_FRAME = re.compile(r"(?:中|里|方面|当中|之中)$")
 LONG_MESSAGE = 40  # characters from which only the asking clauses give type and subject
 ASKING_MIN = 12  # characters the asking part reaches, taking in clauses before the one that asks
 
@@ -63,8 +67,8 @@ def compound_parts(text: str) -> list[str]:
         for i, clause in enumerate(clauses)
         if _ASKS_A_FACT.search(clause) and len(clause) >= COMPOUND_PART and not _NAMES_A_FIGURE.search(clause)
     ]
-    if len(asking) < 2:
-        return [text]
+    if len(asking) < 2 or any(REFERS_BACK.search(clauses[i]) for i in asking[1:]):
+        return [text]  # 哪几个是…牵头的，分别是哪个单位: the second presses for the first's answer
     # Clauses before the first asking one (a topic, 食堂那边) belong to it; the rest to the one they follow.
     starts = [0, *asking[1:]]
     ends = [*asking[1:], len(clauses)]
@@ -80,10 +84,21 @@ def asking_part(text: str) -> str:
         return after  # 我想问一下全区的中小学食堂一共去检查了多少次
     sentences = [s for s in re.split(r"[。！!？?]", text) if s.strip()]
     if len(text) < LONG_MESSAGE and len(sentences) < 2:
-        return text
-    # The last sentences that each ask a fact, when more than one does (…多少人次？…拦下来几起？).
-    asking_sentences = [i for i, sentence in enumerate(sentences) if _ASKS_A_FACT.search(sentence)]
-    if len(asking_sentences) >= 2 and asking_sentences[-1] == asking_sentences[-2] + 1:
+        return _AFTERWORD.sub("", text) if QUESTION_WORD.search(_AFTERWORD.sub("", text)) else text
+    # The last sentences that each ask, when more than one does (…多少人次？…拦下来几起？; …是否均已化解？
+    # 共受理了多少件？), a yes or no asked with a question mark (not 说是不是根本没培训过。, which reports).
+    marked = _SENTENCES.findall(text)
+    asking_sentences = [
+        i
+        for i, sentence in enumerate(sentences)
+        if _ASKS_A_FACT.search(sentence)
+        or (YES_NO_Q.search(sentence) and i < len(marked) and marked[i].rstrip().endswith(("？", "?")))
+    ]
+    if (
+        len(asking_sentences) >= 2
+        and asking_sentences[-1] == asking_sentences[-2] + 1
+        and any(_ASKS_A_FACT.search(sentences[i]) for i in asking_sentences[-2:])
+    ):
         first = asking_sentences[-1]
         while first - 1 in asking_sentences:
             first -= 1
@@ -91,12 +106,12 @@ def asking_part(text: str) -> str:
     clauses = CLAUSES.findall(text)
     # 劝阻了多少人次，是一万出头吗？具体数字呢: the clause asking for a fact, not the one pressing for it.
     asking = [i for i, clause in enumerate(clauses) if _ASKS_A_FACT.search(clause)]
-    asking = asking or [i for i, clause in enumerate(clauses) if _QUESTION_WORD.search(clause)]
+    asking = asking or [i for i, clause in enumerate(clauses) if QUESTION_WORD.search(clause)]
     if not asking:
         return text
     start = asking[-1]
     # Clauses after it that press for the same fact (是一万出头吗) add no question of their own.
-    end = next((i for i in range(start + 1, len(clauses)) if _QUESTION_WORD.search(clauses[i])), len(clauses))
-    while start > 0 and sum(len(c) for c in clauses[start:end]) < ASKING_MIN:
+    end = next((i for i in range(start + 1, len(clauses)) if QUESTION_WORD.search(clauses[i])), len(clauses))
+    while start > 0 and (sum(len(c) for c in clauses[start:end]) < ASKING_MIN or _FRAME.search(clauses[start - 1])):
         start -= 1
     return "，".join(clauses[start:end])

@@ -28,12 +28,23 @@ _MONTH = re.compile(r"\d{1,2}\s*月|月底|月初|春节")
 _DAY = re.compile(r"\d{1,2}\s*[日号]|月底|月初")
 # Verbs of being and asking: a question holding no other verb asks how many there are.
 _BEING_VERBS = frozenset("有 是 共有 还有 现有 拥有 请问 问 问问 想 想问 知道 告诉 查 查查 查一下".split())
+_THERE_ARE = re.compile(r"\b(?:are|is) there\b|\bexist")
+# 对4家加油站, 其中1家, 首批300家, 检查加油站110家次: a count of what was acted on, not of all there are.
+_ACTED_ON = re.compile(r"(?:其中|对|检查|列入|首批|培育|撤并|整合|抽查|组织)[^，,。；]{0,2}$")
+_ACTED_ON_REACH = 6  # characters before a count in which the act on it is looked for
 _ACTION_REACH = 12  # characters after a count in which its noun and verb are looked for
 # 一共有多少家: 其中1家 counts a part of the whole asked.
 _TOTAL_ASKED = re.compile(r"一共|总共|共有|总数|合计|加起来|总计")
 # 价格上限是多少: a cap asked, which an average or a level reached (降至900余元) does not state.
 _CAP_ASKED = re.compile(r"上限|不超过|不得超过|封顶|限价|最高价")
 _CAP_TEXT = re.compile(r"不超过|不得超过|上限|以内|控制在|封顶|限价|最高")
+# 撤并以后还剩几家: what remains, which a count of those merged (撤并整合3家) does not say.
+_REMAINING_ASKED = re.compile(r"还剩|剩下|剩余|剩了|还有几|还有多少")
+_REMAINING_TEXT = re.compile(r"剩|余下|保留|现有|尚有|仍有|还有")
+# 不是追回的那个: the question sets aside what a clause of that wording would say.
+_SET_ASIDE = re.compile(r"不是([\u4e00-\u9fff]{2,6}?)的(?:那个|那些|那笔|那部分)?")
+# 第1期, 第2批: one instance of what the bulletin may count only in all (已开展两期，共培训16人次).
+_ORDINAL_PART = re.compile(r"第\d+(?:期|批|轮|届|场|次)")
 # Kinds of owner a question may single out, each with the kinds that exclude it (民营诊所: 公立医疗机构 is another).
 _OWNERS = {"民营": "公立|公办", "私立": "公立|公办", "私人": "公立|公办", "民办": "公办|公立", "公立": "民营|私立|民办"}
 _LIST_OF_ITEMS = re.compile(r"(?:[\u4e00-\u9fff“”]{2,8}、)+[\u4e00-\u9fff“”]{2,8}(?=等)")
@@ -69,6 +80,16 @@ def no_cap_for_a_cap(question: Question, text: str) -> bool:
     return bool(_CAP_ASKED.search(question.asking)) and not _CAP_TEXT.search(text)
 
 
+def another_reading_of(question: Question, text: str) -> bool:
+    """What remains asked of a count of those acted on; what the question sets aside (不是追回的那个); one
+    instance (第1期) of a clause that does not name it."""
+    if _REMAINING_ASKED.search(question.asking) and not _REMAINING_TEXT.search(text):
+        return True
+    if any(aside in text for aside in _SET_ASIDE.findall(question.asking)):
+        return True
+    return any(part not in text for part in _ORDINAL_PART.findall(question.asking))
+
+
 def of_another_owner(question: Question, context: str) -> bool:
     """Does the question single out one kind of owner (民营诊所) and the passage speak only of another (公立)?"""
     return any(
@@ -99,15 +120,32 @@ def names_the_part(question: Question, text: str) -> bool:
     return False
 
 
-def counts_doers_for_a_stock(question: Question, text: str) -> bool:
-    """Does a question of how many there are (一共有多少所中小学) meet only counts of those that did
-    something (32所中小学完成自纠自查), where the count is the subject of another verb?"""
-    if question.english or "有" not in question.asking:
-        return False  # a gloss keeps no verbs; 会同了几家 asks of an act, not of a stock
-    if any(dictionary_tag(word, flag).startswith("v") and word not in _BEING_VERBS for word, flag in question.tags):
+def counts_none_there_are(question: Question, text: str) -> bool:
+    """Does a question of how many there are (一共有多少所中小学, how many petrol stations are there) meet
+    only counts of those that did or had something done: the subject of another verb (32所中小学完成自纠自查),
+    the object of one (对4家加油站的…维修, 首批300家), a part (其中1家), or visits (检查加油站110家次)?"""
+    if not _asks_how_many_there_are(question):
         return False
-    rests = [text[count.end() :] for count in counts_in(text, question.measure or GENERAL_MEASURE)]
-    return bool(rests) and all(_acts(rest) for rest in rests)
+    counts = counts_in(text, question.measure or GENERAL_MEASURE)
+    there_are = [
+        count
+        for count in counts
+        if not _ACTED_ON.search(text[max(0, count.start() - _ACTED_ON_REACH) : count.start()])
+        and not (count.group(0).endswith("次") and not question.measure.endswith("次"))
+        and not _acts(text[count.end() :])
+    ]
+    return bool(counts) and not there_are
+
+
+def _asks_how_many_there_are(question: Question) -> bool:
+    """一共有多少所中小学, how many … are there: a count of what exists, asked with no verb of doing."""
+    if question.english:
+        return bool(question.measure) and bool(_THERE_ARE.search(question.typed.lower()))
+    if "有" not in question.asking:
+        return False  # 会同了几家 asks of an act, not of a stock
+    return not any(
+        dictionary_tag(word, flag).startswith("v") and word not in _BEING_VERBS for word, flag in question.tags
+    )
 
 
 def averted(question: Question, text: str) -> bool:

@@ -8,6 +8,7 @@ line each, so that no project of several is silently dropped.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from functools import cache, lru_cache
 
 import jieba
@@ -162,9 +163,11 @@ class ProjectFinder:
         named = self.named(text)
         return named if len(named) >= 2 and SEVERAL.search(text) else ()
 
-    def with_property(self, subject: tuple[str, ...]) -> list[tuple[Project, Span]]:
+    def with_property(
+        self, subject: tuple[str, ...], holds: Callable[[str], bool] = lambda _: True
+    ) -> list[tuple[Project, Span]]:
         """Projects whose text holds every noun of the asked property (工作专班 of 哪些项目成立了工作专班),
-        each with the shortest clause that says it."""
+        each with the shortest clause that says it and ``holds`` (the value asked: 培训的人次 needs 25人次)."""
         tags = {pair.word: pair.flag for word in subject for pair in self.tokenizer.pos.cut(word)}
         words = [
             w
@@ -177,7 +180,11 @@ class ProjectFinder:
         for project in self.corpus.projects:
             if not project.number:
                 continue
-            holding = [u for u in project.units if u.kind in ("clause", "sentence") and all(w in u.text for w in words)]
+            holding = [
+                u
+                for u in project.units
+                if u.kind in ("clause", "sentence") and all(w in u.text for w in words) and holds(u.text)
+            ]
             clause = min(holding, key=lambda u: len(u.text), default=None)  # the shortest that says it
             if clause is not None:
                 found.append((project, clause))

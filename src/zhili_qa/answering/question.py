@@ -27,7 +27,7 @@ from .intent import (
     answer_type,
     detect_intent,
 )
-from .message import CLAUSES, asking_part, without_pleasantries
+from .message import CLAUSES, QUESTION_WORD, asking_part, without_pleasantries
 from .places import Place, Places, years_asked
 from .scope import GENERIC_NOUNS
 
@@ -134,7 +134,10 @@ class QuestionReader:
     def read(self, question: str) -> Question:
         typed = without_pleasantries(normalize(question))
         text = self.prepare(question)
-        asking = asking_part(text)
+        # An English question's gloss is a sentence of terms: the last that asks is read whole, not in
+        # clauses (杭州 口腔种植 … 多少钱 keeps the place a story sentence named).
+        glossed = [s for s in text.split("。") if QUESTION_WORD.search(s)] if is_english(typed) else []
+        asking = glossed[-1].strip() if glossed else asking_part(text)
         tagged = [(pair.word, pair.flag) for pair in self._pos.cut(asking)]
         intent = detect_intent(asking)
         # 哪个检查次数多 compares counts of 检查; 公务员…有几个人 counts 公务员.

@@ -13,6 +13,7 @@ def serve(settings=None, *, progress: bool = False) -> None:
 
     from ..assistant import Assistant
     from ..config import Settings
+    from .server import uvicorn_config
 
     settings = settings or Settings.from_env()
     assistant = Assistant.load(settings, progress=progress)
@@ -21,6 +22,5 @@ def serve(settings=None, *, progress: bool = False) -> None:
     # would walk every time, ~160 ms with the GIL held and everyone's answer waiting; they live as long
     # as the process, so they are left out of collection for good.
     gc.freeze()
-    # uvicorn trusts X-Forwarded-For from 127.0.0.1 only: behind a local reverse proxy the rate limit
-    # still sees each citizen's address, and nobody else can choose theirs.
-    uvicorn.run(app, host=settings.host, port=settings.port, log_level="info")
+    # Forwarded headers are believed from ZHILI_FORWARDED_ALLOW_IPS only (proxy.py); see server.py for the limits.
+    uvicorn.Server(uvicorn_config(app, settings)).run()

@@ -8,18 +8,22 @@ errors are logged and answered with a generic message, never a traceback.
 
 from __future__ import annotations
 
+import json
 import logging
-from dataclasses import asdict
+import re
 from typing import Literal
 
 from fastapi import APIRouter, FastAPI, HTTPException, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, StreamingResponse
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, StrictBool
 from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from ..errors import UserInputError, ZhiliError
 from ..schema import Citation
+from ..storage import ALREADY_RATED
+from .security import client_key
 from .service import BAD_HISTORY, MAX_COMMENT_CHARS, MAX_HISTORY, MAX_HISTORY_CHARS, QAService
 
 log = logging.getLogger(__name__)
@@ -27,6 +31,16 @@ log = logging.getLogger(__name__)
 INTERNAL_ERROR = "服务器内部错误，请稍后再试。"
 MAX_K = 50
 MAX_TEXT_CHARS = 10_000  # a hard cap before the settings' own question limit is checked
+MAX_ANSWER_ID_CHARS = 200
+ALREADY_RATED_MESSAGE = "这个回答已经评价过了，谢谢！"
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+# Chinese for the errors Starlette and FastAPI raise in English, by status.
+_STATUS_MESSAGES = {
+    400: "请求体无法解析：应为 UTF-8 编码、嵌套不太深的 JSON。",
+    404: "找不到这个地址。",
+    405: "不支持这种请求方式。",
+    413: "请求内容太大。",
+}
 
 
 class Turn(BaseModel):
@@ -41,7 +55,7 @@ class AskRequest(BaseModel):
     history: list[Turn] | None = Field(
         default=None, max_length=MAX_HISTORY, description="此前的对话（可选），用于理解追问"
     )
-    stream: bool = Field(default=False, description="true：以 server-sent events 流式返回（见接口说明）")
+    stream: StrictBool = Field(default=False, description="true：以 server-sent events 流式返回（见接口说明）")
 
 
 class AnswerOut(BaseModel):
@@ -51,6 +65,7 @@ class AnswerOut(BaseModel):
     confidence: float
     degraded: bool
     note: str
+    answer_id: str = Field(description="本次回答的编号（已签名），评价时原样交回 /api/feedback")
 
 
 class Hit(BaseModel):
@@ -73,10 +88,8 @@ class SearchOut(BaseModel):
 
 
 class FeedbackRequest(BaseModel):
+    answer_id: str = Field(max_length=MAX_ANSWER_ID_CHARS, description="/api/ask 返回的 answer_id")
     rating: Literal["up", "down"]
-    question: str = Field(min_length=1, max_length=MAX_TEXT_CHARS)
-    answer: str = Field(default="", max_length=MAX_TEXT_CHARS)
-    citations: list[Citation] = Field(default_factory=list, max_length=50)
     comment: str = Field(default="", max_length=MAX_COMMENT_CHARS)
 
 
@@ -94,10 +107,10 @@ _FIELD_MESSAGES = {
     "project": "项目编号应为正整数。",
     "rating": "评价应为 up（有帮助）或 down（没帮助）。",
     "comment": f"意见请控制在{MAX_COMMENT_CHARS}字以内。",
-    "citations": "引用格式不正确。",
-    "answer": "答案格式不正确。",
     "number": "项目编号应为正整数。",
     "stream": "stream 应为 true 或 false。",
+    "answer_id": "请提供本站回答的 answer_id。",
+    "lead": "牵头单位名称太长。",
 }
 
 ASK_DESCRIPTION = """\
@@ -135,6 +148,12 @@ def install_error_handlers(app: FastAPI) -> None:
             {"detail": errors[0]["message"] if errors else "请求参数不正确。", "errors": errors}, status_code=422
         )
 
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        detail = exc.detail if isinstance(exc.detail, str) and _CJK.search(exc.detail) else None
+        detail = detail or _STATUS_MESSAGES.get(exc.status_code, "请求不正确。")
+        return JSONResponse({"detail": detail}, status_code=exc.status_code, headers=getattr(exc, "headers", None))
+
     @app.exception_handler(UserInputError)
     async def user_input_error(request: Request, exc: UserInputError) -> JSONResponse:
         return JSONResponse({"detail": str(exc)}, status_code=422)
@@ -167,14 +186,15 @@ def create_api(service: QAService) -> APIRouter:
             }
         },
     )
-    async def ask(body: AskRequest):
+    async def ask(body: AskRequest, request: Request):
         history = [t.model_dump() for t in body.history or []]
+        client = client_key(request.scope)
         if not body.stream:
-            return await service.ask_in_turn(body.question, history, channel="api")
+            return await service.ask_in_turn(body.question, history, channel="api", client=client)
         # input errors: 422 before any byte
-        events = await run_in_threadpool(service.ask_stream, body.question, history, channel="api")
+        events = await run_in_threadpool(service.ask_stream, body.question, history, channel="api", client=client)
         return StreamingResponse(
-            (event.to_sse() for event in events),
+            (_sse(event, answer) for event, answer in events),
             media_type="text/event-stream",
             headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
         )
@@ -212,11 +232,11 @@ def create_api(service: QAService) -> APIRouter:
         }
 
     @router.post("/api/feedback", response_model=FeedbackOut, tags=["反馈"], summary="对答案点赞或点踩，可附意见")
-    async def feedback(body: FeedbackRequest) -> dict:
+    async def feedback(body: FeedbackRequest, request: Request) -> dict:
         rating = 1 if body.rating == "up" else -1
-        stored = await service.feedback_async(
-            rating, body.question, body.answer, [asdict(c) for c in body.citations], body.comment
-        )
+        stored = await service.feedback_async(body.answer_id, rating, body.comment, client_key(request.scope))
+        if stored == ALREADY_RATED:
+            raise HTTPException(409, ALREADY_RATED_MESSAGE)
         return {"stored": stored is not None, "id": stored}
 
     @router.get("/api/gaps", tags=["反馈"], summary="问题缺口：未能回答、把握不大和差评的问题，新的在前")
@@ -228,6 +248,13 @@ def create_api(service: QAService) -> APIRouter:
         return service.health()
 
     return router
+
+
+def _sse(event, answer: dict | None) -> str:
+    """A delta as the model wrote it; the final event with the answer id this server minted for it."""
+    if answer is None:
+        return event.to_sse()
+    return f"event: final\ndata: {json.dumps(answer, ensure_ascii=False)}\n\n"
 
 
 def _document(service: QAService, doc: str):

@@ -10,7 +10,7 @@ from contextlib import asynccontextmanager
 
 from ..assistant import Assistant
 from ..config import Settings
-from ..storage import Storage
+from ..storage import Storage, open_storage
 
 # Gradio reads this when imported: no telemetry or version check leaves the machine.
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
@@ -20,16 +20,18 @@ import swagger_ui_bundle
 from fastapi import FastAPI
 from fastapi.middleware.gzip import GZipMiddleware
 from fastapi.openapi.docs import get_swagger_ui_html
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
 
 from .api import create_api, install_error_handlers
 from .assets import APP_CSS, APP_JS, STATIC_DIR
+from .auth import StaffAuth, StaffGate, create_login
 from .chat import build_chat
 from .front import Card, FrontDoorMiddleware
 from .lite import create_lite
 from .pages import create_pages
-from .security import RateLimiter, SecurityMiddleware
+from .proxy import ForwardedGuard
+from .security import SecurityMiddleware
 from .service import QAService
 from .staff import build_staff
 from .theme import theme
@@ -40,10 +42,11 @@ log = logging.getLogger(__name__)
 
 QUEUE_SIZE = 128  # waiting chat events beyond this get Gradio's "queue is full" instead of piling up
 # Events Gradio works on at once. The service's engine gate still lets only ENGINE_CONCURRENCY questions use the
-# engine at a time; more workers let Gradio's own per-event work (about 30 ms of Python an answer) overlap the
+# engine at a time; more workers let Gradio's own per-event work (about 40 ms of CPU an answer) overlap the
 # engine's. With 2 workers and 32 places, 50 users got "queue is full"; see docs/performance.md.
 QUEUE_WORKERS = 16
-MAX_FILE_SIZE = "1kb"  # the pages upload nothing
+MAX_FILE_SIZE = "1kb"  # the pages upload nothing (the upload routes are closed in security.py as well)
+UNKNOWN_EVENT = "没有这个功能。"
 COMPRESS_FROM_BYTES = 500  # smaller responses gain less than gzip's own framing costs
 
 
@@ -66,6 +69,8 @@ def serve_docs_offline(app: FastAPI) -> None:
 def mount(app: FastAPI, blocks: gr.Blocks, path: str, settings: Settings) -> None:
     """Mount a Blocks with the hardening the issue asks for: CSR only, no error details, no extra files."""
     blocks.queue(max_size=QUEUE_SIZE, default_concurrency_limit=QUEUE_WORKERS, api_open=False)
+    # A configured public URL is Gradio's root whatever the request's headers say.
+    root = settings.public_url.rstrip("/") + path.rstrip("/") if settings.public_url else None
     gr.mount_gradio_app(
         app,
         blocks,
@@ -84,7 +89,16 @@ def mount(app: FastAPI, blocks: gr.Blocks, path: str, settings: Settings) -> Non
         theme=theme(),
         css=APP_CSS,
         head=APP_JS,
+        root_path=root,
     )
+    gradio_app = next(r.app for r in app.routes if getattr(r, "path", None) == path.rstrip("/") and hasattr(r, "app"))
+
+    async def unknown_event(request, exc: KeyError) -> JSONResponse:
+        # Gradio looks an event's fn_index up unchecked: an unknown one is the caller's mistake, not a 500.
+        log.info("unknown Gradio event on %s: %s", request.url.path, exc)
+        return JSONResponse({"detail": UNKNOWN_EVENT}, status_code=404)
+
+    gradio_app.add_exception_handler(KeyError, unknown_event)
 
 
 def cards(document: str) -> dict[str, Card]:
@@ -97,9 +111,8 @@ def cards(document: str) -> dict[str, Card]:
 
 def create_app(assistant: Assistant, settings: Settings, *, storage: Storage | None = None, ui: bool = True) -> FastAPI:
     """The FastAPI app: API and pages always, the chat at / and staff tools at /staff when ``ui``."""
-    service = QAService(
-        assistant, settings, storage or Storage(settings.data_dir), RateLimiter(settings.rate_limit_per_minute)
-    )
+    service = QAService(assistant, settings, storage or open_storage(settings.data_dir, settings.database_url))
+    auth = StaffAuth(settings, service.storage, service.limits, service.secret)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
@@ -118,7 +131,11 @@ def create_app(assistant: Assistant, settings: Settings, *, storage: Storage | N
     serve_docs_offline(app)
     app.state.service = service
     install_error_handlers(app)
-    app.add_middleware(SecurityMiddleware, frame_ancestors=settings.frame_ancestors, limiter=service.limiter)
+    # Outermost last: forwarded headers settled first, then size, time and rate limits, then the staff gate.
+    app.add_middleware(StaffGate, auth=auth)
+    app.add_middleware(SecurityMiddleware, settings=settings, limits=service.limits)
+    app.add_middleware(ForwardedGuard, trusted=settings.forwarded_allow_ips, public_url=settings.public_url)
+    app.include_router(create_login(auth))
     app.include_router(create_api(service))
     app.include_router(create_pages(service))
     page_cards = cards(service.document_title)

@@ -16,10 +16,15 @@ import time
 import gradio as gr
 
 from ..errors import UserInputError
+from ..storage import ALREADY_RATED
 from . import suggestions
 from .assets import SETTLE_JS, SHOW_QUESTION_JS
+from .inputs import echoable, optional
 from .render import conversation_html, esc
+from .security import RATE_LIMITED
 from .service import MAX_COMMENT_CHARS, MAX_HISTORY, QAService
+
+ECHOED_TIMES_THE_LIMIT = 2  # a question box value echoed back at most this many times the question limit
 
 log = logging.getLogger(__name__)
 
@@ -61,6 +66,10 @@ def conversation_key(service: QAService) -> str:
 def client_of(request: gr.Request | None) -> str:
     client = getattr(request, "client", None)
     return getattr(client, "host", None) or "unknown"
+
+
+def status_html(text: str) -> str:
+    return f'<p class="zq-chips-label" role="status">{esc(text)}</p>'
 
 
 def _llm_concurrency(service: QAService) -> dict:
@@ -148,7 +157,8 @@ def build_chat(service: QAService) -> gr.Blocks:
             return (
                 conversation_html(turns, service.titles),
                 turns,
-                question_value,
+                # A paste somewhat over the limit comes back whole to be shortened; a flood never comes back whole.
+                echoable(question_value[: ECHOED_TIMES_THE_LIMIT * max_chars]),
                 gr.Column(visible=bool(chip_list)),
                 f'<span class="zq-chips-label">{esc(label)}</span>',
                 *chip_updates,
@@ -168,21 +178,22 @@ def build_chat(service: QAService) -> gr.Blocks:
             if not (text or "").strip():  # an empty send changes nothing
                 yield tuple(gr.skip() for _ in outputs)
                 return
-            refused = service.over_limit(client_of(request))
+            client = client_of(request)
+            refused = service.over_limit(client)
             if refused:
                 yield view(with_notice(turns, refused), [], "", text)
                 return
             kept = [t for t in turns if "answer" in t][-(KEPT_TURNS - 1) :]
             answer, written, shown_at = None, "", 0.0
             try:
-                for event in service.ask_stream(text, engine_history(turns), channel="chat"):
+                for event, final in service.ask_stream(text, engine_history(turns), channel="chat", client=client):
                     if event.kind == "delta":
                         written += event.text
                         if time.monotonic() - shown_at >= PROVISIONAL_INTERVAL:  # the final answer follows anyway
                             shown_at = time.monotonic()
                             yield provisional([*kept, {"question": text, "pending": written}])
-                    elif event.kind == "final":
-                        answer = event.answer.to_dict()  # replaces what was written, whatever ``replaced`` says
+                    elif final is not None:
+                        answer = final  # replaces what was written, whatever ``replaced`` says
             except UserInputError as error:
                 yield view(with_notice(turns, str(error)), [], "", text)
                 return
@@ -225,28 +236,34 @@ def build_chat(service: QAService) -> gr.Blocks:
                 yield tuple(gr.skip() for _ in outputs)
 
         def rate(rating: int):
-            def handler(turns: list[dict]):
+            def handler(turns: list[dict], request: gr.Request):
                 exchange = next((t for t in reversed(turns or []) if "answer" in t), None)
                 if exchange is None:
                     return gr.Row(visible=True), gr.Column(visible=False), "", None
-                answer = exchange["answer"]
-                stored = service.feedback(rating, exchange["question"], answer["answer"], answer["citations"])
+                client = client_of(request)
+                if not service.limits.hit("feedback", client):
+                    return gr.skip(), gr.skip(), status_html(RATE_LIMITED), None
+                try:
+                    stored = service.feedback(exchange["answer"].get("answer_id", ""), rating, client=client)
+                except UserInputError as error:
+                    return gr.Row(visible=False), gr.Column(visible=False), status_html(str(error)), None
+                if stored == ALREADY_RATED:
+                    return gr.Row(visible=False), gr.Column(visible=False), status_html("这个回答已经评价过了。"), None
                 thanks = "谢谢您的反馈！" + ("能说说哪里不对吗？（可选）" if rating < 0 else "")
-                return (
-                    gr.Row(visible=False),
-                    gr.Column(visible=stored is not None),
-                    f'<p class="zq-chips-label" role="status">{esc(thanks)}</p>',
-                    stored,
-                )
+                return gr.Row(visible=False), gr.Column(visible=stored is not None), status_html(thanks), stored
 
             return handler
 
         def save_comment(text: str, stored: int | None):
-            if not (text or "").strip():
-                return gr.skip(), gr.skip(), '<p class="zq-chips-label" role="status">请先写下您的意见。</p>'
-            ok = stored is not None and service.comment(stored, text.strip())
+            try:
+                text = optional((text or "").strip(), "")
+            except UserInputError as error:
+                return gr.skip(), gr.skip(), status_html(str(error))
+            if not text:
+                return gr.skip(), gr.skip(), status_html("请先写下您的意见。")
+            ok = stored is not None and service.comment(stored, text)
             message = "已收到您的意见，谢谢！" if ok else "意见暂时无法保存，请稍后再试。"
-            return "", gr.Column(visible=not ok), f'<p class="zq-chips-label" role="status">{esc(message)}</p>'
+            return "", gr.Column(visible=not ok), status_html(message)
 
         def reset():
             return view([], [], "", "")

@@ -63,7 +63,7 @@ class LitePage:
         if refused:
             return {"question": question, "notice": refused, "history": history, "chips": [], "label": ""}
         try:
-            answer = await self.service.ask_in_turn(question, history, channel="lite")
+            answer = await self.service.ask_in_turn(question, history, channel="lite", client=client)
         except UserInputError as error:
             return {"question": question, "notice": str(error), "history": history, "chips": [], "label": ""}
         except Exception:

@@ -294,7 +294,9 @@ def gaps_html(report: dict) -> str:
     rows = []
     for gap in report["gaps"]:
         kinds = "".join(f'<span class="zq-tag">{esc(GAP_KINDS.get(k, k))}</span>' for k in gap["kinds"])
-        times = f"问过 {gap['asked']} 次" + (f" · 差评 {gap['down']} 次" if gap["down"] else "")
+        # distinct clients, not requests: one client asking again and again does not push a question up
+        asked = [f"{gap['asked']} 人问过"] if gap["asked"] else []
+        times = " · ".join(asked + ([f"{gap['down']} 人差评"] if gap["down"] else []))
         comments = "".join(f"<li>{esc(c)}</li>" for c in gap["comments"])
         rows.append(
             f'<li class="zq-gap"><div class="zq-gap-q">{esc(gap["question"])}</div>'

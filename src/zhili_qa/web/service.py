@@ -8,14 +8,18 @@ The answerer holds ``gate`` around engine calls only, never while the model is w
 from __future__ import annotations
 
 import asyncio
+import hashlib
+import hmac
 import logging
 import re
 import threading
+import uuid
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict
 from urllib.parse import urlsplit
 
+from itsdangerous import BadSignature, Signer
 from starlette.concurrency import run_in_threadpool
 
 from ..assistant import Assistant
@@ -23,10 +27,12 @@ from ..config import Settings
 from ..errors import UserInputError
 from ..literal import literal_units
 from ..llm import GroundedAnswerer, StreamEvent
-from ..storage import Storage
+from ..storage import Storage, open_storage
 from . import suggestions
+from .accounts import secret_key
+from .inputs import clean, optional
 from .render import citation_url, source_line
-from .security import RateLimiter
+from .security import ClientLimits
 
 log = logging.getLogger(__name__)
 
@@ -35,6 +41,8 @@ MAX_HISTORY = 20
 MAX_HISTORY_CHARS = 4000  # one earlier turn; answers are a few hundred characters
 MAX_COMMENT_CHARS = 1000
 ROLES = ("user", "assistant")
+NOT_OURS = "没有找到这个回答，无法评价（只能评价本站刚给出的回答）。"
+EMPTY_QUESTION = "请输入问题。"
 BAD_HISTORY = '对话历史格式不正确：应为 {"role": "user" 或 "assistant", "content": 文本} 组成的列表，最多20条。'
 
 
@@ -44,12 +52,14 @@ class QAService:
         assistant: Assistant,
         settings: Settings,
         storage: Storage | None = None,
-        limiter: RateLimiter | None = None,
+        limits: ClientLimits | None = None,
     ) -> None:
         self.assistant = assistant
         self.settings = settings
-        self.storage = storage or Storage(settings.data_dir)
-        self.limiter = limiter or RateLimiter(settings.rate_limit_per_minute)
+        self.storage = storage or open_storage(settings.data_dir, settings.database_url)
+        self.limits = limits or ClientLimits(settings)
+        self.secret = secret_key(settings)
+        self._answer_ids = Signer(self.secret, salt="answer-id")
         self.titles = {d.id: d.title for d in assistant.corpus.documents}
         self.projects = assistant.projects()
         self.starters = suggestions.starters(self.projects)
@@ -76,50 +86,71 @@ class QAService:
                 or len(turn["content"]) > MAX_HISTORY_CHARS
             ):
                 raise UserInputError(BAD_HISTORY)
-        return [{"role": t["role"], "content": t["content"]} for t in history]
+        return [{"role": t["role"], "content": optional(t["content"], BAD_HISTORY)} for t in history]
 
     def over_limit(self, client: str) -> str | None:
-        """None when this client may ask now; otherwise the message to show, saying when to try again."""
-        if self.limiter.allow(client):
+        """None when this client may ask now (the ask counted); otherwise the message to show, saying when to
+        try again."""
+        if self.limits.hit("ask", client):
             return None
-        return f"提问太频繁了，请{self.limiter.retry_after(client)}秒后再试。"
+        return f"提问太频繁了，请{self.limits.retry_after('ask', client)}秒后再试。"
 
-    def ask(self, question: object, history: object = None, channel: str = "api") -> dict:
-        """The Answer as JSON (verified LLM wording or the engine's extractive answer); logs the exchange
-        (a failed write is logged, never raised)."""
-        question = self.assistant.validate_question(question)
+    def question(self, question: object) -> str:
+        return self.assistant.validate_question(clean(question, EMPTY_QUESTION))
+
+    def client_id(self, address: str) -> str:
+        """A keyed hash that stands for a client in the log: the same for the same address, never reversible."""
+        return hmac.new(self.secret, address.encode(), hashlib.sha256).hexdigest()[:24]
+
+    def _logged_answer(self, channel: str, question: str, answer: dict, client: str) -> dict:
+        """Log the exchange under a new answer id and return the answer with that id, signed, for feedback."""
+        answer_id = uuid.uuid4().hex
+        self.storage.log_question(channel, question, answer, answer_id=answer_id, client=self.client_id(client))
+        return {**answer, "answer_id": self._answer_ids.sign(answer_id).decode()}
+
+    def ask(self, question: object, history: object = None, channel: str = "api", client: str = "") -> dict:
+        """The Answer as JSON (verified LLM wording or the engine's extractive answer) with its answer id; logs
+        the exchange (a failed write is logged, never raised)."""
+        question = self.question(question)
         history = self.check_history(history)
         answer = self.answerer.answer(question, history).to_dict()
-        self.storage.log_question(channel, question, answer)
-        return answer
+        return self._logged_answer(channel, question, answer, client)
 
-    async def ask_in_turn(self, question: object, history: object = None, channel: str = "api") -> dict:
+    async def ask_in_turn(
+        self, question: object, history: object = None, channel: str = "api", client: str = ""
+    ) -> dict:
         """``ask`` for the event loop: engine-only answers wait their turn, first come first served, for one of
         ENGINE_CONCURRENCY threads; answers that wait on an LLM endpoint keep the wide thread pool."""
         if self.answerer.enabled:
-            return await run_in_threadpool(self.ask, question, history, channel)
+            return await run_in_threadpool(self.ask, question, history, channel, client)
         loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(self._engine_threads, self.ask, question, history, channel)
+        return await loop.run_in_executor(self._engine_threads, self.ask, question, history, channel, client)
 
-    def ask_stream(self, question: object, history: object = None, channel: str = "api") -> Iterator[StreamEvent]:
-        """Delta events as the model writes, then one final event; the final answer is logged like ``ask``.
+    def ask_stream(
+        self, question: object, history: object = None, channel: str = "api", client: str = ""
+    ) -> Iterator[tuple[StreamEvent, dict | None]]:
+        """(event, None) for each delta as the model writes, then (final event, the answer as JSON with its
+        answer id); the final answer is logged like ``ask``.
 
         Validation and the engine's own answer happen here, before the first event, so bad input
         raises UserInputError (a 422) before a response has started. With no LLM configured, or for a
         refusal, the only event is the final one with the extractive answer.
         """
-        question = self.assistant.validate_question(question)
+        question = self.question(question)
         history = self.check_history(history)
         events = self.answerer.stream(question, history)
-        return self._logged(events, question, channel)
+        return self._logged(events, question, channel, client)
 
-    def _logged(self, events: Iterator[StreamEvent], question: str, channel: str) -> Iterator[StreamEvent]:
+    def _logged(
+        self, events: Iterator[StreamEvent], question: str, channel: str, client: str
+    ) -> Iterator[tuple[StreamEvent, dict | None]]:
         try:
             for event in events:
                 if event.kind == "final" and event.answer is not None:
                     # before the yield: a reader who goes away on the final event still gets it logged
-                    self.storage.log_question(channel, question, event.answer.to_dict())
-                yield event
+                    yield event, self._logged_answer(channel, question, event.to_dict(), client)
+                else:
+                    yield event, None
         finally:
             close = getattr(events, "close", None)
             if close is not None:  # a reader gone mid-stream: stop the model call too
@@ -144,7 +175,8 @@ class QAService:
         ``distinct`` drops a passage that lies inside (or around) a better-ranked one, as a sentence
         and its whole field often both match; staff then see k different places, not repeats.
         """
-        query = self.assistant.validate_question(query)
+        query = self.assistant.validate_question(clean(query, "请输入检索词。"))
+        lead = optional(lead or "", "")
         with self.gate:
             passages = self.assistant.search(
                 query, k=k * 3 if distinct else k, project=project or None, lead=lead or None
@@ -216,13 +248,22 @@ class QAService:
         return out
 
     # ---------------------------------------------------------------- feedback
-    def feedback(self, rating: int, question: str, answer: str, citations: list[dict], comment: str = "") -> int | None:
-        return self.storage.add_feedback(rating, question, answer, citations, comment[:MAX_COMMENT_CHARS])
+    def answer_id(self, signed: object) -> str:
+        """The id this server minted for one of its answers, or UserInputError for anything else."""
+        try:
+            return self._answer_ids.unsign(str(signed)).decode()
+        except (BadSignature, UnicodeDecodeError):
+            raise UserInputError(NOT_OURS) from None
 
-    async def feedback_async(
-        self, rating: int, question: str, answer: str, citations: list[dict], comment: str = ""
-    ) -> int | None:
-        return await self.storage.add_feedback_async(rating, question, answer, citations, comment[:MAX_COMMENT_CHARS])
+    def feedback(self, signed_id: str, rating: int, comment: str = "", client: str = "") -> int | None:
+        """The stored row's id, ALREADY_RATED when that answer has its feedback, None when it was not stored."""
+        comment = optional(comment, "")[:MAX_COMMENT_CHARS]
+        return self.storage.add_feedback(self.answer_id(signed_id), rating, comment, self.client_id(client))
+
+    async def feedback_async(self, signed_id: str, rating: int, comment: str = "", client: str = "") -> int | None:
+        comment = optional(comment, "")[:MAX_COMMENT_CHARS]
+        answer_id = self.answer_id(signed_id)
+        return await self.storage.add_feedback_async(answer_id, rating, comment, self.client_id(client))
 
     def comment(self, feedback_id: int, comment: str) -> bool:
         return self.storage.add_comment(feedback_id, comment[:MAX_COMMENT_CHARS])

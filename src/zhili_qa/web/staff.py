@@ -26,7 +26,10 @@ def build_staff(service: QAService) -> gr.Blocks:
     max_chars = service.settings.max_question_chars
     with gr.Blocks(title=f"热线工作台 · {TITLE}", analytics_enabled=False) as demo:
         gr.HTML(
-            f'<h1>热线工作台</h1><p>{esc(TITLE)} · <a href="/">群众问答页</a></p>', elem_id="zq-header", js_on_load=None
+            f'<h1>热线工作台</h1><p>{esc(TITLE)} · <a href="/">群众问答页</a></p>'
+            '<form method="post" action="/staff/logout" class="zq-logout"><button type="submit">退出登录</button></form>',
+            elem_id="zq-header",
+            js_on_load=None,
         )
         with gr.Tabs(elem_id="zq-staff-tabs") as tabs:
             with gr.Tab("检索", id="search"):
@@ -101,10 +104,10 @@ def build_staff(service: QAService) -> gr.Blocks:
             )
 
         def answer(text: str, request: gr.Request) -> str:
-            if not service.limiter.allow(client_of(request)):
+            if not service.limits.hit("ask", client_of(request)):
                 return _message(RATE_LIMITED)
             try:
-                result = service.ask(text, channel="staff")
+                result = service.ask(text, channel="staff", client=client_of(request))
             except UserInputError as error:
                 return _message(str(error))
             except Exception:

@@ -1,0 +1,23 @@
+"""Governance bulletins parsed into projects, fields, items, sentences and clauses, with exact offsets:
+``model`` (what a bulletin is made of), ``units`` (a field cut into items, sentences, clauses), ``parse``
+(reading bulletin files)."""
+
+from .model import FIELDS, GOAL, LEAD, PREAMBLE_FIELD, RESULTS, TITLE, Corpus, Document, Project, Span
+from .parse import load_corpus, parse_bulletin
+from .units import CHUNKER_VERSION
+
+__all__ = [
+    "CHUNKER_VERSION",
+    "FIELDS",
+    "GOAL",
+    "LEAD",
+    "PREAMBLE_FIELD",
+    "RESULTS",
+    "TITLE",
+    "Corpus",
+    "Document",
+    "Project",
+    "Span",
+    "load_corpus",
+    "parse_bulletin",
+]

@@ -1,0 +1,92 @@
+"""What a bulletin is made of: documents of projects, projects of fields, fields of items, sentences and
+clauses, each a span with exact character offsets (``document.text[start:end] == span.text``)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import cached_property
+
+PREAMBLE_FIELD = "总体情况"
+TITLE, LEAD, GOAL, RESULTS = "治理项目", "牵头单位", "治理目标", "治理成果"
+FIELDS = (TITLE, LEAD, GOAL, RESULTS)
+_TITLE_TAIL = re.compile(r"(?:领域)?(?:突出)?(?:问题)?专项治理$")
+
+
+@dataclass(frozen=True)
+class Span:
+    """A piece of one document's text with its exact character offsets."""
+
+    doc: str
+    project: int
+    field: str
+    kind: str  # "field", "item", "sentence" or "clause"
+    start: int
+    end: int
+    text: str
+    item: int | None = None
+
+
+@dataclass
+class Project:
+    doc: str
+    number: int  # 0 is the preamble
+    title: str
+    fields: dict[str, Span] = field(default_factory=dict)
+    units: list[Span] = field(default_factory=list)
+
+    @property
+    def topic(self) -> str:
+        """The title without its boilerplate tail: 噪声污染 for 噪声污染专项治理."""
+        return _TITLE_TAIL.sub("", self.title) or self.title
+
+    @property
+    def lead(self) -> str:
+        return self.fields[LEAD].text if LEAD in self.fields else ""
+
+    @property
+    def span(self) -> tuple[int, int]:
+        starts = [s.start for s in self.fields.values()]
+        ends = [s.end for s in self.fields.values()]
+        return min(starts), max(ends)
+
+
+@dataclass
+class Document:
+    id: str
+    title: str
+    path: str
+    text: str
+    projects: list[Project]
+
+    def project(self, number: int) -> Project:
+        return self._by_number[number]
+
+    @cached_property
+    def _by_number(self) -> dict[int, Project]:
+        return {p.number: p for p in self.projects}
+
+    @cached_property
+    def units(self) -> list[Span]:
+        return [unit for project in self.projects for unit in project.units]
+
+
+@dataclass
+class Corpus:
+    documents: list[Document]
+
+    def document(self, doc_id: str) -> Document:
+        return self._by_id[doc_id]
+
+    # Parsed once and never changed afterwards, so lookups and flat lists are computed once.
+    @cached_property
+    def _by_id(self) -> dict[str, Document]:
+        return {d.id: d for d in self.documents}
+
+    @cached_property
+    def projects(self) -> list[Project]:
+        return [p for d in self.documents for p in d.projects]
+
+    @cached_property
+    def units(self) -> list[Span]:
+        return [unit for document in self.documents for unit in document.units]
