@@ -5,7 +5,6 @@ from __future__ import annotations
 import socket
 import threading
 import time
-from dataclasses import replace
 from pathlib import Path
 
 # Debian's chromium, headless, for the browser tests (playwright cannot download its own here).
@@ -38,7 +37,7 @@ class LiveServer:
         self.port = port or free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.app = app
-        settings = replace(app.state.service.settings, host="127.0.0.1", port=self.port)
+        settings = app.state.service.settings.replaced(host="127.0.0.1", port=self.port)
         self.server = uvicorn.Server(uvicorn_config(app, settings, log_level="warning"))
         self.thread = threading.Thread(target=self.server.run, daemon=True)
 

