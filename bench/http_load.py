@@ -17,9 +17,9 @@ reported for new and repeated questions apart); every tenth request of a client 
 after the run the SQLite file must hold every feedback row the API said it stored and every question it
 answered. The load is bounded in time and in count, and the load generator stops by itself.
 
-The Gradio phase drives the chat's own queued event (what the page's "提问" does) with gradio_client, one
-client (session) per thread; the chat's events are marked private so gradio_client refuses them unless
-told otherwise, which this benchmark does for its own client only. Writes bench/results/http_load.json.
+The Gradio phase drives the chat's own queued event (what the page's "提问" does) through Gradio's queue
+protocol, one session per simulated page, with chat_load.py's asyncio generator (bench/chat_load.py also
+runs the lite page's path). Writes bench/results/http_load.json.
 """
 
 from __future__ import annotations
@@ -33,7 +33,6 @@ import random
 import secrets
 import sqlite3
 import sys
-import threading
 import time
 from pathlib import Path
 
@@ -42,6 +41,7 @@ import httpx
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "bench"))
 
+from chat_load import phase as chat_phase  # noqa: E402
 from common import latency_summary, load_average, machine, write_result  # noqa: E402
 from server import WORK, running  # noqa: E402
 
@@ -66,7 +66,6 @@ OPENERS = (
 CLOSERS = ("", "？", "呢", "啊", "，谢谢", "？麻烦了", "，多谢", "呀", "，急", "？谢谢您")
 FEEDBACK_EVERY = 10
 GAP_SETTLE_SECONDS = 3.0  # replicas write queued question rows within a batch's time; then their reports agree
-CHAT_FN_INDEX = 0  # the question box's submit event (the first dependency of the chat Blocks)
 
 
 def workload() -> list[dict]:
@@ -205,55 +204,9 @@ async def http_phase(
 
 
 def gradio_phase(base_url: str, clients: int, seconds: float) -> dict:
-    from gradio_client import Client
-
-    questions = [b["question"] for b in workload() if not b["history"]]
-    latencies: list[float] = []
-    errors: list[str] = []
-    lock = threading.Lock()
-    deadline = time.perf_counter() + seconds
-
-    def user(number: int) -> None:
-        try:
-            client = Client(base_url + "/", verbose=False)
-            client.endpoints[CHAT_FN_INDEX].is_valid = True  # the page's own event; private to API clients
-        except Exception as error:  # counted and reported
-            with lock:
-                errors.append(f"connect: {error!r}")
-            return
-        for step in itertools.count():
-            if time.perf_counter() >= deadline:
-                break
-            question = questions[(number * 5 + step) % len(questions)]
-            started = time.perf_counter()
-            try:
-                output = client.predict(question, fn_index=CHAT_FN_INDEX)
-                ok = "zq-turn" in str(output[0]) and question[:6] in str(output[0])
-            except Exception as error:
-                ok, output = False, repr(error)
-            with lock:
-                if ok:
-                    latencies.append((time.perf_counter() - started) * 1000)
-                else:
-                    errors.append(str(output)[:200])
-        client.close()
-
-    started = time.perf_counter()
-    threads = [threading.Thread(target=user, args=(n,), daemon=True) for n in range(clients)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=seconds + 120)
-    elapsed = time.perf_counter() - started
-    return {
-        "clients": clients,
-        "seconds": round(elapsed, 1),
-        "answers_ok": len(latencies),
-        "throughput_per_s": round(len(latencies) / elapsed, 2),
-        "latency": latency_summary(latencies),
-        "errors": len(errors),
-        "error_samples": errors[:5],
-    }
+    """The chat's queued event as the page sends it, from chat_load.py's asyncio generator (gradio_client's
+    threads took enough of the 2 cores to be the bottleneck themselves)."""
+    return asyncio.run(chat_phase(base_url, "gradio", clients, seconds))
 
 
 def stored_rows(data_dir: Path, database_url: str = "") -> dict:

@@ -20,6 +20,7 @@ from zhili_qa.config import Settings
 from zhili_qa.corpus import parse_bulletin
 from zhili_qa.storage import DB_NAME
 from zhili_qa.web import create_app
+from zhili_qa.web.app import QUEUE_WORKERS
 from zhili_qa.web.pages import embed_example_html
 from zhili_qa.web.render import answer_html, conversation_html, project_html
 from zhili_qa.web.service import ENGINE_CONCURRENCY
@@ -360,7 +361,9 @@ def test_gradio_is_mounted_hardened(client):
     assert len(blocks) == 2  # the chat at / and the staff tools at /staff
     for block in blocks:
         assert block.ssr_mode is False and block.show_error is False and block.allowed_paths == []
-        assert block._queue.max_size and block._queue.default_concurrency_limit == 2
+        assert block._queue.max_size and block._queue.default_concurrency_limit == QUEUE_WORKERS
+    # However many events Gradio works on, the engine answers ENGINE_CONCURRENCY questions at a time.
+    assert client.app.state.service.gate._initial_value == ENGINE_CONCURRENCY
 
 
 # ---------------------------------------------------------------- plain pages and escaping

@@ -42,6 +42,8 @@ def in_view(page, selector: str) -> bool:
 
 def test_the_question_shows_at_once_with_no_timers_and_nothing_untranslated_is_announced(server, open_page):
     page = open_page("mobile")
+    refused = []  # the page runs under issue 11's Content-Security-Policy; Chromium reports what that blocks
+    page.on("console", lambda message: "Content Security Policy" in message.text and refused.append(message.text))
     page.goto(server.url + "/")
     page.wait_for_selector("#zq-question textarea")
     page.route("**/gradio_api/queue/join*", lambda route: (page.wait_for_timeout(1500), route.continue_()))
@@ -56,6 +58,9 @@ def test_the_question_shows_at_once_with_no_timers_and_nothing_untranslated_is_a
         "[...document.querySelectorAll('[aria-live], [role=status], [role=alert]')].map(e => e.textContent).join(' ')"
     )
     assert "common." not in spoken and "status." not in spoken
+    assert refused == [] and "script-src" in page.evaluate(
+        "fetch('/').then(r => r.headers.get('content-security-policy'))"
+    )
 
 
 def test_empty_sends_add_nothing_an_over_long_paste_is_told_and_notices_do_not_stack(server, open_page):

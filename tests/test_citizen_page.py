@@ -107,3 +107,21 @@ def test_html_scripts_styles_and_json_are_sent_compressed(server):
         assert response.status_code == 200, path
         assert response.headers.get("content-encoding") == "gzip", path
         assert response.num_bytes_downloaded < len(response.content) / 2, path
+
+
+def test_on_a_slow_link_the_chat_shows_the_way_to_the_lite_page_until_it_is_drawn(server, open_page):
+    page = open_page("mobile")
+    cdp = page.context.new_cdp_session(page)
+    cdp.send("Network.enable")
+    rate = 400 * 1000 / 8  # 400 kbps, 400 ms round trip: the link issue 12 measured on
+    cdp.send(
+        "Network.emulateNetworkConditions",
+        {"offline": False, "latency": 400, "downloadThroughput": rate, "uploadThroughput": rate},
+    )
+    page.goto(server.url + "/", wait_until="commit")
+    note = page.locator("#zq-boot")
+    sync_api.expect(note.get_by_role("link", name="打开简洁版")).to_be_visible()
+    assert page.locator("#zq-question").count() == 0  # shown before the chat is there
+    sync_api.expect(page.locator("#zq-question textarea")).to_be_visible(timeout=60_000)
+    sync_api.expect(note).to_have_count(0)
+    sync_api.expect(page.locator("#zq-footer a[href='/lite']")).to_be_visible()  # and the footer keeps it

@@ -96,6 +96,8 @@ def test_with_javascript_off_an_over_long_or_empty_question_is_told_not_cut(serv
 
 def test_with_javascript_the_question_shows_at_once_and_the_answer_is_added_in_place(server, open_page):
     page = open_page("mobile")
+    refused = []  # the page runs under its Content-Security-Policy header; Chromium reports what that blocks
+    page.on("console", lambda message: "Content Security Policy" in message.text and refused.append(message.text))
     page.goto(server.url + "/lite")
     page.evaluate("window.zqSamePage = true")
     page.route("**/lite", lambda route: (page.wait_for_timeout(800), route.continue_()))  # a slow link
@@ -126,6 +128,8 @@ def test_with_javascript_the_question_shows_at_once_and_the_answer_is_added_in_p
     page.locator("#zq-send").click()
     sync_api.expect(page.locator("#zq-log .zq-notice").last).to_contain_text("网络连接中断")
     assert page.locator("#zq-q").input_value() == LEAD_QUESTION
+    assert refused == []
+    assert "script-src 'self'" in httpx.get(server.url + "/lite").headers["content-security-policy"]
 
 
 def test_a_first_visit_is_under_30_kb_and_the_chat_page_points_to_the_lite_page(server, open_page):

@@ -115,3 +115,11 @@ def test_an_unreachable_database_is_a_side_channel_that_never_raises(tmp_path, k
     assert storage.add_session("tok", "hotline", time.time() + 60) is False
     assert storage.session("tok") is None
     assert storage.gaps().available is False and storage.feedback() == []
+
+
+def test_a_thumbs_down_on_a_well_answered_question_counts_its_asking_too(storage):
+    # A chip's question is answered (found, confident), then rated down: asked once, not "问过 0 次 · 差评 1 次".
+    storage.log_question("chat", "电信网络诈骗治理由哪个部门牵头？", ANSWERED, answer_id="c1", client="phone")
+    storage.add_feedback("c1", -1, client="phone")
+    gap = storage.gaps().to_dict()["gaps"][0]
+    assert (gap["question"], gap["asked"], gap["down"], gap["clients"]) == ("电信网络诈骗治理由哪个部门牵头？", 1, 1, 1)

@@ -153,7 +153,8 @@ class Storage:
             "the gap report",
         )
         down = self._read(
-            "SELECT f.id, COALESCE(q.question, f.question), f.comment, f.client, f.given_at FROM feedback f"
+            "SELECT f.id, COALESCE(q.question, f.question), f.comment, f.client, f.given_at, q.id, q.client"
+            " FROM feedback f"
             " LEFT JOIN questions q ON q.answer_id = f.answer_id WHERE f.rating < 0 ORDER BY f.id DESC LIMIT 5000",
             (),
             "the gap report",

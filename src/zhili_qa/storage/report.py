@@ -47,7 +47,11 @@ class GapReport:
 
 
 def build_report(asked: list[tuple], down: list[tuple], limit: int) -> GapReport:
-    """``asked``: (row id, question, found, client, asked_at); ``down``: (row id, question, comment, client, given_at).
+    """``asked``: (row id, question, found, client, asked_at); ``down``: (row id, question, comment, client,
+    given_at, the rated answer's question row id and client, both None when that row is not logged).
+
+    A rated answer was asked for: its asker counts as asking, also when the answer was found and sure (a chip's
+    question rated down would otherwise read "asked 0 times, 1 thumbs-down").
 
     A client is counted once per question however often it asks or rates (a row without a client, from
     before clients were recorded, counts as its own); the report's totals are rows."""
@@ -57,10 +61,12 @@ def build_report(asked: list[tuple], down: list[tuple], limit: int) -> GapReport
         kind = "low_confidence" if found else "refused"
         setattr(report, kind, getattr(report, kind) + 1)
         _add(grouped, question, kind, asked_at).askers.add(client or f"q{row_id}")
-    for row_id, question, comment, client, given_at in down:
+    for row_id, question, comment, client, given_at, asked_row, asker in down:
         report.thumbs_down += 1
         gap = _add(grouped, question, "thumbs_down", given_at)
         gap.downers.add(client or f"f{row_id}")
+        if asked_row is not None:
+            gap.askers.add(asker or f"q{asked_row}")
         if comment and comment not in gap.comments:
             gap.comments.append(comment)
     report.gaps = sorted(grouped.values(), key=lambda g: -g.last)[:limit]

@@ -14,6 +14,11 @@ from ..storage import Storage, open_storage
 
 # Gradio reads this when imported: no telemetry or version check leaves the machine.
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+# Gradio's queue rebuilds a pandas table of its last 10,000 events after every event, for a monitoring page this
+# app does not serve (enable_monitoring=False): ~8 ms an answer at 50 users and growing with the events served
+# (py-spy under bench/chat_load.py). Recomputed once in a million events instead, over at most 1,000.
+os.environ.setdefault("GRADIO_ANALYTICS_CACHE_FREQUENCY", "1000000")
+os.environ.setdefault("GRADIO_ANALYTICS_MAX_EVENTS", "1000")
 
 import gradio as gr
 import swagger_ui_bundle
@@ -32,7 +37,7 @@ from .lite import create_lite
 from .pages import create_pages
 from .proxy import ForwardedGuard
 from .security import SecurityMiddleware
-from .service import ENGINE_CONCURRENCY, QAService
+from .service import QAService
 from .staff import build_staff
 from .theme import theme
 
@@ -40,7 +45,15 @@ SHUTDOWN_FLUSH_SECONDS = 10.0
 
 log = logging.getLogger(__name__)
 
-QUEUE_SIZE = 32  # waiting chat events beyond this get Gradio's "queue is full" instead of piling up
+QUEUE_SIZE = 128  # waiting chat events beyond this get Gradio's "queue is full" instead of piling up
+# Events Gradio works on at once. The service's engine gate still lets only ENGINE_CONCURRENCY questions use the
+# engine at a time; more workers let Gradio's own per-event work (about 40 ms of CPU an answer) overlap the
+# engine's. With 2 workers and 32 places, 50 users got "queue is full"; see docs/performance.md.
+QUEUE_WORKERS = 16
+# Gradio by default sends every waiting event a new estimate each time any event starts: with 50 waiting, ~50
+# messages an answer through the whole middleware stack. The pages show no queue position (progress hidden),
+# so estimates go out on a slow timer instead.
+STATUS_EVERY_SECONDS = 10.0
 MAX_FILE_SIZE = "1kb"  # the pages upload nothing (the upload routes are closed in security.py as well)
 UNKNOWN_EVENT = "没有这个功能。"
 COMPRESS_FROM_BYTES = 500  # smaller responses gain less than gzip's own framing costs
@@ -64,7 +77,12 @@ def serve_docs_offline(app: FastAPI) -> None:
 
 def mount(app: FastAPI, blocks: gr.Blocks, path: str, settings: Settings) -> None:
     """Mount a Blocks with the hardening the issue asks for: CSR only, no error details, no extra files."""
-    blocks.queue(max_size=QUEUE_SIZE, default_concurrency_limit=ENGINE_CONCURRENCY, api_open=False)
+    blocks.queue(
+        max_size=QUEUE_SIZE,
+        default_concurrency_limit=QUEUE_WORKERS,
+        status_update_rate=STATUS_EVERY_SECONDS,
+        api_open=False,
+    )
     # A configured public URL is Gradio's root whatever the request's headers say.
     root = settings.public_url.rstrip("/") + path.rstrip("/") if settings.public_url else None
     gr.mount_gradio_app(

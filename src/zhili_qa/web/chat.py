@@ -150,25 +150,27 @@ def build_chat(service: QAService) -> gr.Blocks:
             clear,
         ]
 
+        # Updates are gr.update() dicts: a component constructed only to say "visible=False" costs ~1-2 ms of
+        # Python each (ids, upload folder lookups), a dozen per answer; measured in bench/chat_load.py.
         def view(turns: list[dict], chip_list: list[suggestions.Suggestion], label: str, question_value: str):
             answered = bool(turns) and "answer" in turns[-1]
-            chip_updates = [gr.Button(value=c.question, visible=True) for c in chip_list[:CHIP_SLOTS]]
-            chip_updates += [gr.Button(visible=False)] * (CHIP_SLOTS - len(chip_updates))
+            chip_updates = [gr.update(value=c.question, visible=True) for c in chip_list[:CHIP_SLOTS]]
+            chip_updates += [gr.update(visible=False)] * (CHIP_SLOTS - len(chip_updates))
             return (
                 conversation_html(turns, service.titles),
                 turns,
                 # A paste somewhat over the limit comes back whole to be shortened; a flood never comes back whole.
                 echoable(question_value[: ECHOED_TIMES_THE_LIMIT * max_chars]),
-                gr.Column(visible=bool(chip_list)),
+                gr.update(visible=bool(chip_list)),
                 f'<span class="zq-chips-label">{esc(label)}</span>',
                 *chip_updates,
-                gr.Accordion(open=not any("answer" in t for t in turns)),
-                gr.Column(visible=answered),
-                gr.Row(visible=True),
-                gr.Column(visible=False),
+                gr.update(open=not any("answer" in t for t in turns)),
+                gr.update(visible=answered),
+                gr.update(visible=True),
+                gr.update(visible=False),
                 "",
                 None,
-                gr.Button(visible=bool(turns)),
+                gr.update(visible=bool(turns)),
             )
 
         def respond(text: str, turns: list[dict], request: gr.Request):
@@ -219,7 +221,7 @@ def build_chat(service: QAService) -> gr.Blocks:
             return tuple(
                 conversation_html(shown, service.titles)
                 if c is chat
-                else gr.Column(visible=False)
+                else gr.update(visible=False)
                 if any(c is h for h in hidden)
                 else gr.skip()
                 for c in outputs
@@ -239,18 +241,23 @@ def build_chat(service: QAService) -> gr.Blocks:
             def handler(turns: list[dict], request: gr.Request):
                 exchange = next((t for t in reversed(turns or []) if "answer" in t), None)
                 if exchange is None:
-                    return gr.Row(visible=True), gr.Column(visible=False), "", None
+                    return gr.update(visible=True), gr.update(visible=False), "", None
                 client = client_of(request)
                 if not service.limits.hit("feedback", client):
                     return gr.skip(), gr.skip(), status_html(RATE_LIMITED), None
                 try:
                     stored = service.feedback(exchange["answer"].get("answer_id", ""), rating, client=client)
                 except UserInputError as error:
-                    return gr.Row(visible=False), gr.Column(visible=False), status_html(str(error)), None
+                    return gr.update(visible=False), gr.update(visible=False), status_html(str(error)), None
                 if stored == ALREADY_RATED:
-                    return gr.Row(visible=False), gr.Column(visible=False), status_html("这个回答已经评价过了。"), None
+                    return (
+                        gr.update(visible=False),
+                        gr.update(visible=False),
+                        status_html("这个回答已经评价过了。"),
+                        None,
+                    )
                 thanks = "谢谢您的反馈！" + ("能说说哪里不对吗？（可选）" if rating < 0 else "")
-                return gr.Row(visible=False), gr.Column(visible=stored is not None), status_html(thanks), stored
+                return gr.update(visible=False), gr.update(visible=stored is not None), status_html(thanks), stored
 
             return handler
 
@@ -263,7 +270,7 @@ def build_chat(service: QAService) -> gr.Blocks:
                 return gr.skip(), gr.skip(), status_html("请先写下您的意见。")
             ok = stored is not None and service.comment(stored, text)
             message = "已收到您的意见，谢谢！" if ok else "意见暂时无法保存，请稍后再试。"
-            return "", gr.Column(visible=not ok), status_html(message)
+            return "", gr.update(visible=not ok), status_html(message)
 
         def reset():
             return view([], [], "", "")
