@@ -25,6 +25,7 @@ FLOORS = {
     ROOT / "eval" / "fresh-tune16.jsonl": (0.95, 0.95, 0.90, 0.03),  # 0.967 / 0.975 / 0.023
     ROOT / "eval" / "english-tune.jsonl": TARGETS,
     ROOT / "eval" / "fresh-sealed.jsonl": (0.91, 0.90, 0.91, 0.07),  # 0.917 / 0.900 / 0.067: below the targets
+    ROOT / "eval" / "fresh-sealed17.jsonl": (0.90, 0.95, 0.90, 0.05),  # 0.900 / 0.958 / 0.050: below the targets
 }
 
 

@@ -11,6 +11,7 @@ import asyncio
 import hashlib
 import hmac
 import logging
+import os
 import re
 import threading
 import uuid
@@ -36,7 +37,8 @@ from .security import ClientLimits
 
 log = logging.getLogger(__name__)
 
-ENGINE_CONCURRENCY = 2  # the machine has 2 cores; more parallel questions only queue inside ONNX Runtime
+# One question per core: more in parallel only queue inside ONNX Runtime.
+ENGINE_CONCURRENCY = max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1)
 MAX_HISTORY = 20
 MAX_HISTORY_CHARS = 4000  # one earlier turn; answers are a few hundred characters
 MAX_COMMENT_CHARS = 1000
