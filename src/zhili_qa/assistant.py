@@ -79,6 +79,7 @@ class Assistant:
         self.reader = QuestionReader(tokenizer, thesaurus, homophones, self.places, period)
         check = AnswerCheck(thesaurus, self.places, period, lambda w: self.scope.project_frequency.get(w, 0))
         self.answerer = ProjectAnswerer(corpus, self.selector, check, self.finder.named)
+        self._preambles = {(p.doc, p.number) for p in corpus.projects if p.number == 0}  # each bulletin's project 0
         self.across = AcrossProjects(corpus, retriever, self.reader, self.finder, self.answerer, self._abstain)
 
     # ---------------------------------------------------------------- loading
@@ -187,9 +188,8 @@ class Assistant:
         query = self.retriever.prepare(text, context=context)
         # 一共选了几个问题, 这次是谁组织的: the campaign as a whole, which the preamble tells of.
         campaign = WHOLE_CAMPAIGN.search(text) and not self.finder.named(text)
-        preamble = {(p.doc, p.number) for p in self.corpus.projects if p.number == 0}
         allowed = {(state.focus.doc, state.focus.number)} if follow_up else (looked_up or numbered)
-        ranking = self.retriever.rank(query, allowed or (preamble if campaign else None))
+        ranking = self.retriever.rank(query, allowed or (self._preambles if campaign else None))
         if not ranking.projects or not (follow_up or campaign or self.scope.on_topic(text, query, ranking)):
             return self._refuse()
         doc, number = ranking.projects[0][0]

@@ -13,6 +13,7 @@ from .intent import REFERS_BACK, YES_NO_Q
 # A long WeChat message asks its question at the end: the last sentence holding a question word.
 _NAMES_A_FIGURE = re.compile(r"(?:那个|这个|那|这)(?:数|数字|数据|数目)$")
 _ONE_THING = re.compile(r"^(?:1|一)件事")  # 想问1件事：…
+_SENTENCE_ENDS = "。！!？?"
 _SENTENCES = re.compile(r"[^。！!？?]+[。！!？?]*")
 CLAUSES = re.compile(r"[^。！!？?；;:：\n，,\s]+")
 QUESTION_WORD = re.compile(r"多少|几|什么|啥|吗|谁|哪|怎么|是否|有没有|是不是|了没|呢")
@@ -82,17 +83,17 @@ def asking_part(text: str) -> str:
     after = _ONE_THING.sub("", asked[-1].strip("，,。:： ")).strip("，,。:： ") if len(asked) > 1 else ""
     if len(after) >= ASKING_MIN:
         return after  # 我想问一下全区的中小学食堂一共去检查了多少次
-    sentences = [s for s in re.split(r"[。！!？?]", text) if s.strip()]
+    marked = [m for m in _SENTENCES.findall(text) if m.rstrip(_SENTENCE_ENDS).strip()]  # with their end marks
+    sentences = [m.rstrip(_SENTENCE_ENDS) for m in marked]
     if len(text) < LONG_MESSAGE and len(sentences) < 2:
-        return _AFTERWORD.sub("", text) if QUESTION_WORD.search(_AFTERWORD.sub("", text)) else text
+        plain = _AFTERWORD.sub("", text)
+        return plain if QUESTION_WORD.search(plain) else text
     # The last sentences that each ask, when more than one does (…多少人次？…拦下来几起？; …是否均已化解？
     # 共受理了多少件？), a yes or no asked with a question mark (not 说是不是根本没培训过。, which reports).
-    marked = _SENTENCES.findall(text)
     asking_sentences = [
         i
         for i, sentence in enumerate(sentences)
-        if _ASKS_A_FACT.search(sentence)
-        or (YES_NO_Q.search(sentence) and i < len(marked) and marked[i].rstrip().endswith(("？", "?")))
+        if _ASKS_A_FACT.search(sentence) or (YES_NO_Q.search(sentence) and marked[i].endswith(("？", "?")))
     ]
     if (
         len(asking_sentences) >= 2
