@@ -45,6 +45,14 @@ def numbers_in(text: str) -> set[str]:
     return set(NUMBER.findall(text))
 
 
+def rounds_to(rough: str, numbers: set[str]) -> bool:
+    """Does one of ``numbers`` round down to the rough figure (120 of 120多万: 124.839742; 1500 of 1500余: 1532)?"""
+    places = len(rough) - len(rough.rstrip("0")) if "." not in rough else 0
+    low = float(rough)
+    high = low + 10 ** max(places, 1)
+    return any(low <= float(n) < high for n in numbers)
+
+
 def strip_markers(answer: str) -> str:
     return MARKER.sub("", answer)
 

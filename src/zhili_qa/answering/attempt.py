@@ -199,6 +199,13 @@ class ProjectAnswerer:
         # The clause that holds most of the subject (订单配送 of two lists of islands), else the first.
         first = max(holding, key=lambda i: (self.check.words_in(asked, clauses[i].text, topic), -i))
         last = first + 1 if asked.answer_type == "date" and first + 1 < len(clauses) else first
+        # 有几件，都化解了没: the clause after the count that says all was done answers the rest.
+        if (
+            COMPLETION_Q.search(asked.text)
+            and last + 1 < len(clauses)
+            and COMPLETION_TEXT.search(clauses[last + 1].text)
+        ):
+            last += 1
         start, end = clauses[first].start, clauses[last].end
         text = self.corpus.document(span.doc).text
         return Span(span.doc, span.project, span.field, "clause", start, end, text[start:end], span.item)

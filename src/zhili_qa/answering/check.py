@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from itertools import pairwise
 
 from ..corpus import Span
-from ..figures import numbers_in
+from ..figures import numbers_in, rounds_to
 from ..text import Thesaurus, arabic_numerals
 from .intent import (
     ABLE_Q,
@@ -93,7 +93,7 @@ class AnswerCheck(SubjectMatch):
         before = context[context.rfind("。", 0, at) + 1 : at + end] if at >= 0 else clause.text
         if question.per_unit and question.wants_value and not per_unit_text(before):
             return Verdict(False, "unit")
-        if question.wants_value and not self._counts_what_is_asked(question, clause.text):
+        if question.wants_value and not self._counts_what_is_asked(question, clause.text, topic):
             return Verdict(False, "subject")  # 几名村干部受到了处分: 培训224人次 counts no 村干部
         if question.wants_value and not names_the_part(question, clause.text):
             return Verdict(False, "unit")  # 违规资金里公务员领取的有多少: 追回违规资金8.69万元 is the whole
@@ -122,7 +122,7 @@ class AnswerCheck(SubjectMatch):
         if of_another_owner(question, context):
             return Verdict(False, "subject")  # 民营诊所的价格上限: the caps are set for 公立医疗机构
         confirming = question.answer_type in ("phone", "yes_no")  # 是不是只培育了3个: the bulletin may say 4
-        if not question.given <= numbers_in(arabic_numerals(clause.text)) and not confirming:
+        if not self._holds_the_given(question, clause.text) and not confirming:
             return Verdict(False, "subject")  # 8年以上没安置的 is not answered by 3年以下的……315户
         # A clause repeating the question's figures with their words (3-5年未安置…) needs less of the rest.
         floor = (
@@ -133,6 +133,13 @@ class AnswerCheck(SubjectMatch):
         if self.subject_coverage(question, context, topic) < floor:
             return Verdict(False, "subject")
         return Verdict(True)
+
+    @staticmethod
+    def _holds_the_given(question: Question, text: str) -> bool:
+        """Does the clause hold the figures the question states, a rough one (120多万) to its rounding?"""
+        numbers = numbers_in(arabic_numerals(text))
+        exact = question.given - question.rough
+        return exact <= numbers and all(rounds_to(rough, numbers) for rough in question.rough)
 
     def _names_the_kind_asked(self, question: Question, context: str) -> bool:
         """哪个国家 is answered by a passage naming a 国家; 哪个部门, 哪个项目 are asked of the bulletin itself."""
@@ -156,15 +163,25 @@ class AnswerCheck(SubjectMatch):
         words = [w for w in question.subject if w in of]
         return all(self._speaks_of(word, context) for word in words)
 
-    def _counts_what_is_asked(self, question: Question, text: str) -> bool:
+    def _counts_what_is_asked(self, question: Question, text: str, topic: str) -> bool:
         """When the question names what it counts (村干部, 特困老人), a clause holding the count names it too;
         a generic noun (问题, 项目) or a counted thing the bulletin words otherwise does not bind."""
         noun = question.counted
-        if question.answer_type != "count" or len(noun) < 2 or noun in self._generic or self._names_topic(noun, ""):
+        if question.answer_type != "count" or len(noun) < 2 or noun in self._generic:
+            return True
+        head = next((w for w, flag in question.tags if noun.endswith(w) and flag == "n" and len(w) >= 2), "")
+        if head and head != noun and self._names_topic(noun[: -len(head)], topic):
+            # 电信诈骗案子: the topic's words and what is counted of it (案子), which a clause must count.
+            noun = head
+            if noun in self._generic or self._names_topic(noun, topic):
+                return True
+        elif self._names_topic(noun, ""):
             return True
         if question.measure in ("家次", "人次"):
             return True  # 检查了多少家次医疗机构: visits are counted, the places visited need not be named
         clauses = value_clauses(text, question.answer_type, question.measure, set(question.given))
+        if noun != question.counted:
+            return any(noun in clause or self._thesaurus_says(noun, clause) for clause in clauses)
         return any(
             self.counts_the_asked_thing(question, clause) or self._thesaurus_says(noun, clause) for clause in clauses
         )

@@ -27,10 +27,15 @@ _COUNTING_ACT = re.compile(r"((?![有是能要会得了共])[\u4e00-\u9fff])(?:�
 _MONTH = re.compile(r"\d{1,2}\s*月|月底|月初|春节")
 _DAY = re.compile(r"\d{1,2}\s*[日号]|月底|月初")
 # Verbs of being and asking: a question holding no other verb asks how many there are.
-_BEING_VERBS = frozenset("有 是 共有 还有 现有 拥有 请问 问 问问 想 想问 知道 告诉 查 查查 查一下".split())
+_BEING_VERBS = frozenset("有 是 共有 还有 现有 拥有 请问 问 问问 想 想问 知道 告诉 查 查查 查一下 发生 出现".split())
+# 发生了多少起: how many there were, which a count of those handled (研判案件800起) does not say.
+_OCCURRED = re.compile(r"发生|出现")
 _THERE_ARE = re.compile(r"\b(?:are|is) there\b|\bexist")
 # 对4家加油站, 其中1家, 首批300家, 检查加油站110家次: a count of what was acted on, not of all there are.
-_ACTED_ON = re.compile(r"(?:其中|对|检查|列入|首批|培育|撤并|整合|抽查|组织)[^，,。；]{0,2}$")
+_ACTED_ON = re.compile(
+    r"(?:其中|对|检查|列入|首批|培育|撤并|整合|抽查|组织)[^，,。；]{0,2}$"
+    r"|(?:研判|核查|查处|打处|处置|劝阻|受理|办理|立案)[\u4e00-\u9fff]{0,4}$"  # 研判案件800起: cases handled
+)
 _ACTED_ON_REACH = 6  # characters before a count in which the act on it is looked for
 _ACTION_REACH = 12  # characters after a count in which its noun and verb are looked for
 # 一共有多少家: 其中1家 counts a part of the whole asked.
@@ -141,10 +146,14 @@ def _asks_how_many_there_are(question: Question) -> bool:
     """一共有多少所中小学, how many … are there: a count of what exists, asked with no verb of doing."""
     if question.english:
         return bool(question.measure) and bool(_THERE_ARE.search(question.typed.lower()))
-    if "有" not in question.asking:
+    if "有" not in question.asking and not _OCCURRED.search(question.asking):
         return False  # 会同了几家 asks of an act, not of a stock
     return not any(
-        dictionary_tag(word, flag).startswith("v") and word not in _BEING_VERBS for word, flag in question.tags
+        tag.startswith("v")
+        and word not in _BEING_VERBS
+        and word != question.measure
+        and not (tag == "vn" and word in question.counted)  # 诈骗 of 电信诈骗案子 names what is counted
+        for word, tag in ((word, dictionary_tag(word, flag)) for word, flag in question.tags)
     )
 
 

@@ -61,13 +61,16 @@ _YEARS = re.compile(r"(?<!\d)(?:19|20)\d{2}\s*年")
 # 12个专项治理加起来…: a count of the bulletin's projects describes the whole, it qualifies nothing asked.
 _PROJECT_COUNT = re.compile(r"\d+\s*(?:个|项)\s*(?:专项|治理|项目)")
 _STORY = re.compile(r"我|咱|俺")
+# X里/中，Y的有多少: a part of a whole (a place said colloquially, 村里财务, is no whole).
 _PART_OF = re.compile(
-    r"(?P<whole>[^，,。？?\s]{2,20}?)(?:里面|里|当中|之中|其中|中(?=[，,\s]))[，,\s]*(?P<part>[^，,。？?]{2,14}?)的?(?:有|占|是)?(?:多少|几)"
+    r"(?P<whole>[^，,。？?\s]{2,20}?)(?:里面|(?<![村镇乡家店城区市县])里|当中|之中|其中|中(?=[，,\s]))[，,\s]*(?P<part>[^，,。？?]{2,14}?)的?(?:有|占|是)?(?:多少|几)"
     # 5-8年的217户，有多少户是用宅基地方式安置的: a part of a figure the question states
     r"|(?P<whole2>\d+[^，,。？?\s]{0,3}|[^，,。？?\s]{2,20}?(?:里面|里|当中|之中|其中))[，,\s]*(?:其中)?有?(?:多少|几)"
     r"[^，,。？?]{0,2}(?:是|为|属于|被)(?P<part2>[^，,。？?]{2,14})"
 )
 _ROUGH_ASK = re.compile(r"\d+几|几十|几百")
+# 一百二十多万，具体是多少: a figure the asker heard roughly, which the exact one (124.839742万元) rounds to.
+_ROUGH_STATED = re.compile(r"(\d+)\s*(?:多|余|来)(?![少久])")
 # A year said by its last two digits, where a question opens or a clause does (23年老旧小区…).
 _SHORT_YEAR = re.compile(r"(^|[，,。\s])([12]\d)年(?![代级以来内多前后底初中])")
 _COMPLEMENT = re.compile(r"(?:掉|完|好|出来|下来|起来|过来)$")
@@ -94,6 +97,7 @@ class Question:
     years: tuple[int, ...]
     per_unit: bool  # asks for one unit's figure (每家, 一颗, 最多的一家)
     given: frozenset[str]  # figures the question itself states
+    rough: frozenset[str] = frozenset()  # those of them stated roughly (120 of 120多万)
     english: bool = False
     tags: tuple[tuple[str, str], ...] = ()  # jieba part-of-speech tag of each subject word
     counted: str = ""  # what 多少/几个 counts, when named after it (多少问题 -> 问题)
@@ -172,6 +176,7 @@ class QuestionReader:
             # 一年, 一颗, 一套 name one of a thing, not a figure of the bulletin's, and a year is the year
             # check's to judge.
             given=given,
+            rough=frozenset(_ROUGH_STATED.findall("，".join(stated))) & given,
             english=is_english(typed),
             tags=tuple(tagged),
             counted=counted,

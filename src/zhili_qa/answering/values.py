@@ -89,7 +89,10 @@ _ENTITY = re.compile(r"[（(][\u4e00-\u9fff]{4,16}(?:医院|分院|公司|中心
 # The body that does what the clause says: named at its start (区纪委区监委深入贯彻…), not cited in it (根据…市纪委).
 _ORGANISER = re.compile(r"(?:^|[，,])\s*[区市县省][\u4e00-\u9fff]{0,8}?(?:纪委|监委|委员会|局|办公室|政府)")
 DOCUMENT_TITLE = re.compile(r"《[^》]*》")  # 《…工作方案》: a document named, its words no value of the text
-_QUOTED_NAME = re.compile(r"[“「《\"][^”」》\"]{2,40}[”」》\"]")
+# A name quoted, or a system called by its own name (浙江省药械招采平台 of 通过什么平台采购).
+_QUOTED_NAME = re.compile(
+    r"[“「《\"][^”」》\"]{2,40}[”」》\"]|[\u4e00-\u9fff]{4,12}(?:平台|系统|小程序|公众号|软件)(?![\u4e00-\u9fff]{0,2}(?:建设|开发))"
+)
 _ENUMERATION = re.compile(r"[\u4e00-\u9fff“”]{1,12}、[\u4e00-\u9fff“”]{1,12}")
 
 VALUE_PATTERNS = {
