@@ -32,8 +32,9 @@ from ..storage import Storage, open_storage
 from . import suggestions
 from .accounts import secret_key
 from .inputs import clean, optional
-from .render import citation_url, source_line
+from .render import welcome
 from .security import ClientLimits
+from .sources import citation_url, project_url, source_line
 
 log = logging.getLogger(__name__)
 
@@ -63,6 +64,7 @@ class QAService:
         self.secret = secret_key(settings)
         self._answer_ids = Signer(self.secret, salt="answer-id")
         self.titles = {d.id: d.title for d in assistant.corpus.documents}
+        self.welcome = welcome(assistant.corpus.documents)  # a conversation's first message
         self.projects = assistant.projects()
         self.starters = suggestions.starters(self.projects)
         self.gate = threading.BoundedSemaphore(ENGINE_CONCURRENCY)
@@ -244,7 +246,7 @@ class QAService:
                         "lead": project.lead,
                         "goal": fields.get("治理目标", ""),
                         "results": fields.get("治理成果", ""),
-                        "url": f"/project/{project.number}?doc={document.id}",
+                        "url": project_url(project.number, document.id),
                     }
                 )
         return out
