@@ -62,14 +62,17 @@ def test_the_scripts_are_es5_with_no_fetch_only_path(name):
     assert "fetch(" not in source
 
 
-def test_the_lite_and_chat_pages_share_one_copy_script(server):
+def test_the_lite_and_chat_pages_share_one_copy_script(server, open_page):
     lite = httpx.get(server.url + "/lite").text
     assert [f'<script src="/zq/{name}" defer></script>' in lite for name in SCRIPTS] == [True, True]
     assert lite.index("/zq/copy.js") < lite.index("/zq/lite.js")
-    shared = (STATIC / "copy.js").read_text(encoding="utf-8")
-    assert httpx.get(server.url + "/zq/copy.js").text == shared
-    assert shared in httpx.get(server.url + "/").text  # inlined in the chat page's head, before chat.js
+    assert httpx.get(server.url + "/zq/copy.js").text == (STATIC / "copy.js").read_text(encoding="utf-8")
     assert "XMLHttpRequest" in (STATIC / "lite.js").read_text(encoding="utf-8")
+    page = open_page("mobile")
+    for path, ready in (("/lite", "#zq-q"), ("/", "#zq-question textarea")):  # the chat inlines it in its <head>
+        page.goto(server.url + path)
+        page.locator(ready).wait_for()
+        assert page.evaluate("String(window.zqCopy).indexOf('execCommand') > 0"), path
 
 
 def test_with_javascript_off_a_form_post_answers_follows_up_and_opens_the_source(server, open_page):
