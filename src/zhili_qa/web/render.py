@@ -174,14 +174,15 @@ def staff_answer_html(answer: dict, titles: dict[str, str]) -> str:
 
 
 def directory_projects(documents: list[Document]) -> list[dict]:
-    """Every numbered project: its title, lead, goal and results (None where it has no such field), its page."""
+    """Every numbered project: its title, lead, goal and results ("" where it has no such field), its page."""
     return [
         {
+            "doc": document.id,
             "number": project.number,
             "title": project.title,
             "lead": project.lead,
-            "goal": getattr(project.fields.get(GOAL), "text", None),
-            "results": getattr(project.fields.get(RESULTS), "text", None),
+            "goal": getattr(project.fields.get(GOAL), "text", ""),
+            "results": getattr(project.fields.get(RESULTS), "text", ""),
             "url": project_url(project.number, document.id),
         }
         for document in documents
