@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import html
 import json
 import re
@@ -10,6 +11,7 @@ import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from fastapi.testclient import TestClient
@@ -18,12 +20,15 @@ from hypothesis import strategies as st
 
 from zhili_qa.config import Settings
 from zhili_qa.corpus import parse_bulletin
+from zhili_qa.schema import Answer, Citation, Passage
 from zhili_qa.storage import DB_NAME
 from zhili_qa.web import create_app
+from zhili_qa.web.api_models import response_model
 from zhili_qa.web.app import QUEUE_WORKERS
 from zhili_qa.web.pages import embed_example_html
 from zhili_qa.web.render import answer_html, conversation_html, project_html
 from zhili_qa.web.service import ENGINE_CONCURRENCY
+from zhili_qa.web.sources import citation_url, project_url
 from zhili_qa.web.suggestions import starters
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -236,6 +241,44 @@ def test_openapi_docs_are_served(client):
     assert "/api/ask" in client.get("/openapi.json").json()["paths"]
 
 
+def test_the_api_models_are_the_schema_dataclasses(client):
+    """Citation, the answer and a hit in the OpenAPI schema have exactly the dataclasses' fields (plus what the API
+    adds), so a field added to schema.py is in the API without touching the web layer."""
+    schemas = client.get("/openapi.json").json()["components"]["schemas"]
+
+    def names(name: str) -> list[str]:
+        return list(schemas[name]["properties"])
+
+    assert names("Citation") == [f.name for f in dataclasses.fields(Citation)]
+    assert names("AnswerOut") == [f.name for f in dataclasses.fields(Answer)] + ["answer_id"]
+    assert names("Hit") == [f.name for f in dataclasses.fields(Passage)] + ["source", "url"]
+    answer = ask(client, LEAD_QUESTION).json()
+    assert list(answer["citations"][0]) == names("Citation")
+    hit = client.get("/api/search", params={"q": "种植牙"}).json()["hits"][0]
+    assert set(hit) == set(names("Hit"))
+
+
+def test_a_field_added_to_a_dataclass_is_in_its_response_model():
+    Later = dataclasses.make_dataclass("Later", [("n", int), ("published", "str | None", None)])
+    model = response_model(Later, "LaterOut", {"n": "编号"}, url=(str, ...))
+    assert list(model.model_fields) == ["n", "published", "url"]
+    assert model.model_json_schema()["properties"]["n"]["description"] == "编号"
+    with pytest.raises(TypeError):
+        response_model(Later, "Bad", {"no_such_field": "…"})
+
+
+def test_project_links_encode_their_parameters():
+    assert project_url(3) == "/project/3"
+    assert project_url(3, "a b&c=d#e") == "/project/3?doc=a+b%26c%3Dd%23e"
+    citation = {"project": 3, "doc": "第2期", "start": 10, "end": 20}
+    url = urlsplit(citation_url(citation))
+    assert (url.path, parse_qs(url.query), url.fragment) == (
+        "/project/3",
+        {"doc": ["第2期"], "start": ["10"], "end": ["20"]},
+        "zq-hl",
+    )
+
+
 def test_concurrent_asks_wait_in_line_for_the_engine_threads_and_all_get_their_answer(assistant, tmp_path, monkeypatch):
     app = create_app(assistant, settings_for(tmp_path), ui=False)
     answerer = app.state.service.answerer
@@ -415,13 +458,14 @@ def test_bulletin_text_and_questions_are_escaped_everywhere():
     assert "&lt;img src=x onerror=alert(1)&gt;" in rendered
 
 
-def test_embed_mode_and_example_host_page(client):
+def test_embed_mode_and_example_host_page(client, assistant):
     redirect = client.get("/embed", params={"q": "种植牙"}, follow_redirects=False)
     assert redirect.status_code == 307 and redirect.headers["location"].startswith("/?embed=1&q=")
     page = client.get("/embed-example").text
     assert 'src="/embed"' in page
     example = (ROOT / "examples" / "embed.html").read_text(encoding="utf-8")
-    assert example == embed_example_html("http://127.0.0.1:7860/embed")
+    title = assistant.corpus.documents[0].title  # the host page is named after the bulletin, from the corpus
+    assert title in page and example == embed_example_html("http://127.0.0.1:7860/embed", title)
     assert client.get("/staff", follow_redirects=False).headers["location"] == "/staff/"
 
 

@@ -216,7 +216,9 @@ def test_markup_in_a_question_is_shown_as_text_and_runs_nothing(server, open_pag
 
 
 def test_the_embed_page_inside_an_iframe_of_another_local_site(server, open_page, tmp_path):
-    (tmp_path / "index.html").write_text(embed_example_html(f"{server.url}/embed"), encoding="utf-8")
+    (tmp_path / "index.html").write_text(
+        embed_example_html(f"{server.url}/embed", "专项治理成果公告"), encoding="utf-8"
+    )
     handler = lambda *a, **k: http.server.SimpleHTTPRequestHandler(*a, directory=str(tmp_path), **k)  # noqa: E731
     host = http.server.ThreadingHTTPServer(("127.0.0.1", free_port()), handler)
     threading.Thread(target=host.serve_forever, daemon=True).start()

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import re
 import textwrap
-from html import escape
 
 import pytest
 from fastapi.testclient import TestClient
+from markupsafe import escape  # as Jinja escapes the pages
 
 from zhili_qa import assistant as assistant_module
 from zhili_qa.assistant import Assistant

@@ -14,7 +14,8 @@ import pytest
 from test_browser import LEAD_QUESTION, browser, open_page, server, sync_api  # noqa: F401
 
 pytestmark = pytest.mark.browser
-SCRIPT = Path(__file__).resolve().parents[1] / "src" / "zhili_qa" / "web" / "static" / "lite.js"
+STATIC = Path(__file__).resolve().parents[1] / "src" / "zhili_qa" / "web" / "static"
+SCRIPTS = ("copy.js", "lite.js")  # what the lite page loads, in order (copy.js: the chat pages' too)
 FOLLOW_UP = "他们的成果呢"
 FIRST_VISIT_LIMIT = 30_000
 # Syntax an ES5 engine cannot parse, by the node types esprima gives it (let/const are checked by kind).
@@ -45,7 +46,8 @@ def visible_answer(page) -> str:
     return page.locator("#zq-new .zq-answer-text").inner_text()
 
 
-def test_the_script_is_es5_with_no_fetch_only_path():
+@pytest.mark.parametrize("name", SCRIPTS)
+def test_the_scripts_are_es5_with_no_fetch_only_path(name):
     found: set[str] = set()
 
     def visit(node, _meta):
@@ -54,10 +56,23 @@ def test_the_script_is_es5_with_no_fetch_only_path():
         if getattr(node, "generator", False) or getattr(node, "isAsync", False):
             found.add("generator/async")
 
-    source = SCRIPT.read_text(encoding="utf-8")
+    source = (STATIC / name).read_text(encoding="utf-8")
     esprima.parseScript(source, delegate=visit)
     assert found == set()
-    assert "fetch(" not in source and "XMLHttpRequest" in source
+    assert "fetch(" not in source
+
+
+def test_the_lite_and_chat_pages_share_one_copy_script(server, open_page):
+    lite = httpx.get(server.url + "/lite").text
+    assert [f'<script src="/zq/{name}" defer></script>' in lite for name in SCRIPTS] == [True, True]
+    assert lite.index("/zq/copy.js") < lite.index("/zq/lite.js")
+    assert httpx.get(server.url + "/zq/copy.js").text == (STATIC / "copy.js").read_text(encoding="utf-8")
+    assert "XMLHttpRequest" in (STATIC / "lite.js").read_text(encoding="utf-8")
+    page = open_page("mobile")
+    for path, ready in (("/lite", "#zq-q"), ("/", "#zq-question textarea")):  # the chat inlines it in its <head>
+        page.goto(server.url + path)
+        page.locator(ready).wait_for()
+        assert page.evaluate("String(window.zqCopy).indexOf('execCommand') > 0"), path
 
 
 def test_with_javascript_off_a_form_post_answers_follows_up_and_opens_the_source(server, open_page):

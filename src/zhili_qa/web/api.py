@@ -11,27 +11,24 @@ from __future__ import annotations
 import json
 import logging
 import re
-from typing import Literal
 
 from fastapi import APIRouter, FastAPI, HTTPException, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, StreamingResponse
-from pydantic import BaseModel, Field, StrictBool
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from ..errors import UserInputError, ZhiliError
-from ..schema import Citation
 from ..storage import ALREADY_RATED
+from .api_models import MAX_TEXT_CHARS, AnswerOut, AskRequest, FeedbackOut, FeedbackRequest, SearchOut
 from .security import client_key
-from .service import BAD_HISTORY, MAX_COMMENT_CHARS, MAX_HISTORY, MAX_HISTORY_CHARS, QAService
+from .service import BAD_HISTORY, MAX_COMMENT_CHARS, QAService
+from .sources import project_url
 
 log = logging.getLogger(__name__)
 
 INTERNAL_ERROR = "服务器内部错误，请稍后再试。"
 MAX_K = 50
-MAX_TEXT_CHARS = 10_000  # a hard cap before the settings' own question limit is checked
-MAX_ANSWER_ID_CHARS = 200
 ALREADY_RATED_MESSAGE = "这个回答已经评价过了，谢谢！"
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 # Chinese for the errors Starlette and FastAPI raise in English, by status.
@@ -41,61 +38,6 @@ _STATUS_MESSAGES = {
     405: "不支持这种请求方式。",
     413: "请求内容太大。",
 }
-
-
-class Turn(BaseModel):
-    role: Literal["user", "assistant"] = Field(description="user（群众）或 assistant（助手）")
-    content: str = Field(max_length=MAX_HISTORY_CHARS)
-
-
-class AskRequest(BaseModel):
-    question: str = Field(
-        max_length=MAX_TEXT_CHARS, description="问题，1到500字", examples=["电信网络诈骗专项治理的牵头单位是哪个"]
-    )
-    history: list[Turn] | None = Field(
-        default=None, max_length=MAX_HISTORY, description="此前的对话（可选），用于理解追问"
-    )
-    stream: StrictBool = Field(default=False, description="true：以 server-sent events 流式返回（见接口说明）")
-
-
-class AnswerOut(BaseModel):
-    answer: str = Field(description="答案，含 [n] 引用标记")
-    found: bool = Field(description="公告中是否有答案；false 为拒答")
-    citations: list[Citation]
-    confidence: float
-    degraded: bool
-    note: str
-    answer_id: str = Field(description="本次回答的编号（已签名），评价时原样交回 /api/feedback")
-
-
-class Hit(BaseModel):
-    doc: str
-    project: int
-    title: str
-    field: str
-    text: str = Field(description="原文片段，即公告全文 [start, end) 处的文字")
-    start: int
-    end: int
-    item: int | None
-    score: float
-    source: str = Field(description="来源行，如（来源：定海区专项治理成果公告 第10项 …·治理成果）")
-    url: str = Field(description="原文页面，引用处高亮")
-
-
-class SearchOut(BaseModel):
-    query: str
-    hits: list[Hit]
-
-
-class FeedbackRequest(BaseModel):
-    answer_id: str = Field(max_length=MAX_ANSWER_ID_CHARS, description="/api/ask 返回的 answer_id")
-    rating: Literal["up", "down"]
-    comment: str = Field(default="", max_length=MAX_COMMENT_CHARS)
-
-
-class FeedbackOut(BaseModel):
-    stored: bool
-    id: int | None
 
 
 # ---------------------------------------------------------------- Chinese validation messages
@@ -210,7 +152,7 @@ def create_api(service: QAService) -> APIRouter:
             raise UserInputError(f"没有第{project}项，公告共有{len(service.projects)}项。")
         return {"query": q, "hits": service.search(q, k=k, project=project, lead=lead)}
 
-    @router.get("/api/projects", tags=["项目"], summary="12个专项治理项目的目录")
+    @router.get("/api/projects", tags=["项目"], summary=f"{len(service.projects)}个专项治理项目的目录")
     def projects() -> dict:
         return {"document": service.document_title, "projects": service.directory()}
 
@@ -227,7 +169,7 @@ def create_api(service: QAService) -> APIRouter:
             "number": found.number,
             "title": found.title,
             "lead": found.lead,
-            "url": f"/project/{found.number}?doc={document.id}",
+            "url": project_url(found.number, document.id),
             "fields": {name: {"text": s.text, "start": s.start, "end": s.end} for name, s in found.fields.items()},
         }
 

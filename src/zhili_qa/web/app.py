@@ -137,7 +137,7 @@ def create_app(assistant: Assistant, settings: Settings, *, storage: Storage | N
     app = FastAPI(
         title="治理问答 API",
         version="1",
-        description="定海区专项治理成果公告问答：带出处的回答、检索、项目目录、反馈。",
+        description=f"{service.document_title}问答：带出处的回答、检索、项目目录、反馈。",
         docs_url=None,
         redoc_url=None,
         lifespan=lifespan,

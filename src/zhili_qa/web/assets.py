@@ -86,7 +86,9 @@ VIEWER_CSS = f"""
 """
 
 # In <head> of the Gradio pages: the viewer's styles (it lives outside the Gradio container) and the script.
-APP_JS = f"<style>{VIEWER_CSS}</style><script>{(STATIC_DIR / 'chat.js').read_text(encoding='utf-8')}</script>"
+# copy.js is the lite page's too (served from /zq/); here it comes first, inline, for chat.js to call.
+SCRIPT = "\n".join((STATIC_DIR / name).read_text(encoding="utf-8") for name in ("copy.js", "chat.js"))
+APP_JS = f"<style>{VIEWER_CSS}</style><script>{SCRIPT}</script>"
 
 # Gradio's event hooks: the question shown before the server is asked, and the scroll once it has answered.
 SHOW_QUESTION_JS = "(text, turns) => { window.zqPending && window.zqPending(text); return [text, turns]; }"

@@ -20,7 +20,6 @@ from urllib.parse import urlencode, urlsplit
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from itsdangerous import BadSignature, URLSafeTimedSerializer
-from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
 from starlette.concurrency import run_in_threadpool
 
@@ -30,6 +29,7 @@ from .accounts import load_accounts, verify
 from .assets import PAGE_CSS
 from .proxy import is_loopback
 from .security import ClientLimits, client_key
+from .templating import render
 
 SESSION_COOKIE = "zq_staff"
 CSRF_COOKIE = "zq_login"
@@ -43,10 +43,6 @@ PAGE_CSP = (
 NEED_LOGIN = "请先登录热线工作台。"
 BAD_ORIGIN = "请求来源不符，请从本站页面操作。"
 LOCAL_ONLY = "热线工作台尚未设置账号，只对本机开放。"
-
-templates = Environment(
-    loader=PackageLoader("zhili_qa.web", "templates"), autoescape=select_autoescape(default=True), auto_reload=False
-)
 
 
 def _digest(token: str) -> str:
@@ -102,7 +98,7 @@ class StaffAuth:
 
     # ---------------------------------------------------------------- login pages
     def page(self, template: str, status: int = 200, **values) -> HTMLResponse:
-        html = templates.get_template(template).render(css=Markup(PAGE_CSS), **values)
+        html = render(template, css=Markup(PAGE_CSS), **values)
         return HTMLResponse(html, status, headers={"Content-Security-Policy": PAGE_CSP, "Cache-Control": "no-store"})
 
     def login_form(

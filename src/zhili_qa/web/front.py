@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from html import escape
+
+from .templating import fragment
 
 SHARE_IMAGE = "/zq/share.png"
 _GRADIO_CARD = re.compile(r'<meta\s+(?:property="og:|name="twitter:)[^>]*>\s*')
@@ -26,34 +27,16 @@ class Card:
     lite: str = ""  # the page's lite version: linked while the page loads, and where ?lite=1 leads
 
 
-def boot_note(lite: str) -> str:
-    """Shown from the first bytes until the page's scripts have drawn it (they remove it): on a slow link
-    that is seconds of an otherwise blank screen."""
-    return (
-        '<p id="zq-boot" style="margin:16px;font:16px/1.6 system-ui,sans-serif;color:#57606a">'
-        f'正在打开问答页…网速慢？<a href="{escape(lite)}" style="color:#0b57d0">打开简洁版</a></p>'
-    )
-
-
 def card_head(card: Card, url: str, image: str) -> str:
     """<title>, description and one og/twitter card (everything escaped)."""
-    title, description = escape(card.title), escape(card.description)
-    return (
-        f"<title>{title}</title>"
-        f'<meta name="description" content="{description}">'
-        f'<meta property="og:type" content="website">'
-        f'<meta property="og:title" content="{title}">'
-        f'<meta property="og:description" content="{description}">'
-        f'<meta property="og:url" content="{escape(url)}">'
-        f'<meta property="og:image" content="{escape(image)}">'
-        f'<meta name="twitter:card" content="summary">'
-    )
+    return fragment("card_head", card, url, image, template="front.html")
 
 
 def rewrite(html: str, card: Card, url: str, image: str) -> str:
     html = _LANG.sub(r'\1lang="zh-CN"', _GRADIO_CARD.sub("", html), count=1)
     if card.lite:
-        html = _BODY.sub(lambda m: m.group(0) + boot_note(card.lite), html, count=1)
+        note = fragment("boot_note", card.lite, template="front.html")
+        html = _BODY.sub(lambda m: m.group(0) + note, html, count=1)
     return html.replace(_CHARSET, _CHARSET + card_head(card, url, image), 1)
 
 

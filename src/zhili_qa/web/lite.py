@@ -10,26 +10,23 @@ from __future__ import annotations
 
 import json
 import logging
-from pathlib import Path
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
-from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 
 from ..errors import UserInputError
 from ..schema import MARKER
 from . import suggestions
 from .front import SHARE_IMAGE, Card, card_head, origin
-from .render import WELCOME, answer_html, copy_text
+from .render import answer_view
 from .security import frame_ancestors_header
 from .service import MAX_HISTORY, QAService
+from .sources import copy_text
+from .templating import render
 
 log = logging.getLogger(__name__)
-TEMPLATES = Environment(
-    loader=FileSystemLoader(Path(__file__).parent / "templates"), autoescape=select_autoescape(default=True)
-)
 FAILED = "抱歉，系统出了点问题，请稍后再试。"
 FIELD_CAP = 20_000  # the hidden history (20 turns of at most a few hundred characters) fits well inside
 
@@ -78,9 +75,8 @@ class LitePage:
             chips, label = self.service.related_suggestions(question), "您可以试试："
         return {
             "question": question,
-            "answer": answer,
-            "answer_html": Markup(answer_html(answer)),
-            "copy_text": copy_text(answer, self.service.titles) if answer["found"] else MARKER.sub("", said),
+            "answer": answer_view(answer),
+            "copy_text": copy_text(answer, self.service.titles),
             "history": history[-MAX_HISTORY:],
             "chips": [c.question for c in chips],
             "label": label,
@@ -90,10 +86,11 @@ class LitePage:
         """The whole page: the earlier exchanges as plain text, then this turn with its sources, then the form."""
         base = origin(request.scope)
         chips = turn["chips"] if turn and turn["chips"] else [s.question for s in self.service.starters]
-        html = TEMPLATES.get_template("lite.html").render(
+        html = render(
+            "lite.html",
             card=Markup(card_head(self.card, base + "/lite", base + SHARE_IMAGE)),
             title=self.service.document_title,
-            welcome=WELCOME,
+            welcome=self.service.welcome,
             earlier=_exchanges(earlier),
             turn=turn,
             history=json.dumps(turn["history"] if turn else earlier, ensure_ascii=False),
@@ -142,10 +139,8 @@ def create_lite(service: QAService, card: Card) -> APIRouter:
             return RedirectResponse("/lite" + ("?" + urlencode({"embed": 1}) if embed else ""), status_code=303)
         turn = await lite.turn(asked, earlier, _client(request))
         if request.headers.get("x-requested-with") == "XMLHttpRequest":
-            fragment = TEMPLATES.get_template("lite_turn.html").render(turn=turn)
-            chips = TEMPLATES.get_template("lite_chips.html").render(
-                chips=turn["chips"], label=turn["label"] or "可以这样问："
-            )
+            fragment = render("lite_turn.html", turn=turn)
+            chips = render("lite_chips.html", chips=turn["chips"], label=turn["label"] or "可以这样问：")
             return JSONResponse({"turn": fragment, "chips": chips, "history": turn["history"], "ok": "answer" in turn})
         return lite.page(request, earlier, turn, embed)
 

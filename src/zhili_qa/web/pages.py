@@ -6,13 +6,13 @@ from urllib.parse import urlencode
 
 from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
+from markupsafe import Markup
 
 from .assets import PAGE_CSS
-from .render import directory_html, esc, project_html, valid_highlight
+from .render import directory_projects, project_html, project_view, valid_highlight
 from .security import frame_ancestors_header
 from .service import QAService
-
-EMBED_TITLE = "定海区专项治理成果问答"
+from .templating import render
 
 
 def page_csp(frame_ancestors: str) -> str:
@@ -23,44 +23,15 @@ def page_csp(frame_ancestors: str) -> str:
     )
 
 
-def page(title: str, body: str, csp: str) -> HTMLResponse:
-    html = (
-        '<!doctype html><html lang="zh-CN"><head><meta charset="utf-8">'
-        '<meta name="viewport" content="width=device-width, initial-scale=1">'
-        f"<title>{esc(title)}</title><style>{PAGE_CSS}</style></head><body>{body}</body></html>"
-    )
+def page(template: str, csp: str, **values: object) -> HTMLResponse:
+    html = render(template, css=Markup(PAGE_CSS), **values)
     return HTMLResponse(html, headers={"Content-Security-Policy": csp, "Cache-Control": "no-cache"})
 
 
-def embed_example_html(src: str) -> str:
-    """A host page (as a WeChat-linked H5 page would be) with the chat in a 360-420 px iframe, and a link to the
-    lite page for slow links."""
-    return f"""<!doctype html>
-<html lang="zh-CN">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>嵌入示例：{EMBED_TITLE}</title>
-<style>
-  body {{ margin: 0; padding: 16px; font-family: system-ui, "PingFang SC", "Microsoft YaHei", sans-serif;
-         background: #f4f5f7; color: #1f2328; }}
-  .article {{ max-width: 420px; margin: 0 auto; }}
-  h1 {{ font-size: 20px; line-height: 1.4; }}
-  .zq-frame {{ display: block; width: 100%; max-width: 420px; height: 640px; border: 1px solid #d0d7de;
-              border-radius: 12px; background: #fff; }}
-</style>
-</head>
-<body>
-<div class="article">
-  <h1>定海区漠视侵害群众利益问题专项治理成果公布</h1>
-  <p>对专项治理成果有疑问？直接在下方提问，回答均摘自公告原文并注明出处。</p>
-  <iframe class="zq-frame" src="{esc(src)}" title="{EMBED_TITLE}" loading="lazy"
-          referrerpolicy="strict-origin-when-cross-origin"></iframe>
-  <p>网速慢或打不开？<a href="{esc(src)}?lite=1">打开简洁版问答</a></p>
-</div>
-</body>
-</html>
-"""
+def embed_example_html(src: str, title: str) -> str:
+    """A host page (as a WeChat-linked H5 page would be) with the chat at ``src`` in an iframe and a link to the lite
+    page for slow links; ``title``: the bulletin's. Ends with a newline, as the copy in examples/ does."""
+    return render("embed_example.html", name=f"{title}问答", heading=title, src=src) + "\n"
 
 
 def create_pages(service: QAService) -> APIRouter:
@@ -85,19 +56,15 @@ def create_pages(service: QAService) -> APIRouter:
             raise HTTPException(404, f"没有第{number}项。") from None
         if not valid_highlight(document, project, start, end):
             start = end = None
-        article = project_html(document, project, start, end)
         if fragment:
-            return HTMLResponse(article, headers={"Content-Security-Policy": csp})
-        nav = '<nav class="zq-nav"><a href="/">← 返回问答</a><a href="/projects">全部项目</a></nav>'
-        return page(f"{project.title} - {document.title}", f"{nav}<main>{article}</main>", csp)
+            return HTMLResponse(project_html(document, project, start, end), headers={"Content-Security-Policy": csp})
+        view = project_view(document, project, start, end)
+        return page("project_page.html", csp, title=f"{project.title} - {document.title}", project=view)
 
     @router.get("/projects")
     def directory_page() -> HTMLResponse:
-        body = (
-            f'<nav class="zq-nav"><a href="/">← 返回问答</a></nav><main><h1>{esc(service.document_title)}</h1>'
-            f"{directory_html(service.assistant.corpus.documents)}</main>"
-        )
-        return page(service.document_title, body, csp)
+        projects = directory_projects(service.assistant.corpus.documents)
+        return page("directory_page.html", csp, title=service.document_title, projects=projects)
 
     @router.get("/embed")
     def embed(request: Request) -> RedirectResponse:
@@ -114,6 +81,7 @@ def create_pages(service: QAService) -> APIRouter:
 
     @router.get("/embed-example")
     def embed_example() -> HTMLResponse:
-        return HTMLResponse(embed_example_html("/embed"), headers={"Content-Security-Policy": csp})
+        html = embed_example_html("/embed", service.document_title)
+        return HTMLResponse(html, headers={"Content-Security-Policy": csp})
 
     return router

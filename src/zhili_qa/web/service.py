@@ -32,8 +32,9 @@ from ..storage import Storage, open_storage
 from . import suggestions
 from .accounts import secret_key
 from .inputs import clean, optional
-from .render import citation_url, source_line
+from .render import directory_projects, welcome
 from .security import ClientLimits
+from .sources import citation_url, source_line
 
 log = logging.getLogger(__name__)
 
@@ -63,6 +64,7 @@ class QAService:
         self.secret = secret_key(settings)
         self._answer_ids = Signer(self.secret, salt="answer-id")
         self.titles = {d.id: d.title for d in assistant.corpus.documents}
+        self.welcome = welcome(assistant.corpus.documents)  # a conversation's first message
         self.projects = assistant.projects()
         self.starters = suggestions.starters(self.projects)
         self.gate = threading.BoundedSemaphore(ENGINE_CONCURRENCY)
@@ -230,24 +232,7 @@ class QAService:
         return list(dict.fromkeys(names))
 
     def directory(self) -> list[dict]:
-        out = []
-        for document in self.assistant.corpus.documents:
-            for project in document.projects:
-                if not project.number:
-                    continue
-                fields = {name: span.text for name, span in project.fields.items()}
-                out.append(
-                    {
-                        "doc": document.id,
-                        "number": project.number,
-                        "title": project.title,
-                        "lead": project.lead,
-                        "goal": fields.get("治理目标", ""),
-                        "results": fields.get("治理成果", ""),
-                        "url": f"/project/{project.number}?doc={document.id}",
-                    }
-                )
-        return out
+        return directory_projects(self.assistant.corpus.documents)
 
     # ---------------------------------------------------------------- feedback
     def answer_id(self, signed: object) -> str:

@@ -7,10 +7,11 @@ import logging
 import gradio as gr
 
 from ..errors import UserInputError
-from .chat import TITLE, client_of
-from .render import directory_html, esc, gaps_html, hits_html, staff_answer_html
+from .chat import client_of
+from .render import directory_html, gaps_html, hits_html, staff_answer_html
 from .security import RATE_LIMITED
 from .service import QAService
+from .templating import fragment
 
 log = logging.getLogger(__name__)
 
@@ -19,18 +20,14 @@ SEARCH_K = 10
 
 
 def _message(text: str) -> str:
-    return f'<p class="zq-empty" role="status">{esc(text)}</p>'
+    return fragment("message", text, template="staff.html")
 
 
 def build_staff(service: QAService) -> gr.Blocks:
     max_chars = service.settings.max_question_chars
-    with gr.Blocks(title=f"热线工作台 · {TITLE}", analytics_enabled=False) as demo:
-        gr.HTML(
-            f'<h1>热线工作台</h1><p>{esc(TITLE)} · <a href="/">群众问答页</a></p>'
-            '<form method="post" action="/staff/logout" class="zq-logout"><button type="submit">退出登录</button></form>',
-            elem_id="zq-header",
-            js_on_load=None,
-        )
+    title = service.document_title
+    with gr.Blocks(title=f"热线工作台 · {title}", analytics_enabled=False) as demo:
+        gr.HTML(fragment("header", title, template="staff.html"), elem_id="zq-header", js_on_load=None)
         with gr.Tabs(elem_id="zq-staff-tabs") as tabs:
             with gr.Tab("检索", id="search"):
                 query = gr.Textbox(
@@ -69,10 +66,7 @@ def build_staff(service: QAService) -> gr.Blocks:
             with gr.Tab("项目目录", id="directory"):
                 gr.HTML(directory_html(service.assistant.corpus.documents), js_on_load=None)
             with gr.Tab("问题缺口", id="gaps") as gaps_tab:
-                gr.HTML(
-                    '<p class="zq-chips-label">群众问到但公告没有回答、回答把握不大或被点踩的问题，新的在前。</p>',
-                    js_on_load=None,
-                )
+                gr.HTML(fragment("gaps_intro", template="staff.html"), js_on_load=None)
                 refresh = gr.Button("刷新", size="sm", elem_classes="zq-big")
                 gaps = gr.HTML("", elem_id="zq-gaps", js_on_load=None)
 

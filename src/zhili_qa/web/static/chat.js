@@ -1,7 +1,8 @@
-/* The Gradio pages' own script, inlined in their <head>: embed mode, the source viewer (a history entry of its
-   own, so Android's back closes it; focus kept inside), copy buttons, the question shown while its answer is
-   on the way, Gradio's English notices in Chinese, and where the page scrolls to after an answer. Everything
-   works by event delegation, on whatever Gradio renders later; fetched fragments are server-escaped HTML. */
+/* The Gradio pages' own script, inlined in their <head> after copy.js (which gives window.zqCopy): embed mode,
+   the source viewer (a history entry of its own, so Android's back closes it; focus kept inside), copy buttons,
+   the question shown while its answer is on the way, Gradio's English notices in Chinese, and where the page
+   scrolls to after an answer. Everything works by event delegation, on whatever Gradio renders later; fetched
+   fragments are server-escaped HTML. */
 (function () {
   document.documentElement.lang = 'zh-CN';
   var params = new URLSearchParams(window.location.search);
@@ -84,39 +85,12 @@
     stops[(at + (e.shiftKey ? stops.length - 1 : 1)) % stops.length].focus();
   }
 
-  function copy(text, button) {
-    function done(ok) {
-      var label = button.getAttribute('data-label') || button.textContent;
-      button.setAttribute('data-label', label);
-      button.textContent = ok ? '已复制' : '复制失败，请长按文字复制';
-      setTimeout(function () { button.textContent = label; }, 2000);
-    }
-    function fallback() {
-      var area = document.createElement('textarea');
-      area.value = text;
-      area.setAttribute('readonly', '');
-      area.style.position = 'fixed';
-      area.style.opacity = '0';
-      document.body.appendChild(area);
-      area.select();
-      var ok = false;
-      try { ok = document.execCommand('copy'); } catch (e) { ok = false; }
-      document.body.removeChild(area);
-      done(ok);
-    }
-    if (navigator.clipboard && window.isSecureContext) {
-      navigator.clipboard.writeText(text).then(function () { done(true); }, fallback);
-    } else {
-      fallback();
-    }
-  }
-
   function share(button) {
     var url = new URL('/?q=' + encodeURIComponent(button.getAttribute('data-share')), window.location.href).href;
     if (navigator.share) {
       navigator.share({title: document.title, url: url}).catch(function () {});
     } else {
-      copy(url, button);
+      window.zqCopy(url, button);
     }
   }
 
@@ -196,7 +170,7 @@
     if (source) { e.preventDefault(); openSource(source); return; }
     if (target.closest('.zq-close')) { closeViewer(); return; }
     var copyButton = target.closest('[data-copy]');
-    if (copyButton) { e.preventDefault(); copy(copyButton.getAttribute('data-copy'), copyButton); return; }
+    if (copyButton) { e.preventDefault(); window.zqCopy(copyButton.getAttribute('data-copy'), copyButton); return; }
     var shareButton = target.closest('[data-share]');
     if (shareButton) { e.preventDefault(); share(shareButton); }
   });

@@ -55,23 +55,6 @@
     for (var i = 0; i < buttons.length; i++) buttons[i].removeAttribute('hidden');
   }
 
-  function copy(button) {
-    var area = document.createElement('textarea');
-    area.value = button.getAttribute('data-copy');
-    area.setAttribute('readonly', '');
-    area.style.position = 'fixed';
-    area.style.opacity = '0';
-    document.body.appendChild(area);
-    area.select();
-    var ok = false;
-    try { ok = document.execCommand('copy'); } catch (e) { ok = false; }
-    document.body.removeChild(area);
-    var label = button.getAttribute('data-label') || button.textContent;
-    button.setAttribute('data-label', label);
-    button.textContent = ok ? '已复制' : '复制失败，请长按文字复制';
-    setTimeout(function () { button.textContent = label; }, 2000);
-  }
-
   function settle(pending, question, html, ok) {
     var holder = document.createElement('div');
     holder.innerHTML = html;
@@ -144,7 +127,8 @@
     if (target.className === 'zq-chip') { e.preventDefault(); ask(target.value); }
   });
   log.addEventListener('click', function (e) {
-    if (e.target.getAttribute && e.target.getAttribute('data-copy') !== null) copy(e.target);
+    var target = e.target;
+    if (target.getAttribute && target.getAttribute('data-copy') !== null) window.zqCopy(target.getAttribute('data-copy'), target);
   });
   box.addEventListener('input', counter);
   box.addEventListener('keydown', function (e) {
