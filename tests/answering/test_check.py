@@ -60,7 +60,36 @@ def test_near_miss_the_value_is_of_another_subject(lexical_assistant):
     assert not verdict(lexical_assistant, "查处的19个问题里腐败问题几个", text, 0).answers
     # 几个村干部 counts people: 整改问题42个 counts problems
     assert verdict(lexical_assistant, "村社专项查下来处分了几个村干部", "发现并整改问题42个", 8).reason == "type"
-    assert verdict(lexical_assistant, "村社专项查下来处分了几名村干部", "培训224人次", 8).reason == "subject"
+    # 几名 counts heads: 224人次 counts attendances, whoever attended
+    assert verdict(lexical_assistant, "村社专项查下来处分了几名村干部", "培训224人次", 8).reason == "type"
+    assert verdict(lexical_assistant, "村社专项培训了多少人", "分层分级开展业务培训224人次", 8).answers
+
+
+def test_round_18_near_misses(lexical_assistant):
+    # a count that names, right after it, another thing than the one asked
+    checked = "围绕培训机构监管、考试机构和考点监管等11项具体监督指标开展地毯式检查"
+    assert not verdict(lexical_assistant, "职业技能培训检查发现了多少个问题", checked, 4).answers
+    # how many there were, which a count of those handled does not say
+    assert not verdict(lexical_assistant, "一共发生了多少起电信诈骗案子", "累计研判案件800起", 2).answers
+    assert verdict(lexical_assistant, "反诈研判了多少起案件", "累计研判案件800起", 2).answers
+    # the state before a change
+    asked = "种植牙降费以前一颗总费用多少钱"
+    assert not verdict(lexical_assistant, asked, "定海区单颗种植牙总费用控制在6000元左右", 10).answers
+
+
+def test_round_18_answers(lexical_assistant):
+    # a figure heard roughly is matched by the exact one it rounds to, not by any other
+    rough = "加油机那个罚没款说一百二十多万，具体是多少"
+    assert verdict(lexical_assistant, rough, "罚没款124.839742万元", 9).answers
+    assert not verdict(
+        lexical_assistant, "加油机那个罚没款说一百三十多万，具体是多少", "罚没款124.839742万元", 9
+    ).answers
+    # a system named by its own name answers 什么平台
+    bought = "指导医疗机构按规定通过浙江省药械招采平台采购种植体"
+    assert verdict(lexical_assistant, "种植体是通过什么平台采购的", bought, 10).answers
+    # 时间节点 asks a date
+    point = "2024年10月底前完成定海区小沙街道社区卫生服务中心院前医疗急救点设置"
+    assert verdict(lexical_assistant, "小沙街道的院前急救点定的是哪个时间节点前完成设置", point, 12).answers
 
 
 def test_near_miss_a_total_does_not_answer_one_unit(lexical_assistant):

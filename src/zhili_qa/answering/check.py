@@ -32,6 +32,7 @@ from .misreadings import (
     another_reading_of,
     as_precise_as_asked,
     averted,
+    counts_another_thing,
     counts_none_there_are,
     names_the_part,
     no_cap_for_a_cap,
@@ -97,6 +98,8 @@ class AnswerCheck(SubjectMatch):
             return Verdict(False, "subject")  # 几名村干部受到了处分: 培训224人次 counts no 村干部
         if question.wants_value and not names_the_part(question, clause.text):
             return Verdict(False, "unit")  # 违规资金里公务员领取的有多少: 追回违规资金8.69万元 is the whole
+        if counts_another_thing(question, clause.text):
+            return Verdict(False, "subject")  # 多少个问题: 11项具体监督指标 counts 指标
         if question.answer_type == "count" and counts_none_there_are(question, clause.text):
             return Verdict(False, "subject")  # 全区一共有多少所中小学: 32所中小学完成自纠自查 counts those that did
         if question.answer_type == "date" and not as_precise_as_asked(question, clause.text):

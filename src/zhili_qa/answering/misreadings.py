@@ -12,7 +12,7 @@ import re
 import jieba.posseg
 
 from ..text import dictionary_tag
-from .intent import EXACT_DATE_Q, EXACT_DAY_Q
+from .intent import BULLETIN_KINDS, EXACT_DATE_Q, EXACT_DAY_Q
 from .question import Question
 from .values import DOCUMENT_TITLE, GENERAL_MEASURE, clauses_of, counts_in, value_clauses
 
@@ -30,7 +30,7 @@ _DAY = re.compile(r"\d{1,2}\s*[日号]|月底|月初")
 _BEING_VERBS = frozenset("有 是 共有 还有 现有 拥有 请问 问 问问 想 想问 知道 告诉 查 查查 查一下 发生 出现".split())
 # 发生了多少起: how many there were, which a count of those handled (研判案件800起) does not say.
 _OCCURRED = re.compile(r"发生|出现")
-_THERE_ARE = re.compile(r"\b(?:are|is) there\b|\bexist")
+_THERE_ARE = re.compile(r"\b(?:are|is) there\b|\bexist|\b(?:do|does)\b.*\bhave\b")  # how many staff does it have
 # 对4家加油站, 其中1家, 首批300家, 检查加油站110家次: a count of what was acted on, not of all there are.
 _ACTED_ON = re.compile(
     r"(?:其中|对|检查|列入|首批|培育|撤并|整合|抽查|组织)[^，,。；]{0,2}$"
@@ -182,6 +182,36 @@ def one_of_a_list(question: Question, text: str) -> bool:
         if len(items) >= 2 and len(named) == 1 and not _WHOLE_OF_A_LIST.search(question.asking):
             return True
     return False
+
+
+def counts_another_thing(question: Question, text: str) -> bool:
+    """Does every count the clause holds name, right after it, another thing than the one asked
+    (多少个问题: 11项具体监督指标开展检查 counts 指标)?"""
+    noun = question.counted
+    if question.answer_type != "count" or len(noun) < 2 or noun in BULLETIN_KINDS:
+        return False  # 选了几个项目: the bulletin's projects go by other names (12个…问题)
+    counts = counts_in(text, question.measure or GENERAL_MEASURE)
+    # 12个群众感受最直接…问题 counts 问题: the asked noun (or its characters: 示范…站点) later in the clause
+    # heads what is counted.
+    rests = [clauses_of(text[count.end() :] + "，")[0] if text[count.end() :] else "" for count in counts]
+    named = ["" if set(noun) <= set(rest) else _noun_after(rest) for rest in rests]
+    return bool(counts) and all(thing and not _overlaps(noun, thing) for thing in named)
+
+
+def _overlaps(noun: str, thing: str) -> bool:
+    """Could ``thing`` be the asked noun in other words (特困人员 for 特困老人, 诚信计量 of 诚信计量示范加油站)?"""
+    return noun in thing or thing in noun or 2 * len(set(noun) & set(thing)) >= min(len(noun), len(thing))
+
+
+def _noun_after(rest: str) -> str:
+    """The noun phrase opening ``rest`` when a verb follows it (具体监督指标 of 具体监督指标开展…), else ""."""
+    phrase = ""
+    for pair in jieba.posseg.cut(rest[:_ACTION_REACH]):
+        if pair.flag.startswith(("n", "a", "vn")) and pair.flag != "ad":
+            phrase += pair.word
+        else:
+            return phrase if pair.flag == "v" else ""
+    return ""
 
 
 def _acts(rest: str) -> bool:

@@ -12,9 +12,11 @@ from ..figures import NUMBER, numbers_in
 
 _CN_NUMERAL = "零〇一二两三四五六七八九十百千"
 
-# Measure words that count the same thing: 检查了几家 is answered by 110家次, 多少人 by 25人次 or 327名.
+# Measure words that count the same thing: 检查了几家 is answered by 110家次, 多少人 by 25人次 or 327名
+# (but 多少名护理员 asks for heads, which 25人次 of training does not count).
 MEASURE_FAMILIES = (
-    frozenset("人 名 人次 个人 位".split()),
+    frozenset("人 名 个人 位".split()),
+    frozenset("人 人次".split()),
     frozenset("家 家次 所".split()),
     frozenset("次 家次 人次 回 趟 遍".split()),
     frozenset("件 起 条".split()),
@@ -39,7 +41,10 @@ def measures_like(measure: str) -> frozenset[str]:
 
 def _measure_words(measure: str) -> str:
     """A group matching the measure words that count like ``measure`` (any thing's for the general 个)."""
-    words = _THING_MEASURES if measure == GENERAL_MEASURE else [re.escape(m) for m in measures_like(measure)]
+    family = measures_like(measure)
+    words = _THING_MEASURES if measure == GENERAL_MEASURE else [re.escape(m) for m in family]
+    # 25人次 is no count in 名: 人 then stands alone.
+    words = [w if w != "人" or "人次" in family else "人(?!次)" for w in words]
     return "(" + "|".join(sorted(words, key=len, reverse=True)) + ")"
 
 
