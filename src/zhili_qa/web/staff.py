@@ -7,7 +7,7 @@ import logging
 import gradio as gr
 
 from ..errors import UserInputError
-from .chat import TITLE, client_of
+from .chat import client_of
 from .render import directory_html, esc, gaps_html, hits_html, staff_answer_html
 from .security import RATE_LIMITED
 from .service import QAService
@@ -24,9 +24,9 @@ def _message(text: str) -> str:
 
 def build_staff(service: QAService) -> gr.Blocks:
     max_chars = service.settings.max_question_chars
-    with gr.Blocks(title=f"热线工作台 · {TITLE}", analytics_enabled=False) as demo:
+    with gr.Blocks(title=f"热线工作台 · {service.document_title}", analytics_enabled=False) as demo:
         gr.HTML(
-            f'<h1>热线工作台</h1><p>{esc(TITLE)} · <a href="/">群众问答页</a></p>'
+            f'<h1>热线工作台</h1><p>{esc(service.document_title)} · <a href="/">群众问答页</a></p>'
             '<form method="post" action="/staff/logout" class="zq-logout"><button type="submit">退出登录</button></form>',
             elem_id="zq-header",
             js_on_load=None,
