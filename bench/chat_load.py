@@ -11,8 +11,9 @@ CONVERSATION_TURNS questions, as a citizen's visit is a few questions long. The 
 reported beside the server's, and the load average beside each figure: the 2 cores are shared.
 
 Each user first opens the page (GET /), as a browser does, keeping the cookies it is given. ``--think 3-8``
-adds a phase ``<path>+think`` in which each user reads an answer for a random 3-8 s before the next question
-(how citizens use it), reported beside the back-to-back phases, never instead of them.
+adds a phase ``<path>+think`` in which each user arrives at a random moment of the first 8 s and reads each
+answer for a random 3-8 s before the next question (how citizens use it), reported beside the back-to-back
+phases, never instead of them.
 
 ``--replicas 2`` serves the app as docs/deploy.md's "Several processes" does: that many app processes on one
 throw-away PostgreSQL, behind nginx with deploy/nginx-replicas.conf (a cookie keeps each page on one process,
@@ -118,6 +119,8 @@ async def phase(base_url: str, path: str, clients: int, seconds: float, think: t
     async def user(number: int, client: httpx.AsyncClient) -> None:
         kept: list | str = [] if path == "gradio" else "[]"
         step = 0
+        if think:  # readers arrive spread over one pause, not all at the same instant
+            await asyncio.sleep(pauses.uniform(0, think[1]))
         while time.perf_counter() < deadline:
             if think and step:
                 await asyncio.sleep(pauses.uniform(*think))  # reading the answer
