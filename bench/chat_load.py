@@ -9,6 +9,15 @@ the event completes; for the lite page, the background POST /lite its script mak
 question, reads the answer, asks again at once (no pause: the worst case), and starts a new conversation every
 CONVERSATION_TURNS questions, as a citizen's visit is a few questions long. The generator's own CPU time is
 reported beside the server's, and the load average beside each figure: the 2 cores are shared.
+
+Each user first opens the page (GET /), as a browser does, keeping the cookies it is given. ``--think 3-8``
+adds a phase ``<path>+think`` in which each user arrives at a random moment of the first 8 s and reads each
+answer for a random 3-8 s before the next question (how citizens use it), reported beside the back-to-back
+phases, never instead of them.
+
+``--replicas 2`` serves the app as docs/deploy.md's "Several processes" does: that many app processes on one
+throw-away PostgreSQL, behind nginx with deploy/nginx-replicas.conf (a cookie keeps each page on one process,
+as Gradio's queue needs); the server CPU reported is all the processes' and nginx's together.
 Writes bench/results/chat_load.json.
 """
 
@@ -18,6 +27,7 @@ import argparse
 import asyncio
 import contextlib
 import json
+import random
 import resource
 import sys
 import time
@@ -30,7 +40,12 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "bench"))
 
 from common import latency_summary, load_average, machine, write_result  # noqa: E402
-from server import WORK, running  # noqa: E402
+from front import cpu_seconds as nginx_cpu  # noqa: E402
+from front import nginx_front  # noqa: E402
+from server import HOST, WORK, free_port, running  # noqa: E402
+
+sys.path.insert(0, str(ROOT / "tests"))
+from pg import ThrowAwayPostgres  # noqa: E402
 
 CONVERSATION_TURNS = 4
 TIMEOUT = 120.0
@@ -94,16 +109,23 @@ async def ask_lite(client: httpx.AsyncClient, question: str, history: str) -> tu
     return bool(reply.get("ok")), json.dumps(reply["history"], ensure_ascii=False)
 
 
-async def phase(base_url: str, path: str, clients: int, seconds: float) -> dict:
+async def phase(base_url: str, path: str, clients: int, seconds: float, think: tuple[float, float] | None) -> dict:
     asked = questions()
     fn = await chat_event(base_url) if path == "gradio" else None
     latencies: list[float] = []
     errors: list[str] = []
+    pauses = random.Random(12)
 
     async def user(number: int, client: httpx.AsyncClient) -> None:
         kept: list | str = [] if path == "gradio" else "[]"
         step = 0
+        if think:  # readers arrive spread over one pause, not all at the same instant
+            await asyncio.sleep(pauses.uniform(0, think[1]))
         while time.perf_counter() < deadline:
+            if think and step:
+                await asyncio.sleep(pauses.uniform(*think))  # reading the answer
+                if time.perf_counter() >= deadline:
+                    break
             if step % CONVERSATION_TURNS == 0:
                 kept = [] if path == "gradio" else "[]"
             question = asked[(number * 7 + step) % len(asked)]
@@ -134,6 +156,8 @@ async def phase(base_url: str, path: str, clients: int, seconds: float) -> dict:
             )
             for _ in range(clients)
         ]
+        for client in users:  # the page first, as a browser opens it (and takes the front's cookie)
+            (await client.get("/lite" if path == "lite" else "/")).raise_for_status()
         cpu_before, load_before = cpu_seconds(), load_average()
         started = time.perf_counter()
         deadline = started + seconds
@@ -141,7 +165,8 @@ async def phase(base_url: str, path: str, clients: int, seconds: float) -> dict:
         elapsed = time.perf_counter() - started
         generator_cpu = cpu_seconds() - cpu_before
     return {
-        "path": path,
+        "path": path + ("+think" if think else ""),
+        "think_seconds": list(think) if think else None,
         "clients": clients,
         "seconds": round(elapsed, 1),
         "answers_ok": len(latencies),
@@ -157,29 +182,71 @@ async def phase(base_url: str, path: str, clients: int, seconds: float) -> dict:
 
 
 def main() -> None:
+    args = arguments()
+    report = {
+        "machine": machine(),
+        "command": " ".join(["python", "bench/chat_load.py", *sys.argv[1:]]),
+        "replicas": args.replicas,
+    }
+    phases = [(path, None) for path in args.paths.split(",")]
+    if args.think:
+        low, high = (float(x) for x in args.think.split("-"))
+        phases += [(path, (low, high)) for path in args.paths.split(",")]
+    with serving(args.replicas) as (base_url, server_cpu):
+        for path, think in phases:
+            cpu_before = server_cpu()
+            result = asyncio.run(phase(base_url, path, args.clients, args.seconds, think))
+            result["server_cpu_share_of_2_cores"] = round((server_cpu() - cpu_before) / result["seconds"] / 2, 3)
+            result["server_cpu_ms_per_answer"] = round(
+                (server_cpu() - cpu_before) * 1000 / max(result["answers_ok"], 1), 1
+            )
+            report[result["path"]] = result
+            lat = result["latency"]
+            print(
+                f"{result['path']}: {args.clients} users, {result['seconds']} s: {result['throughput_per_s']} "
+                f"answers/s, p50 {lat.get('p50_ms')} ms, p95 {lat.get('p95_ms')} ms, errors {result['errors']}; "
+                f"generator CPU {result['generator_cpu_share_of_2_cores']:.0%}, server CPU "
+                f"{result['server_cpu_share_of_2_cores']:.0%} of 2 cores "
+                f"({result['server_cpu_ms_per_answer']} ms an answer); load {result['load_average_after']}"
+            )
+    print(f"-> {write_result('chat_load', report, args.out)}")
+
+
+def arguments() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--clients", type=int, default=50)
     parser.add_argument("--seconds", type=float, default=60)
     parser.add_argument("--paths", default="gradio,lite")
+    parser.add_argument("--think", default="", help="e.g. 3-8: also run each path with that many seconds' reading")
+    parser.add_argument(
+        "--replicas", type=int, default=1, help="app processes behind nginx (deploy/nginx-replicas.conf)"
+    )
     parser.add_argument("--out", type=Path)
-    args = parser.parse_args()
-    report = {"machine": machine(), "command": " ".join(["python", "bench/chat_load.py", *sys.argv[1:]])}
-    with running(WORK / f"chat-load-{int(time.time())}", ZHILI_RATE_LIMIT_PER_MINUTE="1000000") as server:
-        report["server_ready_seconds"] = round(time.perf_counter() - server.started, 1)
-        for path in args.paths.split(","):
-            server_cpu_before = _child_cpu(server)
-            result = asyncio.run(phase(server.base_url, path, args.clients, args.seconds))
-            server_cpu = _child_cpu(server) - server_cpu_before
-            result["server_cpu_share_of_2_cores"] = round(server_cpu / result["seconds"] / 2, 3)
-            report[path] = result
-            lat = result["latency"]
-            print(
-                f"{path}: {args.clients} users, {result['seconds']} s: {result['throughput_per_s']} answers/s, "
-                f"p50 {lat.get('p50_ms')} ms, p95 {lat.get('p95_ms')} ms, errors {result['errors']}; "
-                f"generator CPU {result['generator_cpu_share_of_2_cores']:.0%}, server CPU "
-                f"{result['server_cpu_share_of_2_cores']:.0%} of 2 cores; load {result['load_average_after']}"
-            )
-    print(f"-> {write_result('chat_load', report, args.out)}")
+    return parser.parse_args()
+
+
+@contextlib.contextmanager
+def serving(replicas: int):
+    """(the URL to load, a function giving the server side's CPU seconds so far): one app process, or several
+    on one PostgreSQL behind nginx."""
+    work = WORK / f"chat-load-{int(time.time())}"
+    env = {"ZHILI_RATE_LIMIT_PER_MINUTE": "1000000"}
+    if replicas == 1:
+        with running(work, **env) as server:
+            yield server.base_url, lambda: _child_cpu(server)
+        return
+    database = ThrowAwayPostgres().start()
+    try:
+        env |= {"ZHILI_DATABASE_URL": database.new_database("chat"), "ZHILI_SECRET_KEY": uuid.uuid4().hex * 2}
+        env["ZHILI_FORWARDED_ALLOW_IPS"] = HOST  # nginx says who the visitor is
+        with contextlib.ExitStack() as stack:
+            servers = [stack.enter_context(running(work / f"replica-{n}", **env)) for n in range(replicas)]
+            port = free_port()
+            backends = [server.base_url.removeprefix("http://") for server in servers]
+            nginx = stack.enter_context(nginx_front(work / "nginx", HOST, port, backends))
+            yield f"http://{HOST}:{port}", lambda: sum(_child_cpu(s) for s in servers) + nginx_cpu(nginx)
+    finally:
+        database.stop()
 
 
 def _child_cpu(server) -> float:
