@@ -13,9 +13,9 @@ from dataclasses import dataclass
 
 import gradio as gr
 
-from ..templating import fragment
 from ..service import MAX_COMMENT_CHARS, QAService
 from ..suggestions import Suggestion
+from ..templating import fragment
 
 SUBTITLE = "问答助手 · 回答均摘自公告原文并注明出处，点出处可看原文"
 PLACEHOLDER = "请输入您的问题，例如：种植牙费用降了多少？"
