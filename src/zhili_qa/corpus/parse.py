@@ -10,6 +10,7 @@ from collections import Counter
 from pathlib import Path
 
 from ..errors import CorpusError
+from .meta import read_meta
 from .model import FIELDS, LEAD, PREAMBLE_FIELD, TITLE, Corpus, Document, Project, Span
 from .units import field_units, sentence_and_clause_units, trimmed
 
@@ -29,7 +30,8 @@ def parse_bulletin(text: str, doc_id: str, path: str = "<memory>") -> Document:
 
 
 def load_corpus(folder: Path) -> Corpus:
-    """Read every ``*.txt`` bulletin in a folder (or a single file); the file stem is its id."""
+    """Read every ``*.txt`` bulletin in a folder (or a single file), each with its ``NAME.toml`` metadata when
+    there is one; the file stem is its id."""
     folder = Path(folder)
     paths = [folder] if folder.is_file() else sorted(folder.glob("*.txt"))
     if not paths:
@@ -42,7 +44,9 @@ def load_corpus(folder: Path) -> Corpus:
                 text = handle.read()
         except UnicodeDecodeError as error:
             raise CorpusError(f"{path}: 不是 UTF-8 文本 (not UTF-8: {error})") from error
-        documents.append(parse_bulletin(text, path.stem, str(path)))
+        document = parse_bulletin(text, path.stem, str(path))
+        document.meta = read_meta(path)
+        documents.append(document)
     return Corpus(documents)
 
 
