@@ -214,6 +214,11 @@ def build(
     return SearchIndex(units, bm25, dense, manifest)
 
 
+def make_current(index_dir: Path, generation: str) -> None:
+    """Point CURRENT at an existing generation (a rollback), atomically."""
+    _write_atomic(index_dir / "CURRENT", generation)
+
+
 def _fsync_tree(folder: Path) -> None:
     for path in folder.rglob("*"):
         if path.is_file():
