@@ -38,6 +38,7 @@ SLOW_MODULES = {
     "test_llm_web.py",
     "test_schema.py",
     "test_injection.py",
+    "test_corpus_desk.py",
 }
 
 

@@ -69,6 +69,15 @@ class QAService:
         self._engine_threads = ThreadPoolExecutor(ENGINE_CONCURRENCY, thread_name_prefix="engine")
         self.answerer = GroundedAnswerer(assistant, settings, engine_gate=self.gate)
 
+    def use(self, assistant: Assistant) -> None:
+        """Answer with another assistant from now on (a changed corpus); questions already asked finish with the
+        one they started with. Pages built once (Gradio's) show the new projects after a restart."""
+        self.answerer = GroundedAnswerer(assistant, self.settings, engine_gate=self.gate)
+        self.titles = {d.id: d.title for d in assistant.corpus.documents}
+        self.projects = assistant.projects()
+        self.starters = suggestions.starters(self.projects)
+        self.assistant = assistant
+
     @property
     def document_title(self) -> str:
         return self.assistant.corpus.documents[0].title
