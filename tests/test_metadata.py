@@ -76,3 +76,17 @@ def test_citations_carry_the_bulletin_metadata(assistant):
         assert citation["period"] == "2023"
         assert citation["published"] is None
         assert citation["doc_title"] == read_meta(ROOT / "data" / "bulletin.txt").title
+
+
+def test_labels_where_quotes_are_shown_name_the_bulletin():
+    from zhili_qa.web.render import source_line, where
+
+    cited = {"doc": "dinghai-2024", "project": 10, "title": "口腔种植", "field": "治理成果", "quote": "5500元"}
+    dated = {**cited, "doc_title": "定海区公告", "period": "2024", "published": None}
+    assert where(dated) == "第10项 口腔种植 · 治理成果 · 2024年公告"
+    assert where({**cited, "doc_title": "定海区公告"}) == "第10项 口腔种植 · 治理成果 · 定海区公告"
+    assert where(cited) == "第10项 口腔种植 · 治理成果"
+    older = {**dated, "doc": "dinghai-2023", "period": "2023", "quote": "6000元"}
+    assert source_line([dated, older], {}) == (
+        "（来源：定海区公告（2024年） 第10项 口腔种植·治理成果；定海区公告（2023年） 第10项 口腔种植·治理成果）"
+    )
