@@ -22,7 +22,7 @@ os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")  # the web tests: no 
 ROOT = Path(__file__).resolve().parents[1]
 # Fixtures that load the real embedding model or start a real server (``fake``: the fake OpenAI endpoint of
 # test_llm and test_llm_web): a test needing any of them belongs to the slow layer.
-SLOW_FIXTURES = {"assistant", "fake"}
+SLOW_FIXTURES = {"assistant", "fake", "years_assistant"}
 
 
 # Modules of the web layer whose every test serves the real engine (over TestClient or a live server) or drives
@@ -38,6 +38,7 @@ SLOW_MODULES = {
     "test_llm_web.py",
     "test_schema.py",
     "test_injection.py",
+    "test_corpus_desk.py",
 }
 
 
@@ -109,6 +110,38 @@ def assistant(tmp_path_factory):
         index_dir=index_dir,
         models_dir=real_models_dir(tmp_path_factory),
         data_dir=tmp_path_factory.mktemp("data"),
+    )
+    return Assistant.load(settings, progress=False)
+
+
+@pytest.fixture(scope="session")
+def years_corpus(tmp_path_factory) -> Path:
+    """data/bulletin.txt as dinghai-2023 and a copy with changed figures as dinghai-2024 (eval/years_corpus.py)."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("years_corpus", ROOT / "eval" / "years_corpus.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.write_years_corpus(tmp_path_factory.mktemp("years-corpus"))
+
+
+@pytest.fixture(scope="session")
+def years_assistant(tmp_path_factory, years_corpus):
+    """The real model over the two-year corpus, its index in a temporary folder."""
+    from zhili_qa.assistant import Assistant
+    from zhili_qa.config import Settings
+    from zhili_qa.embedding.cache import EMBEDDINGS_DIR
+
+    index_dir = tmp_path_factory.mktemp("years-index")
+    vectors = ROOT / "index" / EMBEDDINGS_DIR
+    if vectors.is_dir():
+        shutil.copytree(vectors, index_dir / EMBEDDINGS_DIR)
+    settings = Settings.from_env(
+        {},
+        corpus=years_corpus,
+        index_dir=index_dir,
+        models_dir=real_models_dir(tmp_path_factory),
+        data_dir=tmp_path_factory.mktemp("years-data"),
     )
     return Assistant.load(settings, progress=False)
 

@@ -180,7 +180,9 @@ def test_search_ranks_passages_with_citation_fields(client, assistant):
     assert hits[0]["project"] == 10
     for hit in hits:
         assert document_text(assistant, hit["doc"])[hit["start"] : hit["end"]] == hit["text"]
-        assert hit["source"].startswith(f"（来源：定海区专项治理成果公告 第{hit['project']}项 {hit['title']}·")
+        assert hit["source"].startswith(
+            f"（来源：定海区漠视侵害群众利益问题专项治理成果公告（2023年） 第{hit['project']}项 {hit['title']}·"
+        )
         assert hit["url"].startswith(f"/project/{hit['project']}?")
 
 

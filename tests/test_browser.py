@@ -286,7 +286,9 @@ def test_staff_search_filter_answer_copy_directory_and_gaps(server, open_page):
     hits = page.locator("#zq-search-results .zq-hit")
     sync_api.expect(hits.first).to_be_visible()
     sync_api.expect(hits.first.locator("mark").first).to_be_visible()
-    sync_api.expect(hits.first.locator(".zq-hit-source")).to_contain_text("（来源：定海区专项治理成果公告 第10项")
+    sync_api.expect(hits.first.locator(".zq-hit-source")).to_contain_text(
+        "（来源：定海区漠视侵害群众利益问题专项治理成果公告（2023年） 第10项"
+    )
     page.locator("#zq-search-project input").click()
     page.get_by_role("option", name=re.compile("^第6项")).click()
     sync_api.expect(page.locator("#zq-search-results .zq-hit-where").first).to_contain_text("第6项")
@@ -298,7 +300,7 @@ def test_staff_search_filter_answer_copy_directory_and_gaps(server, open_page):
     page.locator("#zq-staff-q").get_by_role("button", name="生成答复").click()
     copy_text = page.locator("#zq-staff-answer .zq-copy-text")
     sync_api.expect(copy_text).to_contain_text(
-        "（来源：定海区专项治理成果公告 第10项 口腔种植医疗服务提质降费专项治理·"
+        "（来源：定海区漠视侵害群众利益问题专项治理成果公告（2023年） 第10项 口腔种植医疗服务提质降费专项治理·"
     )
     page.locator("#zq-staff-answer").get_by_role("button", name="一键复制答复").click()
     sync_api.expect(page.locator("#zq-staff-answer").get_by_role("button", name="已复制")).to_be_visible()

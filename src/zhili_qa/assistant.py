@@ -28,8 +28,9 @@ from .answering.projects import ProjectFinder
 from .answering.question import Question, QuestionReader
 from .answering.scope import GREETING, ScopeGuard
 from .answering.selection import SpanSelector
+from .answering.years import Bulletin, Years, bulletin_year, spans_years
 from .config import Settings
-from .corpus import Corpus, Project, load_corpus
+from .corpus import Corpus, Document, Project, load_corpus
 from .embedding.cache import EMBEDDINGS_DIR, CachedEncoder
 from .embedding.encoders import Encoder
 from .embedding.loader import SETUP_COMMAND, load_encoder
@@ -69,7 +70,9 @@ class Assistant:
         self.selector = SpanSelector(corpus, tokenizer, thesaurus)
         self.finder = ProjectFinder(corpus, tokenizer, thesaurus, self.scope)
         self.dialogue = Dialogue(corpus, retriever, self.scope, self.finder)
-        period = corpus_period(all_text)
+        # A bulletin's metadata states the period it reports; without it, the year its text names most.
+        stated = {d.meta.last_year for d in corpus.documents}
+        period = stated.pop() if len(stated) == 1 and None not in stated else corpus_period(all_text)
         vocabulary = set(self.scope.token_projects) | {c for c, _ in thesaurus.entries} | thesaurus.targets
         homophones = Homophones(
             vocabulary,
@@ -81,6 +84,7 @@ class Assistant:
         self.answerer = ProjectAnswerer(corpus, self.selector, check, self.finder.named)
         self._preambles = {(p.doc, p.number) for p in corpus.projects if p.number == 0}  # each bulletin's project 0
         self.across = AcrossProjects(corpus, retriever, self.reader, self.finder, self.answerer, self._abstain)
+        self.years: Years | None = None  # several years' bulletins: each answered by its own engine
 
     # ---------------------------------------------------------------- loading
     @classmethod
@@ -108,7 +112,21 @@ class Assistant:
                 )
         if search_index is None:
             search_index = index_store.build_lexical(corpus, tokenizer)
-        return cls(settings, corpus, Retriever(corpus, search_index, tokenizer, thesaurus, encoder), degraded_reason)
+        retriever = Retriever(corpus, search_index, tokenizer, thesaurus, encoder)
+        assistant = cls(settings, corpus, retriever, degraded_reason)
+        if spans_years(corpus.documents):
+            assistant.years = Years([assistant._one_bulletin(document) for document in corpus.documents])
+        return assistant
+
+    def _one_bulletin(self, document: Document) -> Bulletin:
+        """One bulletin of several years, answered by the engine it would have alone (its part of the index)."""
+        corpus = Corpus([document])
+        retriever = self.retriever
+        part = index_store.part_of(retriever.index, corpus, retriever.tokenizer)
+        alone = Retriever(corpus, part, retriever.tokenizer, retriever.thesaurus, retriever.encoder)
+        alone._query_vector = retriever._query_vector  # one cache of question vectors for every engine
+        engine = type(self)(self.settings, corpus, alone, self.degraded_reason)
+        return Bulletin(document, bulletin_year(document), engine.ask)
 
     @staticmethod
     def _load_index(
@@ -156,6 +174,8 @@ class Assistant:
     def ask(self, question: str, history: list[dict] | None = None) -> Answer:
         """Answer from the bulletin with citations, or say kindly what it does not state."""
         question = self.validate_question(question)
+        if self.years is not None:
+            return self.years.ask(question, history or [])
         typed = normalize(question)
         if GREETING.match(typed):
             return self._greet(typed)

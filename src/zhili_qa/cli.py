@@ -1,4 +1,4 @@
-"""Command line: ``zhili-qa build-index | ask | answer-batch | eval | serve``."""
+"""Command line: ``zhili-qa build-index | ask | answer-batch | eval | serve | staff | corpus``."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from pathlib import Path
 
 import click
 
+from .cli_corpus import corpus
 from .config import Settings
 from .embedding.encoders import prepare_runtime
 from .errors import ZhiliError
@@ -183,6 +184,8 @@ def serve(**flags: object) -> None:
 
     serve_web(_settings(**flags))
 
+
+main.add_command(corpus)
 
 if __name__ == "__main__":
     main()

@@ -108,11 +108,15 @@ def judge(row: dict, answer: dict) -> tuple[bool, bool, bool, bool]:
     gold = set(expect.get("projects", []))
     hit = bool(answer["citations"]) and (not gold or answer["citations"][0]["project"] in gold)
     must_any = expect.get("must_any", [])
+    # Several bulletins: "docs" must each be cited; "once" is said exactly once (a list names a project once).
+    docs = set(expect.get("docs", []))
     correct = (
         answer["found"]
         and all(m in text for m in expect.get("must", []))
         and (not must_any or any(m in text for m in must_any))
         and (not gold or bool(cited & gold))
+        and docs <= {c["doc"] for c in answer["citations"]}
+        and all(text.count(m) == 1 for m in expect.get("once", []))
     )
     return correct, correct and len(text) <= CONCISE_LIMIT, hit, refusal_right
 

@@ -103,6 +103,8 @@ def corpus_fingerprint(corpus: Corpus, thesaurus_path: Path | None) -> str:
     digest = hashlib.sha256()
     for document in corpus.documents:
         digest.update(document.id.encode() + b"\0" + document.text.encode("utf-8") + b"\0")
+        # Metadata is not indexed text, but citations carry it: an index made before it changed is stale.
+        digest.update(repr(document.meta).encode("utf-8") + b"\0")
     if thesaurus_path and Path(thesaurus_path).exists():
         digest.update(Path(thesaurus_path).read_bytes())
     return digest.hexdigest()
@@ -169,6 +171,19 @@ def build_lexical(corpus: Corpus, tokenizer: Tokenizer) -> SearchIndex:
     return SearchIndex(units, bm25, None, {"model": None, "units": len(units)})
 
 
+def part_of(index: SearchIndex, corpus: Corpus, tokenizer: Tokenizer) -> SearchIndex:
+    """The index of some of an index's documents (``corpus``): their vectors copied, BM25 over their units
+    alone, so its term statistics are what those documents indexed by themselves would have."""
+    lexical = build_lexical(corpus, tokenizer)
+    if index.dense is None:
+        return lexical
+    rows = {(u.doc, u.start, u.end): row for row, u in enumerate(index.units)}
+    if isinstance(index.dense, faiss.IndexIVF):
+        index.dense.make_direct_map()  # what lets an inverted-file index give its vectors back
+    vectors = np.vstack([index.dense.reconstruct(rows[(u.doc, u.start, u.end)]) for u in lexical.units])
+    return SearchIndex(lexical.units, lexical.bm25, _dense_index(vectors), index.manifest)
+
+
 def build(
     corpus: Corpus, tokenizer: Tokenizer, encoder: Encoder, index_dir: Path, fingerprint: str, *, progress: bool = True
 ) -> SearchIndex:
@@ -197,6 +212,11 @@ def build(
     _remove_old_generations(index_dir, keep=final.name)
     log.info("index built: %d units, %.1f s", len(units), manifest["built_seconds"])
     return SearchIndex(units, bm25, dense, manifest)
+
+
+def make_current(index_dir: Path, generation: str) -> None:
+    """Point CURRENT at an existing generation (a rollback), atomically."""
+    _write_atomic(index_dir / "CURRENT", generation)
 
 
 def _fsync_tree(folder: Path) -> None:

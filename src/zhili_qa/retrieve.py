@@ -122,9 +122,22 @@ class Retriever:
         return sorted(totals.items(), key=lambda kv: -kv[1])
 
     def passage(self, unit: Span, score: float = 0.0) -> Passage:
-        project = self.corpus.document(unit.doc).project(unit.project)
+        document = self.corpus.document(unit.doc)
+        project = document.project(unit.project)
+        meta = document.meta
         return Passage(
-            unit.doc, unit.project, project.title, unit.field, unit.text, unit.start, unit.end, score, unit.item
+            unit.doc,
+            unit.project,
+            project.title,
+            unit.field,
+            unit.text,
+            unit.start,
+            unit.end,
+            score,
+            unit.item,
+            document.label,
+            meta.published,
+            meta.period,
         )
 
     def search(

@@ -22,6 +22,10 @@ class Passage:
     end: int
     score: float = 0.0
     item: int | None = None
+    # The bulletin it is from (its metadata file's values; None where unknown).
+    doc_title: str | None = None
+    published: str | None = None
+    period: str | None = None
 
 
 @dataclass(frozen=True)
@@ -34,11 +38,24 @@ class Citation:
     quote: str
     start: int
     end: int
+    doc_title: str | None = None
+    published: str | None = None
+    period: str | None = None
 
     @classmethod
     def of(cls, n: int, passage: Passage) -> Citation:
         return cls(
-            n, passage.doc, passage.project, passage.title, passage.field, passage.text, passage.start, passage.end
+            n,
+            passage.doc,
+            passage.project,
+            passage.title,
+            passage.field,
+            passage.text,
+            passage.start,
+            passage.end,
+            passage.doc_title,
+            passage.published,
+            passage.period,
         )
 
 

@@ -7,6 +7,8 @@ import re
 from dataclasses import dataclass, field
 from functools import cached_property
 
+from .meta import DocumentMeta
+
 PREAMBLE_FIELD = "总体情况"
 TITLE, LEAD, GOAL, RESULTS = "治理项目", "牵头单位", "治理目标", "治理成果"
 FIELDS = (TITLE, LEAD, GOAL, RESULTS)
@@ -58,6 +60,12 @@ class Document:
     path: str
     text: str
     projects: list[Project]
+    meta: DocumentMeta = field(default_factory=DocumentMeta)
+
+    @property
+    def label(self) -> str:
+        """The bulletin as people name it: its stated title, else the one read from its text."""
+        return self.meta.title or self.title
 
     def project(self, number: int) -> Project:
         return self._by_number[number]

@@ -1,6 +1,8 @@
-"""Reading bulletin files: a preamble, then per project a line holding only its number and one line per
-field (``治理项目:`` ``牵头单位:`` ``治理目标:`` ``治理成果:``, half- or full-width colon). A malformed file is
-rejected with a message naming the file and line.
+"""Reading bulletin files: an optional title line, a preamble, then per project a line holding only its number
+(``3``, ``3.``, ``三、``, ``第三项``) or its number and title (``三、噪声污染专项治理``), and one line per field
+(``治理项目:`` ``牵头单位:`` ``治理目标:`` ``治理成果:``, half- or full-width colon; 治理目标 and 治理成果 may be
+missing). CRLF line ends and a byte-order mark stay in the text, so offsets count the characters on disk. A
+malformed file is rejected with a message naming the file and line.
 """
 
 from __future__ import annotations
@@ -10,13 +12,22 @@ from collections import Counter
 from pathlib import Path
 
 from ..errors import CorpusError
+from ..figures import chinese_to_int
+from .meta import read_meta
 from .model import FIELDS, LEAD, PREAMBLE_FIELD, TITLE, Corpus, Document, Project, Span
 from .units import field_units, sentence_and_clause_units, trimmed
 
 REQUIRED_FIELDS = (TITLE, LEAD)
-_PROJECT_NUMBER = re.compile(r"^\s*(\d{1,4})\s*$")
+_NUMERAL = r"(\d{1,4}|[一二三四五六七八九十百]{1,4})"
+_PROJECT_NUMBER = re.compile(r"^\s*(?:第\s*)?" + _NUMERAL + r"\s*(?:[、.．]|项)?\s*$")
+# 三、噪声污染专项治理: a number in Chinese numerals, 、, and the title (not a field line).
+_PROJECT_HEADING = re.compile(
+    r"^\s*([一二三四五六七八九十百]{1,4})\s*、\s*(?!(?:" + "|".join(FIELDS) + r")\s*[:：])(\S.*?)\s*$"
+)
 _FIELD_LINE = re.compile(r"^\s*(" + "|".join(FIELDS) + r")\s*[:：]\s*")
-_TITLE_LINE = re.compile(r"^\s*(?:标题\s*[:：]|#)\s*(\S.*?)\s*$")
+_TITLE_LINE = re.compile(
+    r"^[\s\ufeff]*(?:(?:标题\s*[:：]|#)\s*(\S.*?)|([^，。,；;：:！!？?]{4,60}(?:公告|通报|公示)))\s*$"
+)
 _SEPARATOR_LINE = re.compile(r"^[\s|｜\-—_=*#~]*$")
 _DISTRICT = re.compile(r"[\u4e00-\u9fff]{2}(?:区|县|市)")
 
@@ -29,7 +40,8 @@ def parse_bulletin(text: str, doc_id: str, path: str = "<memory>") -> Document:
 
 
 def load_corpus(folder: Path) -> Corpus:
-    """Read every ``*.txt`` bulletin in a folder (or a single file); the file stem is its id."""
+    """Read every ``*.txt`` bulletin in a folder (or a single file), each with its ``NAME.toml`` metadata when
+    there is one; the file stem is its id."""
     folder = Path(folder)
     paths = [folder] if folder.is_file() else sorted(folder.glob("*.txt"))
     if not paths:
@@ -42,7 +54,9 @@ def load_corpus(folder: Path) -> Corpus:
                 text = handle.read()
         except UnicodeDecodeError as error:
             raise CorpusError(f"{path}: 不是 UTF-8 文本 (not UTF-8: {error})") from error
-        documents.append(parse_bulletin(text, path.stem, str(path)))
+        document = parse_bulletin(text, path.stem, str(path))
+        document.meta = read_meta(path)
+        documents.append(document)
     return Corpus(documents)
 
 
@@ -71,12 +85,15 @@ class _BulletinReader:
 
     def _read_line(self, line_number: int, offset: int, line: str) -> None:
         at_start = self.title is None and not self.projects and self.current is None and not self.preamble
-        if at_start and _TITLE_LINE.match(line):
-            self.title = _TITLE_LINE.match(line).group(1)
+        if at_start and (title := _TITLE_LINE.match(line)):
+            self.title = title.group(1) or title.group(2)
         elif _SEPARATOR_LINE.match(line):
             return
         elif number := _PROJECT_NUMBER.match(line):
-            self._start_project(line_number, int(number.group(1)))
+            self._start_project(line_number, _number(number.group(1)))
+        elif heading := _PROJECT_HEADING.match(line):
+            self._start_project(line_number, _number(heading.group(1)))
+            self._start_field(line_number, TITLE, offset + heading.start(2), offset + heading.end(2))
         elif self.current is None:
             if field := _FIELD_LINE.match(line):
                 self._fail(line_number, f"“{field.group(1)}”出现在项目编号之前 (field before any project number)")
@@ -131,6 +148,10 @@ class _BulletinReader:
 
     def _fail(self, line_number: int, message: str) -> None:
         raise CorpusError(f"{self.path}:{line_number}: {message}")
+
+
+def _number(numeral: str) -> int:
+    return int(numeral) if numeral.isdigit() else chinese_to_int(numeral) or 0
 
 
 def _lines_with_offsets(text: str) -> list[tuple[int, int, str]]:

@@ -19,7 +19,7 @@ _CLOSERS = "”’》）)】」"
 
 def trimmed(text: str, start: int, end: int, strip: str = "") -> tuple[int, int]:
     """Shrink [start, end) past whitespace (and the given punctuation) on both sides."""
-    junk = " \t\r\n\u3000" + strip
+    junk = " \t\r\n\u3000\ufeff" + strip  # a byte-order mark is no part of a passage
     while start < end and text[start] in junk:
         start += 1
     while end > start and text[end - 1] in junk:

@@ -32,6 +32,7 @@ from .api import create_api, install_error_handlers
 from .assets import APP_CSS, APP_JS, STATIC_DIR
 from .auth import StaffAuth, StaffGate, create_login
 from .chat import build_chat
+from .corpus_desk import create_corpus_desk
 from .front import Card, FrontDoorMiddleware
 from .lite import create_lite
 from .pages import create_pages
@@ -150,6 +151,7 @@ def create_app(assistant: Assistant, settings: Settings, *, storage: Storage | N
     app.add_middleware(SecurityMiddleware, settings=settings, limits=service.limits)
     app.add_middleware(ForwardedGuard, trusted=settings.forwarded_allow_ips, public_url=settings.public_url)
     app.include_router(create_login(auth))
+    app.include_router(create_corpus_desk(service, auth))
     app.include_router(create_api(service))
     app.include_router(create_pages(service))
     page_cards = cards(service.document_title)

@@ -8,7 +8,6 @@ projects into the plain values those templates fill in, and Jinja escapes every 
 from __future__ import annotations
 
 import time
-from html import escape
 from itertools import pairwise
 
 from ..corpus import FIELDS, GOAL, PREAMBLE_FIELD, RESULTS, Document, Project
@@ -25,14 +24,9 @@ DEFAULT_WELCOME = (
 )
 
 
-def esc(value: object) -> str:
-    """Escaped text, for the fragments chat.py still writes itself."""
-    return escape(str(value), quote=True)
-
-
 def welcome(documents: list[Document]) -> str:
     """The first message of a conversation: what the bulletins on this server can answer."""
-    titles = "、".join(f"《{d.title}》" for d in documents)
+    titles = "、".join(f"《{d.label}》" for d in documents)
     count = sum(1 for d in documents for p in d.projects if p.number)
     return (
         f"您好！我可以回答{titles}中{count}个专项治理项目的牵头单位、治理目标和治理成果。"

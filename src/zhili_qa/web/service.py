@@ -63,7 +63,7 @@ class QAService:
         self.limits = limits or ClientLimits(settings)
         self.secret = secret_key(settings)
         self._answer_ids = Signer(self.secret, salt="answer-id")
-        self.titles = {d.id: d.title for d in assistant.corpus.documents}
+        self.titles = {d.id: d.label for d in assistant.corpus.documents}
         self.welcome = welcome(assistant.corpus.documents)  # a conversation's first message
         self.projects = assistant.projects()
         self.starters = suggestions.starters(self.projects)
@@ -71,9 +71,18 @@ class QAService:
         self._engine_threads = ThreadPoolExecutor(ENGINE_CONCURRENCY, thread_name_prefix="engine")
         self.answerer = GroundedAnswerer(assistant, settings, engine_gate=self.gate)
 
+    def use(self, assistant: Assistant) -> None:
+        """Answer with another assistant from now on (a changed corpus); questions already asked finish with the
+        one they started with. Pages built once (Gradio's) show the new projects after a restart."""
+        self.answerer = GroundedAnswerer(assistant, self.settings, engine_gate=self.gate)
+        self.titles = {d.id: d.label for d in assistant.corpus.documents}
+        self.projects = assistant.projects()
+        self.starters = suggestions.starters(self.projects)
+        self.assistant = assistant
+
     @property
     def document_title(self) -> str:
-        return self.assistant.corpus.documents[0].title
+        return self.assistant.corpus.documents[0].label
 
     # ---------------------------------------------------------------- questions
     @staticmethod

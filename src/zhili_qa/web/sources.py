@@ -23,22 +23,32 @@ def citation_url(citation: dict) -> str:
 
 
 def where(citation: dict) -> str:
-    """``第10项 口腔种植医疗服务提质降费专项治理 · 治理成果``."""
-    if not citation.get("project"):
-        return f"公告{PREAMBLE_FIELD}"
-    return f"第{int(citation['project'])}项 {citation['title']} · {citation['field']}"
+    """``第10项 口腔种植医疗服务提质降费专项治理 · 治理成果 · 2023年公告``: the bulletin last, by the period it
+    reports where known (what tells several years' bulletins apart), else by its title."""
+    label = (
+        f"公告{PREAMBLE_FIELD}"
+        if not citation.get("project")
+        else f"第{int(citation['project'])}项 {citation['title']} · {citation['field']}"
+    )
+    source = f"{citation['period']}年公告" if citation.get("period") else citation.get("doc_title")
+    return f"{label} · {source}" if source else label
 
 
 def source_line(citations: list[dict], titles: dict[str, str]) -> str:
     """``（来源：定海区专项治理成果公告 第10项 口腔种植医疗服务提质降费专项治理·治理成果）``."""
     groups: dict[tuple[str, int], tuple[str, list[str]]] = {}
+    names = {}
     for c in citations:
+        # The bulletin as the citation names it (title and period), else as the page knows it.
+        name = c.get("doc_title") or titles.get(c["doc"], c["doc"])
+        period = c.get("period")
+        names[c["doc"]] = f"{name}（{period}年）" if period and period not in name else name
         _, fields = groups.setdefault((c["doc"], int(c["project"])), (c["title"], []))
         if c["field"] not in fields:
             fields.append(c["field"])
     parts = []
     for (doc, number), (title, fields) in groups.items():
-        name = titles.get(doc, doc)
+        name = names[doc]
         if number:
             parts.append(f"{name} 第{number}项 {title}·{'、'.join(fields)}")
         else:
