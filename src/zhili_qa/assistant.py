@@ -66,7 +66,7 @@ class Assistant:
         tokenizer, thesaurus = retriever.tokenizer, retriever.thesaurus
         all_text = "\n".join(d.text for d in corpus.documents)
         self.places = Places(all_text)
-        self.scope = ScopeGuard(corpus, tokenizer, thesaurus, self.places.home_words)
+        self.scope = ScopeGuard(corpus, tokenizer, thesaurus, self.places.generic)
         self.selector = SpanSelector(corpus, tokenizer, thesaurus)
         self.finder = ProjectFinder(corpus, tokenizer, thesaurus, self.scope)
         self.dialogue = Dialogue(corpus, retriever, self.scope, self.finder)

@@ -11,21 +11,32 @@ from __future__ import annotations
 
 import re
 import unicodedata
+import warnings
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+
+import cn2an
 
 from .schema import MARKER
 
 _CN_DIGIT = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
-_CN_UNIT = {"十": 10, "百": 100, "千": 1000}
 _CN_RUN = "零〇一二两三四五六七八九十百千"
+# A numeral run, or a lone numeral that counts something (三个, 五年, 三到五年): 一共 and 一下 stay words.
+_BARE_MAGNITUDE = re.compile(r"(?<![零〇一二两三四五六七八九十百千\d])(百万|千万)")
+_ROUGHLY = re.compile(r"一二|两三|二三|三四|四五|五六|六七|七八|八九")
+_NUMERALS = re.compile(
+    r"百分之[零〇一二两三四五六七八九十百点]+|[零〇一二两三四五六七八九十百千万]{2,}"
+    r"|(?<![哪某])[一二两三四五六七八九十](?=[个家户次人名件套所处起项年月期条篇份幢颗岁倍天位到至])"
+)
+_DECIMAL = re.compile(r"([零〇一二两三四五六七八九十百千]+)点([零一二三四五六七八九]+)(万|亿)?")
+_PERCENT_WORDS = re.compile(r"百分之(\d+(?:\.\d+)?)")
 # Words that make a Chinese numeral a count or an amount ("三十六个", "五千万元"), not a word ("十分", "一起").
 _MEASURES = (
     "个|项|次|家|人|名|所|件|条|篇|期|户|元|年|月|日|号|倍|批|场|处|份|套|辆|座|轮|岁|天|周|小时|亩|"
     "平方米|公里|米|吨|笔|例|类|种|支|位|间|张|部|台|本|块|万|亿|%"
 )
 _CN_NUMBER = re.compile(rf"[{_CN_RUN}]+(?=(?:万|亿)?(?:{_MEASURES}))")
-_PERCENT_WORDS = re.compile(rf"百分之([{_CN_RUN}点\d.]+)")
+_PERCENT_IN_WORDS = re.compile(rf"百分之([{_CN_RUN}点\d.]+)")
 _LIST_ENUMERATOR = re.compile(r"(?m)^\s*(?:\d{1,2}\s*[.、)]|\(\d{1,2}\))\s*")
 _THOUSANDS = re.compile(r"(?<![\d.])\d{1,3}(?:,\d{3})+(?![\d,])")
 _ISO_DATE = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*[-/]\s*(\d{1,2})(?:\s*[-/]\s*(\d{1,2}))?(?!\d)")
@@ -65,21 +76,39 @@ class Figure:
 
 
 def chinese_to_int(run: str) -> int | None:
-    """'三十六' -> 36, '一百零五' -> 105, '二〇二三' -> 2023, '十' -> 10; None if it is not a number."""
-    if not run or any(c not in _CN_DIGIT and c not in _CN_UNIT for c in run):
+    """'三十六' -> 36, '一百零五' -> 105, '二〇二三' -> 2023, '十' -> 10; None if it is not a number ('三四十': a guess)."""
+    if not run or any(c not in _CN_RUN for c in run) or _ROUGHLY.search(run):
         return None
-    if not any(c in _CN_UNIT for c in run):  # digit by digit, as years are written
-        return int("".join(str(_CN_DIGIT[c]) for c in run))
-    total, digit = 0, None
-    for char in run:
-        if char in _CN_DIGIT:
-            if digit is not None and _CN_DIGIT[char] != 0:
-                return None  # "三四十": an estimate, not a figure
-            digit = _CN_DIGIT[char] or None
-        else:
-            total += (1 if digit is None else digit) * _CN_UNIT[char]
-            digit = None
-    return total + (digit or 0)
+    try:
+        return int(cn2an.cn2an(run, "smart"))
+    except ValueError:
+        return None
+
+
+_SPOKEN_ONE = re.compile(r"(?<=[零〇一二三四五六七八九幺])幺|幺(?=[零〇一二三四五六七八九幺])")
+
+
+def arabic_numerals(text: str) -> str:
+    """Chinese numerals as digits, so 三十六个问题 meets 36个 and 九六一一零 meets 96110."""
+
+    def digits(match: re.Match) -> str:
+        if _ROUGHLY.fullmatch(match.group(0)):
+            return match.group(0)  # 三四年, 两三个: a rough guess, not the figure 34
+        with warnings.catch_warnings():  # a run cn2an cannot read (百万 alone) stays as typed
+            warnings.simplefilter("ignore", UserWarning)
+            return cn2an.transform(match.group(0), "cn2an")
+
+    def decimal(match: re.Match) -> str:  # 一千一百三十二点四万: cn2an reads the number, not the 万 after it
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", UserWarning)
+            whole = cn2an.transform(match.group(1), "cn2an")
+        fraction = "".join(str("零一二三四五六七八九".index(c)) for c in match.group(2))
+        return f"{whole}.{fraction}{match.group(3)}"
+
+    text = _SPOKEN_ONE.sub("一", text)  # 九六幺幺零: 幺 is how 1 is read out in numbers
+    text = _BARE_MAGNITUDE.sub(r"一\1", text)  # 百万电诈警情: one million, as 一百万 is
+    converted = _NUMERALS.sub(digits, _DECIMAL.sub(decimal, text))
+    return _PERCENT_WORDS.sub(r"\1%", converted)  # 百分之93.75 -> 93.75%
 
 
 def _chinese_numbers_to_digits(text: str) -> str:
@@ -108,7 +137,7 @@ def normalize_figures(text: str) -> str:
     text = unicodedata.normalize("NFKC", text)
     text = MARKER.sub(" ", text)
     text = _LIST_ENUMERATOR.sub("", text)
-    text = _PERCENT_WORDS.sub(_percent_words, text)
+    text = _PERCENT_IN_WORDS.sub(_percent_words, text)
     text = _chinese_numbers_to_digits(text)
     text = _THOUSANDS.sub(lambda m: m.group(0).replace(",", ""), text)
     return _ISO_DATE.sub(lambda m: f"{m[1]}年{int(m[2])}月" + (f"{int(m[3])}日" if m[3] else ""), text)

@@ -11,13 +11,11 @@ from __future__ import annotations
 import logging
 import re
 import unicodedata
-import warnings
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache, cached_property, lru_cache
 from pathlib import Path
 
-import cn2an
 import jieba
 import jieba.posseg
 import opencc
@@ -25,6 +23,7 @@ from pypinyin import lazy_pinyin
 
 from .corpus import LEAD, Corpus
 from .errors import ConfigError
+from .figures import arabic_numerals
 
 log = logging.getLogger(__name__)
 jieba.setLogLevel(logging.WARNING)
@@ -42,16 +41,7 @@ _DEPARTMENT_SPLIT = re.compile(r"[()（）、,，]")
 _DEPARTMENT_CORE = re.compile(r"^(?:定海区|定海|区|市)?(.+?)(?:定海分局)?$")
 _QUOTED = re.compile(r"[“《]([^”》]{2,12})[”》]")
 _ENUMERATION = re.compile(r"(?:[\u4e00-\u9fff]{2,6}、)+[\u4e00-\u9fff]{2,6}")
-# A numeral run, or a lone numeral that counts something (三个, 五年, 三到五年): 一共 and 一下 stay words.
-_BARE_MAGNITUDE = re.compile(r"(?<![零〇一二两三四五六七八九十百千\d])(百万|千万)")
 _FUNCTION_CHARACTERS = frozenset("是的了在有和都就也还吗呢吧啊么")
-_ROUGHLY = re.compile(r"一二|两三|二三|三四|四五|五六|六七|七八|八九")
-_NUMERALS = re.compile(
-    r"百分之[零〇一二两三四五六七八九十百点]+|[零〇一二两三四五六七八九十百千万]{2,}"
-    r"|(?<![哪某])[一二两三四五六七八九十](?=[个家户次人名件套所处起项年月期条篇份幢颗岁倍天位到至])"
-)
-_DECIMAL = re.compile(r"([零〇一二两三四五六七八九十百千]+)点([零一二三四五六七八九]+)(万|亿)?")
-_PERCENT_WORDS = re.compile(r"百分之(\d+(?:\.\d+)?)")
 _HAN_RUN = re.compile(r"[\u4e00-\u9fff]{2,}")
 _ASCII_WORDS = re.compile(r"[A-Za-z]")
 
@@ -75,32 +65,6 @@ def dictionary_tag(word: str, default: str) -> str:
     """jieba's own part-of-speech tag for a word. The tokenizer tags the corpus's words nz to keep them
     whole, which hides that 改造 and 入住 are verbs; ``default`` where jieba does not know the word."""
     return jieba.posseg.dt.word_tag_tab.get(word, default)
-
-
-_SPOKEN_ONE = re.compile(r"(?<=[零〇一二三四五六七八九幺])幺|幺(?=[零〇一二三四五六七八九幺])")
-
-
-def arabic_numerals(text: str) -> str:
-    """Chinese numerals as digits, so 三十六个问题 meets 36个 and 九六一一零 meets 96110."""
-
-    def digits(match: re.Match) -> str:
-        if _ROUGHLY.fullmatch(match.group(0)):
-            return match.group(0)  # 三四年, 两三个: a rough guess, not the figure 34
-        with warnings.catch_warnings():  # a run cn2an cannot read (百万 alone) stays as typed
-            warnings.simplefilter("ignore", UserWarning)
-            return cn2an.transform(match.group(0), "cn2an")
-
-    def decimal(match: re.Match) -> str:  # 一千一百三十二点四万: cn2an reads the number, not the 万 after it
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", UserWarning)
-            whole = cn2an.transform(match.group(1), "cn2an")
-        fraction = "".join(str("零一二三四五六七八九".index(c)) for c in match.group(2))
-        return f"{whole}.{fraction}{match.group(3)}"
-
-    text = _SPOKEN_ONE.sub("一", text)  # 九六幺幺零: 幺 is how 1 is read out in numbers
-    text = _BARE_MAGNITUDE.sub(r"一\1", text)  # 百万电诈警情: one million, as 一百万 is
-    converted = _NUMERALS.sub(digits, _DECIMAL.sub(decimal, text))
-    return _PERCENT_WORDS.sub(r"\1%", converted)  # 百分之93.75 -> 93.75%
 
 
 def has_words(text: str) -> bool:

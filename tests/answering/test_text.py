@@ -4,7 +4,8 @@ import pytest
 
 from zhili_qa.answering.message import compound_parts, without_pleasantries
 from zhili_qa.errors import ConfigError
-from zhili_qa.text import Thesaurus, arabic_numerals
+from zhili_qa.figures import arabic_numerals
+from zhili_qa.text import Thesaurus
 
 
 def test_numerals_become_digits_but_a_rough_guess_stays_words():

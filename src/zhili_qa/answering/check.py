@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from itertools import pairwise
 
 from ..corpus import Span
-from ..figures import numbers_in, rounds_to
-from ..text import Thesaurus, arabic_numerals
+from ..figures import arabic_numerals, numbers_in, rounds_to
+from ..text import Thesaurus
 from .intent import (
     ABLE_Q,
     BEFORE_Q,
@@ -41,7 +41,6 @@ from .misreadings import (
 )
 from .places import Places
 from .question import Question
-from .scope import GENERIC_NOUNS
 from .subject import STOP_CHARACTERS, SubjectMatch
 from .values import GENERAL_MEASURE, clauses_of, holds_value, value_clauses
 
@@ -68,7 +67,7 @@ class AnswerCheck(SubjectMatch):
         """``word_projects(word)`` tells in how many projects a word occurs (rarer words weigh more)."""
         super().__init__(thesaurus, word_projects)
         self.places = places
-        self._generic = GENERIC_NOUNS | places.home_words
+        self._generic = places.generic
         self.period = period
 
     def verdict(self, question: Question, clause: Span, context: str, topic: str) -> Verdict:

@@ -21,6 +21,8 @@ from pathlib import Path
 import jieba.posseg
 from pypinyin import lazy_pinyin
 
+from .scope import GENERIC_NOUNS
+
 _SUFFIX = re.compile(r"(?:特别行政区|自治州|自治县|自治旗|地区|新区|林区|特区|省|市|区|县|旗|盟)$")
 # Short names that jieba knows as another kind of word (开发, 平安, 和平) would be found in ordinary
 # questions; keep those whose tag says place (ns), foreign name (nrt), or that jieba does not know.
@@ -89,6 +91,7 @@ class Places:
         city = self.home[:4].ljust(len(self.home), "0")
         city_names = [n for n, c in self._names.items() if self.home and c == city]
         self.home_words = frozenset(self.home_names) | ({min(city_names, key=len)} if city_names else set())
+        self.generic = GENERIC_NOUNS | self.home_words  # nouns that name no subject (问题, 定海)
 
     def named_in(self, text: str) -> list[Place]:
         """Places named in the text, read left to right taking the longest name at each position (定海城区 is

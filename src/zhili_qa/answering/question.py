@@ -13,8 +13,8 @@ import itertools
 import re
 from dataclasses import dataclass
 
-from ..figures import numbers_in
-from ..text import STOPWORDS, Homophones, Thesaurus, Tokenizer, arabic_numerals, dictionary_tag, normalize
+from ..figures import arabic_numerals, numbers_in
+from ..text import STOPWORDS, Homophones, Thesaurus, Tokenizer, dictionary_tag, normalize
 from .english import gloss, is_english, names_written_back
 from .intent import (
     BARE_COUNT,
@@ -119,7 +119,7 @@ class QuestionReader:
         self.thesaurus = thesaurus
         self.homophones = homophones
         self.places = places
-        self.generic = GENERIC_NOUNS | places.home_words  # nouns that name no subject (问题, 定海)
+        self.generic = places.generic
         self.period = period
         self._pos = tokenizer.pos
 

@@ -95,11 +95,11 @@ SPECIFIC_PROJECTS = 3  # a word found in at most this many projects points at a 
 
 class ScopeGuard:
     def __init__(
-        self, corpus: Corpus, tokenizer: Tokenizer, thesaurus: Thesaurus, home_words: frozenset[str] = frozenset()
+        self, corpus: Corpus, tokenizer: Tokenizer, thesaurus: Thesaurus, generic: frozenset[str] = GENERIC_NOUNS
     ) -> None:
-        """``home_words``: the names of the bulletin's district and city, which point at no topic."""
+        """``generic``: nouns that point at no topic (问题, and the bulletin's district and city: Places.generic)."""
         self.corpus = corpus
-        self.generic = GENERIC_NOUNS | home_words
+        self.generic = generic
         self.tokenizer = tokenizer
         self.thesaurus = thesaurus
         self._all_text = "\n".join(d.text for d in corpus.documents)
