@@ -124,7 +124,11 @@ _COMPARED_WITH = r"\b(?:than|exceed(?:ed|s)?|compared (?:with|to)|versus|vs\.?|o
 _SPAN_OF_YEARS = re.compile(r"\b(\d{1,2})\s*(?:to|and|-)\s*(\d{1,2})\s*years?\b")
 _YEARS_LONG = re.compile(r"\b(\d{1,2})\s*years?\b")
 # "how many implant sets did they buy, and by what percentage did the price fall": two questions.
-_SECOND_QUESTION = re.compile(r"[,;]?\s+and\s+(?=(?:how|what|which|when|who|by how|by what)\b)|;\s*|\?\s+(?=\w)", re.I)
+_SECOND_QUESTION = re.compile(
+    r"[,;]?\s+and\s+(?=(?:how|what|which|when|where|who|why|by how|by what|are|is|was|were|did|do|does|has|have)\b)"
+    r"|;\s*|\?\s+(?=\w)",
+    re.I,
+)
 # "..., and how many in the dental spot checks?": the counted noun left out, as in the part before.
 _ELIDED_NOUN = re.compile(r"^how many(?=\s+(?:in|at|for|from|of|during|were|was|did)\b)", re.I)
 
