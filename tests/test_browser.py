@@ -146,7 +146,7 @@ def test_ask_see_the_cited_source_and_open_it_highlighted(server, open_page, kin
     assert (
         page.locator("#zq-header h1").inner_text()
         == server.app.state.service.document_title
-        == "定海区专项治理成果公告"
+        == "定海区漠视侵害群众利益问题专项治理成果公告"
     )
     ask(page, LEAD_QUESTION)
 

@@ -165,7 +165,7 @@ def create_api(service: QAService) -> APIRouter:
             raise HTTPException(404, f"没有第{number}项。") from None
         return {
             "doc": document.id,
-            "document": document.title,
+            "document": document.label,
             "number": found.number,
             "title": found.title,
             "lead": found.lead,

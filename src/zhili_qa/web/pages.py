@@ -59,7 +59,7 @@ def create_pages(service: QAService) -> APIRouter:
         if fragment:
             return HTMLResponse(project_html(document, project, start, end), headers={"Content-Security-Policy": csp})
         view = project_view(document, project, start, end)
-        return page("project_page.html", csp, title=f"{project.title} - {document.title}", project=view)
+        return page("project_page.html", csp, title=f"{project.title} - {document.label}", project=view)
 
     @router.get("/projects")
     def directory_page() -> HTMLResponse:

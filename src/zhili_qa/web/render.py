@@ -106,7 +106,7 @@ def project_view(document: Document, project: Project, low: int | None = None, h
             piece["first"], first = first, False
         rows.append({"name": name, "paragraphs": paragraphs})
     title = "总体情况" if not project.number else f"第{project.number}项 {project.title}"
-    return {"number": project.number, "document": document.title, "title": title, "rows": rows}
+    return {"number": project.number, "document": document.label, "title": title, "rows": rows}
 
 
 def project_html(document: Document, project: Project, low: int | None = None, high: int | None = None) -> str:
