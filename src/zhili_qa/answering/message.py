@@ -36,9 +36,16 @@ LONG_MESSAGE = 40  # characters from which only the asking clauses give type and
 ASKING_MIN = 12  # characters the asking part reaches, taking in clauses before the one that asks
 
 
+# 有群众来电问，…: hotline staff relaying a caller's question; the relaying asks nothing.
+_RELAYED = re.compile(
+    r"^(?:有|刚才有|一位|有个|有位)?(?:群众|市民|居民|老百姓|来电人|网友|人)(?:来电|打电话|打来电话|电话|留言)?"
+    r"(?:问|咨询|询问|想知道|想了解)(?:一下|说|到)?[，,：:\s]*"
+)
+
+
 def without_pleasantries(text: str) -> str:
-    """The message without the greeting before it and the thanks after it."""
-    return _PLEASANTRIES.sub("", text).strip() or text
+    """The message without the greeting before it, the relaying of a caller's question, and the thanks after it."""
+    return _RELAYED.sub("", _PLEASANTRIES.sub("", text).strip()).strip() or text
 
 
 def compound_parts(text: str) -> list[str]:

@@ -68,6 +68,8 @@ _PART_OF = re.compile(
     r"|(?P<whole2>\d+[^，,。？?\s]{0,3}|[^，,。？?\s]{2,20}?(?:里面|里|当中|之中|其中))[，,\s]*(?:其中)?有?(?:多少|几)"
     r"[^，,。？?]{0,2}(?:是|为|属于|被)(?P<part2>[^，,。？?]{2,14})"
 )
+_ACTUALLY = re.compile(r"实际|最终|最后|真正|其实")
+_PLANNED = re.compile(r"目标|计划|原定|打算|预计|说是|听说")
 _ROUGH_ASK = re.compile(r"\d+几|几十|几百")
 # 一百二十多万，具体是多少: a figure the asker heard roughly, which the exact one (124.839742万元) rounds to.
 _ROUGH_STATED = re.compile(r"(\d+)\s*(?:多|余|来)(?![少久])")
@@ -156,6 +158,11 @@ class QuestionReader:
         kind = answer_type(asking, intent)
         # The figures the question states (那5件, 3到5年), not those of the asker's own story (我们家等了快四年).
         stated = [c for c in CLAUSES.findall(asking) if not _STORY.search(c)] or [asking]
+        # 目标说培育3个，实际培育了几个: what was planned is said to be set against; the rest asks.
+        actual = next(
+            (i for i, c in enumerate(stated) if _ACTUALLY.match(c) and any(_PLANNED.search(b) for b in stated[:i])), 0
+        )
+        stated = stated[actual:]
         # 二十几名 asks a figure (a rough one), it does not state one.
         given = _figures_stated(stated)
         if given and kind not in ("organisation", "goal") and CONFIRM_Q.search(asking):
