@@ -39,6 +39,7 @@ SLOW_MODULES = {
     "test_schema.py",
     "test_injection.py",
     "test_corpus_desk.py",
+    "test_years_web.py",
 }
 
 

@@ -214,7 +214,7 @@ def test_bad_search_parameters_are_a_422_in_chinese(client, params):
 
 def test_projects_is_the_directory_of_twelve(client):
     body = client.get("/api/projects").json()
-    assert body["document"] == "定海区漠视侵害群众利益问题专项治理成果公告"
+    assert body["document"] == "定海区漠视侵害群众利益问题专项治理成果公告"  # the title data/bulletin.toml states
     projects = body["projects"]
     assert [p["number"] for p in projects] == list(range(1, 13))
     assert all(p["lead"] and p["goal"] and p["results"] for p in projects)
@@ -466,7 +466,7 @@ def test_embed_mode_and_example_host_page(client, assistant):
     page = client.get("/embed-example").text
     assert 'src="/embed"' in page
     example = (ROOT / "examples" / "embed.html").read_text(encoding="utf-8")
-    title = assistant.corpus.documents[0].label  # the host page is named after the bulletin, from the corpus
+    title = assistant.corpus.documents[0].label  # the host page is named after the bulletin's stated title
     assert title in page and example == embed_example_html("http://127.0.0.1:7860/embed", title)
     assert client.get("/staff", follow_redirects=False).headers["location"] == "/staff/"
 

@@ -142,7 +142,7 @@ def test_ask_see_the_cited_source_and_open_it_highlighted(server, open_page, kin
     page = open_page(kind)
     page.goto(server.url + "/")
     page.wait_for_selector("#zq-chat .zq-welcome")
-    # The header names the bulletin as the corpus titles it (nothing district-specific in the code).
+    # The header names the bulletin by the title its NAME.toml states (nothing district-specific in the code).
     assert (
         page.locator("#zq-header h1").inner_text()
         == server.app.state.service.document_title

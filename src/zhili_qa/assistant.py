@@ -158,9 +158,11 @@ class Assistant:
     def project(self, doc: str, number: int) -> Project:
         return self.corpus.document(doc).project(number)
 
-    def search(self, query: str, k: int = 10, project: int | None = None, lead: str | None = None) -> list[Passage]:
+    def search(
+        self, query: str, k: int = 10, project: int | None = None, lead: str | None = None, doc: str | None = None
+    ) -> list[Passage]:
         query = self.validate_question(query)
-        return self.retriever.search(query, k=k, project=project, lead=lead)
+        return self.retriever.search(query, k=k, project=project, lead=lead, doc=doc)
 
     # ---------------------------------------------------------------- answering
     def validate_question(self, question: object) -> str:

@@ -141,16 +141,20 @@ class Retriever:
         )
 
     def search(
-        self, query_text: str, k: int = 10, project: int | None = None, lead: str | None = None
+        self, query_text: str, k: int = 10, project: int | None = None, lead: str | None = None, doc: str | None = None
     ) -> list[Passage]:
-        """Ranked sentences and short fields for staff search (no clause fragments, no duplicates)."""
+        """Ranked sentences and short fields for staff search (no clause fragments, no duplicates); ``project``,
+        ``lead`` and ``doc`` keep those of one project number, one lead, one bulletin (together: project
+        ``(doc, project)``; a number alone matches it in every bulletin)."""
         query = self.prepare(query_text)
         keys = None
-        if project is not None or lead:
+        if project is not None or lead or doc is not None:
             keys = {
                 (p.doc, p.number)
                 for p in self.corpus.projects
-                if (project is None or p.number == project) and (not lead or lead in p.lead)
+                if (project is None or p.number == project)
+                and (not lead or lead in p.lead)
+                and (doc is None or p.doc == doc)
             }
         ranking = self.rank(query, keys)
         hits = [(u, s) for u, s in ranking.units if u.kind in ("sentence", "field")]

@@ -21,6 +21,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from ..errors import UserInputError, ZhiliError
 from ..storage import ALREADY_RATED
 from .api_models import MAX_TEXT_CHARS, AnswerOut, AskRequest, FeedbackOut, FeedbackRequest, SearchOut
+from .catalog import find_project, search_scope
 from .security import client_key
 from .service import BAD_HISTORY, MAX_COMMENT_CHARS, QAService
 from .sources import project_url
@@ -53,6 +54,7 @@ _FIELD_MESSAGES = {
     "stream": "stream 应为 true 或 false。",
     "answer_id": "请提供本站回答的 answer_id。",
     "lead": "牵头单位名称太长。",
+    "doc": "公告名称太长。",
 }
 
 ASK_DESCRIPTION = """\
@@ -114,7 +116,15 @@ def install_error_handlers(app: FastAPI) -> None:
 # ---------------------------------------------------------------- routes
 def create_api(service: QAService) -> APIRouter:
     router = APIRouter()
+    add_ask(router, service)
+    add_search(router, service)
+    add_projects(router, service)
+    add_feedback(router, service)
+    add_operations(router, service)
+    return router
 
+
+def add_ask(router: APIRouter, service: QAService) -> None:
     @router.post(
         "/api/ask",
         response_model=AnswerOut,
@@ -141,28 +151,32 @@ def create_api(service: QAService) -> APIRouter:
             headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
         )
 
+
+def add_search(router: APIRouter, service: QAService) -> None:
     @router.get("/api/search", response_model=SearchOut, tags=["检索"], summary="检索公告片段（热线工作人员用）")
     def search(
         q: str = Query(max_length=MAX_TEXT_CHARS, description="检索词"),
-        project: int | None = Query(default=None, ge=1, description="只看第几项"),
+        project: int | None = Query(default=None, ge=1, description="只看第几项（有多份公告时连同 doc）"),
+        doc: str | None = Query(default=None, max_length=200, description="只看哪一份公告（文件名，不含 .txt）"),
         lead: str | None = Query(default=None, max_length=100, description="只看某牵头单位"),
         k: int = Query(default=10, ge=1, le=MAX_K),
     ) -> dict:
-        if project is not None and project not in {p.number for p in service.projects}:
-            raise UserInputError(f"没有第{project}项，公告共有{len(service.projects)}项。")
-        return {"query": q, "hits": service.search(q, k=k, project=project, lead=lead)}
+        doc = search_scope(service.assistant.corpus.documents, project, doc)
+        return {"query": q, "hits": service.search(q, k=k, project=project, lead=lead, doc=doc)}
 
-    @router.get("/api/projects", tags=["项目"], summary=f"{len(service.projects)}个专项治理项目的目录")
+
+def add_projects(router: APIRouter, service: QAService) -> None:
+    @router.get("/api/projects", tags=["项目"], summary="专项治理项目的目录")
     def projects() -> dict:
         return {"document": service.document_title, "projects": service.directory()}
 
-    @router.get("/api/projects/{number}", tags=["项目"], summary="一个项目的全部字段及其在公告中的位置")
+    @router.get(
+        "/api/projects/{number}",
+        tags=["项目"],
+        summary="一个项目的全部字段及其在公告中的位置（不指明 doc 时为有这一项的最新公告）",
+    )
     def project(number: int, doc: str | None = Query(default=None, max_length=200)) -> dict:
-        document = service.assistant.corpus.documents[0] if doc is None else _document(service, doc)
-        try:
-            found = document.project(number)
-        except KeyError:
-            raise HTTPException(404, f"没有第{number}项。") from None
+        document, found = find_project(service.assistant.corpus.documents, number, doc)
         return {
             "doc": document.id,
             "document": document.label,
@@ -173,6 +187,8 @@ def create_api(service: QAService) -> APIRouter:
             "fields": {name: {"text": s.text, "start": s.start, "end": s.end} for name, s in found.fields.items()},
         }
 
+
+def add_feedback(router: APIRouter, service: QAService) -> None:
     @router.post("/api/feedback", response_model=FeedbackOut, tags=["反馈"], summary="对答案点赞或点踩，可附意见")
     async def feedback(body: FeedbackRequest, request: Request) -> dict:
         rating = 1 if body.rating == "up" else -1
@@ -185,11 +201,11 @@ def create_api(service: QAService) -> APIRouter:
     def gaps() -> dict:
         return service.gaps()
 
+
+def add_operations(router: APIRouter, service: QAService) -> None:
     @router.get("/healthz", tags=["运维"], summary="模型与索引状态（ok / degraded）")
     def healthz() -> dict:
         return service.health()
-
-    return router
 
 
 def _sse(event, answer: dict | None) -> str:
@@ -197,10 +213,3 @@ def _sse(event, answer: dict | None) -> str:
     if answer is None:
         return event.to_sse()
     return f"event: final\ndata: {json.dumps(answer, ensure_ascii=False)}\n\n"
-
-
-def _document(service: QAService, doc: str):
-    try:
-        return service.assistant.corpus.document(doc)
-    except KeyError:
-        raise HTTPException(404, "没有这份公告。") from None

@@ -69,67 +69,76 @@ class CorpusDesk:
             job.error, job.state = "更改失败，原有公告照常回答；详情见服务器日志。", "failed"
 
 
-def create_corpus_desk(service: QAService, auth: StaffAuth) -> APIRouter:
-    router = APIRouter(include_in_schema=False)
-    desk = CorpusDesk(service)
+class DeskPages:
+    """The routes of the bulletins page: show it, report progress, check and start an upload, remove, roll back."""
 
-    def page(status: int = 200, problem: str = "", report: list[str] | None = None) -> Response:
-        job = desk.job
-        return auth.page(
+    def __init__(self, service: QAService, auth: StaffAuth) -> None:
+        self.service = service
+        self.auth = auth
+        self.desk = CorpusDesk(service)
+
+    def _page(self, status: int = 200, problem: str = "", report: list[str] | None = None) -> Response:
+        job = self.desk.job
+        return self.auth.page(
             "corpus.html",
             status,
-            documents=service.assistant.corpus.documents,
+            documents=self.service.assistant.corpus.documents,
             job=job,
             problem=problem,
             report=report if report is not None else job.report,
         )
 
-    @router.get("/staff/corpus")
-    def corpus_page() -> Response:
-        return page()
+    def _started(self, refused: str) -> Response:
+        return self._page(409, refused) if refused else RedirectResponse("/staff/corpus", status_code=303)
 
-    @router.get("/staff/corpus/status")
-    def status() -> JSONResponse:
-        job = desk.job
+    def show(self) -> Response:
+        return self._page()
+
+    def status(self) -> JSONResponse:
+        job = self.desk.job
         return JSONResponse({"doc": job.doc_id, "state": job.state, "steps": job.steps, "error": job.error})
 
-    @router.post("/staff/corpus")
-    async def upload(request: Request) -> Response:
+    async def upload(self, request: Request) -> Response:
         await request.body()  # the body cap decides first (a 413), as for the login form
         form = await request.form(max_files=1, max_fields=10)
         file = form.get("file")
         if not isinstance(file, UploadFile) or not file.filename:
-            return page(422, "请选择一个公告文件（UTF-8 文本 .txt）。")
+            return self._page(422, "请选择一个公告文件（UTF-8 文本 .txt）。")
         data = await file.read()
         values = {k: str(form.get(k, "")).strip() for k in META_FIELDS}
-        return await run_in_threadpool(_checked, data, file.filename, values, form.get("replace") == "1")
+        return await run_in_threadpool(self._checked, data, file.filename, values, form.get("replace") == "1")
 
-    def _checked(data: bytes, filename: str, values: dict[str, str], replace: bool) -> Response:
+    def _checked(self, data: bytes, filename: str, values: dict[str, str], replace: bool) -> Response:
         doc_id = filename.rsplit("/", 1)[-1].removesuffix(".txt")
         try:
             text = library.read_upload(data, filename)
             meta = validate_meta({k: v for k, v in values.items() if v}, "表单")
         except ZhiliError as error:
-            return page(422, str(error), [])
+            return self._page(422, str(error), [])
         inspection = library.inspect_text(text, doc_id, filename)
         if inspection.document is None:
-            return page(422, inspection.problem + "。公告未加入，现有公告没有任何改动。", inspection.report())
-        refused = desk.start(doc_id, text, meta, replace, inspection.report())
-        return page(409, refused) if refused else RedirectResponse("/staff/corpus", status_code=303)
+            return self._page(422, inspection.problem + "。公告未加入，现有公告没有任何改动。", inspection.report())
+        return self._started(self.desk.start(doc_id, text, meta, replace, inspection.report()))
 
-    @router.post("/staff/corpus/remove")
-    async def remove(request: Request) -> Response:
+    async def remove(self, request: Request) -> Response:
         form = await request.form(max_files=0, max_fields=2)
-        refused = desk.start(str(form.get("doc", "")), None, None, False, [])
-        return page(409, refused) if refused else RedirectResponse("/staff/corpus", status_code=303)
+        return self._started(self.desk.start(str(form.get("doc", "")), None, None, False, []))
 
-    @router.post("/staff/corpus/rollback")
-    def undo() -> Response:
+    def undo(self) -> Response:
         try:
-            restored = library.rollback(service.settings)
-            service.use(Assistant.load(service.settings, progress=False))
+            restored = library.rollback(self.service.settings)
+            self.service.use(Assistant.load(self.service.settings, progress=False))
         except ZhiliError as error:
-            return page(409, str(error))
-        return page(200, f"已回退：{restored}")
+            return self._page(409, str(error))
+        return self._page(200, f"已回退：{restored}")
 
+
+def create_corpus_desk(service: QAService, auth: StaffAuth) -> APIRouter:
+    router = APIRouter(include_in_schema=False)
+    pages = DeskPages(service, auth)
+    router.get("/staff/corpus")(pages.show)
+    router.get("/staff/corpus/status")(pages.status)
+    router.post("/staff/corpus")(pages.upload)
+    router.post("/staff/corpus/remove")(pages.remove)
+    router.post("/staff/corpus/rollback")(pages.undo)
     return router

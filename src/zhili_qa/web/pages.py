@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, HTTPException, Query, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 from markupsafe import Markup
 
 from .assets import PAGE_CSS
+from .catalog import find_project
 from .render import directory_projects, project_html, project_view, valid_highlight
 from .security import frame_ancestors_header
 from .service import QAService
@@ -46,14 +47,8 @@ def create_pages(service: QAService) -> APIRouter:
         end: int | None = Query(default=None),
         fragment: bool = False,
     ) -> HTMLResponse:
-        documents = service.assistant.corpus.documents
-        document = next((d for d in documents if d.id == doc), None) if doc else documents[0]
-        if document is None:
-            raise HTTPException(404, "没有这份公告。")
-        try:
-            project = document.project(number)
-        except KeyError:
-            raise HTTPException(404, f"没有第{number}项。") from None
+        """Project ``number`` of bulletin ``doc``, or of the newest bulletin that has it."""
+        document, project = find_project(service.assistant.corpus.documents, number, doc or None)
         if not valid_highlight(document, project, start, end):
             start = end = None
         if fragment:

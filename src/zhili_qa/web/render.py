@@ -12,6 +12,7 @@ from itertools import pairwise
 
 from ..corpus import FIELDS, GOAL, PREAMBLE_FIELD, RESULTS, Document, Project
 from ..schema import MARKER
+from .catalog import bulletin_name
 from .sources import citation_url, copy_text, project_url, source_line, where
 from .templating import fragment, render
 
@@ -186,7 +187,10 @@ def directory_projects(documents: list[Document]) -> list[dict]:
 
 
 def directory_html(documents: list[Document]) -> str:
-    return render("directory.html", projects=directory_projects(documents))
+    """The directory; each project followed by its bulletin's name where there are several."""
+    names = {d.id: bulletin_name(d) for d in documents} if len(documents) > 1 else {}
+    projects = [{**p, "bulletin": names.get(p["doc"], "")} for p in directory_projects(documents)]
+    return render("directory.html", projects=projects)
 
 
 def gaps_html(report: dict) -> str:

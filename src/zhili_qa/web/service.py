@@ -73,7 +73,8 @@ class QAService:
 
     def use(self, assistant: Assistant) -> None:
         """Answer with another assistant from now on (a changed corpus); questions already asked finish with the
-        one they started with. Pages built once (Gradio's) show the new projects after a restart."""
+        one they started with. The staff page redraws its projects on its next load (staff.py); the chat's
+        starter questions stay those it was built with until a restart."""
         self.answerer = GroundedAnswerer(assistant, self.settings, engine_gate=self.gate)
         self.titles = {d.id: d.label for d in assistant.corpus.documents}
         self.projects = assistant.projects()
@@ -181,9 +182,16 @@ class QAService:
 
     # ---------------------------------------------------------------- search and directory
     def search(
-        self, query: object, k: int = 10, project: int | None = None, lead: str | None = None, distinct: bool = False
+        self,
+        query: object,
+        k: int = 10,
+        project: int | None = None,
+        lead: str | None = None,
+        distinct: bool = False,
+        doc: str | None = None,
     ) -> list[dict]:
-        """Ranked passages with their source line and original-text link.
+        """Ranked passages with their source line and original-text link; ``project``, ``lead`` and ``doc`` filter
+        as ``Retriever.search`` does (a project is ``(doc, project)``: with several bulletins, pass both).
 
         ``distinct`` drops a passage that lies inside (or around) a better-ranked one, as a sentence
         and its whole field often both match; staff then see k different places, not repeats.
@@ -192,9 +200,9 @@ class QAService:
         lead = optional(lead or "", "")
         with self.gate:
             passages = self.assistant.search(
-                query, k=k * 3 if distinct else k, project=project or None, lead=lead or None
+                query, k=k * 3 if distinct else k, project=project or None, lead=lead or None, doc=doc
             )
-        passages = self._literal_first(query, passages, project, lead)
+        passages = self._literal_first(query, passages, project, lead, doc)
         if distinct:
             kept: list = []
             for p in passages:
@@ -214,15 +222,18 @@ class QAService:
             hits.append(hit)
         return hits
 
-    def _literal_first(self, query: str, passages: list, project: int | None, lead: str | None) -> list:
+    def _literal_first(
+        self, query: str, passages: list, project: int | None, lead: str | None, doc: str | None
+    ) -> list:
         """Passages holding the query's figures or naming the department it shortens (``literal.py``) ahead of
-        the ranking, in its order where it found them too; within the project and lead filters."""
+        the ranking, in its order where it found them too; within the project, lead and bulletin filters."""
         corpus, retriever = self.assistant.corpus, self.assistant.retriever
         ranked = {(p.doc, p.start, p.end): p for p in passages}
         literal = [
             ranked.get((u.doc, u.start, u.end)) or retriever.passage(u)
             for u in literal_units(corpus, query)
             if (not project or u.project == project)
+            and (doc is None or u.doc == doc)
             and (not lead or lead in corpus.document(u.doc).project(u.project).lead)
         ]
         if not literal:

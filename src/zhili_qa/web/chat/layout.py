@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 import gradio as gr
 
+from ..assets import BUTTON_CSS
 from ..service import MAX_COMMENT_CHARS, QAService
 from ..suggestions import Suggestion
 from ..templating import fragment
@@ -22,15 +23,6 @@ PLACEHOLDER = "请输入您的问题，例如：种植牙费用降了多少？"
 CHIP_SLOTS = 3
 CHAT = "chat.html"  # the template of the page's fixed pieces
 
-# The HTML buttons look like Gradio's small secondary buttons (the theme's own variables).
-BUTTON_CSS = """
-.zq-after button { background: var(--button-secondary-background-fill); color: var(--button-secondary-text-color);
-    border: 1px solid var(--button-secondary-border-color); border-radius: var(--button-small-radius);
-    padding: var(--button-small-padding); font-size: var(--button-small-text-size); cursor: pointer; min-height: 44px; }
-.zq-after button:hover { background: var(--button-secondary-background-fill-hover); }
-.zq-after textarea { width: 100%; font: inherit; font-size: 16px; padding: 8px; border-radius: 8px;
-    border: 1px solid var(--border-color-primary); background: var(--input-background-fill); color: inherit; }
-"""
 # A suggested question is shown as asked at once (as the 提问 button does) and asked; a thumb or a comment
 # is sent with what it says. The event's handler tells the three apart by the data's key.
 ON_CLICK = """element.addEventListener('click', (event) => {
