@@ -22,6 +22,7 @@ from .answering.compose import (
     restate,
 )
 from .answering.dialogue import WHOLE_CAMPAIGN, Dialogue, DialogueState
+from .answering.english import is_english
 from .answering.message import compound_parts
 from .answering.places import Places, corpus_period
 from .answering.projects import ProjectFinder
@@ -259,6 +260,8 @@ class Assistant:
 
     def _elided(self, asked: Question, state: DialogueState) -> Question:
         """The previous question asked again of the new topic: its intent, the new topic's words."""
+        if is_english(state.previous):  # How many problems…? 那特困供养机构那边呢: the earlier question as glossed
+            state = dataclasses.replace(state, previous=self.reader.prepare(state.previous))
         text = self.dialogue.with_elided_question(asked.typed, state)
         if text == asked.typed:
             return asked

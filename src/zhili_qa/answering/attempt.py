@@ -18,7 +18,7 @@ from ..retrieve import Ranking
 from .check import OPEN_SUBJECT_COVERAGE, AnswerCheck, Verdict
 from .compose import Composer, fact_answer, fact_fields, goal_answer, handled_answer, lead_answer, overview_answer
 from .intent import COLLOQUIAL_LEAD, COMPLETION_Q, COMPLETION_TEXT, answer_type
-from .misreadings import counts_by_the_act_asked
+from .misreadings import counts_by_the_act_asked, owner_unnamed
 from .projects import project_text
 from .question import Question
 from .selection import SpanSelector
@@ -110,6 +110,10 @@ class ProjectAnswerer:
             sentence = self.selector.sentence_of(project, span)
             context = self.selector.context_of(project, span)
             verdict = self.check.verdict(asked, span, context, topic)
+            if verdict.answers and owner_unnamed(asked, project_text(project), sentence.text):
+                # 民营诊所种一颗多少钱: the project caps 公立 hospitals' prices and only guides 民营 ones; its
+                # district-wide figure is no private clinic's price.
+                verdict = Verdict(False, "subject")
             # The value may sit in another clause of the same sentence (2023年6月底，……挂牌运行).
             if (
                 not verdict.answers

@@ -52,7 +52,7 @@ _QUESTION_WORDS = (
 _ASKED_NOUNS = (
     (r"\bgoals?\b|\baims?\b|\bobjectives?\b|\btargets?\b|\bpurpose\b|\bsupposed to\b", "目标是什么"),
     (
-        r"\bprice\b|\bcost\b|\bfine[sd]?\b|\bmoney\b|\bamount\b|\bspent\b|\bincome\b|\brevenue\b|\bbudget\b"
+        r"\bprice\b|\bcost\b|\bcharge[sd]?\b|\bfine[sd]?\b|\bmoney\b|\bamount\b|\bspent\b|\bincome\b|\brevenue\b|\bbudget\b"
         r"|\bfund(?:s|ing)\b|\binvestment\b|\bsalar(?:y|ies)\b|\bwages?\b|\bin yuan\b",
         "多少钱",
     ),

@@ -103,6 +103,14 @@ def of_another_owner(question: Question, context: str) -> bool:
     )
 
 
+def owner_unnamed(question: Question, project_text: str, sentence: str) -> bool:
+    """The question singles out an owner (民营诊所) of a project that tells owners apart (公立…民营), and the
+    quoted sentence names no such owner: a district-wide figure is no private clinic's price."""
+    asked = [owner for owner in _OWNERS if owner in question.asking]
+    told_apart = any(owner in project_text for owner in _OWNERS)
+    return bool(asked) and told_apart and not any(owner in sentence for owner in asked)
+
+
 def as_precise_as_asked(question: Question, text: str) -> bool:
     """A date to the month for 几月, to the day for 哪天, and never from a document's title."""
     text = DOCUMENT_TITLE.sub("", text)
