@@ -78,6 +78,12 @@ def short_storage_waits(monkeypatch):
     monkeypatch.setattr("zhili_qa.web.app.SHUTDOWN_FLUSH_SECONDS", 2.0)
 
 
+@pytest.fixture(scope="session")
+def models_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The real model's folder, for test modules (importing conftest by name finds tests/answering's in a full run)."""
+    return real_models_dir(tmp_path_factory)
+
+
 def real_models_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The repository's converted model and ONNX export when setup made them current (read, never written);
     otherwise a temporary folder the session converts into, so a clean clone runs the suite too."""

@@ -15,8 +15,7 @@ QUESTION = "种植牙现在多少钱"
 
 
 @pytest.fixture
-def live(tmp_path, years_corpus, tmp_path_factory):
-    from conftest import real_models_dir
+def live(tmp_path, years_corpus, models_dir):
     from zhili_qa.assistant import Assistant
     from zhili_qa.config import Settings
     from zhili_qa.embedding.cache import EMBEDDINGS_DIR
@@ -33,7 +32,7 @@ def live(tmp_path, years_corpus, tmp_path_factory):
         corpus=corpus,
         index_dir=tmp_path / "index",
         data_dir=tmp_path / "data",
-        models_dir=real_models_dir(tmp_path_factory),
+        models_dir=models_dir,
         rate_limit_per_minute=100_000,
     )
     app = create_app(Assistant.load(settings, progress=False), settings, ui=False)
