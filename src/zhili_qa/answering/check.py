@@ -93,36 +93,9 @@ class AnswerCheck(SubjectMatch):
         before = context[context.rfind("。", 0, at) + 1 : at + end] if at >= 0 else clause.text
         if question.per_unit and question.wants_value and not per_unit_text(before):
             return Verdict(False, "unit")
-        if question.wants_value and not self._counts_what_is_asked(question, clause.text, topic):
-            return Verdict(False, "subject")  # 几名村干部受到了处分: 培训224人次 counts no 村干部
-        if question.wants_value and not names_the_part(question, clause.text):
-            return Verdict(False, "unit")  # 违规资金里公务员领取的有多少: 追回违规资金8.69万元 is the whole
-        if counts_another_thing(question, clause.text):
-            return Verdict(False, "subject")  # 多少个问题: 11项具体监督指标 counts 指标
-        if question.answer_type == "count" and counts_none_there_are(question, clause.text):
-            return Verdict(False, "subject")  # 全区一共有多少所中小学: 32所中小学完成自纠自查 counts those that did
-        if question.answer_type == "date" and not as_precise_as_asked(question, clause.text):
-            return Verdict(False, "type")  # 几月几号印发的: 2023年 alone does not say
-        if not self._names_the_kind_asked(question, context):
-            return Verdict(False, "subject")  # 之前待在哪个国家: no country is named
-        if question.answer_type in ("yes_no", "money", "rate") and not self.speaks_of_the_act(question, context):
-            return Verdict(False, "subject")  # 医保能不能报销, 能报销多少: nothing says anything of 报销
-        if question.wants_value and BEFORE_Q.search(question.asking) and not BEFORE_TEXT.search(before):
-            return Verdict(False, "year")  # 降价之前多少钱: 降至900余元 is the price after
-        if not self._of_what_is_asked(question, context):
-            return Verdict(False, "subject")  # 医保能报销多少比例: 价格调控响应率 is another rate
-        if question.wants_value and averted(question, context):
-            return Verdict(False, "subject")
-        if question.wants_value and one_of_a_list(question, clause.text):
-            return Verdict(False, "unit")  # 盘峙的流动集市办了几次: 9次 is for 盘峙、小盘峙、富翅、里钓
-        if a_part_for_the_whole(question, clause.text) or another_act_on_the_stated(question, clause.text):
-            return Verdict(False, "unit")
-        if question.wants_value and another_reading_of(question, clause.text):
-            return Verdict(False, "unit")  # 撤并以后还剩几家: 撤并整合3家 counts those merged
-        if question.wants_value and no_cap_for_a_cap(question, clause.text):
-            return Verdict(False, "type")
-        if of_another_owner(question, context):
-            return Verdict(False, "subject")  # 民营诊所的价格上限: the caps are set for 公立医疗机构
+        reason = self._misreading(question, clause.text, context, topic, before)
+        if reason:
+            return Verdict(False, reason)
         confirming = question.answer_type in ("phone", "yes_no")  # 是不是只培育了3个: the bulletin may say 4
         if not self._holds_the_given(question, clause.text) and not confirming:
             return Verdict(False, "subject")  # 8年以上没安置的 is not answered by 3年以下的……315户
@@ -135,6 +108,42 @@ class AnswerCheck(SubjectMatch):
         if self.subject_coverage(question, context, topic) < floor:
             return Verdict(False, "subject")
         return Verdict(True)
+
+    def _misreading(self, question: Question, text: str, context: str, topic: str, before: str) -> str:
+        """Why a clause with a value beside the subject still answers another question ("" when it does not):
+        it counts another thing, a whole for a part, those that acted for all there are, the state after a
+        change for the one before (``before``: its sentence up to the value), another owner's figure..."""
+        if question.wants_value and not self._counts_what_is_asked(question, text, topic):
+            return "subject"  # 几名村干部受到了处分: 培训224人次 counts no 村干部
+        if question.wants_value and not names_the_part(question, text):
+            return "unit"  # 违规资金里公务员领取的有多少: 追回违规资金8.69万元 is the whole
+        if counts_another_thing(question, text):
+            return "subject"  # 多少个问题: 11项具体监督指标 counts 指标
+        if question.answer_type == "count" and counts_none_there_are(question, text):
+            return "subject"  # 全区一共有多少所中小学: 32所中小学完成自纠自查 counts those that did
+        if question.answer_type == "date" and not as_precise_as_asked(question, text):
+            return "type"  # 几月几号印发的: 2023年 alone does not say
+        if not self._names_the_kind_asked(question, context):
+            return "subject"  # 之前待在哪个国家: no country is named
+        if question.answer_type in ("yes_no", "money", "rate") and not self.speaks_of_the_act(question, context):
+            return "subject"  # 医保能不能报销, 能报销多少: nothing says anything of 报销
+        if question.wants_value and BEFORE_Q.search(question.asking) and not BEFORE_TEXT.search(before):
+            return "year"  # 降价之前多少钱: 降至900余元 is the price after
+        if not self._of_what_is_asked(question, context):
+            return "subject"  # 医保能报销多少比例: 价格调控响应率 is another rate
+        if question.wants_value and averted(question, context):
+            return "subject"
+        if question.wants_value and one_of_a_list(question, text):
+            return "unit"  # 盘峙的流动集市办了几次: 9次 is for 盘峙、小盘峙、富翅、里钓
+        if a_part_for_the_whole(question, text) or another_act_on_the_stated(question, text):
+            return "unit"
+        if question.wants_value and another_reading_of(question, text):
+            return "unit"  # 撤并以后还剩几家: 撤并整合3家 counts those merged
+        if question.wants_value and no_cap_for_a_cap(question, text):
+            return "type"
+        if of_another_owner(question, context):
+            return "subject"  # 民营诊所的价格上限: the caps are set for 公立医疗机构
+        return ""
 
     @staticmethod
     def _holds_the_given(question: Question, text: str) -> bool:
