@@ -101,14 +101,13 @@ def real_models_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp_path_factory.mktemp("models")
 
 
-@pytest.fixture(scope="session")
-def assistant(tmp_path_factory):
-    """One real Assistant (real model, the real bulletin) per session, its index in a temporary folder."""
+def real_assistant(tmp_path_factory: pytest.TempPathFactory, name: str, **settings: object):
+    """A real Assistant (real model) with its index and data in temporary folders named after ``name``."""
     from zhili_qa.assistant import Assistant
     from zhili_qa.config import Settings
     from zhili_qa.embedding.cache import EMBEDDINGS_DIR
 
-    index_dir = tmp_path_factory.mktemp("index")
+    index_dir = tmp_path_factory.mktemp(f"{name}index")
     vectors = ROOT / "index" / EMBEDDINGS_DIR
     if vectors.is_dir():  # the passage vectors setup already computed: a copy saves re-encoding the bulletin
         shutil.copytree(vectors, index_dir / EMBEDDINGS_DIR)
@@ -116,9 +115,16 @@ def assistant(tmp_path_factory):
         {},
         index_dir=index_dir,
         models_dir=real_models_dir(tmp_path_factory),
-        data_dir=tmp_path_factory.mktemp("data"),
+        data_dir=tmp_path_factory.mktemp(f"{name}data"),
+        **settings,
     )
     return Assistant.load(settings, progress=False)
+
+
+@pytest.fixture(scope="session")
+def assistant(tmp_path_factory):
+    """One real Assistant (real model, the real bulletin) per session, its index in a temporary folder."""
+    return real_assistant(tmp_path_factory, "")
 
 
 @pytest.fixture(scope="session")
@@ -135,22 +141,7 @@ def years_corpus(tmp_path_factory) -> Path:
 @pytest.fixture(scope="session")
 def years_assistant(tmp_path_factory, years_corpus):
     """The real model over the two-year corpus, its index in a temporary folder."""
-    from zhili_qa.assistant import Assistant
-    from zhili_qa.config import Settings
-    from zhili_qa.embedding.cache import EMBEDDINGS_DIR
-
-    index_dir = tmp_path_factory.mktemp("years-index")
-    vectors = ROOT / "index" / EMBEDDINGS_DIR
-    if vectors.is_dir():
-        shutil.copytree(vectors, index_dir / EMBEDDINGS_DIR)
-    settings = Settings.from_env(
-        {},
-        corpus=years_corpus,
-        index_dir=index_dir,
-        models_dir=real_models_dir(tmp_path_factory),
-        data_dir=tmp_path_factory.mktemp("years-data"),
-    )
-    return Assistant.load(settings, progress=False)
+    return real_assistant(tmp_path_factory, "years-", corpus=years_corpus)
 
 
 @pytest.fixture(scope="session")

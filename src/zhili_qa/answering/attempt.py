@@ -18,7 +18,7 @@ from ..retrieve import Ranking
 from .check import OPEN_SUBJECT_COVERAGE, AnswerCheck, Verdict
 from .compose import Composer, fact_answer, fact_fields, goal_answer, handled_answer, lead_answer, overview_answer
 from .intent import COLLOQUIAL_LEAD, COMPLETION_Q, COMPLETION_TEXT, answer_type
-from .misreadings import counts_by_the_act_asked, owner_unnamed
+from .misreadings import counts_by_the_act_asked, owners_asked, tells_owners_apart
 from .projects import project_text
 from .question import Question
 from .selection import SpanSelector
@@ -106,13 +106,15 @@ class ProjectAnswerer:
         topic = f"{project.title} {project.lead}"  # words naming the project or its department ask nothing
         passing: list[tuple[tuple, Span]] = []  # (preference, the part that would be quoted)
         first: Verdict | None = None
+        # 民营诊所种一颗多少钱: where the project tells owners apart (it caps 公立 hospitals' prices and only guides
+        # 民营 ones), only a sentence naming the owner asked answers; a district-wide figure is no clinic's price.
+        owners = owners_asked(asked)
+        owners = owners if owners and tells_owners_apart(project_text(project)) else ()
         for rank, span in enumerate(candidates):
             sentence = self.selector.sentence_of(project, span)
             context = self.selector.context_of(project, span)
             verdict = self.check.verdict(asked, span, context, topic)
-            if verdict.answers and owner_unnamed(asked, project_text(project), sentence.text):
-                # 民营诊所种一颗多少钱: the project caps 公立 hospitals' prices and only guides 民营 ones; its
-                # district-wide figure is no private clinic's price.
+            if verdict.answers and owners and not any(owner in sentence.text for owner in owners):
                 verdict = Verdict(False, "subject")
             # The value may sit in another clause of the same sentence (2023年6月底，……挂牌运行).
             if (

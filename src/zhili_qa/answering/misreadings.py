@@ -103,12 +103,14 @@ def of_another_owner(question: Question, context: str) -> bool:
     )
 
 
-def owner_unnamed(question: Question, project_text: str, sentence: str) -> bool:
-    """The question singles out an owner (民营诊所) of a project that tells owners apart (公立…民营), and the
-    quoted sentence names no such owner: a district-wide figure is no private clinic's price."""
-    asked = [owner for owner in _OWNERS if owner in question.asking]
-    told_apart = any(owner in project_text for owner in _OWNERS)
-    return bool(asked) and told_apart and not any(owner in sentence for owner in asked)
+def owners_asked(question: Question) -> tuple[str, ...]:
+    """The kinds of owner a question singles out (民营 of 民营诊所种一颗多少钱)."""
+    return tuple(owner for owner in _OWNERS if owner in question.asking)
+
+
+def tells_owners_apart(text: str) -> bool:
+    """Does the text speak of kinds of owner (公立医疗机构…民营医疗机构)?"""
+    return any(owner in text for owner in _OWNERS)
 
 
 def as_precise_as_asked(question: Question, text: str) -> bool:
@@ -145,7 +147,7 @@ def counts_none_there_are(question: Question, text: str) -> bool:
         for count in counts
         if not _ACTED_ON.search(text[max(0, count.start() - _ACTED_ON_REACH) : count.start()])
         and not (count.group(0).endswith("次") and not question.measure.endswith("次"))
-        and not _acts(text[count.end() :])
+        and not _noun_phrase_acting(text[count.end() :], ("n", "j", "a"))  # 32所中小学完成…
     ]
     return bool(counts) and not there_are
 
@@ -202,7 +204,7 @@ def counts_another_thing(question: Question, text: str) -> bool:
     # 12个群众感受最直接…问题 counts 问题: the asked noun (or its characters: 示范…站点) later in the clause
     # heads what is counted.
     rests = [clauses_of(text[count.end() :] + "，")[0] if text[count.end() :] else "" for count in counts]
-    named = ["" if set(noun) <= set(rest) else _noun_after(rest) for rest in rests]
+    named = ["" if set(noun) <= set(rest) else _noun_phrase_acting(rest, ("n", "a", "vn")) for rest in rests]
     return bool(counts) and all(thing and not _overlaps(noun, thing) for thing in named)
 
 
@@ -211,28 +213,16 @@ def _overlaps(noun: str, thing: str) -> bool:
     return noun in thing or thing in noun or 2 * len(set(noun) & set(thing)) >= min(len(noun), len(thing))
 
 
-def _noun_after(rest: str) -> str:
-    """The noun phrase opening ``rest`` when a verb follows it (具体监督指标 of 具体监督指标开展…), else ""."""
+def _noun_phrase_acting(rest: str, noun_tags: tuple[str, ...]) -> str:
+    """The noun phrase opening ``rest`` (words tagged ``noun_tags``) when a verb follows it, else ""
+    (中小学 of 中小学完成…; 具体监督指标 of 具体监督指标开展…)."""
     phrase = ""
     for pair in jieba.posseg.cut(rest[:_ACTION_REACH]):
-        if pair.flag.startswith(("n", "a", "vn")) and pair.flag != "ad":
+        if pair.flag.startswith(noun_tags) and pair.flag != "ad":
             phrase += pair.word
         else:
             return phrase if pair.flag == "v" else ""
     return ""
-
-
-def _acts(rest: str) -> bool:
-    """Is the noun phrase opening ``rest`` followed by a verb (中小学 完成)?"""
-    seen_noun = False
-    for pair in jieba.posseg.cut(rest[:_ACTION_REACH]):
-        if pair.flag.startswith(("n", "j", "a")) and pair.flag != "ad":
-            seen_noun = True
-        elif pair.flag == "v":
-            return seen_noun
-        else:
-            return False
-    return False
 
 
 def _positions(word: str, text: str) -> list[int]:
