@@ -37,7 +37,7 @@ from .embedding.encoders import Encoder
 from .embedding.loader import SETUP_COMMAND, load_encoder
 from .errors import ModelUnavailableError, UserInputError
 from .retrieve import Ranking, Retriever
-from .schema import MARKER, Answer, Passage
+from .schema import MARKER, Answer, Citation, Passage
 from .text import Homophones, Thesaurus, Tokenizer, corpus_terms, normalize
 
 log = logging.getLogger(__name__)
@@ -234,9 +234,9 @@ class Assistant:
         restated = "" if asked.english else restate(asked.typed)
         if restated and asked.earlier:
             restated = f"{restated}（接着上一问：{restate(asked.earlier)}）"
-        place = next((p.name for p in asked.places), "") if attempt.verdict.reason == "place" else ""
-        home = self.places.home_names[0] if self.places.home_names else ""
-        text = abstention(composer, restated, attempt.context, home, place)
+        place = next((p for p in asked.places), None) if attempt.verdict.reason == "place" else None
+        home = self.places.home_names[0] if self.places.home_names and not (place and place.local) else ""
+        text = abstention(composer, restated, attempt.context, home, place.name if place else "")
         return composer.finish(text, 0.0, self.degraded, found=False, restated=restated)
 
     def _compound(self, parts: list[str], history: list[dict]) -> Answer:
@@ -248,6 +248,8 @@ class Assistant:
             history = [*history, {"role": "user", "content": part}, {"role": "assistant", "content": answer.answer}]
         text, citations, heading = "", [], ""
         for answer in answers:
+            if answer.found and citations and all(_quoted_within(c, citations) for c in answer.citations):
+                continue  # 发现并整改问题36个 answers 都整改了吗 too: said once
             offset = len(citations)
             body = MARKER.sub(lambda m, o=offset: f"[{int(m.group(1)) + o}]", answer.answer)
             if heading and body.startswith(heading):
@@ -293,3 +295,11 @@ class Assistant:
             return 1.0
         first, second = ranking.projects[0][1], ranking.projects[1][1]
         return float((first - second) / first) if first else 0.0
+
+
+def _quoted_within(citation: Citation, quoted: list[Citation]) -> bool:
+    """Is the cited span inside one already quoted?"""
+    return any(
+        q.doc == citation.doc and q.project == citation.project and q.start <= citation.start and citation.end <= q.end
+        for q in quoted
+    )

@@ -108,6 +108,15 @@ def test_another_place_or_year(lexical_assistant):
     assert verdict(lexical_assistant, "老旧小区改造了多少户", text, 7).answers
 
 
+def test_a_place_inside_the_district_must_be_the_one_the_passage_names(lexical_assistant):
+    text = "2024年10月底前完成定海区小沙街道社区卫生服务中心院前医疗急救点设置"
+    assert verdict(lexical_assistant, "马岙街道的院前急救点什么时候建好", text, 12).reason == "place"
+    assert verdict(lexical_assistant, "小沙街道的院前急救点什么时候建好", text, 12).answers
+    # A place in the asker's story asks nothing of it.
+    asked = lexical_assistant.reader.read("我住在长峙岛，老旧小区改造了多少户")
+    assert not asked.places
+
+
 def test_the_bulletins_own_level_words_answer_for_its_city(lexical_assistant):
     text = "定海区生态环境公众满意度总分88.16,较去年提升3.09分,全省排名41,较去年提升27名,全市排名第二"
     assert verdict(lexical_assistant, "定海的生态环境满意度在舟山全市排老几", "全市排名第二", 6, text).answers

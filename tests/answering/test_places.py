@@ -33,3 +33,15 @@ def test_years_asked():
     assert years_asked("2025年改造了多少户", 2023) == (2025,)
     assert years_asked("去年追回多少", 2023) == (2023,)
     assert years_asked("比2022年高出多少", 2023) == ()
+
+
+def test_places_inside_the_district_by_their_suffix_or_the_bulletins_own_lists():
+    places = Places(TEXT + "在盘峙、小盘峙、富翅、里钓等4个海岛累计组织流动集市9次。督促各有关街道。")
+    assert {"盘峙", "小盘峙", "富翅", "里钓", "小沙"} <= places.local_names
+    assert [p.name for p in places.local_named_in("马岙街道的急救点什么时候建好")] == ["马岙街道"]
+    assert [p.name for p in places.local_named_in("那小沙街道的急救点呢")] == ["小沙街道"]
+    assert [p.name for p in places.local_named_in("盘峙那边一共去了几次")] == ["盘峙"]
+    assert places.local_named_in("各有关街道的社区卫生服务中心在哪") == []
+    majiao = places.local_named_in("马岙街道")[0]
+    assert majiao.local and not places.is_home(majiao)
+    assert not places.covers(majiao, "2024年10月底前完成定海区小沙街道社区卫生服务中心院前医疗急救点设置")

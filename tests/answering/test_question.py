@@ -121,11 +121,24 @@ def test_compound_questions_split_into_their_questions():
     assert compound_parts("食堂检查了多少次，发现多少问题") == ["食堂检查了多少次", "发现多少问题"]
     assert compound_parts("食堂和加油站各检查了多少次，哪个多") == ["食堂和加油站各检查了多少次,哪个多"]  # normalised
     assert compound_parts("种一颗牙要好几万 这价钱政府到底管不管啊") == ["种一颗牙要好几万 这价钱政府到底管不管啊"]
+    # A yes or no after a figure asks its own; after 谁 it presses for the same fact; one naming a figure guesses it.
+    assert compound_parts("信访投诉一共收了多少件，最后都摆平了没") == ["信访投诉一共收了多少件", "最后都摆平了没"]
+    assert compound_parts("受理了多少件信訪投訴？都化解了嗎") == ["受理了多少件信访投诉", "都化解了吗"]
+    assert len(compound_parts("小区改造 有意见找谁 有人监管没有")) == 1
+    assert len(compound_parts("反诈劝阻了多少人次，是不是一万多")) == 1
+    # 问下 marks where a long message starts to ask.
+    assert compound_parts("群里有人被骗过,问下反诈那边去年追赃挽损一共追回来多少钱?") == [
+        "反诈那边去年追赃挽损一共追回来多少钱?"
+    ]
 
 
 def test_a_stated_figure_asked_to_be_confirmed_is_a_yes_no(reader):
     assert reader.read("单颗种牙总费用控制在六千块左右，是真的吗").answer_type == "yes_no"
     assert reader.read("是不是只培育了3个诚信计量示范加油站").answer_type == "yes_no"
+    # Figures offered mid-sentence or to choose between; a figure asked for with a guess stays a count.
+    assert reader.read("单颗种植牙总费用是不是在六千块左右").answer_type == "yes_no"
+    assert reader.read("养老护理员培训到底是二十五人次还是五十二人次").answer_type == "yes_no"
+    assert reader.read("反诈劝阻了多少人次，是不是一万多").answer_type == "count"
 
 
 def test_names_of_firms_and_stations_are_asked_as_such(reader):
@@ -179,6 +192,11 @@ def test_english_compound_questions_are_split_and_keep_the_counted_noun():
     assert len(parts) == 2 and parts[1].lower().startswith("how many problems in")
     only = compound_parts("Which had more inspections: canteens or gas stations? Give both numbers.")
     assert [part.rstrip("?") for part in only] == ["Which had more inspections: canteens or gas stations"]
+    # A topic before a colon is no Chinese clause; "what was the return rate" asks a rate of its own.
+    rate = compound_parts(
+        "For the fraud campaign: how many people stranded abroad returned, and what was the return rate?"
+    )
+    assert len(rate) == 2 and rate[1].startswith("what was the return rate")
 
 
 def test_a_change_is_asked_apart_from_a_level(reader):

@@ -77,10 +77,10 @@ class AcrossProjects:
             having = self.finder.with_property(asked.subject, lambda text: states_the_figure(asked, text))
             if len(having) >= 2 or not names_project:
                 return self.whole_bulletin(asked, having)
-        # 这两个专项治理分别是谁牵头的: the projects are named in the story before the question.
-        several = self.finder.several_named(asked.asking) or (
-            REFERS_BACK.search(asked.asking) and self.finder.several_named(asked.text)
-        )
+        # 这两个专项治理分别是谁牵头的: the projects are named in the story before the question (东岠、大猫这几个
+        # 海岛 points at the places it names, not at projects).
+        points_back = REFERS_BACK.search(asked.asking) and not any(place.local for place in asked.places)
+        several = self.finder.several_named(asked.asking) or (points_back and self.finder.several_named(asked.text))
         return self.several(asked, several) if several else None
 
     def several(self, asked: Question, projects: tuple[Project, ...]) -> Answer:

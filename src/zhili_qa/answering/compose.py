@@ -63,9 +63,11 @@ def restate(question: str) -> str:
 
 def abstention(composer: Composer, restated: str, context: Span | None, home: str = "", place: str = "") -> str:
     """What the bulletin does not state, in the question's terms; then the closest passage, labelled as context."""
+    asked = f"“{restated}”" if restated else "这个问题"
     if place and home:
-        asked = f"“{restated}”" if restated else "这个问题"
         text = f"公告只公布了{home}的情况，没有写{place}的，所以无法回答{asked}。"
+    elif place:  # 马岙街道: a place inside the district, whose figures are told for the district as a whole
+        text = f"公告没有单独写{place}的情况，所以无法回答{asked}。"
     elif restated:
         text = f"公告里没有写“{restated}”。"
     else:

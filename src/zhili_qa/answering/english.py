@@ -21,7 +21,11 @@ _QUESTION_WORDS = (
     (r"\bhow many times\b", "多少次"),
     (r"\bhow many\b|\bnumber of\b|\bhow often\b", "多少"),
     (r"\bby (?:how much|how many|what (?:percentage|percent|proportion|share))\b", "CHANGE"),
-    (r"\bwhat (?:percentage|percent|proportion|share|rate)\b", "比例多少"),
+    # what was the return rate: a rate named by what it is of.
+    (
+        r"\bwhat (?:(?:is|was|are|were) )?(?:the )?(?:[a-z-]+ )?(?:percentage|percent|proportion|share|rate)\b",
+        "比例多少",
+    ),
     (r"\bhow much\b", "多少钱"),
     (
         r"\bwhen\b|\bwhat (?:years?|months?|dates?|times?|seasons?|periods?)\b|\bwhich (?:years?|months?|seasons?)\b"

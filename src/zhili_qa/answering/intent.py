@@ -98,6 +98,10 @@ def asks_which_of_the_world(text: str) -> bool:
 
 
 CONFIRM_Q = re.compile(r"(?:是真的|对|是这样|属实|没错|是不是|对不对|是吗|准确)[吗嘛么呢]?[?？!！。\s]*$|是不是真的")
+# 是不是在6000块左右, 到底是25人次还是52人次: figures offered to be confirmed or chosen between.
+OFFERED_Q = re.compile(r"(?:是不是|是否|有没有)[^，,。？?]*\d|\d[^，,。？?]*还是[^，,。？?]*\d")
+# 劝阻了多少人次，是不是一万多: a figure asked for, the offered one a guess at it.
+ASKS_HOW_MUCH = re.compile(r"多少|几(?!乎)")
 _PLACES_OF_BUSINESS = "站|店|公司|企业|医院|学校|机构|菜场|市场|诊所|酒吧|KTV|ktv|饭店|餐馆|工厂|工地|商家|商户"
 ENTITY_Q = re.compile(
     rf"哪(?:一|几)?家(?!单位|部门)[\u4e00-\u9fff]{{0,3}}(?:{_PLACES_OF_BUSINESS}|施工单位)|哪一家(?!单位|部门)|哪一?所"

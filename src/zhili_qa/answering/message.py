@@ -6,9 +6,10 @@ from __future__ import annotations
 
 import re
 
+from ..figures import arabic_numerals
 from ..text import normalize
 from .english import english_parts, is_english
-from .intent import REFERS_BACK, YES_NO_Q
+from .intent import ASKS_HOW_MUCH, REFERS_BACK, YES_NO_Q
 
 # A long WeChat message asks its question at the end: the last sentence holding a question word.
 _NAMES_A_FIGURE = re.compile(r"(?:那个|这个|那|这)(?:数|数字|数据|数目)$")
@@ -20,7 +21,7 @@ QUESTION_WORD = re.compile(r"多少|几|什么|啥|吗|谁|哪|怎么|是否|有
 # 那几个小岛 points at things, it does not ask how many.
 _ASKS_A_FACT = re.compile(r"(?<![好举说那这\d])几(?!乎)|多少|哪个|哪些|(?<![那这])哪几|哪一|哪所|哪家|谁|什么时候|何时")
 _ASKING_MARKER = re.compile(
-    r"(?:我就|我一直|我)?(?:想问一下|想问一句|想问问|想问下|想请问|想请教一下|想请教|请教一下|想知道|想晓得|想了解|想弄清楚|想咨询|请问一下|请问|问一下|好奇)"
+    r"(?:我就|我一直|我)?(?:想问一下|想问一句|想问问|想问下|想请问|想请教一下|想请教|请教一下|想知道|想晓得|想了解|想弄清楚|想咨询|请问一下|请问|问一下|问下|好奇)"
 )
 COMPOUND_PART = 5  # characters a clause needs to be a question of its own (哪个多 compares, it asks nothing new)
 # Greetings and thanks around a question (你好，…谢谢啦) ask nothing.
@@ -51,9 +52,9 @@ def without_pleasantries(text: str) -> str:
 def compound_parts(text: str) -> list[str]:
     """食堂检查了多少次，发现多少问题: two questions in one short message, each asked on its own."""
     whole = without_pleasantries(normalize(text))
+    if is_english(whole):
+        return english_parts(whole)  # its clauses (For the campaign: how many…) are not Chinese clauses
     text = asking_part(whole)
-    if is_english(text):
-        return english_parts(text)
     # 一共劝阻了多少人次？大额警情拦下来几起？: sentences that each ask a fact are questions of their own.
     # A short one (各是多少) presses for the same fact; a yes/no after a figure (是不是都处理好了) asks its own.
     sentences = [s.strip("。！!？? ") for s in _SENTENCES.findall(text) if s.strip("。！!？? ")]
@@ -75,12 +76,31 @@ def compound_parts(text: str) -> list[str]:
         for i, clause in enumerate(clauses)
         if _ASKS_A_FACT.search(clause) and len(clause) >= COMPOUND_PART and not _NAMES_A_FIGURE.search(clause)
     ]
+    # 一共收了多少件，最后都摆平了没: a yes or no after a figure asks its own (有意见找谁，有人管没有 presses for
+    # the same fact; one naming a figure presses for the figure).
+    counted = [i for i in asking if ASKS_HOW_MUCH.search(clauses[i])]
+    asking += [
+        i
+        for i, clause in enumerate(clauses)
+        if counted
+        and i > counted[0]
+        and i not in asking
+        and YES_NO_Q.search(clause)
+        and len(clause) >= COMPOUND_PART
+        and not re.search(r"\d", arabic_numerals(clause))
+    ]
+    asking.sort()
     if len(asking) < 2 or any(REFERS_BACK.search(clauses[i]) for i in asking[1:]):
         return [text]  # 哪几个是…牵头的，分别是哪个单位: the second presses for the first's answer
     # Clauses before the first asking one (a topic, 食堂那边) belong to it; the rest to the one they follow.
     starts = [0, *asking[1:]]
     ends = [*asking[1:], len(clauses)]
     return ["，".join(clauses[s:e]) for s, e in zip(starts, ends, strict=True)]
+
+
+def _ends_asking(marked: list[str], i: int) -> bool:
+    """Is sentence ``i`` asked: a question mark, or the message's last words left without a full stop?"""
+    return marked[i].endswith(("？", "?")) or (i == len(marked) - 1 and not marked[i].endswith(("。", "！", "!")))
 
 
 def asking_part(text: str) -> str:
@@ -100,7 +120,7 @@ def asking_part(text: str) -> str:
     asking_sentences = [
         i
         for i, sentence in enumerate(sentences)
-        if _ASKS_A_FACT.search(sentence) or (YES_NO_Q.search(sentence) and marked[i].endswith(("？", "?")))
+        if _ASKS_A_FACT.search(sentence) or (YES_NO_Q.search(sentence) and _ends_asking(marked, i))
     ]
     if (
         len(asking_sentences) >= 2

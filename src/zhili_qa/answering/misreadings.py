@@ -17,7 +17,7 @@ from .question import Question
 from .values import DOCUMENT_TITLE, GENERAL_MEASURE, clauses_of, counts_in, value_clauses
 
 _LEADING_PREPOSITION = re.compile(r"^(?:在|对|向|从|于|为|把)")
-_WHOLE_OF_A_LIST = re.compile(r"这种|这些|那些|这类|几个|一共|总共|累计|等|都")
+_WHOLE_OF_A_LIST = re.compile(r"这种|这些|那些|这类|几个|等|都")  # not 一共: 盘峙一共去了几次 is still one
 # 避免群众财产损失5000余万元 states a loss that did not happen: it does not answer 损失了多少.
 _AVERTED = re.compile(r"避免|防止|挽回")
 _AVERTED_ASKED = re.compile(r"避免|防止|挽回|追回|挽损|省|拦下|少损失")

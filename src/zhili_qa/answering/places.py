@@ -36,10 +36,23 @@ _RELATIVE_YEARS = {"前年": -1, "去年": 0, "今年": 0, "明年": 1, "后年"
 _LEVEL_WORDS = {2: ("全省", "省"), 4: ("全市", "市")}
 
 
+# 马岙街道, 白泉镇, 长峙岛: a place inside the district, which cpca's table (down to districts) does not hold.
+_LOCAL_SUFFIXES = ("街道", "镇", "乡", "社区", "岛")
+_NO_PLACE_BEFORE = frozenset(
+    "各 各个 有关 相关 所在 附近 周边 我们 你们 他们 这个 那个 农村 城市 全区 本 该 每个".split()
+)
+_POINTING = re.compile(r"^[那这](?=..)")
+_LOCAL = "local"  # the code of a place inside the district
+
+
 @dataclass(frozen=True)
 class Place:
     name: str  # as the question writes it
-    code: str  # 12-digit administrative code
+    code: str  # 12-digit administrative code, or "local" for a place inside the district
+
+    @property
+    def local(self) -> bool:
+        return self.code == _LOCAL
 
 
 @cache
@@ -92,6 +105,10 @@ class Places:
         city_names = [n for n, c in self._names.items() if self.home and c == city]
         self.home_words = frozenset(self.home_names) | ({min(city_names, key=len)} if city_names else set())
         self.generic = GENERIC_NOUNS | self.home_words  # nouns that name no subject (问题, 定海)
+        self.local_names: frozenset[str] = frozenset()
+        named = [p.name for p in self.local_named_in(corpus_text)]
+        bare = [next((n[: -len(s)] for s in _LOCAL_SUFFIXES if n.endswith(s)), n) for n in named]
+        self.local_names = frozenset(n for n in [*_listed_places(corpus_text), *bare] if _names_a_place(n, "n"))
 
     def named_in(self, text: str) -> list[Place]:
         """Places named in the text, read left to right taking the longest name at each position (定海城区 is
@@ -119,20 +136,56 @@ class Places:
             position += len(name)
         return found
 
+    def local_named_in(self, text: str) -> list[Place]:
+        """Places inside the district the text names: a name before 街道/镇/乡/社区/岛 (马岙街道), a word ending in
+        one (白泉镇), or one the bulletin itself names so (盘峙 of 盘峙、小盘峙等4个海岛)."""
+        words = jieba.posseg.lcut(text)
+        found = []
+        for i, (word, flag) in enumerate(words):
+            before = words[i - 1] if i else None
+            suffix = next((s for s in _LOCAL_SUFFIXES if word.startswith(s)), "")  # 街道社区 of 小沙街道社区
+            if suffix and before and _names_a_place(before.word, before.flag):
+                found.append(_POINTING.sub("", before.word) + suffix)  # 那小沙(街道): 小沙街道
+                continue
+            suffixed = word.endswith(_LOCAL_SUFFIXES) and len(word) >= 3 and _names_a_place(word, flag)
+            known = word in self.local_names and (
+                i + 1 == len(words) or not words[i + 1].word.startswith(_LOCAL_SUFFIXES)
+            )
+            if suffixed or known:
+                found.append(word)
+        return [Place(name, _LOCAL) for name in dict.fromkeys(found)]
+
     def spelled(self, latin: str) -> str | None:
         """The place a pinyin spelling names (daishan -> 岱山), provinces and cities before counties."""
         return _romanised().get(latin.lower())
 
     def is_home(self, place: Place) -> bool:
-        return not self.home or place.code == self.home
+        return not place.local and (not self.home or place.code == self.home)
 
     def covers(self, place: Place, text: str) -> bool:
         """Does a passage speak of this place: naming it, or (for the home's province or city) its level?"""
         if self.is_home(place) or place.name in text:
             return True
+        if place.local:
+            return False
         level = _level(place.code)
         wider = level < 6 and self.home.startswith(place.code[:level])
         return wider and any(word in text for word in _LEVEL_WORDS.get(level, ()))
+
+
+def _names_a_place(word: str, flag: str) -> bool:
+    return (
+        len(word) >= 2
+        and word not in _NO_PLACE_BEFORE
+        and flag.startswith(("n", "v"))
+        and not word.startswith(_LOCAL_SUFFIXES)
+    )
+
+
+def _listed_places(text: str) -> list[str]:
+    """The places a text lists before 等N个海岛/街道/镇 (盘峙、小盘峙、富翅、里钓等4个海岛)."""
+    lists = re.findall(r"((?:[\u4e00-\u9fff]{2,4}、)+[\u4e00-\u9fff]{2,4})等\d+个(?:海岛|岛|街道|镇|乡|社区)", text)
+    return [re.sub(r"^[在对向从于]", "", item) for listed in lists for item in listed.split("、")]
 
 
 def corpus_period(text: str) -> int | None:

@@ -17,10 +17,12 @@ from ..figures import arabic_numerals, numbers_in
 from ..text import STOPWORDS, Homophones, Thesaurus, Tokenizer, dictionary_tag, normalize
 from .english import gloss, is_english, names_written_back
 from .intent import (
+    ASKS_HOW_MUCH,
     BARE_COUNT,
     CONFIRM_Q,
     MEASURE,
     MONEY_Q,
+    OFFERED_Q,
     ORDINAL,
     PER_UNIT_Q,
     Intent,
@@ -165,7 +167,11 @@ class QuestionReader:
         stated = stated[actual:]
         # 二十几名 asks a figure (a rough one), it does not state one.
         given = _figures_stated(stated)
-        if given and kind not in ("organisation", "goal") and CONFIRM_Q.search(asking):
+        if (
+            given
+            and kind not in ("organisation", "goal")
+            and (CONFIRM_Q.search(asking) or (OFFERED_Q.search(asking) and not ASKS_HOW_MUCH.search(asking)))
+        ):
             kind = "yes_no"  # 总费用控制在6000块左右，是真的吗: the figure is stated, its truth asked
         measures = [m for m in intent.measures if m != "分"]
         return Question(
@@ -177,7 +183,7 @@ class QuestionReader:
             measure=measures[0] if kind in ("count", "change") and measures else "",
             subject=subject_words(tagged, self.generic),
             # Read from the part that asks: a story before it (我住在定海城区，每天都要去加油) asks nothing.
-            places=tuple(p for p in self.places.named_in(asking) if not self.places.is_home(p)),
+            places=self._places_asked(asking),
             years=years_asked(asking, self.period),
             per_unit=bool(PER_UNIT_Q.search(asking)),
             # 一年, 一颗, 一套 name one of a thing, not a figure of the bulletin's, and a year is the year
@@ -189,6 +195,13 @@ class QuestionReader:
             counted=counted,
             part=self.part_asked(asking),
         )
+
+    def _places_asked(self, asking: str) -> tuple[Place, ...]:
+        """Other places than the district, and places inside it named where the question asks (马岙街道的急救点
+        什么时候建好), not in a story before (我住在长峙岛，…改造了多少户)."""
+        other = [p for p in self.places.named_in(asking) if not self.places.is_home(p)]
+        asking_clauses = "，".join(c for c in CLAUSES.findall(asking) if QUESTION_WORD.search(c))
+        return (*other, *self.places.local_named_in(asking_clauses))
 
     def part_asked(self, asking: str) -> tuple[str, ...]:
         """The words that single out a part of a whole the question names (X里/中，Y的有多少)."""
