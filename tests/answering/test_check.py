@@ -223,3 +223,28 @@ def test_a_group_counted_and_a_part_of_a_group_must_be_named(lexical_assistant):
 def test_a_count_of_another_thing_in_the_question_is_context_not_a_qualifier(lexical_assistant):
     answer = lexical_assistant.ask("督导检查一百九十四次，推动职能部门整改的问题有多少个？")
     assert "56个" in answer.answer
+
+
+def test_a_figure_planned_is_the_goals_and_one_done_the_results(lexical_assistant):
+    planned = lexical_assistant.ask("加油机专项原本计划培育几个诚信计量示范加油站点？我问的是目标，不是最后完成的数")
+    assert planned.found and "3个" in planned.answer and "4个" not in planned.answer
+    both = lexical_assistant.ask("加油机专项目标中计划培育几个诚信计量示范加油站点？实际分别培育了几个？")
+    assert both.found and "3个" in both.answer and "4个" in both.answer
+    # A deadline the goal does not set is told by the results.
+    assert "2024年10月底" in lexical_assistant.ask("小沙那边的院前急救点计划几时弄好").answer
+
+
+def test_a_part_of_a_whole_the_question_states_is_not_the_whole(lexical_assistant):
+    answer = lexical_assistant.ask("公告说批评教育帮助和处理了19人，其中受到处理的是几个人？")
+    assert not answer.found
+
+
+def test_a_sum_averted_is_no_sum_lost(lexical_assistant):
+    assert not lexical_assistant.ask("反诈那块，群众被电信诈骗骗走的钱总共有多少？").found
+    assert "5000余万元" in lexical_assistant.ask("反诈避免了多少财产损失").answer
+
+
+def test_points_of_a_rate_and_figures_in_ten_thousands(lexical_assistant):
+    assert "8个百分点" in lexical_assistant.ask("村级集体经济总收入增长率比2022年同比高出几个百分点").answer
+    assert "59万平方米" in lexical_assistant.ask("老旧小区改造建筑面积大约多少平方米").answer
+    assert not lexical_assistant.ask("定海区纪委书记现在是谁").found

@@ -197,6 +197,11 @@ def test_english_compound_questions_are_split_and_keep_the_counted_noun():
         "For the fraud campaign: how many people stranded abroad returned, and what was the return rate?"
     )
     assert len(rate) == 2 and rate[1].startswith("what was the return rate")
+    # "did it fall" after "what is the average price of an implant": it is what the part before asks about.
+    price = compound_parts(
+        "After the procurement, what is the average price of an implant now, and by what percentage did it fall?"
+    )
+    assert len(price) == 2 and "average price of an implant" in price[1]
 
 
 def test_a_change_is_asked_apart_from_a_level(reader):

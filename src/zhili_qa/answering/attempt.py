@@ -17,7 +17,7 @@ from ..figures import numbers_in
 from ..retrieve import Ranking
 from .check import OPEN_SUBJECT_COVERAGE, AnswerCheck, Verdict
 from .compose import Composer, fact_answer, fact_fields, goal_answer, handled_answer, lead_answer, overview_answer
-from .intent import COLLOQUIAL_LEAD, COMPLETION_Q, COMPLETION_TEXT, answer_type
+from .intent import COLLOQUIAL_LEAD, COMPLETION_Q, COMPLETION_TEXT, answer_type, asks_the_plan
 from .misreadings import counts_by_the_act_asked, owners_asked, tells_owners_apart
 from .projects import project_text
 from .question import Question
@@ -89,6 +89,11 @@ class ProjectAnswerer:
             )
             planned = self.attempt_fields(asked, project, ranking, {GOAL})
             if planned.span is not None or intent.figure:
+                return planned
+        if asked.wants_value and GOAL in project.fields and asks_the_plan(asked.asking):
+            # 原计划培育几个: the goal's figure or none; 计划几时弄好 is told by a deadline in the results too.
+            planned = self.attempt_fields(asked, project, ranking, {GOAL})
+            if planned.span is not None or asked.answer_type != "date":
                 return planned
         if asked.answer_type in ("overview", "fact") and not (looked_up or aspect):
             return Attempt(overview, Verdict(True))

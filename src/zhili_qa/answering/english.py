@@ -26,7 +26,7 @@ _QUESTION_WORDS = (
         r"\bwhat (?:(?:is|was|are|were) )?(?:the )?(?:[a-z-]+ )?(?:percentage|percent|proportion|share|rate)\b",
         "比例多少",
     ),
-    (r"\bhow much\b", "多少钱"),
+    (r"\bhow much\b|\bwhat (?:(?:is|was|are|were) )?(?:the )?(?:[a-z-]+ ){0,2}(?:price|cost|fee|charge)s?\b", "多少钱"),
     (
         r"\bwhen\b|\bwhat (?:years?|months?|dates?|times?|seasons?|periods?)\b|\bwhich (?:years?|months?|seasons?)\b"
         r"|\bsince when\b|\bas of\b",
@@ -133,6 +133,9 @@ _SECOND_QUESTION = re.compile(
     r"|;\s*|\?\s+(?=\w)",
     re.I,
 )
+_PRONOUN = re.compile(r"\b(?:it|they|them)\b", re.I)
+# Words up to which an English question asks (what is the …), the rest naming what it asks about.
+_ASKED_AFTER = frozenset("what which how many much is was are were did does do the a an of".split())
 # "..., and how many in the dental spot checks?": the counted noun left out, as in the part before.
 _ELIDED_NOUN = re.compile(r"^how many(?=\s+(?:in|at|for|from|of|during|were|was|did)\b)", re.I)
 
@@ -147,7 +150,20 @@ def english_parts(text: str) -> list[str]:
         noun = " ".join(_counted_words(parts[i - 1].lower()))
         if noun and _ELIDED_NOUN.match(parts[i]):
             parts[i] = _ELIDED_NOUN.sub(f"how many {noun}", parts[i])
+        elif _PRONOUN.search(parts[i]):
+            # "what is the average price of an implant, and by what percentage did it fall?": it is the price.
+            parts[i] = _PRONOUN.sub(lambda _, before=parts[i - 1]: _asked_about(before), parts[i], count=1)
     return parts
+
+
+def _asked_about(part: str) -> str:
+    """What an English question asks about: its words after the question phrase (the average price of …)."""
+    words = _LATIN_WORD.findall(part)
+    lowered = [w.lower() for w in words]
+    start = next((i for i, w in enumerate(lowered) if w in ("what", "which", "how")), 0)
+    while start < len(words) and lowered[start] in _ASKED_AFTER:
+        start += 1
+    return " ".join(words[start:]) or "it"
 
 
 def is_english(text: str) -> bool:

@@ -57,7 +57,7 @@ SHARE_Q = re.compile(r"降幅|增幅|比例|百分|率|幅度|几成")
 # 降了多少 asks how far a figure moved (降幅达55%, 提升3.09分); 降到多少 and 增长率 ask where it stands.
 CHANGE_Q = re.compile(
     r"(?:降|减|少|便宜|涨|升|提高|提升|增加|增长|多出|高出|改善|缩短|高|低|前进|进步|进)了?(?:百分之)?\d*(?:多少|几)"
-    r"(?!率|家|个|所|户|人|件|次|项|处|座|条|套|幢|栋|位|批|起)|降幅|增幅|幅度"
+    r"(?!率|家|个(?!百分点)|所|户|人|件|次|项|处|座|条|套|幢|栋|位|批|起)|降幅|增幅|幅度"
     r"|(?:降|涨)价(?:了)?多少"
 )
 MONEY_Q = re.compile(
@@ -75,7 +75,7 @@ ADDRESS_Q = re.compile(
 )
 # 站长是谁, 民警的名字, 承包商是哪家公司: a person's or a firm's name, which the bulletin never gives.
 PERSON_Q = re.compile(
-    r"[\u4e00-\u9fff]{0,4}(?:长|警|员|人|官|师|主任|书记|干部|领导|经理|老板|商)的?[都又]?(?:是谁|叫什么|姓什么|名字|姓名)"
+    r"[\u4e00-\u9fff]{0,4}(?:长|警|员|人|官|师|主任|书记|干部|领导|经理|老板|商)的?(?:[都又]|现在|目前)?(?:是谁|叫什么|姓什么|名字|姓名)"
     r"|什么(?:职务|职位|级别)"
     r"|是谁(?:干的|做的)|哪个人|哪位|姓名|叫什么名字的人|哪家(?:公司|企业)|什么公司|哪个公司"
     r"|(?:那个|这个|哪个)[\u4e00-\u9fff]{0,4}(?:站|店|公司|企业|医院|学校|村|小区|机构)(?:的名字|叫什么|是哪家|是哪个)"
@@ -102,6 +102,17 @@ CONFIRM_Q = re.compile(r"(?:是真的|对|是这样|属实|没错|是不是|对�
 OFFERED_Q = re.compile(r"(?:是不是|是否|有没有)[^，,。？?]*\d|\d[^，,。？?]*还是[^，,。？?]*\d")
 # 劝阻了多少人次，是不是一万多: a figure asked for, the offered one a guess at it.
 ASKS_HOW_MUCH = re.compile(r"多少|几(?!乎)")
+# 目标里原本计划培育几个 asks the figure the goal set; 实际培育了几个, the one the results report.
+PLAN_Q = re.compile(r"目标|计划|原定|打算|预计|预期")
+ACTUALLY_Q = re.compile(r"实际|最终|最后|真正|其实")
+
+
+def asks_the_plan(asking: str) -> bool:
+    """Does a clause asking a figure ask what was planned (原计划培育几个), not what was done?"""
+    clauses = re.findall(r"[^，,。？?！!；;]+", asking)
+    return any(ASKS_HOW_MUCH.search(c) and PLAN_Q.search(c) and not ACTUALLY_Q.search(c) for c in clauses)
+
+
 _PLACES_OF_BUSINESS = "站|店|公司|企业|医院|学校|机构|菜场|市场|诊所|酒吧|KTV|ktv|饭店|餐馆|工厂|工地|商家|商户"
 ENTITY_Q = re.compile(
     rf"哪(?:一|几)?家(?!单位|部门)[\u4e00-\u9fff]{{0,3}}(?:{_PLACES_OF_BUSINESS}|施工单位)|哪一家(?!单位|部门)|哪一?所"

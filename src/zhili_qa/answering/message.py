@@ -9,7 +9,7 @@ import re
 from ..figures import arabic_numerals
 from ..text import normalize
 from .english import english_parts, is_english
-from .intent import ASKS_HOW_MUCH, REFERS_BACK, YES_NO_Q
+from .intent import ACTUALLY_Q, ASKS_HOW_MUCH, PLAN_Q, REFERS_BACK, YES_NO_Q
 
 # A long WeChat message asks its question at the end: the last sentence holding a question word.
 _NAMES_A_FIGURE = re.compile(r"(?:那个|这个|那|这)(?:数|数字|数据|数目)$")
@@ -33,6 +33,7 @@ _PLEASANTRIES = re.compile(
 _AFTERWORD = re.compile(r"[，,\s]+(?:我|想|要|准备|打算|好让|好跟|给|帮|让|回头|顺便)[^，,。！!？?\s]*$")
 # 治理目标中，…提出了什么要求: a frame (in X) before the asking clause belongs to it.
 _FRAME = re.compile(r"(?:中|里|方面|当中|之中)$")
+AMONG = re.compile(r"其中|这里面|这当中")  # 处理了19人，其中…几个: a part of the whole stated before
 LONG_MESSAGE = 40  # characters from which only the asking clauses give type and subject
 ASKING_MIN = 12  # characters the asking part reaches, taking in clauses before the one that asks
 
@@ -62,7 +63,10 @@ def compound_parts(text: str) -> list[str]:
         len(sentences) >= 2
         and any(_ASKS_A_FACT.search(s) for s in sentences)
         and all((_ASKS_A_FACT.search(s) or YES_NO_Q.search(s)) and len(s) >= COMPOUND_PART for s in sentences)
-        and not any(REFERS_BACK.search(s) for s in sentences[1:])  # 各是多少次 presses for the figures compared
+        # 各是多少次 presses for the figures compared; 实际分别培育了几个 after a plan asks what was done.
+        and not any(
+            REFERS_BACK.search(s) and not _done_after_planned(sentences, i) for i, s in enumerate(sentences) if i
+        )
     ):
         # The story before them stays with the first, for what it names (我儿子在学校食堂吃饭).
         story = whole[: whole.find(text)] if whole.find(text) > 0 else ""
@@ -96,6 +100,11 @@ def compound_parts(text: str) -> list[str]:
     starts = [0, *asking[1:]]
     ends = [*asking[1:], len(clauses)]
     return ["，".join(clauses[s:e]) for s, e in zip(starts, ends, strict=True)]
+
+
+def _done_after_planned(sentences: list[str], i: int) -> bool:
+    """计划培育几个？实际分别培育了几个？: what was done, asked after what was planned."""
+    return bool(ACTUALLY_Q.match(sentences[i])) and any(PLAN_Q.search(s) for s in sentences[:i])
 
 
 def _ends_asking(marked: list[str], i: int) -> bool:
@@ -140,6 +149,10 @@ def asking_part(text: str) -> str:
     start = asking[-1]
     # Clauses after it that press for the same fact (是一万出头吗) add no question of their own.
     end = next((i for i in range(start + 1, len(clauses)) if QUESTION_WORD.search(clauses[i])), len(clauses))
-    while start > 0 and (sum(len(c) for c in clauses[start:end]) < ASKING_MIN or _FRAME.search(clauses[start - 1])):
+    while start > 0 and (
+        sum(len(c) for c in clauses[start:end]) < ASKING_MIN
+        or _FRAME.search(clauses[start - 1])
+        or AMONG.match(clauses[start])
+    ):
         start -= 1
     return "，".join(clauses[start:end])

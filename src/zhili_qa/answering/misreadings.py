@@ -171,6 +171,14 @@ def averted(question: Question, text: str) -> bool:
     """Does the passage say the asked thing was averted (避免…损失, 挽回…损失), which the question did not ask?"""
     if _AVERTED_ASKED.search(question.asking):
         return False  # 追回的损失, 省了多少: the question asks what was averted
+    # 避免群众财产损失5000余万元 answers no 骗走了多少钱: every sum the passage holds is one averted.
+    sums = list(re.finditer(r"\d+(?:\.\d+)?\s*(?:余|多)?\s*(?:万|千|亿)?元", text))
+    if (
+        question.answer_type == "money"
+        and sums
+        and all(_AVERTED.search(text[max(0, m.start() - 10) : m.start()]) for m in sums)
+    ):
+        return True
     # 挽回受害人损失: 损失 is what was averted, 受害人 whose it was.
     return any(
         all(

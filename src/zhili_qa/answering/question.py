@@ -17,6 +17,7 @@ from ..figures import arabic_numerals, numbers_in
 from ..text import STOPWORDS, Homophones, Thesaurus, Tokenizer, dictionary_tag, normalize
 from .english import gloss, is_english, names_written_back
 from .intent import (
+    ACTUALLY_Q,
     ASKS_HOW_MUCH,
     BARE_COUNT,
     CONFIRM_Q,
@@ -25,11 +26,12 @@ from .intent import (
     OFFERED_Q,
     ORDINAL,
     PER_UNIT_Q,
+    PLAN_Q,
     Intent,
     answer_type,
     detect_intent,
 )
-from .message import CLAUSES, QUESTION_WORD, asking_part, without_pleasantries
+from .message import AMONG, CLAUSES, QUESTION_WORD, asking_part, without_pleasantries
 from .places import Place, Places, years_asked
 from .scope import GENERIC_NOUNS
 
@@ -70,8 +72,7 @@ _PART_OF = re.compile(
     r"|(?P<whole2>\d+[^，,。？?\s]{0,3}|[^，,。？?\s]{2,20}?(?:里面|里|当中|之中|其中))[，,\s]*(?:其中)?有?(?:多少|几)"
     r"[^，,。？?]{0,2}(?:是|为|属于|被)(?P<part2>[^，,。？?]{2,14})"
 )
-_ACTUALLY = re.compile(r"实际|最终|最后|真正|其实")
-_PLANNED = re.compile(r"目标|计划|原定|打算|预计|说是|听说")
+_PLANNED = re.compile(rf"{PLAN_Q.pattern}|说是|听说")
 _ROUGH_ASK = re.compile(r"\d+几|几十|几百")
 # 一百二十多万，具体是多少: a figure the asker heard roughly, which the exact one (124.839742万元) rounds to.
 _ROUGH_STATED = re.compile(r"(\d+)\s*(?:多|余|来)(?![少久])")
@@ -162,9 +163,12 @@ class QuestionReader:
         stated = [c for c in CLAUSES.findall(asking) if not _STORY.search(c)] or [asking]
         # 目标说培育3个，实际培育了几个: what was planned is said to be set against; the rest asks.
         actual = next(
-            (i for i, c in enumerate(stated) if _ACTUALLY.match(c) and any(_PLANNED.search(b) for b in stated[:i])), 0
+            (i for i, c in enumerate(stated) if ACTUALLY_Q.match(c) and any(_PLANNED.search(b) for b in stated[:i])), 0
         )
         stated = stated[actual:]
+        if AMONG.match(asking) and text.find(asking) > 0:
+            # 处理了19人，其中受到处理的是几个: the whole stated before is no answer to the part asked.
+            stated += [c for c in CLAUSES.findall(text[: text.find(asking)]) if not _STORY.search(c)]
         # 二十几名 asks a figure (a rough one), it does not state one.
         given = _figures_stated(stated)
         if (

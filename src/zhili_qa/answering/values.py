@@ -50,13 +50,13 @@ def _measure_words(measure: str) -> str:
 
 def counted_measures(text: str, measure: str, exclude: set[str] = frozenset()) -> list[str]:
     """The measure words with which the text counts in ``measure`` or a like word (figures not in ``exclude``)."""
-    pattern = rf"(\d+(?:\.\d+)?|[{_CN_NUMERAL}]+)\s*(?:余|多)?\s*{_measure_words(measure)}"
+    pattern = rf"(\d+(?:\.\d+)?|[{_CN_NUMERAL}]+)\s*(?:余|多)?\s*(?:万|千|亿)?{_measure_words(measure)}"
     return [m.group(2) for m in re.finditer(pattern, text) if m.group(1) not in exclude]
 
 
 def counts_in(text: str, measure: str) -> list[re.Match]:
     """Each count in the measure, where it stands (32所 of 32所中小学完成自纠自查)."""
-    return list(re.finditer(rf"\d+(?:\.\d+)?\s*(?:余|多)?\s*{_measure_words(measure)}", text))
+    return list(re.finditer(rf"\d+(?:\.\d+)?\s*(?:余|多)?\s*(?:万|千|亿)?{_measure_words(measure)}", text))
 
 
 def counted(text: str, measure: str, exclude: set[str] = frozenset()) -> bool:
