@@ -248,3 +248,8 @@ def test_points_of_a_rate_and_figures_in_ten_thousands(lexical_assistant):
     assert "8个百分点" in lexical_assistant.ask("村级集体经济总收入增长率比2022年同比高出几个百分点").answer
     assert "59万平方米" in lexical_assistant.ask("老旧小区改造建筑面积大约多少平方米").answer
     assert not lexical_assistant.ask("定海区纪委书记现在是谁").found
+
+
+def test_a_question_after_a_list_of_projects_is_asked_of_each(lexical_assistant):
+    answer = lexical_assistant.ask("特困供养机构的护理员培训、村经济合作社的业务培训，各是多少人次？哪个多？")
+    assert answer.found and "25人次" in answer.answer and "224人次" in answer.answer

@@ -126,6 +126,8 @@ def test_compound_questions_split_into_their_questions():
     assert compound_parts("受理了多少件信訪投訴？都化解了嗎") == ["受理了多少件信访投诉", "都化解了吗"]
     assert len(compound_parts("小区改造 有意见找谁 有人监管没有")) == 1
     assert len(compound_parts("反诈劝阻了多少人次，是不是一万多")) == 1
+    # A request for the answer's form (请把岛名一一列出来) asks nothing of its own.
+    assert compound_parts("流动集市是在哪几个海岛上办的？请把岛名一一列出来。") == ["流动集市是在哪几个海岛上办的"]
     # 问下 marks where a long message starts to ask.
     assert compound_parts("群里有人被骗过,问下反诈那边去年追赃挽损一共追回来多少钱?") == [
         "反诈那边去年追赃挽损一共追回来多少钱?"

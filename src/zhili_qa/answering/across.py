@@ -5,6 +5,7 @@ question, and the bulletin as a whole. Each project's part is answered and check
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import Callable
 
 from ..corpus import Corpus, Project, Span
@@ -14,12 +15,14 @@ from .attempt import Attempt, ProjectAnswerer
 from .check import Verdict
 from .compose import Composer, bulletin_answer, fact_answer, project_list_answer, titles_answer
 from .intent import REFERS_BACK, WHICH_PROJECT_Q, WHICH_Q, asks_which_of_the_world
+from .message import CLAUSES, QUESTION_WORD
 from .projects import ProjectFinder
 from .question import Question, QuestionReader
 from .scope import WHOLE_BULLETIN
 from .values import counted_measures, holds_value
 
 NOT_STATED = "公告没有写这一点"
+_WHICH_MORE = re.compile(r"(?:哪个|哪项|哪一项|哪一个|谁)(?:的)?(?:更|最|比较)?(?:多|少|高|低|大|小|长|短)")
 
 
 FIGURE_TYPES = ("count", "money", "rate", "number", "score", "rank", "change")
@@ -87,10 +90,18 @@ class AcrossProjects:
         """One cited line per project named; a comparison states each figure and adds none."""
         composer = Composer(self.retriever.passage)
         parts = self.finder.parts(asked.asking, projects)
+        # 护理员培训、业务培训、小班化培训，各是多少人次: the question after the list is asked of each (哪个最多
+        # compares them, which the figures do without a word added).
+        shared = "，".join(
+            c
+            for c in CLAUSES.findall(asked.asking)
+            if QUESTION_WORD.search(c) and not self.finder.named(c) and not _WHICH_MORE.search(c)
+        )
         lines = []
         for project in projects:
             # 加油站罚没款和技能培训追回的违规资金: 违规资金 is not asked of 加油站.
             part = parts.get(project.number, asked.asking)
+            part = part if QUESTION_WORD.search(part) or not shared else f"{part}，{shared}"
             ranking = self.retriever.rank(self.retriever.prepare(part), {(project.doc, project.number)})
             others = {(p.doc, p.number) for p in projects if p is not project}
             subject = tuple(

@@ -33,6 +33,7 @@ _PLEASANTRIES = re.compile(
 _AFTERWORD = re.compile(r"[，,\s]+(?:我|想|要|准备|打算|好让|好跟|给|帮|让|回头|顺便)[^，,。！!？?\s]*$")
 # 治理目标中，…提出了什么要求: a frame (in X) before the asking clause belongs to it.
 _FRAME = re.compile(r"(?:中|里|方面|当中|之中)$")
+_REQUEST = re.compile(r"(?:请|麻烦|劳驾|帮我|给我|帮忙)(?!问)")
 AMONG = re.compile(r"其中|这里面|这当中")  # 处理了19人，其中…几个: a part of the whole stated before
 LONG_MESSAGE = 40  # characters from which only the asking clauses give type and subject
 ASKING_MIN = 12  # characters the asking part reaches, taking in clauses before the one that asks
@@ -147,8 +148,12 @@ def asking_part(text: str) -> str:
     if not asking:
         return text
     start = asking[-1]
-    # Clauses after it that press for the same fact (是一万出头吗) add no question of their own.
-    end = next((i for i in range(start + 1, len(clauses)) if QUESTION_WORD.search(clauses[i])), len(clauses))
+    # Clauses after it that press for the same fact (是一万出头吗) add no question of their own, nor does a
+    # request for its form (请给我精确到小数点后的数字, 请把岛名一一列出来).
+    end = next(
+        (i for i in range(start + 1, len(clauses)) if QUESTION_WORD.search(clauses[i]) or _REQUEST.match(clauses[i])),
+        len(clauses),
+    )
     while start > 0 and (
         sum(len(c) for c in clauses[start:end]) < ASKING_MIN
         or _FRAME.search(clauses[start - 1])
