@@ -253,3 +253,13 @@ def test_points_of_a_rate_and_figures_in_ten_thousands(lexical_assistant):
 def test_a_question_after_a_list_of_projects_is_asked_of_each(lexical_assistant):
     answer = lexical_assistant.ask("特困供养机构的护理员培训、村经济合作社的业务培训，各是多少人次？哪个多？")
     assert answer.found and "25人次" in answer.answer and "224人次" in answer.answer
+
+
+def test_a_choice_of_a_named_projects_lead_is_its_lead(lexical_assistant):
+    answer = lexical_assistant.ask("农村回迁安置慢这项，牵头的是资规部门还是住建局？")
+    assert "市资源规划局定海分局" in answer.answer
+
+
+def test_which_place_of_a_kind_needs_a_place_of_that_kind_named(lexical_assistant):
+    assert not lexical_assistant.ask("生态环境公众满意度，全市排第一的是哪个区县？").found
+    assert not lexical_assistant.ask("噪声满意度全市排第二，那第一名是哪个区").found

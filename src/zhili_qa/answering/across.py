@@ -64,8 +64,11 @@ class AcrossProjects:
         departments = self.finder.departments_in(asked.asking)
         names_project = self.finder.mentions_project(asked.subject)
         # 区民政局管哪些项目 lists its projects; 去区民政局办低保要带哪些材料 asks something else of it.
+        # 回迁安置这项，牵头的是资规部门还是住建局: a choice of the named project's lead, not 住建局's projects.
+        choosing = names_project and "还是" in asked.asking
         if (
             departments
+            and not choosing
             and not asks_which_of_the_world(text)
             and (intent.project_list or WHICH_Q.search(text) or not (names_project or intent.figure))
         ):

@@ -52,6 +52,7 @@ _QUALIFYING_FIGURE = re.compile(
     r"\d+(?:[-~至到]\d+)?\s*(?:[年月日岁](?:以上|以下|以内)?|以上|以下|以内)|\d+[-~至到]\d+\s*[个户人次家名项件]?"
 )
 _LEVELS = ("全国", "全省", "全市", "全区")
+_PLACE_KINDS = frozenset("区县 县区 区 县 市 省 镇 村 岛 国 国家 城市 街道 乡镇".split())
 
 
 @dataclass(frozen=True)
@@ -157,7 +158,13 @@ class AnswerCheck(SubjectMatch):
         if question.answer_type not in ("fact", "list", "entity"):
             return True
         kinds = [k for k in WHICH_KIND.findall(question.asking) if k not in BULLETIN_KINDS]
-        return all(self._speaks_of(kind, context) for kind in kinds)
+        # 哪个区县 is answered by a place of that kind named as such (定海区 is the bulletin's own, no answer).
+        return all(
+            (kind in context or self._thesaurus_says(kind, context))
+            if kind in _PLACE_KINDS
+            else self._speaks_of(kind, context)
+            for kind in kinds
+        )
 
     def speaks_of_the_act(self, question: Question, context: str) -> bool:
         """能不能报销: an act the bulletin never names (no word of it, no thesaurus term) is not confirmed."""
