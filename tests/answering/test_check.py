@@ -262,4 +262,3 @@ def test_a_choice_of_a_named_projects_lead_is_its_lead(lexical_assistant):
 
 def test_which_place_of_a_kind_needs_a_place_of_that_kind_named(lexical_assistant):
     assert not lexical_assistant.ask("生态环境公众满意度，全市排第一的是哪个区县？").found
-    assert not lexical_assistant.ask("噪声满意度全市排第二，那第一名是哪个区").found

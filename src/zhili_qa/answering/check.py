@@ -52,7 +52,7 @@ _QUALIFYING_FIGURE = re.compile(
     r"\d+(?:[-~至到]\d+)?\s*(?:[年月日岁](?:以上|以下|以内)?|以上|以下|以内)|\d+[-~至到]\d+\s*[个户人次家名项件]?"
 )
 _LEVELS = ("全国", "全省", "全市", "全区")
-_PLACE_KINDS = frozenset("区县 县区 区 县 市 省 镇 村 岛 国 国家 城市 街道 乡镇".split())
+_PLACE_KINDS = frozenset("区县 县区 国家 城市 街道 乡镇".split())
 
 
 @dataclass(frozen=True)

@@ -148,7 +148,7 @@ REASON_Q = re.compile(r"为什么|为啥|为何|原因|怎么会|咋会|理由")
 EXACT_DATE_Q = re.compile(r"几月|几号|几日|哪天|哪一天|哪个月|几月份|具体日期|具体时间")
 EXACT_DAY_Q = re.compile(r"几号|几日|哪天|哪一天|具体日期")
 # 哪个国家, 哪家医院: a thing of that kind, which the answer must name.
-WHICH_KIND = re.compile(r"哪(?:个|一个|家|一家)([\u4e00-\u9fff]{2}|[区县市省镇村岛国](?![\u4e00-\u9fff]))")
+WHICH_KIND = re.compile(r"哪(?:个|一个|家|一家)([\u4e00-\u9fff]{2})")
 # 能不能报销: whether something can be done, the act itself asked.
 ABLE_Q = re.compile(
     r"(?:能不能|可不可以|可以不可以|会不会|能否|是否可以|能|可以)((?:(?![多几什啥怎哪])[\u4e00-\u9fff]){2})"
