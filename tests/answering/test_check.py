@@ -262,3 +262,11 @@ def test_a_choice_of_a_named_projects_lead_is_its_lead(lexical_assistant):
 
 def test_which_place_of_a_kind_needs_a_place_of_that_kind_named(lexical_assistant):
     assert not lexical_assistant.ask("生态环境公众满意度，全市排第一的是哪个区县？").found
+
+
+def test_english_where_a_price_fell_to_and_by_how_much(lexical_assistant):
+    answer = lexical_assistant.ask(
+        "After centralized procurement, what did the average dental implant price drop to, and by what percentage?"
+    )
+    # (Which fall is quoted second depends on the encoder: BM25 alone here takes 总费用降幅约45%.)
+    assert "900余元" in answer.answer and "降幅" in answer.answer and len(answer.citations) == 2

@@ -204,6 +204,9 @@ def test_english_compound_questions_are_split_and_keep_the_counted_noun():
         "After the procurement, what is the average price of an implant now, and by what percentage did it fall?"
     )
     assert len(price) == 2 and "average price of an implant" in price[1]
+    # "and by what percentage?" names nothing of its own: asked of what the part before asks about.
+    drop = compound_parts("What did the average implant price drop to, and by what percentage?")
+    assert len(drop) == 2 and "average implant price" in drop[1]
 
 
 def test_a_change_is_asked_apart_from_a_level(reader):

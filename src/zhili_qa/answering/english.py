@@ -26,6 +26,11 @@ _QUESTION_WORDS = (
         r"\bwhat (?:(?:is|was|are|were) )?(?:the )?(?:[a-z-]+ )?(?:percentage|percent|proportion|share|rate)\b",
         "比例多少",
     ),
+    # what did the average price drop to: where it stands after the fall, not by how much.
+    (
+        r"\bwhat (?:did|does|has|have|had) [a-z -]{0,60}\b(?:drop|fall|fell|dropped|fallen|come|came|go|went|decrease|decreased|cut|reduced|lowered) (?:down )?to\b",
+        "价格降到多少钱",
+    ),
     (r"\bhow much\b|\bwhat (?:(?:is|was|are|were) )?(?:the )?(?:[a-z-]+ ){0,2}(?:price|cost|fee|charge)s?\b", "多少钱"),
     (
         r"\bwhen\b|\bwhat (?:years?|months?|dates?|times?|seasons?|periods?)\b|\bwhich (?:years?|months?|seasons?)\b"
@@ -75,7 +80,7 @@ _PER_UNIT = (
     (r"\bper (?:person|head|capita)\b|\beach person\b", "每人"),
     (r"\bper (?:household|family)\b|\beach (?:household|family)\b", "每户"),
     (rf"\b(?:a|one|each|per|every) (?:single )?(?:{_BUSINESSES})\b|\bsingle (?:{_BUSINESSES})\b", "单家"),
-    (r"\b(?:per|a single|one|each) (?:implant|tooth)\b", "单颗"),
+    (r"\b(?:per|a single|one|1|each) (?:dental )?(?:implant|tooth)\b", "单颗"),
     (r"\b(?:biggest|largest|highest|lowest|smallest|most expensive|maximum|minimum)\b", "最多的一个"),
 )
 # "there" as a place, not "is there" / "there are".
@@ -133,6 +138,7 @@ _SECOND_QUESTION = re.compile(
     r"|;\s*|\?\s+(?=\w)",
     re.I,
 )
+_ELLIPTICAL_WORDS = 4  # words up to which a later part (and by what percentage?) names nothing of its own
 _PRONOUN = re.compile(r"\b(?:it|they|them)\b", re.I)
 # Words up to which an English question asks (what is the …), the rest naming what it asks about.
 _ASKED_AFTER = frozenset("what which how many much is was are were did does do the a an of".split())
@@ -153,6 +159,9 @@ def english_parts(text: str) -> list[str]:
         elif _PRONOUN.search(parts[i]):
             # "what is the average price of an implant, and by what percentage did it fall?": it is the price.
             parts[i] = _PRONOUN.sub(lambda _, before=parts[i - 1]: _asked_about(before), parts[i], count=1)
+        elif len(_LATIN_WORD.findall(parts[i])) <= _ELLIPTICAL_WORDS:
+            # "what did the price drop to, and by what percentage?": asked of the same thing.
+            parts[i] = f"{parts[i].rstrip('?. ')} {_asked_about(parts[i - 1])}?"
     return parts
 
 
