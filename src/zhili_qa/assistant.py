@@ -225,10 +225,31 @@ class Assistant:
         project = self.corpus.document(doc).project(number)
         composer = Composer(self.retriever.passage)
         attempt = self.answerer.attempt(asked, project, ranking)
+        if attempt.span is None and number and not (follow_up or allowed or self.finder.named(text)):
+            # 一共会同了几家单位: no project named, and the one ranked first does not say; the campaign's totals may.
+            project, attempt = self._from_preamble(asked, ranking, project, attempt)
         if attempt.span is None:
             return self._abstain(composer, asked, attempt)
         body = self.answerer.wording(composer, asked, project, ranking, attempt.span)
         return composer.finish(body, self._confidence(ranking), self.degraded)
+
+    def _from_preamble(
+        self, asked: Question, ranking: Ranking, first: Project, failed: Attempt
+    ) -> tuple[Project, Attempt]:
+        """The preamble's answer when a clause of it passes the check and counts what is asked (else the first
+        project and its abstention)."""
+        for doc, number in sorted(self._preambles):
+            preamble = self.corpus.document(doc).project(number)
+            attempt = self.answerer.attempt(asked, preamble, ranking)
+            # Only a count of the very thing asked (11家单位 of 几家单位): a total of something else answers nothing.
+            span = attempt.span
+            if (
+                span is not None
+                and span.kind != "field"
+                and self.answerer.check.counts_the_asked_thing(asked, span.text)
+            ):
+                return preamble, attempt
+        return first, failed
 
     def _abstain(self, composer: Composer, asked: Question, attempt: Attempt) -> Answer:
         restated = "" if asked.english else restate(asked.typed)
@@ -247,8 +268,8 @@ class Assistant:
             answers.append(answer)
             history = [*history, {"role": "user", "content": part}, {"role": "assistant", "content": answer.answer}]
         text, citations, heading = "", [], ""
-        for answer in answers:
-            if answer.found and citations and all(_quoted_within(c, citations) for c in answer.citations):
+        for i, answer in enumerate(answers):
+            if _said_by_another(i, answers):
                 continue  # 发现并整改问题36个 answers 都整改了吗 too: said once
             offset = len(citations)
             body = MARKER.sub(lambda m, o=offset: f"[{int(m.group(1)) + o}]", answer.answer)
@@ -295,6 +316,21 @@ class Assistant:
             return 1.0
         first, second = ranking.projects[0][1], ranking.projects[1][1]
         return float((first - second) / first) if first else 0.0
+
+
+def _said_by_another(i: int, answers: list[Answer]) -> bool:
+    """Does another found answer quote all answer ``i`` quotes (检查14次 within 检查14次,发现并整改问题42个)?
+    Of two quoting the same, the first is kept."""
+    mine = answers[i].citations
+    if not (answers[i].found and mine):
+        return False
+    for j, other in enumerate(answers):
+        if j == i or not other.found or not all(_quoted_within(c, other.citations) for c in mine):
+            continue
+        same = all(_quoted_within(c, mine) for c in other.citations)
+        if not same or j < i:
+            return True
+    return False
 
 
 def _quoted_within(citation: Citation, quoted: list[Citation]) -> bool:

@@ -270,3 +270,10 @@ def test_english_where_a_price_fell_to_and_by_how_much(lexical_assistant):
     )
     # (Which fall is quoted second depends on the encoder: BM25 alone here takes 总费用降幅约45%.)
     assert "900余元" in answer.answer and "降幅" in answer.answer and len(answer.citations) == 2
+
+
+def test_the_campaigns_totals_answer_a_count_no_project_gives(lexical_assistant):
+    answer = lexical_assistant.ask("一共会同了几家单位")
+    assert answer.found and "11家单位" in answer.answer and answer.citations[0].project == 0
+    # A count of another thing in the preamble (11家单位) is no count of 机构.
+    assert not lexical_assistant.ask("撤并以后全区一共还有几家特困供养机构").found

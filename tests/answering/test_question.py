@@ -87,6 +87,11 @@ def test_places_other_than_the_home_district(reader):
     assert reader.read("定海区生态环境公众满意度多少分").places == ()
 
 
+def test_a_year_compared_against_is_not_the_year_asked(reader):
+    assert reader.read("2023年增长率同比高出2022年多少个百分点").years == (2023,)
+    assert reader.read("2023年增长率同比高出2022年多少个百分点").answer_type == "change"
+
+
 def test_years_asked_relative_and_compared(reader):
     assert reader.read("2025年老旧小区改造了多少户").years == (2025,)
     assert reader.read("去年追回了多少钱").years == (2023,)  # the bulletin's own 去年
@@ -126,6 +131,10 @@ def test_compound_questions_split_into_their_questions():
     assert compound_parts("受理了多少件信訪投訴？都化解了嗎") == ["受理了多少件信访投诉", "都化解了吗"]
     assert len(compound_parts("小区改造 有意见找谁 有人监管没有")) == 1
     assert len(compound_parts("反诈劝阻了多少人次，是不是一万多")) == 1
+    # Who asked, before or after the question, asks nothing; nor does 别光跟我说成效.
+    assert compound_parts("来电的阿姨问，反诈那边去年帮大家追回来多少钱啊？") == ["反诈那边去年帮大家追回来多少钱啊?"]
+    assert compound_parts("合作社那个专项治理查了几回？来电的大爷问的。") == ["合作社那个专项治理查了几回?"]
+    assert compound_parts("合作社检查了几次 查出来多少问题 别光跟我说成效") == ["合作社检查了几次", "查出来多少问题"]
     # A request for the answer's form (请把岛名一一列出来) asks nothing of its own.
     assert compound_parts("流动集市是在哪几个海岛上办的？请把岛名一一列出来。") == ["流动集市是在哪几个海岛上办的"]
     # 问下 marks where a long message starts to ask.

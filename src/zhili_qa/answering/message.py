@@ -33,22 +33,28 @@ _PLEASANTRIES = re.compile(
 _AFTERWORD = re.compile(r"[，,\s]+(?:我|想|要|准备|打算|好让|好跟|给|帮|让|回头|顺便)[^，,。！!？?\s]*$")
 # 治理目标中，…提出了什么要求: a frame (in X) before the asking clause belongs to it.
 _FRAME = re.compile(r"(?:中|里|方面|当中|之中)$")
-_REQUEST = re.compile(r"(?:请|麻烦|劳驾|帮我|给我|帮忙)(?!问)")
+_REQUEST = re.compile(r"(?:请|麻烦|劳驾|帮我|给我|帮忙|别光|不要光)(?!问)")
 AMONG = re.compile(r"其中|这里面|这当中")  # 处理了19人，其中…几个: a part of the whole stated before
 LONG_MESSAGE = 40  # characters from which only the asking clauses give type and subject
 ASKING_MIN = 12  # characters the asking part reaches, taking in clauses before the one that asks
 
 
 # 有群众来电问，…: hotline staff relaying a caller's question; the relaying asks nothing.
+_CALLERS = r"(?:群众|市民|居民|老百姓|来电人|网友|人|阿姨|大爷|大妈|大叔|大姐|老人家?|老伯|阿婆|女士|先生|师傅)"
 _RELAYED = re.compile(
-    r"^(?:有|刚才有|一位|有个|有位)?(?:群众|市民|居民|老百姓|来电人|网友|人)(?:来电|打电话|打来电话|电话|留言)?"
+    rf"^(?:有|刚才有|一位|有个|有位)?(?:来电的|打电话的|打电话来的)?{_CALLERS}(?:来电|打电话|打来电话|电话|留言)?"
     r"(?:问|咨询|询问|想知道|想了解)(?:一下|说|到)?[，,：:\s]*"
+)
+# …，来电的大爷问的。: who asked, said after the question, asks nothing.
+_RELAYED_AFTER = re.compile(
+    rf"[，,。\s]*(?:是)?(?:来电的|打电话的|打电话来的)?{_CALLERS}(?:问的|问我的|让我问的)[。!！\s]*$"
 )
 
 
 def without_pleasantries(text: str) -> str:
     """The message without the greeting before it, the relaying of a caller's question, and the thanks after it."""
-    return _RELAYED.sub("", _PLEASANTRIES.sub("", text).strip()).strip() or text
+    plain = _PLEASANTRIES.sub("", text).strip()
+    return _RELAYED_AFTER.sub("", _RELAYED.sub("", plain)).strip() or text
 
 
 def compound_parts(text: str) -> list[str]:
@@ -74,7 +80,7 @@ def compound_parts(text: str) -> list[str]:
         return [story + sentences[0], *sentences[1:]]
     if len(text) >= LONG_MESSAGE:
         return [text]
-    clauses = [c for c in CLAUSES.findall(text) if c.strip()]
+    clauses = [c for c in CLAUSES.findall(text) if c.strip() and not _REQUEST.match(c)]  # 别光跟我说成效 asks nothing
     # 买了多少套那个数，是统计到什么时候的: the first clause names a figure, the second asks of it.
     asking = [
         i

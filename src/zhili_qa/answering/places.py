@@ -30,7 +30,7 @@ _PLACE_TAGS = ("ns", "nrt")
 _LONGEST_NAME = 10  # characters of the longest place name looked for
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年")
 # 比2022年高出多少: the year a comparison is made against, not the year asked about.
-_COMPARED_YEAR = re.compile(r"(?:比|较|同比|和|与|跟)\s*((?:19|20)\d{2})\s*年")
+_COMPARED_YEAR = re.compile(r"(?:比|较|同比|和|与|跟|高出|高于|低于|超过|多于|少于)\s*((?:19|20)\d{2})\s*年")
 _RELATIVE_YEARS = {"前年": -1, "去年": 0, "今年": 0, "明年": 1, "后年": 2}
 # 全市排名第二 answers a question about 舟山全市 without naming 舟山: the level word stands for it.
 _LEVEL_WORDS = {2: ("全省", "省"), 4: ("全市", "市")}
