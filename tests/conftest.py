@@ -40,6 +40,7 @@ SLOW_MODULES = {
     "test_injection.py",
     "test_corpus_desk.py",
     "test_years_web.py",
+    "test_deploy.py",
 }
 
 

@@ -22,9 +22,8 @@ from zhili_qa.config import Settings
 from zhili_qa.corpus import parse_bulletin
 from zhili_qa.schema import Answer, Citation, Passage
 from zhili_qa.storage import DB_NAME
-from zhili_qa.web import create_app
 from zhili_qa.web.api_models import response_model
-from zhili_qa.web.app import QUEUE_WORKERS
+from zhili_qa.web.app import QUEUE_WORKERS, create_app
 from zhili_qa.web.pages import embed_example_html
 from zhili_qa.web.render import answer_html, conversation_html, project_html
 from zhili_qa.web.service import ENGINE_CONCURRENCY

@@ -79,7 +79,7 @@ def workspace(pristine: Path, tmp_path: Path) -> Settings:
 
 
 def client_for(assistant: Assistant, settings: Settings) -> TestClient:
-    from zhili_qa.web import create_app  # here, not above: the fast tests of this module need no Gradio
+    from zhili_qa.web.app import create_app  # here, not above: the fast tests of this module need no Gradio
 
     return TestClient(create_app(assistant, settings, ui=False), client=("127.0.0.1", 50000))
 

@@ -10,7 +10,6 @@ from fastapi.testclient import TestClient
 
 from zhili_qa.config import Settings
 from zhili_qa.storage import ALREADY_RATED, open_storage
-from zhili_qa.web import create_app
 
 REFUSED = {"answer": "公告里没有提到", "found": False, "confidence": 0.0, "citations": []}
 ANSWERED = {"answer": "区公安分局[1]", "found": True, "confidence": 0.9, "citations": [{"n": 1, "quote": "区公安分局"}]}
@@ -86,6 +85,8 @@ def test_feedback_from_many_threads_beside_the_question_log_is_all_stored_with_d
 
 
 def test_the_app_logs_asks_and_feedback_and_keeps_staff_sessions_in_the_configured_backend(assistant, database):
+    from zhili_qa.web.app import create_app  # here, not above: the other tests of this module need no Gradio
+
     data_dir, url = database
     settings = Settings.from_env(data_dir=data_dir, database_url=url or None, rate_limit_per_minute=10_000)
     with TestClient(create_app(assistant, settings, ui=False), client=("127.0.0.1", 9)) as http:
