@@ -100,16 +100,15 @@ def test_the_app_logs_asks_and_feedback_and_keeps_staff_sessions_in_the_configur
 
 
 @pytest.mark.parametrize("kind", ["sqlite", "postgresql"])
-def test_an_unreachable_database_is_a_side_channel_that_never_raises(tmp_path, kind, monkeypatch):
+def test_an_unreachable_database_is_a_side_channel_that_never_raises(tmp_path, kind, short_storage_waits):
     from live import free_port
-    from zhili_qa.storage import writer
 
-    monkeypatch.setattr(writer, "RETRY_PAUSE", 0.05)
     if kind == "sqlite":
         (tmp_path / "not-a-folder").write_text("a file where the data folder should be")
-        storage = open_storage(tmp_path / "not-a-folder" / "data")
+        storage = open_storage(tmp_path / "not-a-folder" / "data", waits=short_storage_waits)
     else:  # nothing listens on that port
-        storage = open_storage(tmp_path, f"postgresql://postgres@127.0.0.1:{free_port()}/postgres")
+        url = f"postgresql://postgres@127.0.0.1:{free_port()}/postgres"
+        storage = open_storage(tmp_path, url, waits=short_storage_waits)
     storage.log_question("api", "问题", ANSWERED, answer_id="a1", client="c1")
     assert storage.flush(timeout=0.3) is False  # held for later, not dropped, not raised
     assert storage.add_feedback("a1", 1) is None
