@@ -40,7 +40,7 @@ class Waits:
         return self.busy + self.retry
 
 
-WAITS = Waits()  # a server's
+WAITS = Waits()  # what a server waits
 
 
 class _Job:
