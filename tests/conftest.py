@@ -40,6 +40,7 @@ SLOW_MODULES = {
     "test_injection.py",
     "test_corpus_desk.py",
     "test_years_web.py",
+    "test_deploy.py",
 }
 
 
@@ -65,17 +66,14 @@ def clean_environment():
 
 
 @pytest.fixture
-def short_storage_waits(monkeypatch):
-    """The storage's waits, shortened for tests whose question log cannot be written: a lock is given up after
-    0.3 s rather than 5, held rows are retried every 0.05 s rather than every second, and a stopping app waits
-    2 s rather than 10 for rows it cannot write. What is waited for is the same; only how long changes.
+def short_storage_waits():
+    """The storage's waits (``open_storage(..., waits=)``), shortened for tests whose question log cannot be
+    written: a lock is given up after 0.3 s rather than 5, held rows are retried every 0.05 s rather than every
+    second, a report waits 0.1 s rather than 1 for rows just asked, and a stopping app waits 1 s rather than 10
+    for rows it cannot write. What is waited for is the same; only how long changes."""
+    from zhili_qa.storage import Waits
 
-    Module constants of the storage writer, the SQLite backend and web/app.py, patched; they would better be
-    parameters of the storage and create_app."""
-    monkeypatch.setattr("zhili_qa.storage.sqlite.BUSY_TIMEOUT", 0.3)
-    monkeypatch.setattr("zhili_qa.storage.writer.RETRY_PAUSE", 0.05)
-    monkeypatch.setattr("zhili_qa.storage.writer.JOB_WAIT", 0.35)
-    monkeypatch.setattr("zhili_qa.web.app.SHUTDOWN_FLUSH_SECONDS", 2.0)
+    return Waits(busy=0.3, retry=0.05, report=0.1, shutdown=1.0)
 
 
 @pytest.fixture(scope="session")

@@ -26,7 +26,10 @@ def free_port() -> int:
 
 
 class LiveServer:
-    """The app served as ``zhili-qa serve`` serves it (the same uvicorn settings), on a free loopback port."""
+    """The app served as ``zhili-qa serve`` serves it (the same uvicorn settings), on a free loopback port.
+
+    Stopping it waits one second for open responses, not for ever: a page left open in the browser keeps
+    Gradio's event stream open, and a stopped server must be gone (its lifespan's end still runs)."""
 
     def __init__(self, app, port: int | None = None) -> None:
         """``port``: a given one, e.g. to start a server again where a page still points."""
@@ -38,7 +41,7 @@ class LiveServer:
         self.url = f"http://127.0.0.1:{self.port}"
         self.app = app
         settings = app.state.service.settings.replaced(host="127.0.0.1", port=self.port)
-        self.server = uvicorn.Server(uvicorn_config(app, settings, log_level="warning"))
+        self.server = uvicorn.Server(uvicorn_config(app, settings, log_level="warning", graceful_shutdown=1.0))
         self.thread = threading.Thread(target=self.server.run, daemon=True)
 
     def __enter__(self) -> LiveServer:
@@ -53,3 +56,4 @@ class LiveServer:
     def __exit__(self, *exc) -> None:
         self.server.should_exit = True
         self.thread.join(timeout=15)
+        assert not self.thread.is_alive(), "the live server did not stop"

@@ -21,10 +21,9 @@ from hypothesis import strategies as st
 from zhili_qa.config import Settings
 from zhili_qa.corpus import parse_bulletin
 from zhili_qa.schema import Answer, Citation, Passage
-from zhili_qa.storage import DB_NAME
-from zhili_qa.web import create_app
+from zhili_qa.storage import DB_NAME, open_storage
 from zhili_qa.web.api_models import response_model
-from zhili_qa.web.app import QUEUE_WORKERS
+from zhili_qa.web.app import QUEUE_WORKERS, create_app
 from zhili_qa.web.pages import embed_example_html
 from zhili_qa.web.render import answer_html, conversation_html, project_html
 from zhili_qa.web.service import ENGINE_CONCURRENCY
@@ -353,11 +352,11 @@ def test_refused_questions_reach_the_gap_report_newest_first_with_counts(client,
     assert logged[0] == "api" and logged[1] == 0 and logged[2]
 
 
-@pytest.mark.usefixtures("short_storage_waits")  # its rows can never be written: not waited out
-def test_an_unwritable_data_dir_still_answers(assistant, tmp_path):
+def test_an_unwritable_data_dir_still_answers(assistant, tmp_path, short_storage_waits):
     blocker = tmp_path / "not-a-dir"
     blocker.write_text("a file where the data folder should be")
-    app = create_app(assistant, settings_for(tmp_path, data_dir=blocker / "data"), ui=False)
+    storage = open_storage(blocker / "data", waits=short_storage_waits)  # its rows can never be written: not waited out
+    app = create_app(assistant, settings_for(tmp_path, data_dir=blocker / "data"), storage=storage, ui=False)
     with TestClient(app, client=LOCAL) as client:
         answer = ask(client, LEAD_QUESTION)
         assert answer.status_code == 200 and answer.json()["found"] is True

@@ -16,7 +16,7 @@ import pytest
 
 from live import CHROMIUM, LAUNCH_ARGS, LiveServer, free_port
 from zhili_qa.config import Settings
-from zhili_qa.web import create_app
+from zhili_qa.web.app import create_app
 from zhili_qa.web.pages import embed_example_html
 
 pytestmark = [

@@ -15,7 +15,7 @@ from live import LiveServer
 # The browser fixtures of test_browser, shared by importing them (pytest finds fixtures by name in the module).
 from test_browser import LEAD_QUESTION, ask, browser, last_answer, open_page, serve, server, sync_api  # noqa: F401
 from zhili_qa.config import Settings
-from zhili_qa.web import create_app
+from zhili_qa.web.app import create_app
 
 pytestmark = pytest.mark.browser
 FOLLOW_UP = "他们的成果呢"

@@ -20,8 +20,8 @@ from fastapi.testclient import TestClient
 
 from live import LiveServer
 from zhili_qa.config import Settings
-from zhili_qa.web import create_app
 from zhili_qa.web.accounts import set_account
+from zhili_qa.web.app import create_app
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
 LEAD_QUESTION = "电信网络诈骗专项治理的牵头单位是哪个"

@@ -26,8 +26,7 @@ from zhili_qa.corpus import load_corpus
 from zhili_qa.embedding.encoders import HashingEncoder
 from zhili_qa.embedding.loader import DEFAULT_MODEL_DIRNAME, SETUP_COMMAND
 from zhili_qa.files import sha256_file
-from zhili_qa.storage import DB_NAME, sqlite_storage
-from zhili_qa.storage import writer as storage_module
+from zhili_qa.storage import DB_NAME, open_storage, sqlite_storage
 from zhili_qa.text import Tokenizer, corpus_terms
 
 # The same bulletin with other figures: an index built from it must never answer for SMALL.
@@ -78,10 +77,10 @@ def workspace(pristine: Path, tmp_path: Path) -> Settings:
     )
 
 
-def client_for(assistant: Assistant, settings: Settings) -> TestClient:
-    from zhili_qa.web import create_app  # here, not above: the fast tests of this module need no Gradio
+def client_for(assistant: Assistant, settings: Settings, storage=None) -> TestClient:
+    from zhili_qa.web.app import create_app  # here, not above: the fast tests of this module need no Gradio
 
-    return TestClient(create_app(assistant, settings, ui=False), client=("127.0.0.1", 50000))
+    return TestClient(create_app(assistant, settings, storage=storage, ui=False), client=("127.0.0.1", 50000))
 
 
 def assert_citations_valid(assistant: Assistant, answer: dict) -> None:
@@ -258,7 +257,8 @@ def test_degraded_lexical_answers_a_lead_question_with_the_named_projects_lead(t
 @pytest.fixture
 def app_with_data_dir(assistant, tmp_path, short_storage_waits):
     def make(data_dir: Path) -> TestClient:
-        return client_for(assistant, Settings.from_env(data_dir=data_dir, rate_limit_per_minute=10_000))
+        settings = Settings.from_env(data_dir=data_dir, rate_limit_per_minute=10_000)
+        return client_for(assistant, settings, open_storage(data_dir, waits=short_storage_waits))
 
     return make
 
@@ -288,11 +288,10 @@ def test_a_locked_database_still_answers_and_the_question_log_catches_up(app_wit
     assert asked == [LEAD_QUESTION, LEAD_QUESTION, "种植牙价格降了多少"]
 
 
-def test_question_rows_wait_out_an_unusable_file_and_are_written_once_it_is_fixed(tmp_path, monkeypatch):
-    monkeypatch.setattr(storage_module, "RETRY_PAUSE", 0.05)
+def test_question_rows_wait_out_an_unusable_file_and_are_written_once_it_is_fixed(tmp_path, short_storage_waits):
     data_dir = tmp_path / "data"
     (data_dir / DB_NAME).mkdir(parents=True)  # cannot be opened as a database
-    storage = sqlite_storage(data_dir)
+    storage = sqlite_storage(data_dir, short_storage_waits)
     for number in range(3):
         storage.log_question("api", f"问题{number}", {"answer": "答", "found": True, "citations": []})
     assert storage.flush(timeout=0.5) is False  # nothing can be written yet, nothing is dropped either

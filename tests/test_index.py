@@ -28,7 +28,7 @@ from zhili_qa.text import Tokenizer, corpus_terms
 
 @functools.cache
 def tokenizer_for(terms: frozenset[str]) -> Tokenizer:
-    """One tokenizer per vocabulary: each loads jieba's dictionary afresh (~1.5 s), and none is changed here."""
+    """One tokenizer per vocabulary (each copies jieba's dictionary); none is changed here."""
     return Tokenizer(terms)
 
 

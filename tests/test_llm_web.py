@@ -23,7 +23,7 @@ from live import CHROMIUM, LAUNCH_ARGS, LiveServer
 from zhili_qa.config import Settings
 from zhili_qa.llm import NOTE_GENERATED, NOTE_UNAVAILABLE, NOTE_UNVERIFIED
 from zhili_qa.storage import DB_NAME
-from zhili_qa.web import create_app
+from zhili_qa.web.app import create_app
 from zhili_qa.web.render import conversation_html
 
 SECRET = "sk-web-test-5d1e0b-never-show-me"

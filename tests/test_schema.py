@@ -13,7 +13,7 @@ from schemathesis.checks import not_a_server_error
 from schemathesis.generation import GenerationMode
 
 from zhili_qa.config import Settings
-from zhili_qa.web import create_app
+from zhili_qa.web.app import create_app
 
 
 @pytest.fixture(scope="module")

@@ -10,7 +10,6 @@ from fastapi.testclient import TestClient
 
 from zhili_qa.config import Settings
 from zhili_qa.storage import ALREADY_RATED, open_storage
-from zhili_qa.web import create_app
 
 REFUSED = {"answer": "公告里没有提到", "found": False, "confidence": 0.0, "citations": []}
 ANSWERED = {"answer": "区公安分局[1]", "found": True, "confidence": 0.9, "citations": [{"n": 1, "quote": "区公安分局"}]}
@@ -86,6 +85,8 @@ def test_feedback_from_many_threads_beside_the_question_log_is_all_stored_with_d
 
 
 def test_the_app_logs_asks_and_feedback_and_keeps_staff_sessions_in_the_configured_backend(assistant, database):
+    from zhili_qa.web.app import create_app  # here, not above: the other tests of this module need no Gradio
+
     data_dir, url = database
     settings = Settings.from_env(data_dir=data_dir, database_url=url or None, rate_limit_per_minute=10_000)
     with TestClient(create_app(assistant, settings, ui=False), client=("127.0.0.1", 9)) as http:
@@ -99,16 +100,15 @@ def test_the_app_logs_asks_and_feedback_and_keeps_staff_sessions_in_the_configur
 
 
 @pytest.mark.parametrize("kind", ["sqlite", "postgresql"])
-def test_an_unreachable_database_is_a_side_channel_that_never_raises(tmp_path, kind, monkeypatch):
+def test_an_unreachable_database_is_a_side_channel_that_never_raises(tmp_path, kind, short_storage_waits):
     from live import free_port
-    from zhili_qa.storage import writer
 
-    monkeypatch.setattr(writer, "RETRY_PAUSE", 0.05)
     if kind == "sqlite":
         (tmp_path / "not-a-folder").write_text("a file where the data folder should be")
-        storage = open_storage(tmp_path / "not-a-folder" / "data")
+        storage = open_storage(tmp_path / "not-a-folder" / "data", waits=short_storage_waits)
     else:  # nothing listens on that port
-        storage = open_storage(tmp_path, f"postgresql://postgres@127.0.0.1:{free_port()}/postgres")
+        url = f"postgresql://postgres@127.0.0.1:{free_port()}/postgres"
+        storage = open_storage(tmp_path, url, waits=short_storage_waits)
     storage.log_question("api", "问题", ANSWERED, answer_id="a1", client="c1")
     assert storage.flush(timeout=0.3) is False  # held for later, not dropped, not raised
     assert storage.add_feedback("a1", 1) is None

@@ -18,7 +18,7 @@ from collections.abc import Callable
 from contextlib import AbstractContextManager
 
 from .report import LOW_CONFIDENCE, GapReport, build_report
-from .writer import Writer
+from .writer import WAITS, Waits, Writer
 
 log = logging.getLogger("zhili_qa.storage")
 
@@ -62,10 +62,11 @@ class Backend:
 class Storage:
     """One interface whatever the backend: log_question, add_feedback, add_comment, sessions, gaps."""
 
-    def __init__(self, backend: Backend, *, low_confidence: float = LOW_CONFIDENCE) -> None:
+    def __init__(self, backend: Backend, *, low_confidence: float = LOW_CONFIDENCE, waits: Waits = WAITS) -> None:
         self.backend = backend
         self.low_confidence = low_confidence
-        self.writer = Writer(backend, _INSERT_QUESTIONS)
+        self.waits = waits
+        self.writer = Writer(backend, _INSERT_QUESTIONS, waits)
 
     def _execute(self, db, text: str, params: tuple = ()):
         cursor = db.cursor()
@@ -135,7 +136,7 @@ class Storage:
 
     def feedback(self, limit: int = 100) -> list[dict]:
         """The newest feedback with the question, answer and citations this server logged for it."""
-        self.flush(timeout=1.0)
+        self.flush(timeout=self.waits.report)
         rows = self._read(_FEEDBACK_ROWS + " ORDER BY f.id DESC LIMIT ?", (limit,), "feedback") or []
         keys = ("id", "given_at", "rating", "comment", "question", "answer", "citations", "answer_id")
         return [{**dict(zip(keys, row, strict=True)), "citations": json.loads(row[6] or "[]")} for row in rows]
@@ -145,7 +146,7 @@ class Storage:
 
         Questions staff typed into their own tools are left out: the report is about what citizens ask.
         """
-        self.flush(timeout=1.0)  # include the questions just asked
+        self.flush(timeout=self.waits.report)  # include the questions just asked
         asked = self._read(
             "SELECT id, question, found, client, asked_at FROM questions"
             " WHERE channel != 'staff' AND (found = 0 OR confidence < ?) ORDER BY id DESC LIMIT 5000",

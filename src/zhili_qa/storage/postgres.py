@@ -6,6 +6,7 @@ created by whichever process comes first, under an advisory lock so two starting
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -13,7 +14,7 @@ import psycopg
 from psycopg.conninfo import conninfo_to_dict
 
 from .base import Backend
-from .writer import BUSY_TIMEOUT
+from .writer import WAITS
 
 SCHEMA_LOCK = 0x7A68696C  # any constant; only this app takes it
 SCHEMA = """
@@ -46,8 +47,9 @@ CREATE TABLE IF NOT EXISTS sessions (token TEXT PRIMARY KEY, name TEXT NOT NULL,
 
 
 class PostgresBackend(Backend):
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, busy_timeout: float = WAITS.busy) -> None:
         self.url = url
+        self.busy_timeout = busy_timeout
         info = conninfo_to_dict(url)
         # for logs: never the password
         self.description = f"postgresql://{info.get('host', '')}:{info.get('port', '')}/{info.get('dbname', '')}"
@@ -55,8 +57,8 @@ class PostgresBackend(Backend):
     def _connect(self) -> psycopg.Connection:
         return psycopg.connect(
             self.url,
-            connect_timeout=int(BUSY_TIMEOUT),
-            options=f"-c lock_timeout={int(BUSY_TIMEOUT * 1000)} -c statement_timeout={int(BUSY_TIMEOUT * 2000)}",
+            connect_timeout=math.ceil(self.busy_timeout),  # whole seconds, and 0 would mean no limit
+            options=f"-c lock_timeout={int(self.busy_timeout * 1000)} -c statement_timeout={int(self.busy_timeout * 2000)}",
         )
 
     def open(self) -> psycopg.Connection:

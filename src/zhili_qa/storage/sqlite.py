@@ -9,7 +9,7 @@ from contextlib import closing, contextmanager
 from pathlib import Path
 
 from .base import Backend
-from .writer import BUSY_TIMEOUT
+from .writer import WAITS
 
 log = logging.getLogger("zhili_qa.storage")
 
@@ -56,13 +56,14 @@ class _Connection(sqlite3.Connection):
 
 
 class SQLiteBackend(Backend):
-    def __init__(self, data_dir: Path) -> None:
+    def __init__(self, data_dir: Path, busy_timeout: float = WAITS.busy) -> None:
         self.path = Path(data_dir) / DB_NAME
         self.description = str(self.path)
+        self.busy_timeout = busy_timeout
 
     def open(self) -> _Connection:
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        connection = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT, check_same_thread=False, factory=_Connection)
+        connection = sqlite3.connect(self.path, timeout=self.busy_timeout, check_same_thread=False, factory=_Connection)
         try:
             # Every time, not once: the file may have been replaced by an empty one since (both are no-ops otherwise).
             connection.execute("PRAGMA journal_mode=WAL")

@@ -17,13 +17,30 @@ import time
 from collections.abc import Callable
 from concurrent.futures import Future
 from concurrent.futures import TimeoutError as FutureTimeout
+from dataclasses import dataclass
 
 log = logging.getLogger("zhili_qa.storage")
 
-BUSY_TIMEOUT = 5.0  # seconds a write waits for another process's lock
 PENDING_LIMIT = 10_000  # question rows held while the database is unusable; beyond that the oldest are dropped
-RETRY_PAUSE = 1.0  # seconds between attempts to write held rows
-JOB_WAIT = BUSY_TIMEOUT + RETRY_PAUSE  # a write not started by then is given up (said not stored)
+
+
+@dataclass(frozen=True)
+class Waits:
+    """How long the storage waits, in seconds. Tests of a database that cannot be written shorten them: what
+    is waited for stays the same, only how long changes."""
+
+    busy: float = 5.0  # a write waits for another process's lock (SQLite's busy timeout, PostgreSQL's lock_timeout)
+    retry: float = 1.0  # between attempts to write held rows
+    report: float = 1.0  # a report (gaps, the feedback list) waits for the questions just asked
+    shutdown: float = 10.0  # a stopping server waits for its queued rows
+
+    @property
+    def job(self) -> float:
+        """A write not started by then is given up (said not stored)."""
+        return self.busy + self.retry
+
+
+WAITS = Waits()  # what a server waits
 
 
 class _Job:
@@ -37,8 +54,9 @@ class _Job:
 class Writer:
     """Question rows in batches and waited-for jobs, written by one thread on one connection."""
 
-    def __init__(self, backend, insert_rows: str) -> None:
+    def __init__(self, backend, insert_rows: str, waits: Waits) -> None:
         self.backend = backend
+        self.waits = waits
         self.insert_rows = backend.sql(insert_rows)
         self._queue: queue.Queue[tuple | _Job] = queue.Queue()
         self._held: list[tuple] = []  # rows taken from the queue but not yet written (the database was unusable)
@@ -90,7 +108,7 @@ class Writer:
             taken = self._take([self._queue.get(), *self._drain()])
             while not self._write_held(report=not failing):
                 failing = True  # reported once; retried quietly until the database is usable again
-                time.sleep(RETRY_PAUSE)
+                time.sleep(self.waits.retry)
                 taken += self._take(self._drain())
             if failing:
                 log.warning("question log %s is writable again; held rows written", self.backend.description)
@@ -159,10 +177,10 @@ class Writer:
         return job.done
 
     def settled(self, future: Future[object], what: str) -> object | None:
-        """The write's result, waited for; None (logged) when it failed or did not start within JOB_WAIT."""
+        """The write's result, waited for; None (logged) when it failed or did not start within ``waits.job``."""
         try:
             try:
-                return future.result(timeout=JOB_WAIT)
+                return future.result(timeout=self.waits.job)
             except FutureTimeout:
                 if future.cancel():
                     raise
@@ -175,9 +193,9 @@ class Writer:
         """``settled`` for the event loop: the request waits without holding one of the server's pool threads."""
         try:
             waiting = asyncio.wrap_future(future)
-            done, _ = await asyncio.wait({waiting}, timeout=JOB_WAIT)
+            done, _ = await asyncio.wait({waiting}, timeout=self.waits.job)
             if not done and future.cancel():
-                raise TimeoutError(f"not started within {JOB_WAIT} s")
+                raise TimeoutError(f"not started within {self.waits.job} s")
             return await waiting
         except Exception:
             log.exception("could not store %s in %s", what, self.backend.description)

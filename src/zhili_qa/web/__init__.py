@@ -1,8 +1,10 @@
-"""The web front: JSON API, citizens' chat, hotline staff tools and embedding, served by one process."""
+"""The web front: JSON API, citizens' chat, hotline staff tools and embedding, served by one process.
 
-from .app import create_app
+The app itself is ``web.app.create_app``; importing this package imports no more than its modules ask for,
+so a part such as ``web.catalog`` comes without Gradio (~5 s to import).
+"""
 
-__all__ = ["create_app", "serve"]
+__all__ = ["serve"]
 
 
 def serve(settings=None, *, progress: bool = False) -> None:
@@ -13,6 +15,7 @@ def serve(settings=None, *, progress: bool = False) -> None:
 
     from ..assistant import Assistant
     from ..config import Settings
+    from .app import create_app
     from .server import uvicorn_config
 
     settings = settings or Settings.from_env()

@@ -42,8 +42,6 @@ from .service import QAService
 from .staff import build_staff
 from .theme import theme
 
-SHUTDOWN_FLUSH_SECONDS = 10.0
-
 log = logging.getLogger(__name__)
 
 QUEUE_SIZE = 128  # waiting chat events beyond this get Gradio's "queue is full" instead of piling up
@@ -133,7 +131,7 @@ def create_app(assistant: Assistant, settings: Settings, *, storage: Storage | N
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         yield
         # Question rows are written by a background thread; a stopping server writes what is queued first.
-        await asyncio.to_thread(service.storage.flush, SHUTDOWN_FLUSH_SECONDS)
+        await asyncio.to_thread(service.storage.flush, service.storage.waits.shutdown)
 
     app = FastAPI(
         title="治理问答 API",

@@ -41,7 +41,11 @@ def header_timeout_protocol(seconds: float) -> type[H11Protocol]:
     return HeaderTimeoutH11Protocol
 
 
-def uvicorn_config(app, settings: Settings, *, log_level: str = "info") -> uvicorn.Config:
+def uvicorn_config(
+    app, settings: Settings, *, log_level: str = "info", graceful_shutdown: float | None = None
+) -> uvicorn.Config:
+    """``graceful_shutdown``: seconds a stopping server waits for open responses before cancelling them; None
+    waits for all of them (an open page's Gradio event stream only ends when the page goes)."""
     return uvicorn.Config(
         app,
         host=settings.host,
@@ -52,4 +56,5 @@ def uvicorn_config(app, settings: Settings, *, log_level: str = "info") -> uvico
         limit_concurrency=settings.max_connections or None,
         timeout_keep_alive=KEEP_ALIVE_SECONDS,
         h11_max_incomplete_event_size=MAX_HEADER_BYTES,
+        timeout_graceful_shutdown=graceful_shutdown,
     )
