@@ -277,3 +277,8 @@ def test_the_campaigns_totals_answer_a_count_no_project_gives(lexical_assistant)
     assert answer.found and "11家单位" in answer.answer and answer.citations[0].project == 0
     # A count of another thing in the preamble (11家单位) is no count of 机构.
     assert not lexical_assistant.ask("撤并以后全区一共还有几家特困供养机构").found
+
+
+def test_who_did_more_of_a_count_compares_figures(lexical_assistant):
+    answer = lexical_assistant.ask("职业技能培训和村经济合作社两项，谁组织的检查次数多？各多少次？")
+    assert "42次" in answer.answer and "14次" in answer.answer and "牵头单位" not in answer.answer

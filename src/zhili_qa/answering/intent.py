@@ -190,13 +190,16 @@ BARE_COUNT = re.compile(
     r"(?<![哪好举说])(?:多少|几)(?=[\u4e00-\u9fff])(?!钱|块|元|万|分|岁|倍|成|号|点|月|天|年|了|呢|啊|吗|呀|吧|的)"
 )
 _COUNT_NOUN = re.compile(r"(家次|人次)|(次|人|户|家|件|项)数")
+_WHO_MORE = re.compile(r"谁[^，,。？?]{0,10}(?:更|最)?(?:多|少|高|低)")
 
 
 def detect_intent(text: str) -> Intent:
     measures = tuple("人" if m == "个人" else m for m in MEASURE.findall(text))
     measures += tuple(a or b for a, b in _COUNT_NOUN.findall(text))
     # 区教育局牵头的食堂专项治理中，检查了多少次: a department named as leading describes the project, it asks nothing.
-    lead = bool(LEAD_Q.search(_LEAD_DESCRIBED.sub("", text))) and not PERSON_Q.search(text)
+    # 谁组织的检查次数多: who did more of a count asked (各多少次) compares figures, it asks no lead.
+    comparing = _WHO_MORE.search(text) and BARE_COUNT.search(text)
+    lead = bool(LEAD_Q.search(_LEAD_DESCRIBED.sub("", text))) and not PERSON_Q.search(text) and not comparing
     return Intent(
         lead=lead,
         project_list=bool(LIST_Q.search(text)),
