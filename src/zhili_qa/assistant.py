@@ -19,6 +19,7 @@ from .answering.check import AnswerCheck
 from .answering.compose import (
     Composer,
     abstention,
+    joined_answer,
     restate,
 )
 from .answering.dialogue import WHOLE_CAMPAIGN, Dialogue, DialogueState
@@ -37,7 +38,7 @@ from .embedding.encoders import Encoder
 from .embedding.loader import SETUP_COMMAND, load_encoder
 from .errors import ModelUnavailableError, UserInputError
 from .retrieve import Ranking, Retriever
-from .schema import MARKER, Answer, Citation, Passage
+from .schema import Answer, Passage
 from .text import Homophones, Thesaurus, Tokenizer, corpus_terms, normalize
 
 log = logging.getLogger(__name__)
@@ -267,19 +268,7 @@ class Assistant:
             answer = self.ask(part, history)
             answers.append(answer)
             history = [*history, {"role": "user", "content": part}, {"role": "assistant", "content": answer.answer}]
-        text, citations, heading = "", [], ""
-        for i, answer in enumerate(answers):
-            if _said_by_another(i, answers):
-                continue  # 发现并整改问题36个 answers 都整改了吗 too: said once
-            offset = len(citations)
-            body = MARKER.sub(lambda m, o=offset: f"[{int(m.group(1)) + o}]", answer.answer)
-            if heading and body.startswith(heading):
-                body = body[len(heading) :]  # the same project's name once
-            heading = body.split("：", 1)[0] + "：" if "：" in body[:40] else ""
-            text += body
-            citations += [dataclasses.replace(c, n=c.n + offset) for c in answer.citations]
-        # Found only when every part is: half an answer given as whole would mislead.
-        return Answer(text, all(a.found for a in answers), citations, min(a.confidence for a in answers), self.degraded)
+        return joined_answer(answers, self.degraded)
 
     def _elided(self, asked: Question, state: DialogueState) -> Question:
         """The previous question asked again of the new topic: its intent, the new topic's words."""
@@ -316,26 +305,3 @@ class Assistant:
             return 1.0
         first, second = ranking.projects[0][1], ranking.projects[1][1]
         return float((first - second) / first) if first else 0.0
-
-
-def _said_by_another(i: int, answers: list[Answer]) -> bool:
-    """Does another found answer quote all answer ``i`` quotes (检查14次 within 检查14次,发现并整改问题42个)?
-    Of two quoting the same, the first is kept."""
-    mine = answers[i].citations
-    if not (answers[i].found and mine):
-        return False
-    for j, other in enumerate(answers):
-        if j == i or not other.found or not all(_quoted_within(c, other.citations) for c in mine):
-            continue
-        same = all(_quoted_within(c, mine) for c in other.citations)
-        if not same or j < i:
-            return True
-    return False
-
-
-def _quoted_within(citation: Citation, quoted: list[Citation]) -> bool:
-    """Is the cited span inside one already quoted?"""
-    return any(
-        q.doc == citation.doc and q.project == citation.project and q.start <= citation.start and citation.end <= q.end
-        for q in quoted
-    )

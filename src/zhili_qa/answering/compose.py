@@ -6,12 +6,13 @@ guard refuses to let a figure through that none of the cited quotes contains.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import re
 
 from ..corpus import GOAL, LEAD, PREAMBLE_FIELD, RESULTS, TITLE, Project, Span
 from ..figures import strip_markers, unsupported_figures
-from ..schema import Answer, Citation
+from ..schema import MARKER, Answer, Citation
 
 log = logging.getLogger(__name__)
 
@@ -162,3 +163,42 @@ def project_list_answer(composer: Composer, department: str, projects: list[Proj
 
 def fact_fields(project: Project) -> set[str]:
     return {GOAL, RESULTS, PREAMBLE_FIELD} if project.number else {PREAMBLE_FIELD}
+
+
+def joined_answer(answers: list[Answer], degraded: bool) -> Answer:
+    """The answers to the parts of a compound question as one: markers renumbered, a project's name and a
+    clause another part quotes said once, found only when every part is (half an answer would mislead)."""
+    text, citations, heading = "", [], ""
+    for i, answer in enumerate(answers):
+        if _said_by_another(i, answers):
+            continue  # 发现并整改问题36个 answers 都整改了吗 too
+        offset = len(citations)
+        body = MARKER.sub(lambda m, o=offset: f"[{int(m.group(1)) + o}]", answer.answer)
+        if heading and body.startswith(heading):
+            body = body[len(heading) :]
+        heading = body.split("：", 1)[0] + "：" if "：" in body[:40] else ""
+        text += body
+        citations += [dataclasses.replace(c, n=c.n + offset) for c in answer.citations]
+    return Answer(text, all(a.found for a in answers), citations, min(a.confidence for a in answers), degraded)
+
+
+def _said_by_another(i: int, answers: list[Answer]) -> bool:
+    """Does another found answer quote all answer ``i`` quotes (检查14次 within 检查14次,发现并整改问题42个)?
+    Of two quoting the same, the first is kept."""
+    mine = answers[i].citations
+    if not (answers[i].found and mine):
+        return False
+    for j, other in enumerate(answers):
+        if j == i or not other.found or not all(_quoted_within(c, other.citations) for c in mine):
+            continue
+        same = all(_quoted_within(c, mine) for c in other.citations)
+        if not same or j < i:
+            return True
+    return False
+
+
+def _quoted_within(citation: Citation, quoted: list[Citation]) -> bool:
+    return any(
+        q.doc == citation.doc and q.project == citation.project and q.start <= citation.start and citation.end <= q.end
+        for q in quoted
+    )
