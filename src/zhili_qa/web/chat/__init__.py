@@ -11,7 +11,7 @@ sources under each answer and the [n] markers are plain links the page script op
 # No ``from __future__ import annotations`` here: Gradio reads the handlers' type hints on every event (for what to
 # pass them: gr.Request, gr.EventData), and hints kept as strings are evaluated again each time (~0.1 ms an answer).
 import functools
-from collections.abc import Callable, Iterator
+from collections.abc import Awaitable, Callable, Iterator
 
 import gradio as gr
 
@@ -45,18 +45,23 @@ def answering(service: QAService) -> dict:
     return {"concurrency_limit": LLM_CONCURRENCY, "concurrency_id": "zq-ask"}
 
 
-def first_update(handler: Callable[..., Iterator[dict]]) -> Callable[..., dict]:
-    """The handler as a plain function giving its one update (without an LLM there is one, and an event outside
-    the queue is a plain call). Gradio reads the handler's signature through ``wraps`` for what to pass."""
+def in_turn(service: QAService, handler: Callable[..., Iterator[dict]]) -> Callable[..., Awaitable[dict]]:
+    """The handler's one update (without an LLM there is one), worked out on one of the engine's threads in the
+    order the questions came (QAService.in_turn): Gradio would run a plain handler on any of its 40 worker
+    threads, which then contend for the engine gate and the interpreter lock, and late arrivals overtake.
+    Gradio reads the handler's signature through ``wraps`` for what to pass it."""
 
-    @functools.wraps(handler)
     def once(*args: object) -> dict:
         return next(handler(*args))
 
-    return once
+    @functools.wraps(handler)
+    async def queued(*args: object) -> dict:
+        return await service.in_turn(once, *args)
+
+    return queued
 
 
-def handlers(events: Events, streaming: bool) -> tuple:
+def handlers(events: Events, service: QAService) -> tuple:
     """(typed question, click on the answer's buttons, page load) handlers."""
 
     def typed(text: str, turns: list[dict], request: gr.Request) -> Iterator[dict]:
@@ -68,9 +73,9 @@ def handlers(events: Events, streaming: bool) -> tuple:
     def loaded(turns: list[dict], request: gr.Request) -> Iterator[dict]:
         yield from events.on_load(turns, request)
 
-    if streaming:
+    if service.answerer.enabled:
         return typed, clicked, loaded
-    return first_update(typed), first_update(clicked), first_update(loaded)
+    return in_turn(service, typed), in_turn(service, clicked), in_turn(service, loaded)
 
 
 def wire(demo: gr.Blocks, events: Events, service: QAService) -> None:
@@ -78,7 +83,7 @@ def wire(demo: gr.Blocks, events: Events, service: QAService) -> None:
     # After every event, in the browser (assets.SETTLE_JS): the scroll, the starters and the clear button.
     settle = {"fn": None, "js": SETTLE_JS, "outputs": [p.starters_box, p.clear], "show_progress": "hidden"}
     asking = {**QUIET, "js": SHOW_QUESTION_JS, **how}
-    typed, clicked, loaded = handlers(events, service.answerer.enabled)
+    typed, clicked, loaded = handlers(events, service)
     p.question.submit(typed, [p.question, p.turns], outputs, **asking).then(**settle)
     for button in p.starters:
         button.click(typed, [button, p.turns], outputs, **asking).then(**settle)
