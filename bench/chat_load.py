@@ -1,16 +1,20 @@
-"""50 people chatting at once, through the pages' own paths: the Gradio chat's queue and the lite page.
+"""50 people chatting at once, through the pages' own paths: the Gradio chat and the lite page.
 
     ZHILI_BENCH_DIR=/tmp/zhili-bench-$USER .venv/bin/python bench/chat_load.py [--clients 50] [--seconds 60]
 
 The load generator is one asyncio loop with one httpx connection per simulated user (as each phone has its own),
-speaking what the browser speaks: for the Gradio page, POST /gradio_api/queue/join with the question and the
-conversation kept so far (the page's BrowserState), then the server-sent events of /gradio_api/queue/data until
-the event completes; for the lite page, the background POST /lite its script makes. Each user asks a dev-set
+speaking what the browser speaks (checked in Chromium): for the Gradio page, the question box's submit event with
+the question and the conversation kept so far (the page's BrowserState), sent as the page's config says: without
+an LLM, one POST /gradio_api/run/predict (the event is outside Gradio's queue); with one, POST
+/gradio_api/queue/join, then the server-sent events of /gradio_api/queue/data until the event completes. For the
+lite page, the background POST /lite its script makes. Each user asks a dev-set
 question, reads the answer, asks again at once (no pause: the worst case), and starts a new conversation every
 CONVERSATION_TURNS questions, as a citizen's visit is a few questions long. The generator's own CPU time is
 reported beside the server's, and the load average beside each figure: the 2 cores are shared.
 
-Each user first opens the page (GET /), as a browser does, keeping the cookies it is given. ``--think 3-8``
+Each user first opens the page (GET /), as a browser does, keeping the cookies it is given; on the Gradio page
+it then keeps the page's heartbeat stream open and runs the page's load event, as the page's script does.
+``--think 3-8``
 adds a phase ``<path>+think`` in which each user arrives at a random moment of the first 8 s and reads each
 answer for a random 3-8 s before the next question (how citizens use it), reported beside the back-to-back
 phases, never instead of them.
@@ -61,40 +65,74 @@ def cpu_seconds() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-async def chat_event(base_url: str) -> tuple[int, int]:
-    """(fn_index, trigger_id) of the question box's submit: the first dependency that the textbox triggers."""
+Event = tuple[int, int, bool]  # (fn_index, trigger_id, queued) of a Gradio event, as the page's config says
+
+
+async def chat_events(base_url: str) -> dict[str, Event]:
+    """The page's own events: ``ask``, the question box's submit, and ``load``, what the page runs when it opens."""
     async with httpx.AsyncClient(base_url=base_url, timeout=30) as client:
         config = (await client.get("/config")).json()
     box = next(c["id"] for c in config["components"] if c.get("props", {}).get("elem_id") == "zq-question")
+    found = {}
     for index, dependency in enumerate(config["dependencies"]):
-        if any(target[0] == box and target[1] == "submit" for target in dependency["targets"]):
-            return dependency.get("id", index), box
-    raise RuntimeError("no submit event on the question box")
+        for target, name in dependency["targets"]:
+            kind = "ask" if (target, name) == (box, "submit") else "load" if name == "load" else None
+            if kind and kind not in found:
+                found[kind] = (dependency.get("id", index), target, dependency.get("queue") is not False)
+    return found
 
 
-async def ask_gradio(client: httpx.AsyncClient, fn: tuple[int, int], question: str, turns: list) -> tuple[bool, list]:
-    """One question as the page asks it, in the page's session; (answered, the conversation to keep)."""
+async def call_event(client: httpx.AsyncClient, event: Event, data: list) -> tuple[bool, list]:
+    """One Gradio event as the page's script sends it, in the page's session: (success, its outputs). An event
+    outside Gradio's queue is one POST to /gradio_api/run/predict; a queued one joins the queue and reads its
+    server-sent events to the end."""
     session = client.headers["x-zq-session"]
-    body = {"data": [question, turns], "fn_index": fn[0], "trigger_id": fn[1], "session_hash": session}
+    body = {"data": data, "event_data": None, "fn_index": event[0], "trigger_id": event[1], "session_hash": session}
+    if not event[2]:
+        response = await client.post("/gradio_api/run/predict", json=body)
+        return response.status_code == 200, response.json().get("data") or []
     joined = await client.post("/gradio_api/queue/join", json=body)
     if joined.status_code != 200:
-        return False, turns
-    event = joined.json()["event_id"]
+        return False, []
+    event_id = joined.json()["event_id"]
     async with client.stream("GET", "/gradio_api/queue/data", params={"session_hash": session}) as stream:
         async for line in stream.aiter_lines():
             if not line.startswith("data:"):
                 continue
             message = json.loads(line[5:])
-            if message.get("event_id") not in (None, event):
+            if message.get("event_id") not in (None, event_id):
                 continue
             if message.get("msg") == "queue_full":
-                return False, turns
+                return False, []
             if message.get("msg") == "process_completed":
-                output = message.get("output") or {}
-                data = output.get("data") or []
-                ok = bool(message.get("success")) and len(data) > 1 and "zq-turn" in str(data[0])
-                return ok, (data[1] if ok and isinstance(data[1], list) else turns)
-    return False, turns
+                return bool(message.get("success")), (message.get("output") or {}).get("data") or []
+    return False, []
+
+
+async def ask_gradio(client: httpx.AsyncClient, event: Event, question: str, turns: list) -> tuple[bool, list]:
+    """One question as the page asks it; (answered, the conversation the page keeps next)."""
+    success, data = await call_event(client, event, [question, turns])
+    ok = success and len(data) > 1 and "zq-turn" in str(data[0])
+    return ok, (data[1] if ok and isinstance(data[1], list) else turns)
+
+
+async def heartbeat(client: httpx.AsyncClient) -> None:
+    """The stream an open Gradio page keeps to the server for as long as it is open."""
+    async with client.stream("GET", f"/gradio_api/heartbeat/{client.headers['x-zq-session']}") as stream:
+        async for _ in stream.aiter_bytes():
+            pass
+
+
+async def open_page(client: httpx.AsyncClient, path: str, events: dict[str, Event] | None) -> asyncio.Task | None:
+    """The page as a browser opens it (taking the front's cookie); the Gradio page's script then opens its
+    heartbeat and runs its load event (the task of the heartbeat is returned, to be cancelled at the end)."""
+    (await client.get("/lite" if path == "lite" else "/")).raise_for_status()
+    if events is None:
+        return None
+    beating = asyncio.create_task(heartbeat(client))
+    if not (await call_event(client, events["load"], [[]]))[0]:
+        raise RuntimeError("the chat page's load event failed")
+    return beating
 
 
 async def ask_lite(client: httpx.AsyncClient, question: str, history: str) -> tuple[bool, str]:
@@ -111,7 +149,7 @@ async def ask_lite(client: httpx.AsyncClient, question: str, history: str) -> tu
 
 async def phase(base_url: str, path: str, clients: int, seconds: float, think: tuple[float, float] | None) -> dict:
     asked = questions()
-    fn = await chat_event(base_url) if path == "gradio" else None
+    events = await chat_events(base_url) if path == "gradio" else None
     latencies: list[float] = []
     errors: list[str] = []
     pauses = random.Random(12)
@@ -133,7 +171,7 @@ async def phase(base_url: str, path: str, clients: int, seconds: float, think: t
             started = time.perf_counter()
             try:
                 if path == "gradio":
-                    ok, kept = await ask_gradio(client, fn, question, kept)
+                    ok, kept = await ask_gradio(client, events["ask"], question, kept)
                 else:
                     ok, kept = await ask_lite(client, question, kept)
             except httpx.HTTPError as error:
@@ -156,14 +194,17 @@ async def phase(base_url: str, path: str, clients: int, seconds: float, think: t
             )
             for _ in range(clients)
         ]
-        for client in users:  # the page first, as a browser opens it (and takes the front's cookie)
-            (await client.get("/lite" if path == "lite" else "/")).raise_for_status()
+        beating = [await open_page(client, path, events) for client in users]
         cpu_before, load_before = cpu_seconds(), load_average()
         started = time.perf_counter()
         deadline = started + seconds
         await asyncio.gather(*(user(n, c) for n, c in enumerate(users)))
         elapsed = time.perf_counter() - started
         generator_cpu = cpu_seconds() - cpu_before
+        for task in beating:  # the pages close
+            if task is not None:
+                task.cancel()
+        await asyncio.gather(*(t for t in beating if t is not None), return_exceptions=True)
     return {
         "path": path + ("+think" if think else ""),
         "think_seconds": list(think) if think else None,

@@ -1,4 +1,4 @@
-"""HTTP load on loopback: 50 concurrent clients for 60 s on POST /api/ask, then the Gradio chat queue.
+"""HTTP load on loopback: 50 concurrent clients for 60 s on POST /api/ask, then the Gradio chat's questions.
 
     .venv/bin/python bench/http_load.py [--clients 50] [--seconds 60] [--gradio-clients 8] [--gradio-seconds 30]
     .venv/bin/python bench/http_load.py --replicas 2 --postgres [--clients 16 --seconds 30 --think 0 --gradio-clients 0]
@@ -17,9 +17,9 @@ reported for new and repeated questions apart); every tenth request of a client 
 after the run the SQLite file must hold every feedback row the API said it stored and every question it
 answered. The load is bounded in time and in count, and the load generator stops by itself.
 
-The Gradio phase drives the chat's own queued event (what the page's "提问" does) through Gradio's queue
-protocol, one session per simulated page, with chat_load.py's asyncio generator (bench/chat_load.py also
-runs the lite page's path). Writes bench/results/http_load.json.
+The Gradio phase drives the chat's own question event (what the page's "提问" does) as the page sends it (one
+POST to /gradio_api/run/predict without an LLM, Gradio's queue protocol with one), one session per simulated
+page, with chat_load.py's asyncio generator (bench/chat_load.py also runs the lite page's path). Writes bench/results/http_load.json.
 """
 
 from __future__ import annotations
@@ -204,7 +204,7 @@ async def http_phase(
 
 
 def gradio_phase(base_url: str, clients: int, seconds: float) -> dict:
-    """The chat's queued event as the page sends it, from chat_load.py's asyncio generator (gradio_client's
+    """The chat's question event as the page sends it, from chat_load.py's asyncio generator (gradio_client's
     threads took enough of the 2 cores to be the bottleneck themselves)."""
     return asyncio.run(chat_phase(base_url, "gradio", clients, seconds))
 
@@ -354,7 +354,7 @@ def print_summary(report: dict, out: Path) -> None:
     if "gradio" in report:
         g = report["gradio"]
         print(
-            f"Gradio queue, {g['clients']} clients, {g['seconds']} s: {g['throughput_per_s']} answers/s, "
+            f"Gradio chat, {g['clients']} clients, {g['seconds']} s: {g['throughput_per_s']} answers/s, "
             f"p50 {g['latency'].get('p50_ms')} ms, p95 {g['latency'].get('p95_ms')} ms, errors {g['errors']}"
         )
     print(f"server peak RSS {report['server']['peak_rss_mib']} MiB -> {out}")

@@ -6,6 +6,7 @@ address, the input stays in reach, empty and over-long sends are handled, notice
 
 from __future__ import annotations
 
+import re
 from urllib.parse import quote
 
 import pytest
@@ -21,6 +22,8 @@ pytestmark = pytest.mark.browser
 FOLLOW_UP = "他们的成果呢"
 LONG_ANSWER = "电信网络诈骗专项治理取得了哪些成果"
 ENTRIES = "#zq-chat .zq-turn, #zq-chat .zq-notice"
+# The request a question sends: straight to run/predict without an LLM, through the queue with one.
+ASKING = re.compile(r"/gradio_api/(run/predict|queue/join)")
 # Gradio's progress timers ("0.5s") that are painted: on screen with no transparent wrapper around them.
 PAINTED_TIMERS = """
 () => [...document.querySelectorAll('.progress-text, .eta-bar')].filter(e => {
@@ -46,7 +49,7 @@ def test_the_question_shows_at_once_with_no_timers_and_nothing_untranslated_is_a
     page.on("console", lambda message: "Content Security Policy" in message.text and refused.append(message.text))
     page.goto(server.url + "/")
     page.wait_for_selector("#zq-question textarea")
-    page.route("**/gradio_api/queue/join*", lambda route: (page.wait_for_timeout(1500), route.continue_()))
+    page.route(ASKING, lambda route: (page.wait_for_timeout(1500), route.continue_()))
     send(page, LEAD_QUESTION)
     sync_api.expect(page.locator("#zq-chat .zq-pending .zq-q")).to_have_text(LEAD_QUESTION, timeout=700)
     assert page.evaluate(PAINTED_TIMERS) == []
@@ -140,3 +143,27 @@ def test_after_each_answer_the_input_is_in_reach_and_a_short_turn_is_not_pulled_
     last = page.locator("#zq-chat .zq-turn").last.bounding_box()
     assert last["y"] > 120  # the short answer sits above the input, the earlier one still in sight above it
     sync_api.expect(last_answer(page).get_by_role("button", name="复制回答")).to_be_visible()
+
+
+def test_the_starters_close_with_the_first_answer_a_thumb_leaves_them_and_clear_brings_them_back(server, open_page):
+    page = open_page("mobile")
+    page.goto(server.url + "/")
+    starter = page.locator("#zq-starters .zq-chips button").first
+    clear = page.locator("#zq-clear")
+    sync_api.expect(starter).to_be_visible()
+    sync_api.expect(clear).to_be_hidden()
+    ask(page, LEAD_QUESTION)
+    sync_api.expect(starter).to_be_hidden()
+    sync_api.expect(clear).to_be_visible()
+    page.locator("#zq-starters").get_by_text("可以这样问").click()  # opened again by hand
+    sync_api.expect(starter).to_be_visible()
+    page.locator("#zq-up").tap()
+    sync_api.expect(page.locator("#zq-feedback-status")).to_contain_text("谢谢")
+    sync_api.expect(starter).to_be_visible()  # a thumb changes the conversation's buttons, not the starters
+    starter.tap()  # a starter asked: the new answer closes them again
+    sync_api.expect(page.locator("#zq-chat .zq-turn")).to_have_count(2)
+    sync_api.expect(starter).to_be_hidden()
+    clear.tap()
+    sync_api.expect(page.locator("#zq-chat .zq-welcome")).to_be_visible()
+    sync_api.expect(starter).to_be_visible()
+    sync_api.expect(clear).to_be_hidden()

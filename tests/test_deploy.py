@@ -185,7 +185,9 @@ def live(assistant, tmp_path_factory):
         yield server
 
 
-@pytest.mark.parametrize("path", ["/api/feedback", "/api/ask", "/gradio_api/queue/join", "/staff/login"])
+@pytest.mark.parametrize(
+    "path", ["/api/feedback", "/api/ask", "/gradio_api/run/predict", "/gradio_api/queue/join", "/staff/login"]
+)
 def test_a_chunked_body_past_the_cap_is_refused_while_reading(live, path):
     body = b'{"question": "' + b"x" * 200_000 + b'"}'
     kind = "application/x-www-form-urlencoded" if path == "/staff/login" else "application/json"
@@ -337,15 +339,17 @@ def test_invisible_questions_are_not_logged_and_search_refuses_them(live):
     assert len(live.app.state.service.storage.gaps().gaps) == before
 
 
-def gradio_call(base: str, fn_index: int, data: list) -> tuple[int, str]:
-    """Join the chat's queue as the page does and read its event stream to the end."""
+def gradio_call(base: str, fn_index: int, data: list, *, queued: bool = False) -> tuple[int, str]:
+    """A chat event as the page sends it: without an LLM one POST to /gradio_api/run/predict; with one (queued),
+    a join of Gradio's queue and its event stream read to the end."""
     session = "deploytest" + str(time.monotonic_ns())
     body = {"data": data, "fn_index": fn_index, "session_hash": session, "event_data": None, "trigger_id": None}
-    joined = httpx.post(  # json.dumps keeps a lone surrogate as its escape, as a hostile page would send it
-        base + "/gradio_api/queue/join", content=json.dumps(body), headers={"content-type": "application/json"}
+    route = "/gradio_api/queue/join" if queued else "/gradio_api/run/predict"
+    sent = httpx.post(  # json.dumps keeps a lone surrogate as its escape, as a hostile page would send it
+        base + route, content=json.dumps(body), headers={"content-type": "application/json"}
     )
-    if joined.status_code != 200:
-        return joined.status_code, joined.text
+    if sent.status_code != 200 or not queued:
+        return sent.status_code, sent.text
     with httpx.stream("GET", base + "/gradio_api/queue/data", params={"session_hash": session}, timeout=30) as events:
         text = ""
         for line in events.iter_lines():
@@ -355,9 +359,38 @@ def gradio_call(base: str, fn_index: int, data: list) -> tuple[int, str]:
     return 200, text
 
 
+def chat_event(base: str, name: str, elem_id: str) -> tuple[int, int]:
+    """(fn_index, trigger_id) of the chat's event ``name`` on the component with ``elem_id``."""
+    config = httpx.get(base + "/config").json()
+    target = next(c["id"] for c in config["components"] if c.get("props", {}).get("elem_id") == elem_id)
+    index = next(d["id"] for d in config["dependencies"] if [target, name] in d["targets"])
+    return index, target
+
+
+def test_a_comment_goes_with_the_thumb_on_the_last_answer_only(live):
+    """The page keeps the rating a comment is added to; after a newer answer that rating takes no comment."""
+    session = "comment" + str(time.monotonic_ns())
+    ask, click = chat_event(live.url, "submit", "zq-question"), chat_event(live.url, "click", "zq-chat")
+
+    def call(event: tuple[int, int], data: list, event_data: dict | None = None) -> dict:
+        body = {"data": data, "fn_index": event[0], "trigger_id": event[1], "session_hash": session}
+        response = httpx.post(live.url + "/gradio_api/run/predict", json={**body, "event_data": event_data})
+        assert response.status_code == 200, response.text
+        return response.json()["data"]
+
+    rated_turns = call(ask, [LEAD_QUESTION, []])[1]
+    assert "能说说哪里不对吗" in call(click, [rated_turns, None], {"rating": -1})[0]
+    newer_turns = call(ask, ["专项治理会同了多少家单位", rated_turns])[1]
+    assert "意见暂时无法保存" in call(click, [newer_turns, None], {"comment": "不是这个"})[0]
+    assert "已收到您的意见" in call(click, [rated_turns, None], {"comment": "想知道办事电话"})[0]
+    stored = live.app.state.service.storage.feedback(limit=1)[0]
+    assert (stored["rating"], stored["comment"], stored["question"]) == (-1, "想知道办事电话", LEAD_QUESTION)
+
+
 def test_a_lone_surrogate_in_the_chat_gets_a_chinese_notice_and_an_unknown_event_is_not_a_500(live):
     status, stream = gradio_call(live.url, 0, ["牵头单位\ud800", []])
     assert status == 200 and "无法识别的字符" in stream
     assert "系统出了点问题" not in stream
-    status, text = gradio_call(live.url, 999, ["x", []])
-    assert 400 <= status < 500 and CJK.search(text)
+    for queued in (False, True):
+        status, text = gradio_call(live.url, 999, ["x", []], queued=queued)
+        assert 400 <= status < 500 and CJK.search(text)

@@ -33,6 +33,11 @@ BUTTON_CSS = "\n" + static_text("buttons.css")
 SCRIPT = "\n".join(static_text(name) for name in ("copy.js", "chat.js"))
 APP_JS = f"<style>\n{static_text('viewer.css')}</style><script>{SCRIPT}</script>"
 
-# Gradio's event hooks: the question shown before the server is asked, and the scroll once it has answered.
+# Gradio's event hooks: the question shown before the server is asked, and once it has answered, the scroll and
+# the starters and the clear button as the conversation drawn now needs them (chat.js's zqParts; an update with no
+# properties changes nothing, should the script be missing).
 SHOW_QUESTION_JS = "(text, turns) => { window.zqPending && window.zqPending(text); return [text, turns]; }"
-SETTLE_JS = "() => { window.zqSettle && window.zqSettle(); }"
+SETTLE_JS = (
+    "() => { window.zqSettle && window.zqSettle(); "
+    "return window.zqParts ? window.zqParts() : [{__type__: 'update'}, {__type__: 'update'}]; }"
+)

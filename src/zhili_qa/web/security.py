@@ -161,8 +161,9 @@ class SecurityMiddleware:
             nonlocal received, finished
             if finished:  # after the body only a disconnect can come, and waiting for it is the app's business
                 return await receive()
-            try:
-                message = await asyncio.wait_for(receive(), self.body_timeout)
+            try:  # asyncio.timeout, not wait_for: no task made for every chunk of every request
+                async with asyncio.timeout(self.body_timeout):
+                    message = await receive()
             except TimeoutError:
                 raise BodyTooSlow() from None
             if message["type"] == "http.request":

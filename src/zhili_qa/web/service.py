@@ -8,6 +8,8 @@ The answerer holds ``gate`` around engine calls only, never while the model is w
 from __future__ import annotations
 
 import asyncio
+import contextvars
+import functools
 import hashlib
 import hmac
 import logging
@@ -15,9 +17,10 @@ import os
 import re
 import threading
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict
+from typing import TypeVar
 from urllib.parse import urlsplit
 
 from itsdangerous import BadSignature, Signer
@@ -37,6 +40,7 @@ from .security import ClientLimits
 from .sources import citation_url, source_line
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 # One question per core: more in parallel only queue inside ONNX Runtime.
 ENGINE_CONCURRENCY = max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1)
@@ -137,8 +141,13 @@ class QAService:
         ENGINE_CONCURRENCY threads; answers that wait on an LLM endpoint keep the wide thread pool."""
         if self.answerer.enabled:
             return await run_in_threadpool(self.ask, question, history, channel, client)
-        loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(self._engine_threads, self.ask, question, history, channel, client)
+        return await self.in_turn(self.ask, question, history, channel, client)
+
+    async def in_turn(self, work: Callable[..., T], *args: object) -> T:
+        """``work(*args)`` on one of the ENGINE_CONCURRENCY engine threads, first come first served, for work that
+        is mostly the engine's (a threading gate alone lets late arrivals overtake: a long tail under load)."""
+        call = functools.partial(contextvars.copy_context().run, work, *args)
+        return await asyncio.get_running_loop().run_in_executor(self._engine_threads, call)
 
     def ask_stream(
         self, question: object, history: object = None, channel: str = "api", client: str = ""

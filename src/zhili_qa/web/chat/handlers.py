@@ -1,7 +1,9 @@
 """What the chat page's events do: ask (typed, suggested or from ``?q=``), rate, comment, clear.
 
-Every handler returns a dict of updates ``{component: value or gr.update(...)}``. An answer's dict names all
-of ``Events.outputs`` (a component left out is skipped, which costs Gradio as much as an update).
+Every handler returns a dict of updates ``{component: value}`` for some of ``Events.outputs``: the conversation
+drawn, the conversation kept in the browser, the question box, and the rating a comment goes with. The starters
+and the clear button follow in the browser from what is drawn (assets.SETTLE_JS): each output costs Gradio
+Python work on every answer (py-spy under bench/chat_load.py).
 """
 
 from __future__ import annotations
@@ -43,6 +45,12 @@ def engine_history(turns: list[dict]) -> list[dict]:
     return history[-MAX_HISTORY:]
 
 
+def last_answer_id(turns: list[dict]) -> str | None:
+    """The id of the last answer in the conversation (None before the first: there is nothing to rate)."""
+    exchange = next((t for t in reversed(turns) if "answer" in t), None)
+    return None if exchange is None else exchange["answer"].get("answer_id", "")
+
+
 def with_notice(turns: list[dict], notice: str) -> list[dict]:
     """The exchanges with one notice after them: a new notice replaces the last instead of stacking up."""
     return [*(t for t in turns if "notice" not in t), {"notice": notice}]
@@ -67,22 +75,20 @@ class Events:
     def __init__(self, service: QAService, page: Page) -> None:
         self.service, self.page = service, page
         self.max_chars = service.settings.max_question_chars
-        self.outputs = [page.chat, page.turns, page.question, page.feedback_id, page.starters_box, page.clear]
+        self.outputs = [page.chat, page.turns, page.question, page.rated]
 
     def chat_html(self, turns: list[dict], after: After) -> str:
         return conversation_html(turns, self.service.titles, self.service.welcome) + after.html()
 
     def view(self, turns: list[dict], after: After, question: str = "") -> dict:
-        """The whole page after an answer, a notice or a reset."""
+        """The page after an answer, a notice or a reset (the rating a comment goes with is left as it is:
+        ``save_comment`` takes it only for the answer it rated)."""
         p = self.page
         return {
             p.chat: self.chat_html(turns, after),
             p.turns: turns,
             # A paste somewhat over the limit comes back whole to be shortened; a flood never comes back whole.
             p.question: echoable(question[: ECHOED_TIMES_THE_LIMIT * self.max_chars]),
-            p.feedback_id: None,
-            p.starters_box: gr.update(open=not any("answer" in t for t in turns)),
-            p.clear: gr.update(visible=bool(turns)),
         }
 
     def suggested(self, turns: list[dict]) -> After:
@@ -100,7 +106,7 @@ class Events:
         """With an LLM, the text as it is written (escaped, no sources yet), then always the final answer in its
         place; without one, just the final answer, as a single update."""
         turns = list(turns or [])
-        if not (text or "").strip():  # an empty send changes nothing
+        if not isinstance(text, str) or not text.strip():  # an empty send changes nothing
             yield gr.skip()
             return
         client = client_of(request)
@@ -144,7 +150,7 @@ class Events:
         else:
             yield gr.skip()
 
-    def clicked(self, turns: list[dict], stored: int | None, data: object, request: gr.Request) -> Iterator[dict]:
+    def clicked(self, turns: list[dict], rated: list | None, data: object, request: gr.Request) -> Iterator[dict]:
         """A button drawn after the answer: a suggested question, a thumb, or the comment form's send."""
         data = data if isinstance(data, dict) else {}
         if isinstance(data.get("question"), str):
@@ -152,7 +158,7 @@ class Events:
         elif data.get("rating") in (1, -1):
             yield self.rate(turns or [], data["rating"], request)
         elif isinstance(data.get("comment"), str):
-            yield self.save_comment(turns or [], data["comment"], stored)
+            yield self.save_comment(turns or [], data["comment"], rated)
         else:
             yield gr.skip()
 
@@ -163,22 +169,25 @@ class Events:
 
     def rate(self, turns: list[dict], rating: int, request: gr.Request) -> dict:
         """A thumb under the last answer: stored once, thanked, and a comment asked for after a thumbs down."""
-        exchange = next((t for t in reversed(turns) if "answer" in t), None)
-        if exchange is None:
+        answer_id = last_answer_id(turns)
+        if answer_id is None:
             return self.feedback_view(turns, "")
         client = client_of(request)
         if not self.service.limits.hit("feedback", client):
             return self.feedback_view(turns, RATE_LIMITED, thumbs=True)
         try:
-            stored = self.service.feedback(exchange["answer"].get("answer_id", ""), rating, client=client)
+            stored = self.service.feedback(answer_id, rating, client=client)
         except UserInputError as error:
             return self.feedback_view(turns, str(error))
         if stored == ALREADY_RATED:
             return self.feedback_view(turns, "这个回答已经评价过了。")
         thanks = THANKS + ("能说说哪里不对吗？（可选）" if rating < 0 else "")
-        return {**self.feedback_view(turns, thanks, comment=stored is not None), self.page.feedback_id: stored}
+        rated = None if stored is None else [answer_id, stored]
+        return {**self.feedback_view(turns, thanks, comment=stored is not None), self.page.rated: rated}
 
-    def save_comment(self, turns: list[dict], text: str, stored: int | None) -> dict:
+    def save_comment(self, turns: list[dict], text: str, rated: list | None) -> dict:
+        """A comment on the rating of the last answer (a rating of an earlier answer takes none)."""
+        stored = rated[1] if rated and rated[0] == last_answer_id(turns) else None
         try:
             text = optional(text.strip(), "")
         except UserInputError as error:

@@ -45,7 +45,7 @@ class Page:
     """The components the events read and redraw."""
 
     turns: gr.BrowserState
-    feedback_id: gr.State
+    rated: gr.State  # [answer id, feedback row] of the last thumb, which a comment is added to
     chat: gr.HTML
     question: gr.Textbox
     starters_box: gr.Accordion
@@ -106,11 +106,11 @@ def page(service: QAService, conversation_key: str, welcome: str) -> Page:
     # Kept in the browser's localStorage and sent with every question: a reload, Back from another page or a
     # server restart leaves the conversation and its follow-ups working.
     turns = gr.BrowserState([], storage_key="zq-chat-turns", secret=conversation_key)
-    feedback_id = gr.State(None)
+    rated = gr.State(None)
     header(service)
     chat = gr.HTML(welcome, elem_id="zq-chat", js_on_load=ON_CLICK, css_template=BUTTON_CSS)
     question = question_box()
     starters_box, starters = starters_part(service)
     clear = gr.Button("清空对话", size="sm", variant="secondary", elem_id="zq-clear", visible=False)
     footer(service)
-    return Page(turns, feedback_id, chat, question, starters_box, starters, clear)
+    return Page(turns, rated, chat, question, starters_box, starters, clear)

@@ -163,6 +163,21 @@
     window.scrollBy({top: by, behavior: 'smooth'});
   };
 
+  // Once an answer is drawn: the suggested starters close when the conversation has an answer and open again
+  // when it is cleared, and 清空对话 shows when there is anything to clear. Gradio's updates for the two; only
+  // when the conversation drawn changed, so a thumb or a comment leaves them as the citizen left them.
+  var drawnLog = null;
+  window.zqParts = function () {
+    var log = document.querySelector('#zq-chat .zq-log');
+    var drawn = log ? log.innerHTML : '';
+    var keep = {__type__: 'update'};
+    if (drawn === drawnLog) return [keep, keep];
+    drawnLog = drawn;
+    var answered = !!(log && log.querySelector('.zq-turn:not(.zq-pending)'));
+    var any = answered || !!(log && log.querySelector('.zq-notice'));
+    return [{__type__: 'update', open: !answered}, {__type__: 'update', visible: any}];
+  };
+
   document.addEventListener('click', function (e) {
     var target = e.target instanceof Element ? e.target : null;
     if (!target) return;
