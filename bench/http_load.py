@@ -206,7 +206,7 @@ async def http_phase(
 def gradio_phase(base_url: str, clients: int, seconds: float) -> dict:
     """The chat's question event as the page sends it, from chat_load.py's asyncio generator (gradio_client's
     threads took enough of the 2 cores to be the bottleneck themselves)."""
-    return asyncio.run(chat_phase(base_url, "gradio", clients, seconds))
+    return asyncio.run(chat_phase(base_url, "gradio", clients, seconds, None))
 
 
 def stored_rows(data_dir: Path, database_url: str = "") -> dict:
