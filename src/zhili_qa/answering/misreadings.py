@@ -14,7 +14,7 @@ import jieba.posseg
 from ..text import dictionary_tag
 from .intent import BULLETIN_KINDS, EXACT_DATE_Q, EXACT_DAY_Q
 from .question import Question
-from .values import DOCUMENT_TITLE, GENERAL_MEASURE, clauses_of, counts_in, value_clauses
+from .values import DOCUMENT_TITLE, GENERAL_MEASURE, SUM, clauses_of, counts_in, value_clauses
 
 _LEADING_PREPOSITION = re.compile(r"^(?:在|对|向|从|于|为|把)")
 _WHOLE_OF_A_LIST = re.compile(r"这种|这些|那些|这类|几个|等|都")  # not 一共: 盘峙一共去了几次 is still one
@@ -172,7 +172,7 @@ def averted(question: Question, text: str) -> bool:
     if _AVERTED_ASKED.search(question.asking):
         return False  # 追回的损失, 省了多少: the question asks what was averted
     # 避免群众财产损失5000余万元 answers no 骗走了多少钱: every sum the passage holds is one averted.
-    sums = list(re.finditer(r"\d+(?:\.\d+)?\s*(?:余|多)?\s*(?:万|千|亿)?元", text))
+    sums = list(SUM.finditer(text))
     if (
         question.answer_type == "money"
         and sums

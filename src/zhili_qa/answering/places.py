@@ -105,6 +105,7 @@ class Places:
         city_names = [n for n, c in self._names.items() if self.home and c == city]
         self.home_words = frozenset(self.home_names) | ({min(city_names, key=len)} if city_names else set())
         self.generic = GENERIC_NOUNS | self.home_words  # nouns that name no subject (问题, 定海)
+        # The bulletin's own local names come from its suffixes and lists alone: none is known before them.
         self.local_names: frozenset[str] = frozenset()
         named = [p.name for p in self.local_named_in(corpus_text)]
         bare = [next((n[: -len(s)] for s in _LOCAL_SUFFIXES if n.endswith(s)), n) for n in named]

@@ -69,9 +69,10 @@ def counts_alike(text: str, measure: str) -> bool:
 
 
 # A sum: a figure in 元, or a bare figure right after a price word (均价在3500左右), never a rate.
+SUM = re.compile(r"\d+(?:\.\d+)?\s*(?:余|多)?\s*(?:千|百|万|亿)*\s*元")  # 5000余万元, 4275 元
 _MONEY = re.compile(
-    r"\d+(?:\.\d+)?\s*(?:余|多)?\s*(?:千|百|万|亿)*\s*元"
-    r"|(?:价|费|款|资金|金额|收入|损失)[^，,。；\d]{0,6}\d+(?:\.\d+)?(?![\d.]*\s*(?:%|个百分点|名|次|个|家|人|项|年|月))"
+    SUM.pattern
+    + r"|(?:价|费|款|资金|金额|收入|损失)[^，,。；\d]{0,6}\d+(?:\.\d+)?(?![\d.]*\s*(?:%|个百分点|名|次|个|家|人|项|年|月))"
 )
 # How far a figure moved: 降幅达55%, 提升3.09分, 高出2022年8个百分点 (降至900余元 is where it stands).
 _MOVES = "下降|降低|减少|提升|提高|上升|增加|增长|高出|节约|节省"
