@@ -108,7 +108,7 @@ class ProjectAnswerer:
         open_question = asked.answer_type in ("overview", "fact", "yes_no")
         limit = CANDIDATES if asked.subject else len(project.units)
         candidates = self.selector.candidates(asked.text, ranking, project, fields, intent, limit)
-        topic = f"{project.title} {project.lead}"  # words naming the project or its department ask nothing
+        topic = project.naming
         passing: list[tuple[tuple, Span]] = []  # (preference, the part that would be quoted)
         first: Verdict | None = None
         # 民营诊所种一颗多少钱: where the project tells owners apart (it caps 公立 hospitals' prices and only guides
@@ -197,7 +197,7 @@ class ProjectAnswerer:
         if not asked.wants_value or len(span.text) <= NARROW_FROM:
             return span
         clauses = [u for u in project.units if u.kind == "clause" and span.start <= u.start and u.end <= span.end]
-        topic = f"{project.title} {project.lead}"
+        topic = project.naming
         # A date opens the clause it dates (2023年6月底，定海区医疗急救站正式挂牌): judge the two together.
         following = [c.text for c in clauses[1:]] + [""] if asked.answer_type == "date" else [""] * len(clauses)
         holding = [

@@ -51,10 +51,37 @@ _RELAYED_AFTER = re.compile(
 )
 
 
+# 请以公告原文数字为准, 请注意“处分”与“处理”不同, 需区分目标与结果：…: how to answer, which asks nothing and
+# names no subject of its own.
+_INSTRUCTION = re.compile(r"(?:请|需要?|务必|注意|烦请)(?!问|教)")
+_INSTRUCTION_HEAD = re.compile(r"^(?:请|需要?|务必|注意|烦请)(?!问|教)[^:：。？?!！]{2,20}[:：]\s*")
+_CLAUSE_STARTS = re.compile(r"(?<=[，,；;])")
+
+
 def without_pleasantries(text: str) -> str:
-    """The message without the greeting before it, the relaying of a caller's question, and the thanks after it."""
+    """The message without the greeting before it, the relaying of a caller's question, the thanks after it,
+    and instructions on how to answer."""
     plain = _PLEASANTRIES.sub("", text).strip()
-    return _RELAYED_AFTER.sub("", _RELAYED.sub("", plain)).strip() or text
+    plain = _RELAYED_AFTER.sub("", _RELAYED.sub("", plain)).strip() or text
+    return _without_instructions(plain) or plain
+
+
+def _without_instructions(text: str) -> str:
+    """Each sentence up to a clause that instructs and asks nothing (…罚没款金额，请精确到…，并注明单位)."""
+    text = _INSTRUCTION_HEAD.sub("", text)
+    kept = []
+    for sentence in _SENTENCES.findall(text):
+        clauses = _CLAUSE_STARTS.split(sentence)
+        cut = next(
+            (i for i, c in enumerate(clauses) if _INSTRUCTION.match(c.strip()) and not _asks("".join(clauses[i:]))),
+            len(clauses),
+        )
+        kept.append("".join(clauses[:cut]).rstrip("，,；; "))
+    return "".join(k for k in kept if k.strip(_SENTENCE_ENDS + " "))
+
+
+def _asks(text: str) -> bool:
+    return bool(_ASKS_A_FACT.search(text) or YES_NO_Q.search(text))
 
 
 def compound_parts(text: str) -> list[str]:

@@ -280,7 +280,7 @@ def _object_before(tagged: list[tuple[str, str]], generic: frozenset[str]) -> st
     """The noun phrase before the verb that precedes a figure (宣传视频 of 宣传视频一共拍了多少条)."""
     words = [(word, dictionary_tag(word, flag)) for word, flag in tagged]
     acted = False  # 回迁户有多少户 names what it counts by its measure; only a verb's object is taken
-    while words and not words[-1][1].startswith("n"):
+    while words and (not words[-1][1].startswith("n") or ACTUALLY_Q.fullmatch(words[-1][0])):  # 实际解决了多少户
         if words[-1][1].startswith(("v", "d", "u", "p")) or words[-1][0] in _ASKING:
             word, flag = words.pop()
             acted = acted or (flag.startswith("v") and word not in ("有", "是", "为", "共有"))

@@ -13,6 +13,7 @@ PREAMBLE_FIELD = "总体情况"
 TITLE, LEAD, GOAL, RESULTS = "治理项目", "牵头单位", "治理目标", "治理成果"
 FIELDS = (TITLE, LEAD, GOAL, RESULTS)
 _TITLE_TAIL = re.compile(r"(?:领域)?(?:突出)?(?:问题)?专项治理$")
+_CAMPAIGN = re.compile(r"开展([^，,。；;]{2,30}?专项治理)")  # 深入开展漠视侵害群众利益问题专项治理
 
 
 @dataclass(frozen=True)
@@ -41,6 +42,14 @@ class Project:
     def topic(self) -> str:
         """The title without its boilerplate tail: 噪声污染 for 噪声污染专项治理."""
         return _TITLE_TAIL.sub("", self.title) or self.title
+
+    @property
+    def naming(self) -> str:
+        """Words that name the project, which ask nothing of it: its title and lead; for the preamble, also
+        the campaign it opens with (本次漠视侵害群众利益问题专项治理中…多少次 asks of the totals)."""
+        preamble = self.fields.get(PREAMBLE_FIELD)
+        campaign = _CAMPAIGN.search(preamble.text) if preamble else None
+        return " ".join(filter(None, (self.title, self.lead, campaign[1] if campaign else "")))
 
     @property
     def lead(self) -> str:
