@@ -282,3 +282,21 @@ def test_the_campaigns_totals_answer_a_count_no_project_gives(lexical_assistant)
 def test_who_did_more_of_a_count_compares_figures(lexical_assistant):
     answer = lexical_assistant.ask("职业技能培训和村经济合作社两项，谁组织的检查次数多？各多少次？")
     assert "42次" in answer.answer and "14次" in answer.answer and "牵头单位" not in answer.answer
+
+
+def test_a_stock_asked_beside_a_story_is_no_count_of_visits_or_of_those_picked(lexical_assistant):
+    # 110家次 counts visits to stations, 4个示范站点 those picked out: neither is how many there are.
+    assert not lexical_assistant.ask("我天天跑加油站 定海到底一共有多少个加油站啊 给我个数").found
+    assert "38次" in lexical_assistant.ask("孩子学校食堂到底有没有人去查啊，查了几趟？").answer
+
+
+def test_the_names_of_stations_are_not_their_count(lexical_assistant):
+    assert not lexical_assistant.ask("培育出来的那几个诚信计量示范加油站点是哪几家？叫什么名字？").found
+    assert not lexical_assistant.ask("诚信计量示范加油站在哪 叫啥名").found
+
+
+def test_english_how_many_of_a_thing_counts_that_thing(lexical_assistant):
+    answer = lexical_assistant.ask(
+        "How many problems were found in the school canteen checks, and how many in the dental clinic spot checks?"
+    )
+    assert "36个" in answer.answer and "16个" in answer.answer

@@ -136,7 +136,7 @@ def test_compound_questions_split_into_their_questions():
     assert compound_parts("合作社那个专项治理查了几回？来电的大爷问的。") == ["合作社那个专项治理查了几回?"]
     assert compound_parts("合作社检查了几次 查出来多少问题 别光跟我说成效") == ["合作社检查了几次", "查出来多少问题"]
     # A request for the answer's form (请把岛名一一列出来) asks nothing of its own.
-    assert compound_parts("流动集市是在哪几个海岛上办的？请把岛名一一列出来。") == ["流动集市是在哪几个海岛上办的"]
+    assert compound_parts("流动集市是在哪几个海岛上办的？请把岛名一一列出来。") == ["流动集市是在哪几个海岛上办的?"]
     # 问下 marks where a long message starts to ask.
     assert compound_parts("群里有人被骗过,问下反诈那边去年追赃挽损一共追回来多少钱?") == [
         "反诈那边去年追赃挽损一共追回来多少钱?"

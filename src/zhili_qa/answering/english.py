@@ -279,8 +279,12 @@ def _asking(lowered: str, thesaurus: Thesaurus) -> str:
         return "降了多少" if _FALL.search(lowered) else "提高了多少"
     if phrase == "多少":
         counted = _counted_words(lowered)
-        # A count of something unnamed here (ambulances) is a count of things: 多少个, not any figure.
-        return phrase + (_measure(counted) or ("个" if counted else ""))
+        # A count of something with no measure word here (ambulances) is a count of things: 多少个, not any
+        # figure, with the bulletin's word for it after, as in Chinese (how many problems: 多少个问题).
+        measure = _measure(counted) or ("个" if counted else "")
+        if measure != "个":
+            return phrase + measure
+        return phrase + "个" + next((t for _, terms in thesaurus.matches(counted[-1]) for t in terms[:1]), "")
     if phrase == "哪个多":
         more = re.search(r"\b(?:more|fewer|less|higher|lower|bigger|larger|smaller)\s+([a-z]+)", lowered)
         measure = _measure([more.group(1)]) if more else ""

@@ -113,10 +113,10 @@ def asks_the_plan(asking: str) -> bool:
     return any(ASKS_HOW_MUCH.search(c) and PLAN_Q.search(c) and not ACTUALLY_Q.search(c) for c in clauses)
 
 
-_PLACES_OF_BUSINESS = "站|店|公司|企业|医院|学校|机构|菜场|市场|诊所|酒吧|KTV|ktv|饭店|餐馆|工厂|工地|商家|商户"
+_PLACES_OF_BUSINESS = "站点|站|店|公司|企业|医院|学校|机构|菜场|市场|诊所|酒吧|KTV|ktv|饭店|餐馆|工厂|工地|商家|商户"
 ENTITY_Q = re.compile(
     rf"哪(?:一|几)?家(?!单位|部门)[\u4e00-\u9fff]{{0,3}}(?:{_PLACES_OF_BUSINESS}|施工单位)|哪一家(?!单位|部门)|哪一?所"
-    rf"|(?:{_PLACES_OF_BUSINESS}|施工单位)(?:[^，,。？?]{{0,6}}[，,])?叫啥|(?:{_PLACES_OF_BUSINESS}|施工单位)的?名字|(?:{_PLACES_OF_BUSINESS})是哪(?:几|些)家?|哪[\d一二两三四五六七八九十]+家"
+    rf"|(?:{_PLACES_OF_BUSINESS}|施工单位)(?:[^，,。？?]{{0,6}}[，,\s])?叫啥|(?:{_PLACES_OF_BUSINESS}|施工单位)的?名字|(?:{_PLACES_OF_BUSINESS})是哪(?:几|些)家?|哪[\d一二两三四五六七八九十]+家"
     rf"|哪个[\u4e00-\u9fff]{{0,2}}(?:{_PLACES_OF_BUSINESS})|(?:{_PLACES_OF_BUSINESS})(?:的名字|叫什么名字|叫什么|是哪家|是哪一家)|名字叫什么"
 )
 WHICH_RESULTS_Q = re.compile(r"(?:哪些|什么)(?:成果|成效|工作|措施|举措|进展|效果)|做了哪些|干了哪些")
@@ -187,7 +187,7 @@ class Intent:
 
 _LEAD_DESCRIBED = re.compile(r"[局办委院会组)）]牵头的(?=[^，,。？?]{2,30}(?:专项治理|项目|治理)[中里里面，,])")
 BARE_COUNT = re.compile(
-    r"(?<![哪好举说])(?:多少|几)(?=[\u4e00-\u9fff])(?!钱|块|元|万|分|岁|倍|成|号|点|月|天|年|了|呢|啊|吗|呀|吧|的)"
+    r"(?<![哪好举说那这])(?:多少|几)(?=[\u4e00-\u9fff])(?!钱|块|元|万|分|岁|倍|成|号|点|月|天|年|了|呢|啊|吗|呀|吧|的)"
 )
 _COUNT_NOUN = re.compile(r"(家次|人次)|(次|人|户|家|件|项)数")
 _WHO_MORE = re.compile(r"谁[^，,。？?]{0,10}(?:更|最)?(?:多|少|高|低)")

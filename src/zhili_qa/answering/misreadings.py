@@ -156,7 +156,9 @@ def _asks_how_many_there_are(question: Question) -> bool:
     """一共有多少所中小学, how many … are there: a count of what exists, asked with no verb of doing."""
     if question.english:
         return bool(question.measure) and bool(_THERE_ARE.search(question.typed.lower()))
-    if "有" not in question.asking and not _OCCURRED.search(question.asking):
+    # The clause that counts: a story beside it (我天天跑加油站 定海一共有多少个加油站) does no counting.
+    counting = "".join(c for c in re.findall(r"[^，,。？?！!\s]+", question.asking) if re.search(r"多少|几", c))
+    if "有" not in counting and not _OCCURRED.search(counting):
         return False  # 会同了几家 asks of an act, not of a stock
     return not any(
         tag.startswith("v")
@@ -164,6 +166,7 @@ def _asks_how_many_there_are(question: Question) -> bool:
         and word != question.measure
         and not (tag == "vn" and word in question.counted)  # 诈骗 of 电信诈骗案子 names what is counted
         for word, tag in ((word, dictionary_tag(word, flag)) for word, flag in question.tags)
+        if word in counting
     )
 
 

@@ -42,7 +42,8 @@ def measures_like(measure: str) -> frozenset[str]:
 def _measure_words(measure: str) -> str:
     """A group matching the measure words that count like ``measure`` (any thing's for the general 个)."""
     family = measures_like(measure)
-    words = _THING_MEASURES if measure == GENERAL_MEASURE else [re.escape(m) for m in family]
+    # 几个 counts things, and 110家次 counts visits to them, not 110家.
+    words = [f"{m}(?!次)" for m in _THING_MEASURES] if measure == GENERAL_MEASURE else [re.escape(m) for m in family]
     # 25人次 is no count in 名: 人 then stands alone.
     words = [w if w != "人" or "人次" in family else "人(?!次)" for w in words]
     return "(" + "|".join(sorted(words, key=len, reverse=True)) + ")"
