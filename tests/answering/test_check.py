@@ -300,3 +300,11 @@ def test_english_how_many_of_a_thing_counts_that_thing(lexical_assistant):
         "How many problems were found in the school canteen checks, and how many in the dental clinic spot checks?"
     )
     assert "36个" in answer.answer and "16个" in answer.answer
+
+
+def test_a_figure_the_asker_states_roughly_answers_no_other_question(lexical_assistant):
+    assert not lexical_assistant.ask("电诈去年追回来一千一百多万 那咱这群众一共被骗了多少钱").found
+    assert not lexical_assistant.ask("加油站罚的那一百二十多万 里头罚款是多少").found
+    # Asked exactly, or guessed after the question, it is the answer.
+    assert "124.839742万元" in lexical_assistant.ask("加油机那个罚没款说一百二十多万 具体是多少").answer
+    assert "3935" in lexical_assistant.ask("二级及以下公立医疗机构单颗常规种植，调控目标是不超过多少钱？三千九百多？").answer

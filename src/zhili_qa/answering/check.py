@@ -38,6 +38,7 @@ from .misreadings import (
     no_cap_for_a_cap,
     of_another_owner,
     one_of_a_list,
+    restates_the_rough,
 )
 from .places import Places
 from .question import Question
@@ -142,6 +143,8 @@ class AnswerCheck(SubjectMatch):
             return "unit"  # 撤并以后还剩几家: 撤并整合3家 counts those merged
         if question.wants_value and no_cap_for_a_cap(question, text):
             return "type"
+        if question.wants_value and restates_the_rough(question, text):
+            return "subject"  # 追回来一千一百多万，那被骗了多少: the figure stated answers no other
         if of_another_owner(question, context):
             return "subject"  # 民营诊所的价格上限: the caps are set for 公立医疗机构
         return ""

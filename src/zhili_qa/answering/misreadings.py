@@ -11,6 +11,7 @@ import re
 
 import jieba.posseg
 
+from ..figures import numbers_in, rounds_to
 from ..text import dictionary_tag
 from .intent import BULLETIN_KINDS, EXACT_DATE_Q, EXACT_DAY_Q
 from .question import Question
@@ -53,6 +54,22 @@ _ORDINAL_PART = re.compile(r"第\d+(?:期|批|轮|届|场|次)")
 # Kinds of owner a question may single out, each with the kinds that exclude it (民营诊所: 公立医疗机构 is another).
 _OWNERS = {"民营": "公立|公办", "私立": "公立|公办", "私人": "公立|公办", "民办": "公办|公立", "公立": "民营|私立|民办"}
 _LIST_OF_ITEMS = re.compile(r"(?:[\u4e00-\u9fff“”]{2,8}、)+[\u4e00-\u9fff“”]{2,8}(?=等)")
+
+
+# 一百二十多万，具体是多少: the exact figure of one heard roughly, which the clause holding it does answer.
+_EXACT_ASKED = re.compile(r"具体|精确|准确|确切|详细|小数|零头|来着")
+
+
+def restates_the_rough(question: Question, text: str) -> bool:
+    """追回来一千一百多万，那被骗了多少: is every value of the clause the figure the asker already stated roughly
+    (1132.4万元 of 一千一百多万), when the question asks another figure, not that one exactly?"""
+    asks = re.search(r"多少|几", question.asking)
+    # Stated before the question, not guessed after it (不超过多少钱？三千九百多？).
+    stated = [r for r in question.rough if asks and 0 <= question.asking.find(r) < asks.start()]
+    if not stated or _EXACT_ASKED.search(question.asking):
+        return False
+    values = value_clauses(text, question.answer_type, question.measure)
+    return bool(values) and all(any(rounds_to(rough, numbers_in(value)) for rough in stated) for value in values)
 
 
 def counts_by_the_act_asked(question: Question, text: str) -> bool:
