@@ -308,3 +308,14 @@ def test_a_figure_the_asker_states_roughly_answers_no_other_question(lexical_ass
     # Asked exactly, or guessed after the question, it is the answer.
     assert "124.839742万元" in lexical_assistant.ask("加油机那个罚没款说一百二十多万 具体是多少").answer
     assert "3935" in lexical_assistant.ask("二级及以下公立医疗机构单颗常规种植，调控目标是不超过多少钱？三千九百多？").answer
+
+
+def test_a_percentage_is_not_a_difference_in_points(lexical_assistant):
+    assert not lexical_assistant.ask("村集体经济总收入 2023年到底涨了百分之多少 给个具体数").found
+    assert "8个百分点" in lexical_assistant.ask("村集体经济收入增长率比2022年高了几个百分点").answer
+
+
+def test_the_year_is_read_from_the_sentence_that_asks(lexical_assistant):
+    assert not lexical_assistant.ask("2022年那时候，菜篮子海岛订单配送开展了多少次？我想跟2023年比一比。").found
+    asked = "2023年口腔种植检查的家次公告里有了，我想问的是2024年，口腔种植这块又检查了多少家次？"
+    assert not lexical_assistant.ask(asked).found

@@ -38,6 +38,7 @@ from .misreadings import (
     no_cap_for_a_cap,
     of_another_owner,
     one_of_a_list,
+    points_for_a_percent,
     restates_the_rough,
 )
 from .places import Places
@@ -143,6 +144,8 @@ class AnswerCheck(SubjectMatch):
             return "unit"  # 撤并以后还剩几家: 撤并整合3家 counts those merged
         if question.wants_value and no_cap_for_a_cap(question, text):
             return "type"
+        if question.wants_value and points_for_a_percent(question, text):
+            return "unit"  # 涨了百分之多少: 高出2022年8个百分点 is a difference of two rates
         if question.wants_value and restates_the_rough(question, text):
             return "subject"  # 追回来一千一百多万，那被骗了多少: the figure stated answers no other
         if of_another_owner(question, context):

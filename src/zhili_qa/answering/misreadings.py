@@ -72,6 +72,19 @@ def restates_the_rough(question: Question, text: str) -> bool:
     return bool(values) and all(any(rounds_to(rough, numbers_in(value)) for rough in stated) for value in values)
 
 
+# 涨了百分之多少 asks a percentage; 高出2022年8个百分点 is a difference between two of them.
+_PERCENT_ASKED = re.compile(r"百分之|百分比|%|几成")
+_POINTS = re.compile(r"\d+(?:\.\d+)?\s*个?百分点")
+
+
+def points_for_a_percent(question: Question, text: str) -> bool:
+    """A percentage asked (涨了百分之多少) of a clause whose every figure is a difference in points?"""
+    if not _PERCENT_ASKED.search(question.asking) or "百分点" in question.asking:
+        return False
+    values = value_clauses(text, question.answer_type, question.measure)
+    return bool(values) and all(_POINTS.search(v) and "%" not in v for v in values)
+
+
 def counts_by_the_act_asked(question: Question, text: str) -> bool:
     """Does the text count by the act the question counts by (查 of 查过几家: 检查加油站110家次, not
     4家加油站的5次维修)?"""
