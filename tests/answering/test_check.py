@@ -319,3 +319,8 @@ def test_the_year_is_read_from_the_sentence_that_asks(lexical_assistant):
     assert not lexical_assistant.ask("2022年那时候，菜篮子海岛订单配送开展了多少次？我想跟2023年比一比。").found
     asked = "2023年口腔种植检查的家次公告里有了，我想问的是2024年，口腔种植这块又检查了多少家次？"
     assert not lexical_assistant.ask(asked).found
+
+
+def test_a_place_in_a_ranking_is_asked_by_its_ordinal(lexical_assistant):
+    assert not lexical_assistant.ask("噪声那个满意度全市排第二 那第一是哪个区").found
+    assert "第二" in lexical_assistant.ask("噪声满意度全市排第几").answer

@@ -28,6 +28,7 @@ from .intent import (
 )
 from .misreadings import (
     a_part_for_the_whole,
+    another_rank,
     another_act_on_the_stated,
     another_reading_of,
     as_precise_as_asked,
@@ -148,6 +149,8 @@ class AnswerCheck(SubjectMatch):
             return "unit"  # 涨了百分之多少: 高出2022年8个百分点 is a difference of two rates
         if question.wants_value and restates_the_rough(question, text):
             return "subject"  # 追回来一千一百多万，那被骗了多少: the figure stated answers no other
+        if another_rank(question, context):
+            return "subject"  # 全市排第二，那第一是哪个区: the passage tells only its own place
         if of_another_owner(question, context):
             return "subject"  # 民营诊所的价格上限: the caps are set for 公立医疗机构
         return ""

@@ -11,7 +11,7 @@ import re
 
 import jieba.posseg
 
-from ..figures import numbers_in, rounds_to
+from ..figures import chinese_to_int, numbers_in, rounds_to
 from ..text import dictionary_tag
 from .intent import BULLETIN_KINDS, EXACT_DATE_Q, EXACT_DAY_Q
 from .question import Question
@@ -83,6 +83,24 @@ def points_for_a_percent(question: Question, text: str) -> bool:
         return False
     values = value_clauses(text, question.answer_type, question.measure)
     return bool(values) and all(_POINTS.search(v) and "%" not in v for v in values)
+
+
+# 全市排第二，那第一是哪个区: a place in a ranking, by its ordinal (not 第9项, a project; not 第2期, one instance).
+_RANK_ORDINAL = re.compile(r"第\s*(\d+|[一二两三四五六七八九十]+)(?!\s*[项个期批轮届场次])")
+_ASKS = re.compile(r"哪|谁|什么|啥|多少|(?<!第)几")
+
+
+def another_rank(question: Question, context: str) -> bool:
+    """Does a clause that asks name a place in a ranking (那第一是哪个区) the passage does not, where it names
+    another (全市排名第二)?"""
+    asking = [c for c in re.findall(r"[^，,。？?！!\s]+", question.asking) if _ASKS.search(c)]
+    asked = {_ordinal(n) for clause in asking for n in _RANK_ORDINAL.findall(clause)}
+    stated = {_ordinal(n) for n in _RANK_ORDINAL.findall(context)}
+    return bool(asked and stated and asked - stated)
+
+
+def _ordinal(numeral: str) -> int | None:
+    return int(numeral) if numeral.isdigit() else chinese_to_int(numeral)
 
 
 def counts_by_the_act_asked(question: Question, text: str) -> bool:
