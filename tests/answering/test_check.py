@@ -324,3 +324,8 @@ def test_the_year_is_read_from_the_sentence_that_asks(lexical_assistant):
 def test_a_place_in_a_ranking_is_asked_by_its_ordinal(lexical_assistant):
     assert not lexical_assistant.ask("噪声那个满意度全市排第二 那第一是哪个区").found
     assert "第二" in lexical_assistant.ask("噪声满意度全市排第几").answer
+
+
+def test_a_count_named_by_what_it_numbers_needs_that_named(lexical_assistant):
+    assert not lexical_assistant.ask("2023年定海区电信网络诈骗案件的立案数是多少起？").found
+    assert "14次" in lexical_assistant.ask("村经济合作社专项：共检查几次、发现并整改问题多少个？两个数都要。").answer

@@ -127,6 +127,8 @@ class AnswerCheck(SubjectMatch):
             return "subject"  # 全区一共有多少所中小学: 32所中小学完成自纠自查 counts those that did
         if question.answer_type == "date" and not as_precise_as_asked(question, text):
             return "type"  # 几月几号印发的: 2023年 alone does not say
+        if question.answer_type == "count" and not self._names_what_is_numbered(question, context):
+            return "subject"  # 立案数是多少: 研判案件800起 counts cases studied, not cases filed
         if not self._names_the_kind_asked(question, context):
             return "subject"  # 之前待在哪个国家: no country is named
         if question.answer_type in ("yes_no", "money", "rate") and not self.speaks_of_the_act(question, context):
@@ -161,6 +163,13 @@ class AnswerCheck(SubjectMatch):
         numbers = numbers_in(arabic_numerals(text))
         exact = question.given - question.rough
         return exact <= numbers and all(rounds_to(rough, numbers) for rough in question.rough)
+
+    def _names_what_is_numbered(self, question: Question, context: str) -> bool:
+        """A count named by what it numbers (立案 of 立案数) is answered only where the passage names that."""
+        numbered = [
+            w for (w, flag), (after, _) in pairwise(question.tags) if after == "数" and len(w) >= 2 and flag != "m"
+        ]  # not 两个 of 两个数都要
+        return all(w in context or self._thesaurus_says(w, context) for w in numbered)
 
     def _names_the_kind_asked(self, question: Question, context: str) -> bool:
         """哪个国家 is answered by a passage naming a 国家; 哪个部门, 哪个项目 are asked of the bulletin itself."""
