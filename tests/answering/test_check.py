@@ -329,3 +329,15 @@ def test_a_place_in_a_ranking_is_asked_by_its_ordinal(lexical_assistant):
 def test_a_count_named_by_what_it_numbers_needs_that_named(lexical_assistant):
     assert not lexical_assistant.ask("2023年定海区电信网络诈骗案件的立案数是多少起？").found
     assert "14次" in lexical_assistant.ask("村经济合作社专项：共检查几次、发现并整改问题多少个？两个数都要。").answer
+
+
+def test_english_requests_fines_and_each_institution(lexical_assistant):
+    fine = "Under the Anti-Telecom and Online Fraud Law, what is the maximum administrative fine for an individual?"
+    assert not lexical_assistant.ask(fine).found
+    each = "Could you break down the 960 implant sets — how many did each of the 9 medical institutions purchase?"
+    assert not lexical_assistant.ask(each).found
+
+
+def test_whether_the_bulletin_says_one_thing_is_not_a_question_about_all_of_it(lexical_assistant):
+    answer = lexical_assistant.ask("我们册子岛这边在搞垃圾分类，厨余垃圾桶多久收一次？公告里有没有说？")
+    assert not answer.found and "公告公布了以下" not in answer.answer

@@ -54,6 +54,7 @@ OPEN_SUBJECT_COVERAGE = 0.3
 _QUALIFYING_FIGURE = re.compile(
     r"\d+(?:[-~至到]\d+)?\s*(?:[年月日岁](?:以上|以下|以内)?|以上|以下|以内)|\d+[-~至到]\d+\s*[个户人次家名项件]?"
 )
+_UNIT_OF = re.compile(r"(?:单|每[一1]?)([家个次颗人户所件位名套])")  # 单家, 每户: the unit a figure is per
 _LEVELS = ("全国", "全省", "全市", "全区")
 _PLACE_KINDS = frozenset("区县 县区 国家 城市 街道 乡镇".split())
 
@@ -95,7 +96,7 @@ class AnswerCheck(SubjectMatch):
         values = value_clauses(clause.text, question.answer_type, question.measure, set(question.given))
         end = clause.text.find(values[0]) + len(values[0]) if values else len(clause.text)
         before = context[context.rfind("。", 0, at) + 1 : at + end] if at >= 0 else clause.text
-        if question.per_unit and question.wants_value and not per_unit_text(before):
+        if question.per_unit and question.wants_value and not self._per_the_unit_asked(question, before):
             return Verdict(False, "unit")
         reason = self._misreading(question, clause.text, context, topic, before)
         if reason:
@@ -156,6 +157,12 @@ class AnswerCheck(SubjectMatch):
         if of_another_owner(question, context):
             return "subject"  # 民营诊所的价格上限: the caps are set for 公立医疗机构
         return ""
+
+    @staticmethod
+    def _per_the_unit_asked(question: Question, before: str) -> bool:
+        """A figure per unit, and per the unit asked where both name theirs (单家 is not 单颗)."""
+        asked, stated = set(_UNIT_OF.findall(question.asking)), set(_UNIT_OF.findall(before))
+        return per_unit_text(before) and (not asked or not stated or bool(asked & stated))
 
     @staticmethod
     def _holds_the_given(question: Question, text: str) -> bool:

@@ -31,7 +31,7 @@ _QUESTION_WORDS = (
         r"\bwhat (?:did|does|has|have|had) [a-z -]{0,60}\b(?:drop|fall|fell|dropped|fallen|come|came|go|went|decrease|decreased|cut|reduced|lowered) (?:down )?to\b",
         "价格降到多少钱",
     ),
-    (r"\bhow much\b|\bwhat (?:(?:is|was|are|were) )?(?:the )?(?:[a-z-]+ ){0,2}(?:price|cost|fee|charge)s?\b", "多少钱"),
+    (r"\bhow much\b|\bwhat (?:(?:is|was|are|were) )?(?:the )?(?:[a-z-]+ ){0,2}(?:price|cost|fee|charge|fine|penalt(?:y|ie))s?\b", "多少钱"),
     (
         r"\bwhen\b|\bwhat (?:years?|months?|dates?|times?|seasons?|periods?)\b|\bwhich (?:years?|months?|seasons?)\b"
         r"|\bsince when\b|\bas of\b",
@@ -55,7 +55,8 @@ _QUESTION_WORDS = (
     (r"\b(?:phone|telephone|hotline) number\b|\bnumber (?:to call|for)\b", "电话号码是多少"),
     (r"\bwhere\b|\baddress\b", "在哪里"),
     (r"\bwhat is (?:it|the \w+) called\b|\bname of\b|\btitle of\b|\bcalled\b|\bnamed\b", "叫什么"),
-    (r"^(?:is|are|was|were|did|does|do|has|have|had|can|could)\b", "吗"),
+    # "Could you break down …: how many …" asks the figure; "Could the price …" asks yes or no.
+    (r"^(?!(?:could|can|would|will) you\b)(?:is|are|was|were|did|does|do|has|have|had|can|could)\b", "吗"),
 )
 # Where no question word decides, what the question names: a goal asks the goal, a price a sum.
 _ASKED_NOUNS = (
@@ -79,7 +80,11 @@ _BUSINESSES = (
 _PER_UNIT = (
     (r"\bper (?:person|head|capita)\b|\beach person\b", "每人"),
     (r"\bper (?:household|family)\b|\beach (?:household|family)\b", "每户"),
-    (rf"\b(?:a|one|each|per|every) (?:single )?(?:{_BUSINESSES})\b|\bsingle (?:{_BUSINESSES})\b", "单家"),
+    (
+        rf"\b(?:a|one|each|per|every) (?:single )?(?:{_BUSINESSES})\b|\bsingle (?:{_BUSINESSES})\b"
+        rf"|\beach of the (?:\d+ )?(?:[a-z]+ )?(?:{_BUSINESSES})\b",
+        "单家",
+    ),
     (r"\b(?:per|a single|one|1|each) (?:dental )?(?:implant|tooth)\b", "单颗"),
     (r"\b(?:biggest|largest|highest|lowest|smallest|most expensive|maximum|minimum)\b", "最多的一个"),
 )
@@ -281,8 +286,10 @@ def _asking(lowered: str, thesaurus: Thesaurus) -> str:
         counted = _counted_words(lowered)
         # A count of something with no measure word here (ambulances) is a count of things: 多少个, not any
         # figure, with the bulletin's word for it after, as in Chinese (how many problems: 多少个问题).
-        measure = _measure(counted) or ("个" if counted else "")
-        if measure != "个":
+        # "the 960 implant sets … how many did each institution buy": what was named before is counted.
+        before = re.findall(r"[a-z]+", lowered[: lowered.find("how many")]) if "how many" in lowered else []
+        measure = _measure(counted) or ("个" if counted else _measure(before))
+        if measure != "个" or not counted:
             return phrase + measure
         return phrase + "个" + next((t for _, terms in thesaurus.matches(counted[-1]) for t in terms[:1]), "")
     if phrase == "哪个多":

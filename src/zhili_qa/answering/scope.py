@@ -40,8 +40,9 @@ GREETING = re.compile(
     re.IGNORECASE,
 )
 # The bulletin as a whole rather than one project: 公告讲了什么, 一共有哪些项目.
+# 公告讲了什么 asks of the whole; 厨余垃圾桶多久收一次？公告里有没有说 asks whether it says one thing.
 WHOLE_BULLETIN = re.compile(
-    r"(?:哪些|哪几个|几个|多少个?|什么)(?:专项治理|治理)?项目|(?:哪些|哪几个|哪几项)(?:专项|治理)|(?:公告|通报)[^，。？?]{0,4}(?:讲|说|写|介绍|公布|包括)"
+    r"(?:哪些|哪几个|几个|多少个?|什么)(?:专项治理|治理)?项目|(?:哪些|哪几个|哪几项)(?:专项|治理)|(?:公告|通报)[^，。？?]{0,4}(?<!有没有)(?<!是否)(?:讲|说|写|介绍|公布|包括)"
     r"|(?:公告|通报)的?(?:主要)?内容"
 )
 # Nouns that belong to asking, not to a topic: their absence from the bulletin proves nothing.
