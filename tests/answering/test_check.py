@@ -307,7 +307,10 @@ def test_a_figure_the_asker_states_roughly_answers_no_other_question(lexical_ass
     assert not lexical_assistant.ask("加油站罚的那一百二十多万 里头罚款是多少").found
     # Asked exactly, or guessed after the question, it is the answer.
     assert "124.839742万元" in lexical_assistant.ask("加油机那个罚没款说一百二十多万 具体是多少").answer
-    assert "3935" in lexical_assistant.ask("二级及以下公立医疗机构单颗常规种植，调控目标是不超过多少钱？三千九百多？").answer
+    assert (
+        "3935"
+        in lexical_assistant.ask("二级及以下公立医疗机构单颗常规种植，调控目标是不超过多少钱？三千九百多？").answer
+    )
 
 
 def test_a_percentage_is_not_a_difference_in_points(lexical_assistant):

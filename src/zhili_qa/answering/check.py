@@ -28,8 +28,8 @@ from .intent import (
 )
 from .misreadings import (
     a_part_for_the_whole,
-    another_rank,
     another_act_on_the_stated,
+    another_rank,
     another_reading_of,
     as_precise_as_asked,
     averted,

@@ -31,7 +31,10 @@ _QUESTION_WORDS = (
         r"\bwhat (?:did|does|has|have|had) [a-z -]{0,60}\b(?:drop|fall|fell|dropped|fallen|come|came|go|went|decrease|decreased|cut|reduced|lowered) (?:down )?to\b",
         "价格降到多少钱",
     ),
-    (r"\bhow much\b|\bwhat (?:(?:is|was|are|were) )?(?:the )?(?:[a-z-]+ ){0,2}(?:price|cost|fee|charge|fine|penalt(?:y|ie))s?\b", "多少钱"),
+    (
+        r"\bhow much\b|\bwhat (?:(?:is|was|are|were) )?(?:the )?(?:[a-z-]+ ){0,2}(?:price|cost|fee|charge|fine|penalt(?:y|ie))s?\b",
+        "多少钱",
+    ),
     (
         r"\bwhen\b|\bwhat (?:years?|months?|dates?|times?|seasons?|periods?)\b|\bwhich (?:years?|months?|seasons?)\b"
         r"|\bsince when\b|\bas of\b",
