@@ -22,6 +22,12 @@ QUESTION_WORD = re.compile(r"多少|几|什么|啥|吗|谁|哪|怎么|是否|有
 _ASKS_A_FACT = re.compile(r"(?<![好举说那这\d])几(?!乎)|多少|哪个|哪些|(?<![那这])哪几|哪一|哪所|哪家|谁|什么时候|何时")
 _ASKING_MARKER = re.compile(
     r"(?:我就|我一直|我)?(?:想问一下|想问一句|想问问|想问下|想请问|想请教一下|想请教|请教一下|想知道|想晓得|想了解|想弄清楚|想咨询|请问一下|请问|问一下|问下|好奇)"
+    # 有人问我：…, 我媳妇问…, 两件事一起问：… — who asks, and what follows is asked.
+    r"|有人问我|一起问|(?:老婆|媳妇|老公|老伴|我妈|我爸|(?<!其)[她他])问(?![题过])"
+)
+# 各检查了几次？哪个查得多一点？: which is more compares the figures just asked, it asks no new one.
+_COMPARES = re.compile(
+    r"(?:哪个|哪项|哪一个|哪一项|谁)[^，,。？?]{0,6}?(?:更|最|比较)?(?:多|少|高|低)(?:一点|一些|些)?$"
 )
 COMPOUND_PART = 5  # characters a clause needs to be a question of its own (哪个多 compares, it asks nothing new)
 # Greetings and thanks around a question (你好，…谢谢啦) ask nothing.
@@ -99,11 +105,16 @@ def compound_parts(text: str) -> list[str]:
         and all((_ASKS_A_FACT.search(s) or YES_NO_Q.search(s)) and len(s) >= COMPOUND_PART for s in sentences)
         # 各是多少次 presses for the figures compared; 实际分别培育了几个 after a plan asks what was done.
         and not any(
-            REFERS_BACK.search(s) and not _done_after_planned(sentences, i) for i, s in enumerate(sentences) if i
+            (REFERS_BACK.search(s) or _COMPARES.match(s)) and not _done_after_planned(sentences, i)
+            for i, s in enumerate(sentences)
+            if i
         )
     ):
         # The story before them stays with the first, for what it names (我儿子在学校食堂吃饭).
         story = whole[: whole.find(text)] if whole.find(text) > 0 else ""
+        # 有人问我：…, 两件事一起问：…: what comes before a marked question is no part of it; 我就想问问 names nothing.
+        marked = [m.end() for m in _ASKING_MARKER.finditer(story) if story[m.end() :].lstrip().startswith((":", "："))]
+        story = story[marked[-1] :].lstrip(":： ") if marked else _ASKING_MARKER.sub("", story).rstrip("，, ")
         return [story + sentences[0], *sentences[1:]]
     if len(text) >= LONG_MESSAGE:
         return [text]
@@ -128,7 +139,7 @@ def compound_parts(text: str) -> list[str]:
         and not re.search(r"\d", arabic_numerals(clause))
     ]
     asking.sort()
-    if len(asking) < 2 or any(REFERS_BACK.search(clauses[i]) for i in asking[1:]):
+    if len(asking) < 2 or any(REFERS_BACK.search(clauses[i]) or _COMPARES.match(clauses[i]) for i in asking[1:]):
         return [text]  # 哪几个是…牵头的，分别是哪个单位: the second presses for the first's answer
     # Clauses before the first asking one (a topic, 食堂那边) belong to it; the rest to the one they follow.
     starts = [0, *asking[1:]]

@@ -113,8 +113,13 @@ def counts_by_the_act_asked(question: Question, text: str) -> bool:
 def another_act_on_the_stated(question: Question, text: str) -> bool:
     """Of a stated count, how many were acted on (800起案件…破了多少起): a clause not naming the act counts
     something else (核查线索325条)."""
-    stated = [m.group(0) for m in re.finditer(r"(\d+)\s*([\u4e00-\u9fff])", question.asking) if m[1] in question.given]
-    if not question.measure or not any(question.measure.startswith(s[-1]) for s in stated):
+    # 改了55个区块，那一共分成了几个标段: a count of another thing (标段) is not of the stated 55个区块.
+    stated = [
+        m[2]
+        for m in re.finditer(r"(\d+)\s*([\u4e00-\u9fff])([\u4e00-\u9fff]{0,4})", question.asking)
+        if m[1] in question.given and not (question.counted and question.counted not in m[3])
+    ]
+    if not question.measure or not any(question.measure.startswith(s) for s in stated):
         return False
     acts = _COUNTING_ACT.findall(question.asking)
     return bool(acts) and not all(act in text for act in acts)

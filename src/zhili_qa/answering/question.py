@@ -41,7 +41,7 @@ _ASKING = frozenset(
     "知道 告诉 了解 一些 这个 那个 这些 那些 那 这 它 他们 它们 她们 其中 我 你 我们 你们 阿拉 人家 政府 区里 "
     "时候 时间 什么时候 号码 名字 名称 全称 叫 叫什么 谁 排 第几 老几 情况 问题 事 事情 这块 那块 方面 "
     "搞 弄 做 干 办 管 有人 有人管 人管 有 是 在 能 会 要 去 来 给 得 得了 到 了 那边 这边 那里 这里 "
-    "牵头 负责 主管 管不管 怎么办 有没有人 去年 今年 明年 现在 目前 最新 以前 之前 单位 部门 这次 本次 整个 实际 大家 我们 咱们 老百姓 是在 成果 成效 效果 进展 工作 措施 举措 介绍 概况 "
+    "牵头 负责 主管 管不管 怎么办 有没有人 去年 今年 明年 现在 目前 最新 以前 之前 单位 部门 这次 本次 这回 此次 整个 实际 大家 我们 咱们 老百姓 是在 成果 成效 效果 进展 工作 措施 举措 介绍 概况 "
     "取得 想要 达到 实现 计划 要达到 目标 目的 那种 这种 那样 这样 那么 这么 那块儿 这块儿 "
     "钞票 块钱 题目 标题 比例 一点 时间段 时间点 到底 期间 当时 过程中 后来 前后 那次 一直 一句 各自 达成 "
     "老娘 老妈 我妈 我爸 老爸 老公 老婆 爸妈 父母 儿子 女儿 小孩 孩子 娃 老人家 家里人 家人 亲戚 邻居 同事 "
@@ -73,6 +73,7 @@ _PART_OF = re.compile(
     r"|(?P<whole2>\d+[^，,。？?\s]{0,3}|[^，,。？?\s]{2,20}?(?:里面|里|当中|之中|其中))[，,\s]*(?:其中)?有?(?:多少|几)"
     r"[^，,。？?]{0,2}(?:是|为|属于|被)(?P<part2>[^，,。？?]{2,14})"
 )
+_THE_BULLETIN = frozenset("公告 通报 文件 公告上 上面 这上面".split())
 _PLANNED = re.compile(rf"{PLAN_Q.pattern}|说是|听说")
 _ROUGH_ASK = re.compile(r"\d+几|几十|几百")
 # 一百二十多万，具体是多少: a figure the asker heard roughly, which the exact one (124.839742万元) rounds to.
@@ -211,8 +212,8 @@ class QuestionReader:
     def part_asked(self, asking: str) -> tuple[str, ...]:
         """The words that single out a part of a whole the question names (X里/中，Y的有多少)."""
         match = _PART_OF.search(asking)
-        if not match:
-            return ()
+        if not match or (match.group("whole") or "") in _THE_BULLETIN:
+            return ()  # 公告里反诈那块…挽回了多少: the bulletin is no whole of which a part is asked
         whole = set(self.tokenizer.tokens(match.group("whole") or match.group("whole2")))
         # Nouns single out a part (公务员); verbs (涉及, 领取) say what is asked of the whole.
         return tuple(
