@@ -34,7 +34,7 @@ def test_who_asks_is_no_part_of_the_question(lexical_assistant):
 def test_the_bulletin_is_no_whole_and_this_time_names_nothing(lexical_assistant):
     asked = "公告里反诈那块追赃挽损一共挽回了多少？"
     assert "1132.4万元" in lexical_assistant.ask(asked).answer
-    assert "194次" in lexical_assistant.ask("这回总共督导检查了多少次").answer
+    assert "194次" in lexical_assistant.ask("这回纪委总共督导检查了多少次").answer
 
 
 def test_a_count_of_another_thing_than_the_stated_ones(lexical_assistant):
