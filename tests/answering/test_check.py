@@ -344,3 +344,10 @@ def test_english_requests_fines_and_each_institution(lexical_assistant):
 def test_whether_the_bulletin_says_one_thing_is_not_a_question_about_all_of_it(lexical_assistant):
     answer = lexical_assistant.ask("我们册子岛这边在搞垃圾分类，厨余垃圾桶多久收一次？公告里有没有说？")
     assert not answer.found and "公告公布了以下" not in answer.answer
+
+
+def test_a_move_said_in_other_words_than_the_bulletins(lexical_assistant):
+    answer = lexical_assistant.ask("噪声污染专项治理全省排第几？比上一年往前进了多少名？")
+    assert "27名" in answer.answer
+    answer = lexical_assistant.ask("现在定海种一颗牙总共大概要花多少钱，比以前便宜了多少？")
+    assert "6000元左右" in answer.answer and "45%" in answer.answer and "55%" not in answer.answer
