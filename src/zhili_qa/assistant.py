@@ -205,8 +205,10 @@ class Assistant:
         numbered = self.finder.numbered(asked.asking)
         follow_up = self.dialogue.leans_on(text, state)
         looked_up = self.finder.stating(asked.given, LOOKUP_DIGITS)
-        if follow_up and not asked.subject and state.previous:
-            # 是在哪几个岛 after 海岛订单配送开展了多少次: still about 订单配送.
+        own = [w for w in asked.subject if not all(w in p.title for p in self.corpus.projects if p.number)]
+        if follow_up and not own and state.previous:
+            # 是在哪几个岛 after 海岛订单配送开展了多少次: still about 订单配送 (比治理前便宜了多少: 治理, in
+            # every project's title, is no subject of its own).
             asked = dataclasses.replace(asked, subject=self.reader.read(state.previous).subject)
         context = f"{state.focus.title} {state.previous}" if follow_up else ""
         query = self.retriever.prepare(text, context=context)

@@ -45,3 +45,27 @@ def test_a_count_of_another_thing_than_the_stated_ones(lexical_assistant):
 def test_which_is_more_after_each_figure_presses_for_the_figures(lexical_assistant):
     answer = lexical_assistant.ask("特困供养机构和村经济合作社这两个专项治理，各组织检查了几次？哪个查得多一点？")
     assert answer.found and "23次" in answer.answer and "14次" in answer.answer
+
+
+def test_feelings_after_the_question_ask_nothing(lexical_assistant):
+    assert "25人次" in lexical_assistant.ask("護理員培訓搞了多少人次啊 我爸那邊的護工阿姨感覺不太專業 嗚嗚").answer
+    answer = lexical_assistant.ask("食堂检查了几次 老旧小区检查了几次 哪个多哈哈")
+    assert "38次" in answer.answer and "316次" in answer.answer and "哈哈" not in answer.answer
+
+
+def test_a_request_to_check_before_a_colon_asks_nothing(lexical_assistant):
+    asked = "为准备区人代会审议材料，请核实：2023年老旧小区改造共涉及居民多少户？建筑面积大约多少？"
+    answer = lexical_assistant.ask(asked)
+    assert "7327户" in answer.answer and "59万平方米" in answer.answer
+
+
+def test_a_time_before_the_question_frames_it(lexical_assistant):
+    assert not lexical_assistant.ask("治理之前，定海区单颗种植牙的总费用是多少钱？").found
+    # 比治理前便宜了多少 compares with before: the fall answers it.
+    answer = lexical_assistant.ask("现在在定海种一颗牙总共大概要花多少钱？比治理前便宜了多少？")
+    assert "45%" in answer.answer
+
+
+def test_an_open_question_in_words_the_bulletin_never_uses_is_of_no_project(lexical_assistant):
+    assert not lexical_assistant.ask("宝宝水痘疫苗第二针 在定海哪里打啊 社区医院可以吗").found
+    assert lexical_assistant.ask("老房子拆了好几年 房子还没分下来 怎么办呢").found

@@ -141,7 +141,13 @@ class AnswerCheck(SubjectMatch):
             return "subject"  # 之前待在哪个国家: no country is named
         if question.answer_type in ("yes_no", "money", "rate") and not self.speaks_of_the_act(question, context):
             return "subject"  # 医保能不能报销, 能报销多少: nothing says anything of 报销
-        if question.wants_value and BEFORE_Q.search(question.asking) and not BEFORE_TEXT.search(before):
+        # 比治理前便宜了多少 compares with before, it does not ask the state before.
+        if (
+            question.wants_value
+            and question.answer_type != "change"
+            and BEFORE_Q.search(question.asking)
+            and not BEFORE_TEXT.search(before)
+        ):
             return "year"  # 降价之前多少钱: 降至900余元 is the price after
         if not self._of_what_is_asked(question, context):
             return "subject"  # 医保能报销多少比例: 价格调控响应率 is another rate

@@ -34,11 +34,13 @@ COMPOUND_PART = 5  # characters a clause needs to be a question of its own (哪�
 _PLEASANTRIES = re.compile(
     r"^(?:(?:老板|师傅|同志|小姐姐)?(?:你好|您好|哈喽|在吗)[呀啊，,!！。\s]*)+"
     r"|[，,。.!！?？\s]*(?:谢谢(?:啦|了|你|您|哈)?|多谢|麻烦(?:你|您)?了|辛苦(?:了|啦)?|拜托(?:了|啦)?|感谢)[!！。.~～\s]*$"
+    # …多少人次啊 呜呜, …哪个多哈哈: feelings typed after the question ask nothing.
+    r"|[，,。.!！?？\s]*(?:哈{2,}|呵{2,}|嘿嘿|嘻嘻|呜{2,}|哎呀|唉|吓死(?:我)?了|急死(?:人|我)?了|笑死|好烦)[!！。.~～\s]*$"
 )
 # 想转给老乡看, 我好跟家里说: the asker's own plans after the question ask nothing.
 _AFTERWORD = re.compile(r"[，,\s]+(?:我|想|要|准备|打算|好让|好跟|给|帮|让|回头|顺便)[^，,。！!？?\s]*$")
 # 治理目标中，…提出了什么要求: a frame (in X) before the asking clause belongs to it.
-_FRAME = re.compile(r"(?:中|里|方面|当中|之中)$")
+_FRAME = re.compile(r"(?:中|里|方面|当中|之中|之前|以前|之后|以后|的时候)$")  # 治理之前，…多少钱: a time frames it too
 _REQUEST = re.compile(r"(?:请|麻烦|劳驾|帮我|给我|帮忙|别光|不要光)(?!问)")
 AMONG = re.compile(r"其中|这里面|这当中")  # 处理了19人，其中…几个: a part of the whole stated before
 LONG_MESSAGE = 40  # characters from which only the asking clauses give type and subject
@@ -60,7 +62,9 @@ _RELAYED_AFTER = re.compile(
 # 请以公告原文数字为准, 请注意“处分”与“处理”不同, 需区分目标与结果：…: how to answer, which asks nothing and
 # names no subject of its own.
 _INSTRUCTION = re.compile(r"(?:请|需要?|务必|注意|烦请)(?!问|教)")
-_INSTRUCTION_HEAD = re.compile(r"^(?:请|需要?|务必|注意|烦请)(?!问|教)[^:：。？?!！]{2,20}[:：]\s*")
+_INSTRUCTION_HEAD = re.compile(
+    r"^(?:[^:：。？?!！]{0,20}[，,])?(?:请|需要?|务必|注意|烦请)(?!问|教)[^:：。？?!！]{2,20}[:：]\s*"
+)
 _CLAUSE_STARTS = re.compile(r"(?<=[，,；;])")
 
 

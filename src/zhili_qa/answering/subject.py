@@ -45,6 +45,14 @@ class SubjectMatch:
         那些投诉主要反映的是什么问题)? A what-question then asks of that, not of the project."""
         return any(word in text and not self._names_topic(word, topic) for word in question.subject)
 
+    def unknown_nouns(self, question: Question) -> list[str]:
+        """Subject nouns the bulletin never uses (水痘, 疫苗 of 水痘疫苗在哪打): what it cannot speak of."""
+        return [
+            w
+            for w in question.subject
+            if not self._word_projects(w) and _tag_of(w, question.tags).startswith("n") and not self._terms_for(w)
+        ]
+
     def subject_leads_to_value(self, question: Question, text: str, topic: str) -> bool:
         """Does a subject word come before the first figure (组织检查加油站110家次, not 通过11次……监督检查)?"""
         figure = re.search(r"\d", text)
