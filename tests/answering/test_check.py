@@ -351,3 +351,22 @@ def test_a_move_said_in_other_words_than_the_bulletins(lexical_assistant):
     assert "27名" in answer.answer
     answer = lexical_assistant.ask("现在定海种一颗牙总共大概要花多少钱，比以前便宜了多少？")
     assert "6000元左右" in answer.answer and "45%" in answer.answer and "55%" not in answer.answer
+
+
+def test_an_acronym_is_asked_and_a_stated_rate_is_not(lexical_assistant):
+    assert not lexical_assistant.ask("定海区2023年GDP是多少？").found
+    assert not lexical_assistant.ask("新开手机用户境外来电关闭率96%，具体关闭了多少户？").found
+    assert "15名" in lexical_assistant.ask("反诈那边劝返率百分之九十三点七五，实际劝返了几个人？").answer
+
+
+def test_one_case_of_a_total_is_not_the_total(lexical_assistant):
+    assert not lexical_assistant.ask("入选省局十大案例的那1件大案,罚了多少钱").found
+
+
+def test_english_departments_areas_and_firms(lexical_assistant):
+    lead = "Which government department led the campaign on old residential community renovation?"
+    assert "区住建局" in lexical_assistant.ask(lead).answer
+    area = "What total floor area did the 2023 old residential community renovation in Dinghai cover?"
+    assert "59万平方米" in lexical_assistant.ask(area).answer
+    firm = "What is the name of the third-party firm that audited the vegetable basket subsidy funds?"
+    assert not lexical_assistant.ask(firm).found

@@ -42,11 +42,11 @@ _QUESTION_WORDS = (
     ),
     (
         r"\bwho (?:is|was|are|were) (?:the )?(?:current )?(?:head|director|chief|manager|boss|person in charge|official|secretary|mayor|leader)s?\b"
-        r"|\bname of the (?:person|official|officer|director|head|company|firm|contractor)\b",
+        r"|\bname of the (?:[a-z-]+ )?(?:person|official|officer|director|head|company|firm|contractor)\b",
         "负责人是谁",
     ),
     (
-        r"\bwho\b|\bwhich (?:department|agency|unit|office|bureau|authority|organi[sz]ation|body)\b"
+        r"\bwho\b|\bwhich (?:[a-z]+ )?(?:department|agency|unit|office|bureau|authority|organi[sz]ation|body)\b"
         r"|\bin charge\b|\bresponsible\b|\bled by\b|\blead (?:unit|department|agency)\b",
         "哪个部门牵头",
     ),
@@ -54,6 +54,7 @@ _QUESTION_WORDS = (
     (r"\bwhich (?:had|has|was|is|did|saw|got)? ?(?:more|fewer|less|higher|lower|bigger|larger|smaller)\b", "哪个多"),
     (r"\bwhat (?:rank|ranking|place|position)\b|\bwhere (?:did|does|do) \w+ rank\b", "排名第几"),
     (r"\bwhat (?:score|mark)\b|\bhow many points\b", "多少分"),
+    (r"\b(?:what|how much) (?:total )?(?:floor |building |construction )?area\b", "面积多少平方米"),
     (r"\bwhat (?:target|goal|aim|objective)s?\b", "目标是什么"),
     (r"\b(?:phone|telephone|hotline) number\b|\bnumber (?:to call|for)\b", "电话号码是多少"),
     (r"\bwhere\b|\baddress\b", "在哪里"),

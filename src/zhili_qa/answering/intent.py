@@ -128,8 +128,9 @@ PER_UNIT_Q = re.compile(
     r"|哪一?(?:家|个|所|户|位|村|座|条)[^，,。？?]{0,10}最|平均每|人均"
     r"|\d+(?:家|个|所|户|人|名)[^，,。？?]{0,8}各自"  # 9家医疗机构各自买了多少: each one's figure
     # 那件大案，罚了多少; not 缺斤少两那个查了吧，一共罚了多少 (那个 is the project)
-    r"|那(?:件|起|家|个(?=[\u4e00-\u9fff]{0,4}(?:案|站|店|公司|企业|医院|机构)))"
-    r"(?![^，,。？?]{0,4}(?:专项|项目|治理))[^。？?]{0,10}(?:罚|赔|花|收)"
+    r"|那[1一]?(?:件|起|家|个(?=[\u4e00-\u9fff]{0,4}(?:案|站|店|公司|企业|医院|机构)))"
+    r"(?![^，,。？?]{0,4}(?:专项|项目|治理))[^。？?]{0,16}(?:罚|赔|花|收)"
+    r"|(?:自个儿|自己|单独)[^，,。？?]{0,4}(?:罚|赔|花|收)"  # 那个大案，它自个儿罚了多少
 )
 # 都整改好了吗 asks whether all was done; 全部化解, 整改到位 say so.
 COMPLETION_Q = re.compile(r"都[^，,。？?]{0,6}(?:了|吗|没)|全部|完了|完没|好了没|好没有")
@@ -190,6 +191,7 @@ BARE_COUNT = re.compile(
     r"(?<![哪好举说那这])(?:多少|几)(?=[\u4e00-\u9fff])(?!钱|块|元|万|分|岁|倍|成|号|点|月|天|年|了|呢|啊|吗|呀|吧|的)"
 )
 _COUNT_NOUN = re.compile(r"(家次|人次)|(次|人|户|家|件|项)数")
+_RATE_STATED = re.compile(r"^(?!.*(?:多少|几|什么|哪)).*\d+(?:\.\d+)?\s*%")  # 关闭率96%: a rate told, not asked
 _WHO_MORE = re.compile(r"谁[^，,。？?]{0,10}(?:更|最)?(?:多|少|高|低)")
 
 
@@ -208,7 +210,8 @@ def detect_intent(text: str) -> Intent:
         figure=bool(FIGURE_Q.search(text) or MONEY_Q.search(text)) and not lead,
         when=bool(WHEN_Q.search(text)),
         measures=measures,
-        share=bool(SHARE_Q.search(text)),
+        # 关闭率96%，具体关闭了多少户: a rate stated is no rate asked.
+        share=any(SHARE_Q.search(c) and not _RATE_STATED.search(c) for c in re.findall(r"[^，,。？?！!；;\s]+", text)),
         rank=bool(RANK_Q.search(text)),
         names=tuple(NAME_Q.findall(text)),
     )
