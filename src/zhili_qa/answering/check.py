@@ -45,7 +45,7 @@ from .misreadings import (
 from .places import Places
 from .question import Question
 from .subject import STOP_CHARACTERS, SubjectMatch
-from .values import GENERAL_MEASURE, clauses_of, holds_value, value_clauses
+from .values import GENERAL_MEASURE, clauses_of, holds_value, value_clauses, ways_moved
 
 # Share of the subject's weight that the clause's context must cover: for a value (a figure, a date)
 # the subject must be there; an open question (有没有人管) is phrased far from the bulletin's words.
@@ -55,8 +55,6 @@ _QUALIFYING_FIGURE = re.compile(
     r"\d+(?:[-~至到]\d+)?\s*(?:[年月日岁](?:以上|以下|以内)?|以上|以下|以内)|\d+[-~至到]\d+\s*[个户人次家名项件]?"
 )
 _UNIT_OF = re.compile(r"(?:单|每[一1]?)([家个次颗人户所件位名套])")  # 单家, 每户: the unit a figure is per
-_UP = re.compile(r"往前|前进|进步|上升|提高|提升|升|涨|增")
-_DOWN = re.compile(r"往后|后退|下降|降低|降|减少|便宜|跌")
 _LEVELS = ("全国", "全省", "全市", "全区")
 _PLACE_KINDS = frozenset("区县 县区 国家 城市 街道 乡镇".split())
 
@@ -65,11 +63,6 @@ _PLACE_KINDS = frozenset("区县 县区 国家 城市 街道 乡镇".split())
 class Verdict:
     answers: bool
     reason: str = ""  # why not: "type", "subject", "place", "year", "unit"
-
-
-def _ways(text: str) -> set[str]:
-    """Which way a text says a figure moved: up, down, or both."""
-    return {way for way, words in (("up", _UP), ("down", _DOWN)) if words.search(text)}
 
 
 class AnswerCheck(SubjectMatch):
@@ -298,5 +291,5 @@ class AnswerCheck(SubjectMatch):
                     if asked_levels & {lv for lv in _LEVELS if lv in c} or not any(lv in c for lv in _LEVELS)
                 ]
             # 往前进了多少名, 便宜了多少: the way a figure moved, said in other words than the bulletin's.
-            return any(asked & set(clause) or _ways(question.asking) & _ways(clause) for clause in clauses)
+            return any(asked & set(clause) or ways_moved(question.asking) & ways_moved(clause) for clause in clauses)
         return any(asked & set(clause) for clause in clauses)

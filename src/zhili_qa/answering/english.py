@@ -12,86 +12,10 @@ import re
 from collections.abc import Callable
 
 from ..text import Thesaurus
+from .english_words import ASKED_NOUNS, MEASURES, PER_UNIT, QUESTION_WORDS
 
 _LATIN = re.compile(r"[A-Za-z]")
 _HAN = re.compile(r"[\u4e00-\u9fff]")
-# Question words: the one nearest the start decides what is asked ("Which department is in charge of
-# the dental implant price project?" asks for a department, not a price).
-_QUESTION_WORDS = (
-    (r"\bhow many times\b", "多少次"),
-    (r"\bhow many\b|\bnumber of\b|\bhow often\b", "多少"),
-    (r"\bby (?:how much|how many|what (?:percentage|percent|proportion|share))\b", "CHANGE"),
-    # what was the return rate: a rate named by what it is of.
-    (
-        r"\bwhat (?:(?:is|was|are|were) )?(?:the )?(?:[a-z-]+ )?(?:percentage|percent|proportion|share|rate)\b",
-        "比例多少",
-    ),
-    # what did the average price drop to: where it stands after the fall, not by how much.
-    (
-        r"\bwhat (?:did|does|has|have|had) [a-z -]{0,60}\b(?:drop|fall|fell|dropped|fallen|come|came|go|went|decrease|decreased|cut|reduced|lowered) (?:down )?to\b",
-        "价格降到多少钱",
-    ),
-    (
-        r"\bhow much\b|\bwhat (?:(?:is|was|are|were) )?(?:the )?(?:[a-z-]+ ){0,2}(?:price|cost|fee|charge|fine|penalt(?:y|ie))s?\b",
-        "多少钱",
-    ),
-    (
-        r"\bwhen\b|\bwhat (?:years?|months?|dates?|times?|seasons?|periods?)\b|\bwhich (?:years?|months?|seasons?)\b"
-        r"|\bsince when\b|\bas of\b",
-        "什么时候",
-    ),
-    (
-        r"\bwho (?:is|was|are|were) (?:the )?(?:current )?(?:head|director|chief|manager|boss|person in charge|official|secretary|mayor|leader)s?\b"
-        r"|\bname of the (?:[a-z-]+ )?(?:person|official|officer|director|head|company|firm|contractor)\b",
-        "负责人是谁",
-    ),
-    (
-        r"\bwho\b|\bwhich (?:[a-z]+ )?(?:department|agency|unit|office|bureau|authority|organi[sz]ation|body)\b"
-        r"|\bin charge\b|\bresponsible\b|\bled by\b|\blead (?:unit|department|agency)\b",
-        "哪个部门牵头",
-    ),
-    (r"\b(?:which|what) (?:projects?|campaigns?|initiatives?|areas?)\b", "哪些项目"),
-    (r"\bwhich (?:had|has|was|is|did|saw|got)? ?(?:more|fewer|less|higher|lower|bigger|larger|smaller)\b", "哪个多"),
-    (r"\bwhat (?:rank|ranking|place|position)\b|\bwhere (?:did|does|do) \w+ rank\b", "排名第几"),
-    (r"\bwhat (?:score|mark)\b|\bhow many points\b", "多少分"),
-    (r"\b(?:what|how much) (?:total )?(?:floor |building |construction )?area\b", "面积多少平方米"),
-    (r"\bwhat (?:target|goal|aim|objective)s?\b", "目标是什么"),
-    (r"\b(?:phone|telephone|hotline) number\b|\bnumber (?:to call|for)\b", "电话号码是多少"),
-    (r"\bwhere\b|\baddress\b", "在哪里"),
-    (r"\bwhat is (?:it|the \w+) called\b|\bname of\b|\btitle of\b|\bcalled\b|\bnamed\b", "叫什么"),
-    # "Could you break down …: how many …" asks the figure; "Could the price …" asks yes or no.
-    (r"^(?!(?:could|can|would|will) you\b)(?:is|are|was|were|did|does|do|has|have|had|can|could)\b", "吗"),
-)
-# Where no question word decides, what the question names: a goal asks the goal, a price a sum.
-_ASKED_NOUNS = (
-    (r"\bgoals?\b|\baims?\b|\bobjectives?\b|\btargets?\b|\bpurpose\b|\bsupposed to\b", "目标是什么"),
-    (
-        r"\bprice\b|\bcost\b|\bcharge[sd]?\b|\bfine[sd]?\b|\bmoney\b|\bamount\b|\bspent\b|\bincome\b|\brevenue\b|\bbudget\b"
-        r"|\bfund(?:s|ing)\b|\binvestment\b|\bsalar(?:y|ies)\b|\bwages?\b|\bin yuan\b",
-        "多少钱",
-    ),
-    (r"\brank(?:ing|ed)?\b", "排名第几"),
-    (r"\brates?\b|\bpercent(?:age)?\b|\bproportion\b", "比例多少"),
-    (r"\bscore\b|\bpoints\b", "多少分"),
-    (r"\blead(?:s|ing)?\b|\borgani[sz]ed\b", "哪个部门牵头"),
-    (r"\bwhich\b|\bwhat are\b|\blist\b", "有哪些"),
-    (r"\bresults?\b|\bachieve(?:d|ments?)?\b|\bwhat (?:was|has been|have been) done\b|\bprogress\b", "取得了什么成果"),
-)
-# One unit's figure, not a total (每人, 单家, 最多的一个): the per-unit check reads these.
-_BUSINESSES = (
-    r"(?:gas |petrol )?stations?|shops?|stores?|schools?|hospitals?|clinics?|compan(?:y|ies)|institutions?|homes?"
-)
-_PER_UNIT = (
-    (r"\bper (?:person|head|capita)\b|\beach person\b", "每人"),
-    (r"\bper (?:household|family)\b|\beach (?:household|family)\b", "每户"),
-    (
-        rf"\b(?:a|one|each|per|every) (?:single )?(?:{_BUSINESSES})\b|\bsingle (?:{_BUSINESSES})\b"
-        rf"|\beach of the (?:\d+ )?(?:[a-z]+ )?(?:{_BUSINESSES})\b",
-        "单家",
-    ),
-    (r"\b(?:per|a single|one|1|each) (?:dental )?(?:implant|tooth)\b", "单颗"),
-    (r"\b(?:biggest|largest|highest|lowest|smallest|most expensive|maximum|minimum)\b", "最多的一个"),
-)
 # "there" as a place, not "is there" / "there are".
 _THERE = re.compile(r"(?<!is )(?<!are )(?<!was )(?<!were )\bthere\b(?! (?:is|are|was|were|any)\b)")
 # "how many are left": what remains.
@@ -99,19 +23,6 @@ _REMAINING = re.compile(r"\b(?:left|remain(?:s|ing)?)\b")
 # "in total": the whole asked, which a part of it (其中1家) does not answer.
 _TOTAL = re.compile(r"\bin total\b|\baltogether\b|\btotal (?:number|count)\b")
 _FALL = re.compile(r"\b(?:fall|fell|drop(?:ped)?|decreased?|declined?|reduced?|cut|lower(?:ed)?|go down|went down)\b")
-# 多少 with the counted noun's measure word, so that the count check knows what is counted.
-_MEASURES = (
-    (r"buildings?", "幢"),
-    (r"households?|families|familys", "户"),
-    (r"schools?", "所"),
-    (r"people|persons?|suspects?|staff|workers?|officials?|residents?|victims?|officers?", "人"),
-    (r"cases|complaints", "件"),
-    (r"times|inspections?|checks?|sessions?|visits?|trips?|deliveries|rounds?", "次"),
-    (r"stations?|institutions?|companies|enterprises|hospitals?|clinics?|shops?|stores?|homes?", "家"),
-    (r"departments?|agencies|bureaus?|units?", "家"),
-    (r"sets?|implants?", "套"),
-    (r"problems?|issues?|blocks?|gangs?|projects?|items?", "个"),
-)
 # The words after "how many" up to the verb or a preposition; the counted noun is the last of them.
 _COUNTED_END = re.compile(
     r"^(?:did|do|does|were|was|are|is|have|has|had|will|would|can|could|should|in|of|for|from|at|on|by|under|"
@@ -240,7 +151,7 @@ def _gloss_sentence(text: str, thesaurus: Thesaurus, spell: Callable[[str], str 
     spans = [f"{a}-{b}年" for a, b in _SPAN_OF_YEARS.findall(lowered)] or [
         f"{n}年" for n in _YEARS_LONG.findall(lowered)
     ]
-    per_unit = [phrase for pattern, phrase in _PER_UNIT if re.search(pattern, lowered)]
+    per_unit = [phrase for pattern, phrase in PER_UNIT if re.search(pattern, lowered)]
     total = ["一共"] if _TOTAL.search(lowered) else []
     total += ["还剩"] if _REMAINING.search(lowered) else []
     return " ".join([*years, *dict.fromkeys(terms), *spans, *per_unit, *total, _asking(lowered, thesaurus)]).strip()
@@ -275,14 +186,14 @@ def _counted_words(lowered: str) -> list[str]:
 
 
 def _question_phrase(lowered: str) -> str:
-    found = [(m.start(), phrase) for pattern, phrase in _QUESTION_WORDS for m in [re.search(pattern, lowered)] if m]
+    found = [(m.start(), phrase) for pattern, phrase in QUESTION_WORDS for m in [re.search(pattern, lowered)] if m]
     return min(found, key=lambda hit: hit[0])[1] if found else ""
 
 
 def _asking(lowered: str, thesaurus: Thesaurus) -> str:
     """The Chinese question phrase: the question word nearest the start, else the asked noun."""
     phrase = _question_phrase(lowered) or next(
-        (phrase for pattern, phrase in _ASKED_NOUNS if re.search(pattern, lowered)), ""
+        (phrase for pattern, phrase in ASKED_NOUNS if re.search(pattern, lowered)), ""
     )
     if phrase == "CHANGE":
         return "降了多少" if _FALL.search(lowered) else "提高了多少"
@@ -307,4 +218,4 @@ def _asking(lowered: str, thesaurus: Thesaurus) -> str:
 
 def _measure(words: list[str]) -> str:
     """The measure word of the counted noun: the last of the words that has one."""
-    return next((m for word in reversed(words) for pattern, m in _MEASURES if re.fullmatch(pattern, word)), "")
+    return next((m for word in reversed(words) for pattern, m in MEASURES if re.fullmatch(pattern, word)), "")

@@ -42,6 +42,8 @@ _AFTERWORD = re.compile(r"[，,\s]+(?:我|想|要|准备|打算|好让|好跟|�
 # 治理目标中，…提出了什么要求: a frame (in X) before the asking clause belongs to it.
 _FRAME = re.compile(r"(?:中|里|方面|当中|之中|之前|以前|之后|以后|的时候)$")  # 治理之前，…多少钱: a time frames it too
 _REQUEST = re.compile(r"(?:请|麻烦|劳驾|帮我|给我|帮忙|别光|不要光)(?!问)")
+STORY = re.compile(r"我|咱|俺")  # the asker's own story: 我们家等了快四年
+_ASKED_IS = re.compile(r"(?:想|要)?问的是|想问|想知道")  # 我想问的是2024年: the asker says what is asked
 AMONG = re.compile(r"其中|这里面|这当中")  # 处理了19人，其中…几个: a part of the whole stated before
 LONG_MESSAGE = 40  # characters from which only the asking clauses give type and subject
 ASKING_MIN = 12  # characters the asking part reaches, taking in clauses before the one that asks
@@ -209,3 +211,11 @@ def asking_part(text: str) -> str:
     ):
         start -= 1
     return "，".join(clauses[start:end])
+
+
+def sentence_asking(text: str, asking: str) -> str:
+    """The sentence where the asking part starts, less the asker's story (2022年那时候，…开展了多少次: the year
+    is asked; 我想问的是2024年 says so; 我2022年被骗了 does not)."""
+    first = next(iter(CLAUSES.findall(asking)), asking)
+    sentence = next((s for s in re.findall(r"[^。！!？?]+", text) if first in s), "")
+    return "，".join(c for c in CLAUSES.findall(sentence) if not STORY.search(c) or _ASKED_IS.search(c))

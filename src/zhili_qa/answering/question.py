@@ -31,7 +31,7 @@ from .intent import (
     answer_type,
     detect_intent,
 )
-from .message import AMONG, CLAUSES, QUESTION_WORD, asking_part, without_pleasantries
+from .message import AMONG, CLAUSES, QUESTION_WORD, STORY, asking_part, sentence_asking, without_pleasantries
 from .places import Place, Places, years_asked
 from .scope import GENERIC_NOUNS
 
@@ -64,8 +64,6 @@ _COMPARED = re.compile(r"哪个((?:(?!的)[\u4e00-\u9fff]){2,4}?)的?(?:次|人|
 _YEARS = re.compile(r"(?<!\d)(?:19|20)\d{2}\s*年")
 # 12个专项治理加起来…: a count of the bulletin's projects describes the whole, it qualifies nothing asked.
 _PROJECT_COUNT = re.compile(r"\d+\s*(?:个|项)\s*(?:专项|治理|项目)")
-_STORY = re.compile(r"我|咱|俺")
-_ASKED_IS = re.compile(r"(?:想|要)?问的是|想问|想知道")  # 我想问的是2024年: the asker says what is asked
 # X里/中，Y的有多少: a part of a whole (a place said colloquially, 村里财务, is no whole).
 _PART_OF = re.compile(
     r"(?P<whole>[^，,。？?\s]{2,20}?)(?:里面|(?<![村镇乡家店城区市县])里|当中|之中|其中|中(?=[，,\s]))[，,\s]*(?P<part>[^，,。？?]{2,14}?)的?(?:有|占|是)?(?:多少|几)"
@@ -162,7 +160,7 @@ class QuestionReader:
             counted = next((w for w in reversed(subject_words(tagged, self.generic)) if _PEOPLE_NOUN.search(w)), "")
         kind = answer_type(asking, intent)
         # The figures the question states (那5件, 3到5年), not those of the asker's own story (我们家等了快四年).
-        stated = [c for c in CLAUSES.findall(asking) if not _STORY.search(c)] or [asking]
+        stated = [c for c in CLAUSES.findall(asking) if not STORY.search(c)] or [asking]
         # 目标说培育3个，实际培育了几个: what was planned is said to be set against; the rest asks.
         actual = next(
             (i for i, c in enumerate(stated) if ACTUALLY_Q.match(c) and any(_PLANNED.search(b) for b in stated[:i])), 0
@@ -170,7 +168,7 @@ class QuestionReader:
         stated = stated[actual:]
         if AMONG.match(asking) and text.find(asking) > 0:
             # 处理了19人，其中受到处理的是几个: the whole stated before is no answer to the part asked.
-            stated += [c for c in CLAUSES.findall(text[: text.find(asking)]) if not _STORY.search(c)]
+            stated += [c for c in CLAUSES.findall(text[: text.find(asking)]) if not STORY.search(c)]
         # 二十几名 asks a figure (a rough one), it does not state one.
         given = _figures_stated(stated)
         if (
@@ -190,7 +188,7 @@ class QuestionReader:
             subject=subject_words(tagged, self.generic),
             # Read from the part that asks: a story before it (我住在定海城区，每天都要去加油) asks nothing.
             places=self._places_asked(asking),
-            years=years_asked(asking, self.period) or years_asked(_sentence_asking(text, asking), self.period),
+            years=years_asked(asking, self.period) or years_asked(sentence_asking(text, asking), self.period),
             per_unit=bool(PER_UNIT_Q.search(asking)),
             # 一年, 一颗, 一套 name one of a thing, not a figure of the bulletin's, and a year is the year
             # check's to judge.
@@ -221,14 +219,6 @@ class QuestionReader:
             for pair in self._pos.cut(match.group("part") or match.group("part2"))
             if pair.flag.startswith("n") and pair.word not in whole and len(pair.word) >= 2 and pair.word not in _ASKING
         )
-
-
-def _sentence_asking(text: str, asking: str) -> str:
-    """The sentence where the asking part starts, less the asker's story (2022年那时候，…开展了多少次: the year
-    is asked; 我想问的是2024年 says so; 我2022年被骗了 does not)."""
-    first = next(iter(CLAUSES.findall(asking)), asking)
-    sentence = next((s for s in re.findall(r"[^。！!？?]+", text) if first in s), "")
-    return "，".join(c for c in CLAUSES.findall(sentence) if not _STORY.search(c) or _ASKED_IS.search(c))
 
 
 def _figures_stated(clauses: list[str]) -> frozenset[str]:

@@ -156,3 +156,12 @@ def holds_value(text: str, answer_type: str, measure: str = "", given: set[str] 
     if answer_type in ("money", "number", "score") and given:
         return any(not (numbers_in(v.group(0)) <= given) for v in values)
     return bool(values)
+
+
+_UP = re.compile(r"往前|前进|进步|上升|提高|提升|升|涨|增")
+_DOWN = re.compile(r"往后|后退|下降|降低|降|减少|便宜|跌")
+
+
+def ways_moved(text: str) -> set[str]:
+    """Which way a text says a figure moved (往前进了多少名, 较去年提升27名: up), in whatever words."""
+    return {way for way, words in (("up", _UP), ("down", _DOWN)) if words.search(text)}
