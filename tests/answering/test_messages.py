@@ -69,3 +69,15 @@ def test_a_time_before_the_question_frames_it(lexical_assistant):
 def test_an_open_question_in_words_the_bulletin_never_uses_is_of_no_project(lexical_assistant):
     assert not lexical_assistant.ask("宝宝水痘疫苗第二针 在定海哪里打啊 社区医院可以吗").found
     assert lexical_assistant.ask("老房子拆了好几年 房子还没分下来 怎么办呢").found
+
+
+def test_a_family_story_typed_after_the_question_asks_nothing(lexical_assistant):
+    asked = "定海区医疗急救站是什么时候挂牌独立运行的呀 娃半夜发烧打过一次急救 吓死了"
+    assert "2023年6月底" in lexical_assistant.ask(asked).answer
+    # What follows the question to narrow it (不是追回的那个) still belongs to it.
+    assert not lexical_assistant.ask("培训补贴被违规领走的一共多少钱 不是追回的那个 是总共被领走的").found
+
+
+def test_each_of_a_goals_parts_presses_for_the_goal(lexical_assistant):
+    answer = lexical_assistant.ask("农村回迁安置专项治理当初设定的治理目标是什么？对不同过渡期年限分别有什么要求？")
+    assert answer.found and "5年以上未安置问题全部解决" in answer.answer

@@ -43,6 +43,7 @@ _AFTERWORD = re.compile(r"[，,\s]+(?:我|想|要|准备|打算|好让|好跟|�
 _FRAME = re.compile(r"(?:中|里|方面|当中|之中|之前|以前|之后|以后|的时候)$")  # 治理之前，…多少钱: a time frames it too
 _REQUEST = re.compile(r"(?:请|麻烦|劳驾|帮我|给我|帮忙|别光|不要光)(?!问)")
 STORY = re.compile(r"我|咱|俺")  # the asker's own story: 我们家等了快四年
+_FAMILY_STORY = re.compile(rf"{STORY.pattern}|娃|孩子|宝宝|老婆|老公|媳妇|爸|妈|家里")  # 娃半夜发烧打过一次急救
 _ASKED_IS = re.compile(r"(?:想|要)?问的是|想问|想知道")  # 我想问的是2024年: the asker says what is asked
 AMONG = re.compile(r"其中|这里面|这当中")  # 处理了19人，其中…几个: a part of the whole stated before
 LONG_MESSAGE = 40  # characters from which only the asking clauses give type and subject
@@ -174,6 +175,11 @@ def asking_part(text: str) -> str:
     sentences = [m.rstrip(_SENTENCE_ENDS) for m in marked]
     if len(text) < LONG_MESSAGE and len(sentences) < 2:
         plain = _AFTERWORD.sub("", text)
+        # …什么时候挂牌的呀 娃半夜发烧打过一次急救: a story typed after the question asks nothing.
+        parts = re.findall(r"\S+", plain)
+        asked = [i for i, part in enumerate(parts) if QUESTION_WORD.search(part)]
+        if asked and all(_FAMILY_STORY.search(part) for part in parts[asked[-1] + 1 :]):
+            plain = " ".join(parts[: asked[-1] + 1])
         return plain if QUESTION_WORD.search(plain) else text
     # The last sentences that each ask, when more than one does (…多少人次？…拦下来几起？; …是否均已化解？
     # 共受理了多少件？), a yes or no asked with a question mark (not 说是不是根本没培训过。, which reports).
@@ -197,13 +203,15 @@ def asking_part(text: str) -> str:
     asking = asking or [i for i, clause in enumerate(clauses) if QUESTION_WORD.search(clause)]
     if not asking:
         return text
-    start = asking[-1]
+    last = asking[-1]
     # Clauses after it that press for the same fact (是一万出头吗) add no question of their own, nor does a
     # request for its form (请给我精确到小数点后的数字, 请把岛名一一列出来).
     end = next(
-        (i for i in range(start + 1, len(clauses)) if QUESTION_WORD.search(clauses[i]) or _REQUEST.match(clauses[i])),
+        (i for i in range(last + 1, len(clauses)) if QUESTION_WORD.search(clauses[i]) or _REQUEST.match(clauses[i])),
         len(clauses),
     )
+    # 目标是什么？对不同年限分别有什么要求: the last presses (分别) for what the one before asks.
+    start = asking[-2] if len(asking) >= 2 and REFERS_BACK.search(clauses[last]) else last
     while start > 0 and (
         sum(len(c) for c in clauses[start:end]) < ASKING_MIN
         or _FRAME.search(clauses[start - 1])
