@@ -24,19 +24,36 @@ FLOORS = {
     ROOT / "eval" / "fresh-tune14.jsonl": (0.94, 0.97, 0.94, 0.02),  # 0.942 / 0.975 / 0.017
     ROOT / "eval" / "fresh-tune16.jsonl": (0.97, 0.97, 0.97, 0.02),  # 0.973 / 0.975 / 0.017
     ROOT / "eval" / "english-tune.jsonl": TARGETS,
-    ROOT / "eval" / "fresh-sealed.jsonl": (0.91, 0.90, 0.91, 0.07),  # 0.917 / 0.900 / 0.067: below the targets
-    ROOT / "eval" / "fresh-sealed17.jsonl": (0.91, 0.95, 0.91, 0.04),  # 0.917 / 0.958 / 0.033: below the targets
+    ROOT / "eval" / "fresh-sealed.jsonl": (0.93, 0.92, 0.93, 0.05),  # 0.933 / 0.925 / 0.050: below the targets
+    ROOT / "eval" / "fresh-sealed17.jsonl": (0.95, 0.95, 0.95, 0.02),  # 0.950 / 1.0 / 0.017
     ROOT / "eval" / "fresh-tune17.jsonl": TARGETS,  # 0.989 / 1.0 / 0.011
     ROOT / "eval" / "fresh-tune18.jsonl": (0.93, 0.95, 0.93, 0.05),  # 0.933 / 0.958 / 0.050: below the targets
-    ROOT / "eval" / "fresh-sealed18.jsonl": (0.93, 0.86, 0.93, 0.06),  # 0.933 / 0.861 / 0.056: far below
+    ROOT / "eval" / "fresh-sealed18.jsonl": (0.94, 0.88, 0.94, 0.05),  # 0.944 / 0.889 / 0.044: below the targets
     ROOT / "eval" / "fresh-sealed19.jsonl": (0.93, 0.95, 0.93, 0.04),  # 0.933 / 0.958 / 0.033: below the targets
     ROOT / "eval" / "fresh-tune19.jsonl": (0.97, 0.97, 0.97, 0.02),  # 0.978 / 0.972 / 0.011
     ROOT / "eval" / "fresh-tune20.jsonl": (0.96, 0.97, 0.96, 0.03),  # 0.967 / 0.972 / 0.022
-    ROOT / "eval" / "fresh-sealed20.jsonl": (0.92, 0.94, 0.92, 0.03),  # 0.922 / 0.944 / 0.022: below the targets
-    ROOT / "eval" / "fresh-sealed21.jsonl": (0.93, 0.97, 0.93, 0.04),  # 0.933 / 0.972 / 0.033: below the targets
-    ROOT / "eval" / "fresh-sealed22.jsonl": (0.94, 0.89, 0.94, 0.05),  # 0.942 / 0.896 / 0.042: below the targets
-    ROOT / "eval" / "fresh-tune23.jsonl": (0.94, 0.97, 0.94, 0.02),  # 0.944 / 0.973 / 0.017 (first run 0.800 / 0.781)
-    ROOT / "eval" / "fresh-sealed23.jsonl": (0.90, 0.93, 0.90, 0.05),  # 0.900 / 0.932 / 0.050: run once, below
+    ROOT / "eval" / "fresh-sealed20.jsonl": (0.94, 0.95, 0.94, 0.02),  # 0.944 / 1.0 / 0.0
+    ROOT / "eval" / "fresh-sealed21.jsonl": (0.94, 0.97, 0.94, 0.03),  # 0.944 / 0.972 / 0.022: below the targets
+    ROOT / "eval" / "fresh-sealed22.jsonl": (0.95, 0.93, 0.95, 0.03),  # 0.958 / 0.938 / 0.025: below the targets
+    ROOT / "eval" / "fresh-tune23.jsonl": (
+        0.96,
+        0.98,
+        0.95,
+        0.02,
+    ),  # 0.961 / 0.986 / 0.011 (first run 0.800 / 0.781 / 0.094)
+    ROOT / "eval" / "fresh-tune24.jsonl": (
+        0.99,
+        0.97,
+        0.98,
+        0.01,
+    ),  # 0.992 / 0.979 / 0.008 (first run 0.917 / 0.958 / 0.017)
+    ROOT / "eval" / "fresh-sealed24.jsonl": (0.89, 0.87, 0.89, 0.07),  # 0.892 / 0.875 / 0.067: run once, far below
+    ROOT / "eval" / "fresh-sealed23.jsonl": (
+        0.90,
+        0.93,
+        0.90,
+        0.05,
+    ),  # 0.900 / 0.932 / 0.050: run twice unopened, below
 }
 
 
