@@ -102,6 +102,14 @@ CONFIRM_Q = re.compile(r"(?:是真的|对|是这样|属实|没错|是不是|对�
 OFFERED_Q = re.compile(r"(?:是不是|是否|有没有)[^，,。？?]*\d|\d[^，,。？?]*还是[^，,。？?]*\d")
 # 劝阻了多少人次，是不是一万多: a figure asked for, the offered one a guess at it.
 ASKS_HOW_MUCH = re.compile(r"多少|几(?!乎)")
+_CLAUSE = re.compile(r"[^，,。？?！!；;\s]+")  # a space parts clauses as a comma does (天天跑加油站 一共有多少个)
+
+
+def clauses_in(text: str) -> list[str]:
+    """The clauses of a question, split at punctuation and spaces."""
+    return _CLAUSE.findall(text)
+
+
 # 目标里原本计划培育几个 asks the figure the goal set; 实际培育了几个, the one the results report.
 PLAN_Q = re.compile(r"目标|计划|原定|打算|预计|预期")
 ACTUALLY_Q = re.compile(r"实际|最终|最后|真正|其实")
@@ -211,7 +219,7 @@ def detect_intent(text: str) -> Intent:
         when=bool(WHEN_Q.search(text)),
         measures=measures,
         # 关闭率96%，具体关闭了多少户: a rate stated is no rate asked.
-        share=any(SHARE_Q.search(c) and not _RATE_STATED.search(c) for c in re.findall(r"[^，,。？?！!；;\s]+", text)),
+        share=any(SHARE_Q.search(c) and not _RATE_STATED.search(c) for c in clauses_in(text)),
         rank=bool(RANK_Q.search(text)),
         names=tuple(NAME_Q.findall(text)),
     )

@@ -66,7 +66,7 @@ _RELAYED_AFTER = re.compile(
 # names no subject of its own.
 _INSTRUCTION = re.compile(r"(?:请|需要?|务必|注意|烦请)(?!问|教)")
 _INSTRUCTION_HEAD = re.compile(
-    r"^(?:[^:：。？?!！]{0,20}[，,])?(?:请|需要?|务必|注意|烦请)(?!问|教)[^:：。？?!！]{2,20}[:：]\s*"
+    rf"^(?:[^:：。？?!！]{{0,20}}[，,])?{_INSTRUCTION.pattern}[^:：。？?!！]{{2,20}}[:：]\s*"
 )
 _CLAUSE_STARTS = re.compile(r"(?<=[，,；;])")
 
@@ -225,5 +225,5 @@ def sentence_asking(text: str, asking: str) -> str:
     """The sentence where the asking part starts, less the asker's story (2022年那时候，…开展了多少次: the year
     is asked; 我想问的是2024年 says so; 我2022年被骗了 does not)."""
     first = next(iter(CLAUSES.findall(asking)), asking)
-    sentence = next((s for s in re.findall(r"[^。！!？?]+", text) if first in s), "")
+    sentence = next((s for s in _SENTENCES.findall(text) if first in s), "")
     return "，".join(c for c in CLAUSES.findall(sentence) if not STORY.search(c) or _ASKED_IS.search(c))

@@ -13,7 +13,7 @@ import jieba.posseg
 
 from ..figures import chinese_to_int, numbers_in, rounds_to
 from ..text import dictionary_tag
-from .intent import BULLETIN_KINDS, EXACT_DATE_Q, EXACT_DAY_Q
+from .intent import ASKS_HOW_MUCH, BULLETIN_KINDS, EXACT_DATE_Q, EXACT_DAY_Q, clauses_in
 from .question import Question
 from .values import DOCUMENT_TITLE, GENERAL_MEASURE, SUM, clauses_of, counts_in, value_clauses
 
@@ -63,7 +63,7 @@ _EXACT_ASKED = re.compile(r"具体|精确|准确|确切|详细|小数|零头|来
 def restates_the_rough(question: Question, text: str) -> bool:
     """追回来一千一百多万，那被骗了多少: is every value of the clause the figure the asker already stated roughly
     (1132.4万元 of 一千一百多万), when the question asks another figure, not that one exactly?"""
-    asks = re.search(r"多少|几", question.asking)
+    asks = ASKS_HOW_MUCH.search(question.asking)
     # Stated before the question, not guessed after it (不超过多少钱？三千九百多？).
     stated = [r for r in question.rough if asks and 0 <= question.asking.find(r) < asks.start()]
     if not stated or _EXACT_ASKED.search(question.asking):
@@ -93,7 +93,7 @@ _ASKS = re.compile(r"哪|谁|什么|啥|多少|(?<!第)几")
 def another_rank(question: Question, context: str) -> bool:
     """Does a clause that asks name a place in a ranking (那第一是哪个区) the passage does not, where it names
     another (全市排名第二)?"""
-    asking = [c for c in re.findall(r"[^，,。？?！!\s]+", question.asking) if _ASKS.search(c)]
+    asking = [c for c in clauses_in(question.asking) if _ASKS.search(c)]
     asked = {_ordinal(n) for clause in asking for n in _RANK_ORDINAL.findall(clause)}
     stated = {_ordinal(n) for n in _RANK_ORDINAL.findall(context)}
     return bool(asked and stated and asked - stated)
@@ -210,7 +210,7 @@ def _asks_how_many_there_are(question: Question) -> bool:
     if question.english:
         return bool(question.measure) and bool(_THERE_ARE.search(question.typed.lower()))
     # The clause that counts: a story beside it (我天天跑加油站 定海一共有多少个加油站) does no counting.
-    counting = "".join(c for c in re.findall(r"[^，,。？?！!\s]+", question.asking) if re.search(r"多少|几", c))
+    counting = "".join(c for c in clauses_in(question.asking) if ASKS_HOW_MUCH.search(c))
     if "有" not in counting and not _OCCURRED.search(counting):
         return False  # 会同了几家 asks of an act, not of a stock
     return not any(
