@@ -154,6 +154,10 @@ def _matching_entries(entries: tuple, text: str) -> tuple[tuple[str, tuple[str, 
     )
 
 
+# 一共建了多少处: jieba cuts 一/共建, leaving a subject word (共建) the question never meant.
+_ASKING_WHOLE = ("一共",)
+
+
 class _Tagger(jieba.posseg.POSTokenizer):
     """jieba's tagger with the dictionary's tags copied from its default tagger (read once, when jieba.posseg
     is imported) instead of parsed from the dictionary file again (1-2 s each time)."""
@@ -174,6 +178,8 @@ class Tokenizer:
         self.jieba.FREQ, self.jieba.total, self.jieba.initialized = dict(jieba.dt.FREQ), jieba.dt.total, True
         for term in sorted(set(user_terms)):
             self.jieba.add_word(term, freq=20000, tag="nz")
+        for word in _ASKING_WHOLE:
+            self.jieba.add_word(word, freq=20000, tag="d")
 
     @cached_property
     def pos(self) -> jieba.posseg.POSTokenizer:

@@ -370,3 +370,49 @@ def test_english_departments_areas_and_firms(lexical_assistant):
     assert "59万平方米" in lexical_assistant.ask(area).answer
     firm = "What is the name of the third-party firm that audited the vegetable basket subsidy funds?"
     assert not lexical_assistant.ask(firm).found
+
+
+def test_a_place_inside_the_district_the_passage_does_not_name(lexical_assistant):
+    answer = lexical_assistant.ask("白泉片区的急救点是哪年哪月投入使用的")
+    assert not answer.found and "白泉片区" in answer.answer
+
+
+def test_the_provinces_bureau_leads_no_project_and_its_list_names_no_station(lexical_assistant):
+    answer = lexical_assistant.ask("被省市场监管局评为诚信计量加油站的那一家叫什么名字？")
+    assert not answer.found
+
+
+def test_a_figure_that_finds_the_project_whose_lead_is_asked(lexical_assistant):
+    answer = lexical_assistant.ask("培训养老护理员25人次，是哪个部门牵头的？")
+    assert answer.found and "区民政局" in answer.answer
+
+
+def test_the_one_big_case_is_not_the_total_fined(lexical_assistant):
+    answer = lexical_assistant.ask("加油站那个入选十大案例的大案罚了多少钱")
+    assert not answer.found
+
+
+def test_a_yes_or_no_against_last_year_needs_a_change_of_what_is_asked(lexical_assistant):
+    assert not lexical_assistant.ask("学校食堂检查次数比去年多吗").found
+    answer = lexical_assistant.ask("噪声治理以后生态环境满意度比上年好吗")
+    assert answer.found and "提升" in answer.answer
+
+
+def test_a_province_is_covered_only_by_what_is_said_of_the_whole_province(lexical_assistant):
+    assert not lexical_assistant.ask("浙江省纪委考核各区县专项治理的评分办法是什么").found
+    assert not lexical_assistant.ask("普陀山到定海有没有直达大巴？").found
+
+
+def test_english_avoided_losses_and_a_fall_asked_by_about_what_percentage(lexical_assistant):
+    avoided = lexical_assistant.ask("How much property loss did the anti-fraud dissuasion work help residents avoid?")
+    assert avoided.found and "5000余万元" in avoided.answer
+    asked = "What is the total cost of one implant now, and by about what percentage did the total cost fall?"
+    answer = lexical_assistant.ask(asked)
+    assert "6000元左右" in answer.answer and "45%" in answer.answer
+
+
+def test_a_quoted_term_read_of_in_one_part_and_its_kinds(lexical_assistant):
+    answer = lexical_assistant.ask("反诈宣传里提到的“反诈阵地”都有哪些形式？")
+    assert answer.found and "反诈公交" in answer.answer
+    grandchild = lexical_assistant.ask("阿拉孙女学堂里食堂查了几趟")
+    assert grandchild.found and "38次" in grandchild.answer

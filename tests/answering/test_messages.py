@@ -81,3 +81,27 @@ def test_a_family_story_typed_after_the_question_asks_nothing(lexical_assistant)
 def test_each_of_a_goals_parts_presses_for_the_goal(lexical_assistant):
     answer = lexical_assistant.ask("农村回迁安置专项治理当初设定的治理目标是什么？对不同过渡期年限分别有什么要求？")
     assert answer.found and "5年以上未安置问题全部解决" in answer.answer
+
+
+def test_words_quoted_whole_report_what_someone_said(lexical_assistant):
+    asked = "我妈原话：“听讲乡下的敬老院要合并了，真的假的？”公告里撤并了几家供养机构？"
+    answer = lexical_assistant.ask(asked)
+    assert answer.found and "3家" in answer.answer
+
+
+def test_a_dictated_message_asks_after_its_request_to_look(lexical_assistant):
+    asked = "我跟你讲我邻居去年种了一颗牙花了八千多我也不晓得真的假的你帮我看看现在定海单颗种植牙总费用控制在多少"
+    answer = lexical_assistant.ask(asked)
+    assert answer.found and "6000元左右" in answer.answer
+
+
+def test_two_questions_dictated_without_a_stop_are_each_answered(lexical_assistant):
+    answer = lexical_assistant.ask("这次专项治理推动完善制度几项会同了几家单位")
+    assert "11项" in answer.answer and "11家单位" in answer.answer
+    compared = lexical_assistant.ask("生态环境满意度多少分比去年好吗")
+    assert "88.16" in compared.answer and "3.09分" in compared.answer
+
+
+def test_the_askers_plans_after_the_question_ask_nothing(lexical_assistant):
+    answer = lexical_assistant.ask("加油站专项的罚没款是多少？我准备写进调研报告里。")
+    assert answer.found and "124.839742万元" in answer.answer

@@ -272,3 +272,20 @@ def test_a_year_said_by_two_digits_and_a_rough_count_asked(reader):
 def test_words_holding_目的_ask_no_goal_and_each_of_a_counted_group_is_one_unit(reader):
     assert reader.read("村集体账目的数字化监管用的是哪个应用？").answer_type == "name"
     assert reader.read("采购种植体的9家医疗机构各自买了多少套？").per_unit
+
+
+def test_a_countryside_word_and_a_province_named_are_no_district_place(reader):
+    assert reader.read("听讲乡下的敬老院撤并了几家").places == ()
+    assert [p.name for p in reader.read("普陀山那边的加油站查了几次").places] == ["普陀"]
+    assert [p.name for p in reader.read("白泉片区的急救点哪年建成的").places] == ["白泉片区"]
+
+
+def test_a_year_the_asker_only_recalls_is_no_year_asked_of_a_date(reader):
+    assert reader.read("急救站啥辰光挂牌的我好像记得是前年").years == ()
+    assert reader.read("我记得2022年也搞过，那时候食堂查了几次").years == (2022,)
+
+
+def test_what_ends_in_么_is_no_yes_or_no_and_kinds_of_a_thing_name_none(reader):
+    assert reader.read("各区县专项治理的考核评分办法是什么？").answer_type == "fact"
+    assert "形式" not in reader.read("反诈阵地有哪些形式").subject
+    assert "共建" not in reader.read("反诈阵地一共建了多少处").subject

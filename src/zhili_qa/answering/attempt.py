@@ -16,6 +16,7 @@ from ..corpus import GOAL, LEAD, PREAMBLE_FIELD, RESULTS, TITLE, Corpus, Project
 from ..figures import numbers_in
 from ..retrieve import Ranking
 from .check import OPEN_SUBJECT_COVERAGE, AnswerCheck, Verdict
+from .comparisons import AGAINST_BEFORE
 from .compose import Composer, fact_answer, fact_fields, goal_answer, handled_answer, lead_answer, overview_answer
 from .intent import COLLOQUIAL_LEAD, COMPLETION_Q, COMPLETION_TEXT, answer_type, asks_the_plan
 from .misreadings import counts_by_the_act_asked, owners_asked, tells_owners_apart
@@ -66,7 +67,8 @@ class ProjectAnswerer:
         if asked.answer_type == "organisation" and COLLOQUIAL_LEAD.search(asked.text) and aspect:
             asked = dataclasses.replace(asked, answer_type="fact")  # 零花钱有人克扣有人管吗 asks about 零花钱
         if asked.answer_type == "organisation":
-            if project.number and not looked_up:
+            # 开展…培训25人次，这是哪个单位牵头的: a figure that finds the project, whose lead is asked.
+            if project.number and (not looked_up or "牵头" in asked.asking):
                 return Attempt(project.fields[LEAD], Verdict(True))
             # Who ran the whole campaign (the preamble names it, whatever the wording), or
             # 约谈的那4个人是哪个单位的: only a name in the text answers.
@@ -147,7 +149,7 @@ class ProjectAnswerer:
         if (
             open_question
             and project.number
-            and not (asked.places or asked.years or asked.given)
+            and not (asked.places or asked.years or asked.given or AGAINST_BEFORE.search(asked.asking))
             and not (asked.answer_type == "fact" and self.check.names_a_detail(asked, text, topic))
             and self.check.speaks_of_the_act(asked, text)
             and len(self.check.unknown_nouns(asked)) < UNKNOWN_NOUNS  # 宝宝水痘疫苗…社区医院可以吗: of no project
@@ -172,7 +174,7 @@ class ProjectAnswerer:
         whose sentence speaks most of the subject, whose subject leads to its figure (检查加油站110家次, not
         11次……监督检查), counting in the very measure asked (家次 over 次), whose context speaks most of it,
         what was done over what was planned, then the selection's order (which weighs the question's rarer
-        characters). A yes/no is settled by what was done first.
+        characters). A yes/no is settled by what was done first, then by the clause sharing most of its words.
         """
         check = self.check
         # 是不是只培育了3个: a yes/no is settled by what was done (培育4个), not by the plan that repeats it.
@@ -187,6 +189,8 @@ class ProjectAnswerer:
             bool(asked.measure) and counts_alike(quoted.text, asked.measure),
             check.counts_the_asked_thing(asked, quoted.text),
             check.words_in(asked, quoted.text, topic),
+            # 有没有人去查过: the clause telling of the act asked (检查38次), not of another (设立举报电话).
+            check.shared_characters(asked, quoted.text, topic) if asked.answer_type == "yes_no" else 0,
             check.subject_coverage(asked, self.selector.sentence_of(project, span).text, topic),
             check.subject_leads_to_value(asked, quoted.text, topic),
             bool(asked.measure) and asked.measure in counted_measures(quoted.text, asked.measure),

@@ -16,6 +16,7 @@ from itertools import pairwise
 from ..corpus import Span
 from ..figures import arabic_numerals, numbers_in, rounds_to
 from ..text import Thesaurus
+from .comparisons import another_rank, no_change_told, points_for_a_percent
 from .intent import (
     ABLE_Q,
     BEFORE_Q,
@@ -29,7 +30,6 @@ from .intent import (
 from .misreadings import (
     a_part_for_the_whole,
     another_act_on_the_stated,
-    another_rank,
     another_reading_of,
     as_precise_as_asked,
     averted,
@@ -39,7 +39,6 @@ from .misreadings import (
     no_cap_for_a_cap,
     of_another_owner,
     one_of_a_list,
-    points_for_a_percent,
     restates_the_rough,
 )
 from .places import Places
@@ -162,6 +161,8 @@ class AnswerCheck(SubjectMatch):
             return "subject"  # 全市排第二，那第一是哪个区: the passage tells only its own place
         if of_another_owner(question, context):
             return "subject"  # 民营诊所的价格上限: the caps are set for 公立医疗机构
+        if no_change_told(question, context, [w for w in question.subject if not self._names_topic(w, topic)]):
+            return "subject"  # 检查比去年多吗: 满意度有较大提升 tells another change
         return ""
 
     @staticmethod

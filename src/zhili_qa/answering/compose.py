@@ -59,7 +59,7 @@ def restate(question: str) -> str:
     if len(text) > RESTATED_LIMIT:
         last = _LAST_CLAUSE.search(text)
         text = last.group(0) if last else text[-RESTATED_LIMIT:]
-    return text.strip("，, ")
+    return text.strip("，, “”「」")  # a quotation cut at its end (…”那个入选…) leaves its mark
 
 
 def abstention(composer: Composer, restated: str, context: Span | None, home: str = "", place: str = "") -> str:

@@ -54,7 +54,7 @@ _SPAN_OF_YEARS = re.compile(r"\b(\d{1,2})\s*(?:to|and|-)\s*(\d{1,2})\s*years?\b"
 _YEARS_LONG = re.compile(r"\b(\d{1,2})\s*years?\b")
 # "how many implant sets did they buy, and by what percentage did the price fall": two questions.
 _SECOND_QUESTION = re.compile(
-    r"[,;]?\s+and\s+(?=(?:how|what|which|when|where|who|why|by how|by what|are|is|was|were|did|do|does|has|have)\b)"
+    r"[,;]?\s+and\s+(?=(?:how|what|which|when|where|who|why|by (?:roughly |about |approximately |around )?(?:how|what)|are|is|was|were|did|do|does|has|have)\b)"
     r"|;\s*|\?\s+(?=\w)",
     re.I,
 )

@@ -9,7 +9,10 @@ from __future__ import annotations
 QUESTION_WORDS = (
     (r"\bhow many times\b", "多少次"),
     (r"\bhow many\b|\bnumber of\b|\bhow often\b", "多少"),
-    (r"\bby (?:how much|how many|what (?:percentage|percent|proportion|share))\b", "CHANGE"),
+    (
+        r"\bby (?:roughly |about |approximately |around )?(?:how much|how many|what (?:percentage|percent|proportion|share))\b",
+        "CHANGE",
+    ),
     # what was the return rate: a rate named by what it is of.
     (
         r"\bwhat (?:(?:is|was|are|were) )?(?:the )?(?:[a-z-]+ )?(?:percentage|percent|proportion|share|rate)\b",

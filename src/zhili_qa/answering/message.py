@@ -24,11 +24,17 @@ _ASKING_MARKER = re.compile(
     r"(?:我就|我一直|我)?(?:想问一下|想问一句|想问问|想问下|想请问|想请教一下|想请教|请教一下|想知道|想晓得|想了解|想弄清楚|想咨询|请问一下|请问|问一下|问下|好奇)"
     # 有人问我：…, 我媳妇问…, 两件事一起问：… — who asks, and what follows is asked.
     r"|有人问我|一起问|(?:老婆|媳妇|老公|老伴|我妈|我爸|(?<!其)[她他])问(?![题过])"
+    r"|(?:侬|你|您)?帮(?:我|忙)(?:看看|查查|看一下|查一下|找找|问问)"  # a voice message's …侬帮我看看现在…多少
 )
 # 各检查了几次？哪个查得多一点？: which is more compares the figures just asked, it asks no new one.
 _COMPARES = re.compile(
     r"(?:哪个|哪项|哪一个|哪一项|谁)[^，,。？?]{0,6}?(?:更|最|比较)?(?:多|少|高|低)(?:一点|一些|些)?$"
 )
+_RUN_ON_ASK = re.compile(r"(?<![好举说那这\d])(?:几|多少)(?:[个项家次件名位户人所起条]次?)?")
+_COMPARED_AFTER = re.compile(
+    rf"(?:跟|和|与)?比[^，,。？?]{{1,6}}?(?:好|高|多|少|低|差|强|涨|降|提升|下降).*(?:{YES_NO_Q.pattern})"
+)
+MEASURE_REACH = 2  # characters of a measure (分, 块钱) between a figure asked and a comparison after it
 COMPOUND_PART = 5  # characters a clause needs to be a question of its own (哪个多 compares, it asks nothing new)
 # Greetings and thanks around a question (你好，…谢谢啦) ask nothing.
 _PLEASANTRIES = re.compile(
@@ -44,8 +50,14 @@ _FRAME = re.compile(r"(?:中|里|方面|当中|之中|之前|以前|之后|以�
 _REQUEST = re.compile(r"(?:请|麻烦|劳驾|帮我|给我|帮忙|别光|不要光)(?!问)")
 STORY = re.compile(r"我|咱|俺")  # the asker's own story: 我们家等了快四年
 _FAMILY_STORY = re.compile(rf"{STORY.pattern}|娃|孩子|宝宝|老婆|老公|媳妇|爸|妈|家里")  # 娃半夜发烧打过一次急救
+_OWN_WORDS_AFTER = re.compile(rf"(?:{STORY.pattern})(?!.*(?:{QUESTION_WORD.pattern}))")
 _ASKED_IS = re.compile(r"(?:想|要)?问的是|想问|想知道")  # 我想问的是2024年: the asker says what is asked
 AMONG = re.compile(r"其中|这里面|这当中")  # 处理了19人，其中…几个: a part of the whole stated before
+# 我爸原话：“听讲…要并掉了，是不是真的？”: words quoted whole (with their stops, not a term like “反诈阵地”)
+# report what someone said; when the message asks a fact outside them, they are no part of what it asks.
+_REPORTED = re.compile(
+    r"(?:[^，,。？?！!：:“”「」]{0,6}(?:说|讲|原话|道)[:：，,]?\s*)?(?:“[^“”]*[，,。？?！!][^“”]*”|「[^「」]*[，,。？?！!][^「」]*」)"
+)
 LONG_MESSAGE = 40  # characters from which only the asking clauses give type and subject
 ASKING_MIN = 12  # characters the asking part reaches, taking in clauses before the one that asks
 
@@ -125,7 +137,12 @@ def compound_parts(text: str) -> list[str]:
         return [story + sentences[0], *sentences[1:]]
     if len(text) >= LONG_MESSAGE:
         return [text]
-    clauses = [c for c in CLAUSES.findall(text) if c.strip() and not _REQUEST.match(c)]  # 别光跟我说成效 asks nothing
+    clauses = [
+        piece
+        for clause in CLAUSES.findall(text)
+        if clause.strip() and not _REQUEST.match(clause)  # 别光跟我说成效 asks nothing
+        for piece in _run_on(clause)
+    ]
     # 买了多少套那个数，是统计到什么时候的: the first clause names a figure, the second asks of it.
     asking = [
         i
@@ -154,6 +171,22 @@ def compound_parts(text: str) -> list[str]:
     return ["，".join(clauses[s:e]) for s, e in zip(starts, ends, strict=True)]
 
 
+def _run_on(clause: str) -> list[str]:
+    """制度几项会同了几家单位一起搞的: two questions typed (or dictated) with no stop between, cut after the
+    first one's counting word; X里面多少户是… asks one part of a whole, and 几次、多少个 is read as listed.
+    满意度打了几分比上年好点伐 asks the figure, then how it compares."""
+    asks = list(_RUN_ON_ASK.finditer(clause))
+    compared = _COMPARED_AFTER.search(clause, asks[0].end()) if asks else None
+    if compared and compared.start() - asks[0].end() <= MEASURE_REACH:
+        cut = compared.start()
+    elif len(asks) < 2 or re.search(r"里|中|、", clause[asks[0].end() : asks[1].start()]):
+        return [clause]
+    else:
+        cut = asks[0].end()
+    first, second = clause[:cut], clause[cut:]
+    return [first, second] if min(len(first), len(second)) >= COMPOUND_PART else [clause]
+
+
 def _done_after_planned(sentences: list[str], i: int) -> bool:
     """计划培育几个？实际分别培育了几个？: what was done, asked after what was planned."""
     return bool(ACTUALLY_Q.match(sentences[i])) and any(PLAN_Q.search(s) for s in sentences[:i])
@@ -167,11 +200,17 @@ def _ends_asking(marked: list[str], i: int) -> bool:
 def asking_part(text: str) -> str:
     """The clauses of a long message, or of one with several sentences, that ask (from the last holding a
     question word, or what follows 想问一下); a short question whole."""
+    unquoted = _REPORTED.sub("", text)
+    if unquoted != text and _ASKS_A_FACT.search(unquoted):
+        text = unquoted
     asked = _ASKING_MARKER.split(text)
     after = _ONE_THING.sub("", asked[-1].strip("，,。:： ")).strip("，,。:： ") if len(asked) > 1 else ""
     if len(after) >= ASKING_MIN:
         return after  # 我想问一下全区的中小学食堂一共去检查了多少次
     marked = [m for m in _SENTENCES.findall(text) if m.rstrip(_SENTENCE_ENDS).strip()]  # with their end marks
+    # …金额是多少？我打算把它作为一个观测指标。: the asker's own plans after a question asks nothing.
+    while len(marked) >= 2 and marked[-2].endswith(("？", "?")) and _OWN_WORDS_AFTER.match(marked[-1]):
+        text = text[: text.rfind(marked.pop())]
     sentences = [m.rstrip(_SENTENCE_ENDS) for m in marked]
     if len(text) < LONG_MESSAGE and len(sentences) < 2:
         plain = _AFTERWORD.sub("", text)

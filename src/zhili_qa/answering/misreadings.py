@@ -11,7 +11,7 @@ import re
 
 import jieba.posseg
 
-from ..figures import chinese_to_int, numbers_in, rounds_to
+from ..figures import numbers_in, rounds_to
 from ..text import dictionary_tag
 from .intent import ASKS_HOW_MUCH, BULLETIN_KINDS, EXACT_DATE_Q, EXACT_DAY_Q, clauses_in
 from .question import Question
@@ -70,37 +70,6 @@ def restates_the_rough(question: Question, text: str) -> bool:
         return False
     values = value_clauses(text, question.answer_type, question.measure)
     return bool(values) and all(any(rounds_to(rough, numbers_in(value)) for rough in stated) for value in values)
-
-
-# 涨了百分之多少 asks a percentage; 高出2022年8个百分点 is a difference between two of them.
-_PERCENT_ASKED = re.compile(r"百分之|百分比|%|几成")
-_POINTS = re.compile(r"\d+(?:\.\d+)?\s*个?百分点")
-
-
-def points_for_a_percent(question: Question, text: str) -> bool:
-    """A percentage asked (涨了百分之多少) of a clause whose every figure is a difference in points?"""
-    if not _PERCENT_ASKED.search(question.asking) or "百分点" in question.asking:
-        return False
-    values = value_clauses(text, question.answer_type, question.measure)
-    return bool(values) and all(_POINTS.search(v) and "%" not in v for v in values)
-
-
-# 全市排第二，那第一是哪个区: a place in a ranking, by its ordinal (not 第9项, a project; not 第2期, one instance).
-_RANK_ORDINAL = re.compile(r"第\s*(\d+|[一二两三四五六七八九十]+)(?!\s*[项个期批轮届场次])")
-_ASKS = re.compile(r"哪|谁|什么|啥|多少|(?<!第)几")
-
-
-def another_rank(question: Question, context: str) -> bool:
-    """Does a clause that asks name a place in a ranking (那第一是哪个区) the passage does not, where it names
-    another (全市排名第二)?"""
-    asking = [c for c in clauses_in(question.asking) if _ASKS.search(c)]
-    asked = {_ordinal(n) for clause in asking for n in _RANK_ORDINAL.findall(clause)}
-    stated = {_ordinal(n) for n in _RANK_ORDINAL.findall(context)}
-    return bool(asked and stated and asked - stated)
-
-
-def _ordinal(numeral: str) -> int | None:
-    return int(numeral) if numeral.isdigit() else chinese_to_int(numeral)
 
 
 def counts_by_the_act_asked(question: Question, text: str) -> bool:

@@ -32,12 +32,16 @@ _YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年")
 # 比2022年高出多少: the year a comparison is made against, not the year asked about.
 _COMPARED_YEAR = re.compile(r"(?:比|较|同比|和|与|跟|高出|高于|低于|超过|多于|少于)\s*((?:19|20)\d{2})\s*年")
 _RELATIVE_YEARS = {"前年": -1, "去年": 0, "今年": 0, "明年": 1, "后年": 2}
+_RECALLED = re.compile(r"我?(?:记得|好像|印象中|似乎)[^，,。？?]*")
 # 全市排名第二 answers a question about 舟山全市 without naming 舟山: the level word stands for it.
-_LEVEL_WORDS = {2: ("全省", "省"), 4: ("全市", "市")}
+_LEVEL_WORDS = {2: ("全省",), 4: ("全市",)}
 
 
-# 马岙街道, 白泉镇, 长峙岛: a place inside the district, which cpca's table (down to districts) does not hold.
-_LOCAL_SUFFIXES = ("街道", "镇", "乡", "社区", "岛")
+# 马岙街道, 白泉镇, 长峙岛, 白泉片区: a place inside the district, which cpca's table (down to districts) does
+# not hold.
+_LOCAL_SUFFIXES = ("街道", "镇", "乡", "社区", "岛", "片区")
+# 小沙街道社区, 白泉镇上: a suffix word after a name; 乡下 (the countryside) of 听讲乡下 is a word of its own.
+_SUFFIX_WORD = re.compile(rf"(?:{'|'.join(_LOCAL_SUFFIXES)})+[上里内]?")
 _NO_PLACE_BEFORE = frozenset(
     "各 各个 有关 相关 所在 附近 周边 我们 你们 他们 这个 那个 农村 城市 全区 本 该 每个".split()
 )
@@ -115,7 +119,11 @@ class Places:
         """Places named in the text, read left to right taking the longest name at each position (定海城区 is
         定海 and 城区, not 海城区), whole words only (回迁安置 names no 迁安)."""
         bounds, at = {0}, 0
+        # 普陀山, 宁波港: a place word jieba knows, named after a place of the table, stands in that place.
+        within: dict[int, str] = {}
         for word in jieba.lcut(text, HMM=False):
+            if word not in self._names and jieba.posseg.dt.word_tag_tab.get(word) == "ns":
+                within[at] = next((word[:n] for n in range(len(word) - 1, 1, -1) if word[:n] in self._names), "")
             at += len(word)
             bounds.add(at)
         found, position = [], 0
@@ -130,6 +138,7 @@ class Places:
                 ),
                 None,
             )
+            name = name or within.get(position) or None
             if name is None:
                 position += 1
                 continue
@@ -144,16 +153,20 @@ class Places:
         found = []
         for i, (word, flag) in enumerate(words):
             before = words[i - 1] if i else None
-            suffix = next((s for s in _LOCAL_SUFFIXES if word.startswith(s)), "")  # 街道社区 of 小沙街道社区
+            suffix = (
+                next((s for s in _LOCAL_SUFFIXES if word.startswith(s)), "") if _SUFFIX_WORD.fullmatch(word) else ""
+            )
             if suffix and before and _names_a_place(before.word, before.flag):
                 found.append(_POINTING.sub("", before.word) + suffix)  # 那小沙(街道): 小沙街道
                 continue
-            suffixed = word.endswith(_LOCAL_SUFFIXES) and len(word) >= 3 and _names_a_place(word, flag)
-            known = word in self.local_names and (
-                i + 1 == len(words) or not words[i + 1].word.startswith(_LOCAL_SUFFIXES)
-            )
-            if suffixed or known:
+            if word.endswith(_LOCAL_SUFFIXES) and len(word) >= 3 and _names_a_place(word, flag):
                 found.append(word)
+        # The bulletin's own names are found where they stand, however jieba cuts around them (公告里说东岠).
+        found += [
+            name
+            for name in sorted(self.local_names, key=text.find)
+            if re.search(f"{re.escape(name)}(?!{'|'.join(_LOCAL_SUFFIXES)})", text)
+        ]
         return [Place(name, _LOCAL) for name in dict.fromkeys(found)]
 
     def spelled(self, latin: str) -> str | None:
@@ -195,8 +208,11 @@ def corpus_period(text: str) -> int | None:
     return years.most_common(1)[0][0] if years else None
 
 
-def years_asked(text: str, period: int | None) -> tuple[int, ...]:
-    """Years the question asks about; 去年/今年 read as the bulletin's own period, as its text uses 去年."""
+def years_asked(text: str, period: int | None, asks_a_date: bool = False) -> tuple[int, ...]:
+    """Years the question asks about; 去年/今年 read as the bulletin's own period, as its text uses 去年. When
+    a date is asked, a year the asker recalls (…挂牌的，我记得是前年还是啥时候) is a guess at the answer."""
+    if asks_a_date:
+        text = _RECALLED.sub("", text)
     compared = set(_COMPARED_YEAR.findall(text))
     years = [int(y) for y in _YEAR.findall(text) if y not in compared]
     if period is not None:

@@ -22,6 +22,7 @@ from .scope import ScopeGuard
 # 市场监管局定海分局: a bureau's district branch is one department, not two.
 _DEPARTMENT_PHRASE = re.compile(r"[\u4e00-\u9fff“”]{2,14}?(?:分局|局|办公室)(?:[\u4e00-\u9fff]{2,4}?分局)?")
 MIN_DEPARTMENT_TAIL = 3
+_OTHER_LEVEL = "(?<![省国])"  # 省市场监管局 is the province's bureau, which leads none of the district's projects
 # Words that join or compare several things: 和, 与, 分别, 哪个多, 两个.
 # Words that belong to asking for a property of every project, not to the property itself.
 _ASKING_PROJECTS = ("项目", "专项治理", "专项", "治理")
@@ -72,10 +73,12 @@ class ProjectFinder:
 
     def departments_in(self, text: str) -> list[str]:
         """Department names in the question, as the bulletin writes them or by a shared tail (定海分局)."""
-        found = [alias for alias in self._aliases if alias in text]
+        found = [alias for alias in self._aliases if re.search(f"{_OTHER_LEVEL}{re.escape(alias)}", text)]
         for phrase in _DEPARTMENT_PHRASE.findall(text.replace("的", "")):  # 在定海的分局: 定海分局
             tails = (phrase[i:] for i in range(len(phrase) - MIN_DEPARTMENT_TAIL + 1))
-            found += [tail for tail in tails if any(tail in lead for lead in self._leads)][:1]
+            tail = next((tail for tail in tails if any(tail in lead for lead in self._leads)), "")
+            if tail and re.search(f"{_OTHER_LEVEL}{re.escape(tail)}$", phrase):
+                found.append(tail)
         # Keep the longest names: 区卫健局 rather than 卫健局 inside it.
         return [a for a in dict.fromkeys(found) if not any(a != b and a in b for b in found)]
 

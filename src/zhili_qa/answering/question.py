@@ -41,11 +41,11 @@ _ASKING = frozenset(
     "知道 告诉 了解 一些 这个 那个 这些 那些 那 这 它 他们 它们 她们 其中 我 你 我们 你们 阿拉 人家 政府 区里 "
     "时候 时间 什么时候 号码 名字 名称 全称 叫 叫什么 谁 排 第几 老几 情况 问题 事 事情 这块 那块 方面 "
     "搞 弄 做 干 办 管 有人 有人管 人管 有 是 在 能 会 要 去 来 给 得 得了 到 了 那边 这边 那里 这里 "
-    "牵头 负责 主管 管不管 怎么办 有没有人 去年 今年 明年 现在 目前 最新 以前 之前 单位 部门 这次 本次 这回 此次 整个 便宜 贵 另外 此外 以及 实际 大家 我们 咱们 老百姓 是在 成果 成效 效果 进展 工作 措施 举措 介绍 概况 "
+    "牵头 负责 主管 管不管 怎么办 有没有人 去年 今年 明年 上年 上一年 前年 往年 现在 目前 最新 以前 之前 单位 部门 这次 本次 这回 此次 整个 便宜 贵 另外 此外 以及 实际 大家 我们 咱们 老百姓 是在 成果 成效 效果 进展 工作 措施 举措 介绍 概况 "
     "取得 想要 达到 实现 计划 要达到 目标 目的 那种 这种 那样 这样 那么 这么 那块儿 这块儿 "
     "钞票 块钱 题目 标题 比例 一点 时间段 时间点 到底 期间 当时 过程中 后来 前后 那次 一直 一句 各自 达成 "
     "老娘 老妈 我妈 我爸 老爸 老公 老婆 爸妈 父母 儿子 女儿 小孩 孩子 娃 老人家 家里人 家人 亲戚 邻居 同事 "
-    "阿婆 阿公 奶奶 爷爷 外婆 外公 "
+    "阿婆 阿公 奶奶 爷爷 外婆 外公 孙子 孙女 外孙 外孙女 孙儿 形式 类型 种类 "
     "以上 以下 以内 下来 出来 起来 "
     "我家 我们家 事儿 这事 那事 原本 本来 原来 当初 最初 金额 数额 数目 总数 总额 数字 数量".split()
 )
@@ -71,6 +71,7 @@ _PART_OF = re.compile(
     r"|(?P<whole2>\d+[^，,。？?\s]{0,3}|[^，,。？?\s]{2,20}?(?:里面|里|当中|之中|其中))[，,\s]*(?:其中)?有?(?:多少|几)"
     r"[^，,。？?]{0,2}(?:是|为|属于|被)(?P<part2>[^，,。？?]{2,14})"
 )
+_LOCATOR = re.compile(r"[^，,。？?\s“”]{1,10}?(?:里面|里|中|上)(?:提到|说到|讲到|提及|写到|说|写)的")
 _THE_BULLETIN = frozenset("公告 通报 文件 公告上 上面 这上面".split())
 _PLANNED = re.compile(rf"{PLAN_Q.pattern}|说是|听说")
 _ROUGH_ASK = re.compile(r"\d+几|几十|几百")
@@ -147,7 +148,8 @@ class QuestionReader:
         # clauses (杭州 口腔种植 … 多少钱 keeps the place a story sentence named).
         glossed = [s for s in text.split("。") if QUESTION_WORD.search(s)] if is_english(typed) else []
         asking = glossed[-1].strip() if glossed else asking_part(text)
-        tagged = [(pair.word, pair.flag) for pair in self._pos.cut(asking)]
+        # 反诈宣防里提到的“反诈阵地”: where the asker read of it says where to look, not what is asked.
+        tagged = [(pair.word, pair.flag) for pair in self._pos.cut(_LOCATOR.sub("", asking) or asking)]
         intent = detect_intent(asking)
         # 哪个检查次数多 compares counts of 检查; 公务员…有几个人 counts 公务员.
         counted = counted_noun(tagged, self.generic) or next(iter(_COMPARED.findall(asking)), "")
@@ -188,7 +190,8 @@ class QuestionReader:
             subject=subject_words(tagged, self.generic),
             # Read from the part that asks: a story before it (我住在定海城区，每天都要去加油) asks nothing.
             places=self._places_asked(asking),
-            years=years_asked(asking, self.period) or years_asked(sentence_asking(text, asking), self.period),
+            years=years_asked(asking, self.period, kind == "date")
+            or years_asked(sentence_asking(text, asking), self.period, kind == "date"),
             per_unit=bool(PER_UNIT_Q.search(asking)),
             # 一年, 一颗, 一套 name one of a thing, not a figure of the bulletin's, and a year is the year
             # check's to judge.

@@ -74,9 +74,11 @@ class SubjectMatch:
         )
 
     @staticmethod
-    def shared_characters(question: Question, text: str) -> int:
-        """How many telling characters of the question the text holds (选 of 一共选了几个问题)."""
-        return len({c for c in question.asking if "\u4e00" <= c <= "\u9fff"} - STOP_CHARACTERS & set(text))
+    def shared_characters(question: Question, text: str, topic: str = "") -> int:
+        """How many telling characters of the question, beyond the project's topic, the text holds (选 of
+        一共选了几个问题)."""
+        asked = {c for c in question.asking if "\u4e00" <= c <= "\u9fff"} - STOP_CHARACTERS - set(topic)
+        return len(asked & set(text))
 
     def words_in(self, question: Question, text: str, topic: str) -> int:
         """How many of the question's subject words (beyond the topic) the text holds whole, or in the
