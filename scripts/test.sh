@@ -23,4 +23,5 @@ fi
 export HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1
 .venv/bin/ruff check .
 .venv/bin/ruff format --check .
-.venv/bin/python -m pytest "$@"
+# One worker per core: the suite is CPU-bound and its fixtures share no folder or port.
+.venv/bin/python -m pytest -n auto "$@"
