@@ -13,7 +13,7 @@ from click.testing import CliRunner
 from zhili_qa import cli
 from zhili_qa.assistant import Assistant
 from zhili_qa.embedding.cache import EMBEDDINGS_DIR
-from zhili_qa.evaluate import ask_conversation, citation_is_valid, evaluate, questions_of
+from zhili_qa.evaluate import ask_conversation, citation_is_valid, evaluate, judge, questions_of
 
 FIGURE_QUESTION = "校车排查了多少辆"
 
@@ -92,6 +92,18 @@ def test_the_evaluator_scores_right_wrong_and_refused_answers(small_assistant):
     assert (report.total, report.correct, report.misleading) == (3, 2, 1)  # "b" answered, with another figure
     assert [failure["id"] for failure in report.failures] == ["b"]
     assert report.metrics()["citation_valid"] == 1.0
+
+
+def test_the_evaluator_reads_a_gold_string_as_the_answer_writes_it():
+    """The gold copies the bulletin's stray space (3-5 年); answers close it (3-5年)."""
+    row = {"id": "s", "question": "目标", "expect": {"projects": [5], "must": ["3-5 年未安置问题逐步解决"]}}
+    answer = {
+        "answer": "目标：3-5年未安置问题逐步解决[1]。",
+        "found": True,
+        "citations": [{"project": 5, "doc": "bulletin"}],
+    }
+    assert judge(row, answer)[0]
+    assert not judge(row, {**answer, "answer": "目标：5年以上未安置问题全部解决[1]。"})[0]
 
 
 def test_the_command_line_prints_the_answer_json_and_answers_a_batch(small_assistant, monkeypatch, tmp_path):

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from .corpus import Corpus
 from .errors import UserInputError
-from .figures import strip_markers
+from .figures import close_spaced_figures, strip_markers
 from .schema import Answer
 
 CONCISE_LIMIT = 120
@@ -107,12 +107,14 @@ def judge(row: dict, answer: dict) -> tuple[bool, bool, bool, bool]:
     cited = {c["project"] for c in answer["citations"]}
     gold = set(expect.get("projects", []))
     hit = bool(answer["citations"]) and (not gold or answer["citations"][0]["project"] in gold)
-    must_any = expect.get("must_any", [])
+    # The gold copies the bulletin verbatim (3-5 年); answers close its stray spaces (3-5年).
+    must = [close_spaced_figures(m) for m in expect.get("must", [])]
+    must_any = [close_spaced_figures(m) for m in expect.get("must_any", [])]
     # Several bulletins: "docs" must each be cited; "once" is said exactly once (a list names a project once).
     docs = set(expect.get("docs", []))
     correct = (
         answer["found"]
-        and all(m in text for m in expect.get("must", []))
+        and all(m in text for m in must)
         and (not must_any or any(m in text for m in must_any))
         and (not gold or bool(cited & gold))
         and docs <= {c["doc"] for c in answer["citations"]}

@@ -68,6 +68,14 @@ def strip_markers(answer: str) -> str:
     return MARKER.sub("", answer)
 
 
+# 3-5 年未安置: a stray space of the bulletin's between a figure and its words, closed in answers.
+_SPACED_FIGURE = re.compile(r"(?<=\d) +(?=[\u4e00-\u9fff%])|(?<=[\u4e00-\u9fff]) +(?=\d)")
+
+
+def close_spaced_figures(text: str) -> str:
+    return _SPACED_FIGURE.sub("", text)
+
+
 @dataclass(frozen=True)
 class Figure:
     kind: str  # "num", "pct" or "date"

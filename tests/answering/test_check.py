@@ -416,3 +416,22 @@ def test_a_quoted_term_read_of_in_one_part_and_its_kinds(lexical_assistant):
     assert answer.found and "反诈公交" in answer.answer
     grandchild = lexical_assistant.ask("阿拉孙女学堂里食堂查了几趟")
     assert grandchild.found and "38次" in grandchild.answer
+
+
+def test_figures_asked_of_each_thing_listed_need_every_thing_named(lexical_assistant):
+    asked = "过渡期3-5年的那615户，分别是交付安置房、安排宅基地、支付补偿款解决的各多少户？"
+    assert not lexical_assistant.ask(asked).found
+    caps = lexical_assistant.ask("对三甲、三乙、二级及以下公立医疗机构，单颗常规种植的价格上限分别是多少？")
+    assert caps.found and "4275元" in caps.answer
+
+
+def test_a_total_sum_is_not_one_units_price(lexical_assistant):
+    assert not lexical_assistant.ask("那960套种植体，采购一共花了多少钱？").found
+    one = lexical_assistant.ask("单颗种植牙一共要多少钱")
+    assert one.found and "6000元左右" in one.answer
+
+
+def test_this_year_is_the_year_asked_in_not_the_bulletins(lexical_assistant):
+    assert not lexical_assistant.ask("今年反诈追回来多少钱").found
+    story = lexical_assistant.ask("听说生态环境满意度今年排名上去了。噪声治理以后满意度总分多少分？")
+    assert story.found and "88.16" in story.answer

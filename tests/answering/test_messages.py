@@ -105,3 +105,13 @@ def test_two_questions_dictated_without_a_stop_are_each_answered(lexical_assista
 def test_the_askers_plans_after_the_question_ask_nothing(lexical_assistant):
     answer = lexical_assistant.ask("加油站专项的罚没款是多少？我准备写进调研报告里。")
     assert answer.found and "124.839742万元" in answer.answer
+
+
+def test_a_question_pointing_at_the_story_before_it_keeps_the_story(lexical_assistant):
+    asked = "邻居老人想反映敬老院那边的问题，这个专项治理是哪个单位牵头的，我该帮他找谁？"
+    assert "区民政局" in lexical_assistant.ask(asked).answer
+
+
+def test_an_event_before_the_question_states_no_figure_asked_of(lexical_assistant):
+    answer = lexical_assistant.ask("三十二所中小学自查完之后，全区中小学食堂一共检查了几次？")
+    assert answer.found and "38次" in answer.answer

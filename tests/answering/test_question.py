@@ -289,3 +289,7 @@ def test_what_ends_in_么_is_no_yes_or_no_and_kinds_of_a_thing_name_none(reader)
     assert reader.read("各区县专项治理的考核评分办法是什么？").answer_type == "fact"
     assert "形式" not in reader.read("反诈阵地有哪些形式").subject
     assert "共建" not in reader.read("反诈阵地一共建了多少处").subject
+
+
+def test_a_sum_of_a_payment_is_money(reader):
+    assert reader.read("回迁安置支付的补偿款总额是多少").answer_type == "money"

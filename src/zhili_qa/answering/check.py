@@ -16,7 +16,7 @@ from itertools import pairwise
 from ..corpus import Span
 from ..figures import arabic_numerals, numbers_in, rounds_to
 from ..text import Thesaurus
-from .comparisons import another_rank, no_change_told, points_for_a_percent
+from .comparisons import another_rank, no_change_told, one_of_the_listed, points_for_a_percent
 from .intent import (
     ABLE_Q,
     BEFORE_Q,
@@ -163,6 +163,8 @@ class AnswerCheck(SubjectMatch):
             return "subject"  # 民营诊所的价格上限: the caps are set for 公立医疗机构
         if no_change_told(question, context, [w for w in question.subject if not self._names_topic(w, topic)]):
             return "subject"  # 检查比去年多吗: 满意度有较大提升 tells another change
+        if one_of_the_listed(question, context):
+            return "subject"
         return ""
 
     @staticmethod

@@ -16,6 +16,10 @@ from .values import value_clauses, ways_moved
 # 比去年多吗, 比以前便宜吗: set against an earlier time, which only a passage telling a change answers.
 AGAINST_BEFORE = re.compile(r"比(?:去年|上年|上一年|前年|以前|之前|过去|原来|治理前|整治前)")
 
+# 交付安置房、安排宅基地、支付补偿款解决的各多少户: figures asked of each thing listed.
+_LISTED = re.compile(r"[\u4e00-\u9fff]{2,12}(?:、[\u4e00-\u9fff]{2,12})+")
+_EACH = re.compile(r"分别|各(?:是|有|自|为)?(?:多少|几)")
+
 # 涨了百分之多少 asks a percentage; 高出2022年8个百分点 is a difference between two of them.
 _PERCENT_ASKED = re.compile(r"百分之|百分比|%|几成")
 _POINTS = re.compile(r"\d+(?:\.\d+)?\s*个?百分点")
@@ -60,3 +64,21 @@ def no_change_told(question: Question, context: str, asked_words: list[str]) -> 
         and (not asked_words or any(word in sentence for word in asked_words))
         for sentence in re.split(r"[。；;]", context)
     )
+
+
+def one_of_the_listed(question: Question, context: str) -> bool:
+    """A figure asked of each thing a question lists (交付安置房、安排宅基地、支付补偿款解决的各多少户) from a
+    passage that does not name them all: its figures are of something else (3年以下…315户, 5-8年…217户)."""
+    if not question.wants_value or not _EACH.search(question.asking):
+        return False
+    for listed in _LISTED.findall(question.asking):
+        first, *middle, last = listed.split("、")
+        # Where the list starts and ends is not marked: 对三甲 ends in 三甲, 二级及以下…设定的 starts with 二级.
+        named = [
+            any(first[i:] in context for i in range(len(first) - 1)),
+            *(item in context for item in middle),
+            any(last[:i] in context for i in range(2, len(last) + 1)),
+        ]
+        if not all(named):
+            return True
+    return False

@@ -11,14 +11,13 @@ import logging
 import re
 
 from ..corpus import GOAL, LEAD, PREAMBLE_FIELD, RESULTS, TITLE, Project, Span
-from ..figures import strip_markers, unsupported_figures
+from ..figures import close_spaced_figures, strip_markers, unsupported_figures
 from ..schema import MARKER, Answer, Citation
 
 log = logging.getLogger(__name__)
 
 ANSWER_LIMIT = 110  # characters without markers; hotline staff read it aloud, citizens read it on a phone
 # 4275 元, 3-5 年: a figure read together with its unit, as the bulletin writes it elsewhere (4275元).
-_SPACED_FIGURE = re.compile(r"(?<=\d) +(?=[\u4e00-\u9fff%])|(?<=[\u4e00-\u9fff]) +(?=\d)")
 # Said instead of an answer that would state a figure no quote holds (a defect: logged, never shown).
 UNSUPPORTED = "抱歉，这个问题我没能从公告原文中找到可靠的答案，请换个说法再问，或查看项目目录。"
 RESTATED_LIMIT = 30  # characters of the question an abstention repeats
@@ -50,7 +49,7 @@ class Composer:
         if bad:  # never reached by construction; the last line of defence
             log.error("answer withheld, it states figures not in its quotes: %s: %s", bad, text)
             return Answer(UNSUPPORTED, False, [], 0.0, degraded)
-        return Answer(_SPACED_FIGURE.sub("", text), found, self.citations, confidence, degraded)
+        return Answer(close_spaced_figures(text), found, self.citations, confidence, degraded)
 
 
 def restate(question: str) -> str:

@@ -31,6 +31,7 @@ _COMPARES = re.compile(
     r"(?:哪个|哪项|哪一个|哪一项|谁)[^，,。？?]{0,6}?(?:更|最|比较)?(?:多|少|高|低)(?:一点|一些|些)?$"
 )
 _RUN_ON_ASK = re.compile(r"(?<![好举说那这\d])(?:几|多少)(?:[个项家次件名位户人所起条]次?)?")
+_POINTING_START = re.compile(r"^(?:这|那|该)(?:个|项|次)?")
 _COMPARED_AFTER = re.compile(
     rf"(?:跟|和|与)?比[^，,。？?]{{1,6}}?(?:好|高|多|少|低|差|强|涨|降|提升|下降).*(?:{YES_NO_Q.pattern})"
 )
@@ -129,12 +130,7 @@ def compound_parts(text: str) -> list[str]:
             if i
         )
     ):
-        # The story before them stays with the first, for what it names (我儿子在学校食堂吃饭).
-        story = whole[: whole.find(text)] if whole.find(text) > 0 else ""
-        # 有人问我：…, 两件事一起问：…: what comes before a marked question is no part of it; 我就想问问 names nothing.
-        marked = [m.end() for m in _ASKING_MARKER.finditer(story) if story[m.end() :].lstrip().startswith((":", "："))]
-        story = story[marked[-1] :].lstrip(":： ") if marked else _ASKING_MARKER.sub("", story).rstrip("，, ")
-        return [story + sentences[0], *sentences[1:]]
+        return [_story_before(whole, text) + sentences[0], *sentences[1:]]
     if len(text) >= LONG_MESSAGE:
         return [text]
     clauses = [
@@ -168,7 +164,19 @@ def compound_parts(text: str) -> list[str]:
     # Clauses before the first asking one (a topic, 食堂那边) belong to it; the rest to the one they follow.
     starts = [0, *asking[1:]]
     ends = [*asking[1:], len(clauses)]
-    return ["，".join(clauses[s:e]) for s, e in zip(starts, ends, strict=True)]
+    parts = ["，".join(clauses[s:e]) for s, e in zip(starts, ends, strict=True)]
+    if _POINTING_START.match(parts[0]):  # 老人想反映敬老院的问题，这个专项是谁牵头的，…: 这个 is 敬老院
+        story = _story_before(whole, whole[whole.find(clauses[0]) :])
+        return [f"{story}，{parts[0]}" if story else parts[0], *parts[1:]]
+    return parts
+
+
+def _story_before(whole: str, text: str) -> str:
+    """The story before the asking part, which stays with the first question for what it names (我儿子在学校
+    食堂吃饭); what comes before a marked question (有人问我：…, 两件事一起问：…) is no part of it."""
+    story = whole[: whole.find(text)] if whole.find(text) > 0 else ""
+    marked = [m.end() for m in _ASKING_MARKER.finditer(story) if story[m.end() :].lstrip().startswith((":", "："))]
+    return story[marked[-1] :].lstrip(":： ") if marked else _ASKING_MARKER.sub("", story).rstrip("，, ")
 
 
 def _run_on(clause: str) -> list[str]:
@@ -249,8 +257,10 @@ def asking_part(text: str) -> str:
         (i for i in range(last + 1, len(clauses)) if QUESTION_WORD.search(clauses[i]) or _REQUEST.match(clauses[i])),
         len(clauses),
     )
-    # 目标是什么？对不同年限分别有什么要求: the last presses (分别) for what the one before asks.
-    start = asking[-2] if len(asking) >= 2 and REFERS_BACK.search(clauses[last]) else last
+    # 目标是什么？对不同年限分别有什么要求: the last presses (分别) for what the one before asks; 那217户，分别…
+    # 各多少户: for the things the clause before names.
+    refers = REFERS_BACK.search(clauses[last])
+    start = (asking[-2] if len(asking) >= 2 else max(last - 1, 0)) if refers else last
     while start > 0 and (
         sum(len(c) for c in clauses[start:end]) < ASKING_MIN
         or _FRAME.search(clauses[start - 1])

@@ -40,7 +40,8 @@ _ACTED_ON = re.compile(
 _ACTED_ON_REACH = 6  # characters before a count in which the act on it is looked for
 _ACTION_REACH = 12  # characters after a count in which its noun and verb are looked for
 # 一共有多少家: 其中1家 counts a part of the whole asked.
-_TOTAL_ASKED = re.compile(r"一共|总共|共有|总数|合计|加起来|总计")
+_TOTAL_ASKED = re.compile(r"一共|总共|共有|总数|合计|加起来|总计|总金额|总额")
+_PER_UNIT_SUM = re.compile(r"平均|均价|人均|单颗|单价|每")
 # 价格上限是多少: a cap asked, which an average or a level reached (降至900余元) does not state.
 _CAP_ASKED = re.compile(r"上限|不超过|不得超过|封顶|限价|最高价")
 _CAP_TEXT = re.compile(r"不超过|不得超过|上限|以内|控制在|封顶|限价|最高")
@@ -95,8 +96,16 @@ def another_act_on_the_stated(question: Question, text: str) -> bool:
 
 
 def a_part_for_the_whole(question: Question, text: str) -> bool:
-    """A total asked (一共有多少家) and every count the clause holds a part of it (其中1家)?"""
-    if question.answer_type != "count" or not _TOTAL_ASKED.search(question.asking):
+    """A total asked (一共有多少家) and every count the clause holds a part of it (其中1家), or a total sum
+    asked (采购总金额一共多少) and every sum one unit's (种植体平均价格降至900余元)?"""
+    if not _TOTAL_ASKED.search(question.asking):
+        return False
+    if question.answer_type == "money":
+        if question.per_unit:
+            return False  # 种牙一颗一共要多少钱: one unit's total is asked
+        values = value_clauses(text, "money", "")
+        return bool(values) and all(_PER_UNIT_SUM.search(v) for v in values)
+    if question.answer_type != "count":
         return False
     counts = counts_in(text, question.measure or GENERAL_MEASURE)
     return bool(counts) and all(text[: count.start()].endswith("其中") for count in counts)

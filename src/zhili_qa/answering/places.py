@@ -15,6 +15,7 @@ import importlib.util
 import re
 from collections import Counter
 from dataclasses import dataclass
+from datetime import date
 from functools import cache
 from pathlib import Path
 
@@ -31,7 +32,12 @@ _LONGEST_NAME = 10  # characters of the longest place name looked for
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年")
 # 比2022年高出多少: the year a comparison is made against, not the year asked about.
 _COMPARED_YEAR = re.compile(r"(?:比|较|同比|和|与|跟|高出|高于|低于|超过|多于|少于)\s*((?:19|20)\d{2})\s*年")
-_RELATIVE_YEARS = {"前年": -1, "去年": 0, "今年": 0, "明年": 1, "后年": 2}
+# 去年 as the bulletin's own text uses it (its period, told a year later); 今年 is the asker's own year.
+_RELATIVE_YEARS = {"前年": -1, "去年": 0, "明年": 1, "后年": 2}
+# 今年追赃挽损了多少 asks of this year; 满意度今年排名上去了不少。到底打了多少分 tells a story beside the question.
+_THIS_YEAR_ASKED = re.compile(
+    r"今年[^，,。？?！!]*(?:多少|几|什么|啥|哪|吗|么)|(?:多少|几|什么|啥|哪)[^，,。？?！!]*今年"
+)
 _RECALLED = re.compile(r"我?(?:记得|好像|印象中|似乎)[^，,。？?]*")
 # 全市排名第二 answers a question about 舟山全市 without naming 舟山: the level word stands for it.
 _LEVEL_WORDS = {2: ("全省",), 4: ("全市",)}
@@ -209,7 +215,8 @@ def corpus_period(text: str) -> int | None:
 
 
 def years_asked(text: str, period: int | None, asks_a_date: bool = False) -> tuple[int, ...]:
-    """Years the question asks about; 去年/今年 read as the bulletin's own period, as its text uses 去年. When
+    """Years the question asks about; 去年 read as the bulletin's own period, as its text uses it, 今年 as the
+    year it is asked in. When
     a date is asked, a year the asker recalls (…挂牌的，我记得是前年还是啥时候) is a guess at the answer."""
     if asks_a_date:
         text = _RECALLED.sub("", text)
@@ -217,4 +224,6 @@ def years_asked(text: str, period: int | None, asks_a_date: bool = False) -> tup
     years = [int(y) for y in _YEAR.findall(text) if y not in compared]
     if period is not None:
         years += [period + offset for word, offset in _RELATIVE_YEARS.items() if word in text]
+    if _THIS_YEAR_ASKED.search(text):
+        years.append(date.today().year)
     return tuple(dict.fromkeys(years))

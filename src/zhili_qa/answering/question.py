@@ -72,6 +72,7 @@ _PART_OF = re.compile(
     r"[^，,。？?]{0,2}(?:是|为|属于|被)(?P<part2>[^，,。？?]{2,14})"
 )
 _LOCATOR = re.compile(r"[^，,。？?\s“”]{1,10}?(?:里面|里|中|上)(?:提到|说到|讲到|提及|写到|说|写)的")
+_AFTER_EVENT = re.compile(r"(?<![年月])(?:以后|之后)$")
 _THE_BULLETIN = frozenset("公告 通报 文件 公告上 上面 这上面".split())
 _PLANNED = re.compile(rf"{PLAN_Q.pattern}|说是|听说")
 _ROUGH_ASK = re.compile(r"\d+几|几十|几百")
@@ -162,7 +163,8 @@ class QuestionReader:
             counted = next((w for w in reversed(subject_words(tagged, self.generic)) if _PEOPLE_NOUN.search(w)), "")
         kind = answer_type(asking, intent)
         # The figures the question states (那5件, 3到5年), not those of the asker's own story (我们家等了快四年).
-        stated = [c for c in CLAUSES.findall(asking) if not STORY.search(c)] or [asking]
+        # 32所中小学自查完以后，…: an event before the question frames it, it qualifies nothing asked.
+        stated = [c for c in CLAUSES.findall(asking) if not (STORY.search(c) or _AFTER_EVENT.search(c))] or [asking]
         # 目标说培育3个，实际培育了几个: what was planned is said to be set against; the rest asks.
         actual = next(
             (i for i, c in enumerate(stated) if ACTUALLY_Q.match(c) and any(_PLANNED.search(b) for b in stated[:i])), 0
@@ -191,7 +193,8 @@ class QuestionReader:
             # Read from the part that asks: a story before it (我住在定海城区，每天都要去加油) asks nothing.
             places=self._places_asked(asking),
             years=years_asked(asking, self.period, kind == "date")
-            or years_asked(sentence_asking(text, asking), self.period, kind == "date"),
+            # 孩子今年要考试，…满意度是多少: 今年 beside the question tells of the asker's life, not of the year asked.
+            or years_asked(sentence_asking(text, asking).replace("今年", ""), self.period, kind == "date"),
             per_unit=bool(PER_UNIT_Q.search(asking)),
             # 一年, 一颗, 一套 name one of a thing, not a figure of the bulletin's, and a year is the year
             # check's to judge.
