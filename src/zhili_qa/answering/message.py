@@ -53,6 +53,8 @@ STORY = re.compile(r"我|咱|俺")  # the asker's own story: 我们家等了快�
 _FAMILY_STORY = re.compile(rf"{STORY.pattern}|娃|孩子|宝宝|老婆|老公|媳妇|爸|妈|家里")  # 娃半夜发烧打过一次急救
 _OWN_WORDS_AFTER = re.compile(rf"(?:{STORY.pattern})(?!.*(?:{QUESTION_WORD.pattern}))")
 _ASKED_IS = re.compile(r"(?:想|要)?问的是|想问|想知道")  # 我想问的是2024年: the asker says what is asked
+_AFTER_EVENT = re.compile(r"(?<![年月])(?:以后|之后)$")
+_PLANNED = re.compile(rf"{PLAN_Q.pattern}|说是|听说")
 AMONG = re.compile(r"其中|这里面|这当中")  # 处理了19人，其中…几个: a part of the whole stated before
 # 我爸原话：“听讲…要并掉了，是不是真的？”: words quoted whole (with their stops, not a term like “反诈阵地”)
 # report what someone said; when the message asks a fact outside them, they are no part of what it asks.
@@ -205,12 +207,22 @@ def _ends_asking(marked: list[str], i: int) -> bool:
     return marked[i].endswith(("？", "?")) or (i == len(marked) - 1 and not marked[i].endswith(("。", "！", "!")))
 
 
+def _short_question(text: str) -> str:
+    """A short question less the asker's plans after it, and less a family story typed after it (…什么时候
+    挂牌的呀 娃半夜发烧打过一次急救)."""
+    plain = _AFTERWORD.sub("", text)
+    parts = re.findall(r"\S+", plain)
+    asked = [i for i, part in enumerate(parts) if QUESTION_WORD.search(part)]
+    if asked and all(_FAMILY_STORY.search(part) for part in parts[asked[-1] + 1 :]):
+        plain = " ".join(parts[: asked[-1] + 1])
+    return plain if QUESTION_WORD.search(plain) else text
+
+
 def asking_part(text: str) -> str:
     """The clauses of a long message, or of one with several sentences, that ask (from the last holding a
     question word, or what follows 想问一下); a short question whole."""
     unquoted = _REPORTED.sub("", text)
-    if unquoted != text and _ASKS_A_FACT.search(unquoted):
-        text = unquoted
+    text = unquoted if unquoted != text and _ASKS_A_FACT.search(unquoted) else text
     asked = _ASKING_MARKER.split(text)
     after = _ONE_THING.sub("", asked[-1].strip("，,。:： ")).strip("，,。:： ") if len(asked) > 1 else ""
     if len(after) >= ASKING_MIN:
@@ -221,13 +233,7 @@ def asking_part(text: str) -> str:
         text = text[: text.rfind(marked.pop())]
     sentences = [m.rstrip(_SENTENCE_ENDS) for m in marked]
     if len(text) < LONG_MESSAGE and len(sentences) < 2:
-        plain = _AFTERWORD.sub("", text)
-        # …什么时候挂牌的呀 娃半夜发烧打过一次急救: a story typed after the question asks nothing.
-        parts = re.findall(r"\S+", plain)
-        asked = [i for i, part in enumerate(parts) if QUESTION_WORD.search(part)]
-        if asked and all(_FAMILY_STORY.search(part) for part in parts[asked[-1] + 1 :]):
-            plain = " ".join(parts[: asked[-1] + 1])
-        return plain if QUESTION_WORD.search(plain) else text
+        return _short_question(text)
     # The last sentences that each ask, when more than one does (…多少人次？…拦下来几起？; …是否均已化解？
     # 共受理了多少件？), a yes or no asked with a question mark (not 说是不是根本没培训过。, which reports).
     asking_sentences = [
@@ -276,3 +282,17 @@ def sentence_asking(text: str, asking: str) -> str:
     first = next(iter(CLAUSES.findall(asking)), asking)
     sentence = next((s for s in _SENTENCES.findall(text) if first in s), "")
     return "，".join(c for c in CLAUSES.findall(sentence) if not STORY.search(c) or _ASKED_IS.search(c))
+
+
+def stated_clauses(text: str, asking: str) -> list[str]:
+    """The clauses whose figures the question states (那5件, 3到5年): not the asker's own story (我们家等了快四年),
+    an event before the question (32所中小学自查完以后，…), nor a plan set against what was done (目标说培育3个，
+    实际培育了几个); with the whole a part is asked of (处理了19人，其中受到处理的是几个)."""
+    stated = [c for c in CLAUSES.findall(asking) if not (STORY.search(c) or _AFTER_EVENT.search(c))] or [asking]
+    actual = next(
+        (i for i, c in enumerate(stated) if ACTUALLY_Q.match(c) and any(_PLANNED.search(b) for b in stated[:i])), 0
+    )
+    stated = stated[actual:]
+    if AMONG.match(asking) and text.find(asking) > 0:
+        stated += [c for c in CLAUSES.findall(text[: text.find(asking)]) if not STORY.search(c)]
+    return stated

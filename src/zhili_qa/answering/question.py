@@ -26,12 +26,11 @@ from .intent import (
     OFFERED_Q,
     ORDINAL,
     PER_UNIT_Q,
-    PLAN_Q,
     Intent,
     answer_type,
     detect_intent,
 )
-from .message import AMONG, CLAUSES, QUESTION_WORD, STORY, asking_part, sentence_asking, without_pleasantries
+from .message import CLAUSES, QUESTION_WORD, asking_part, sentence_asking, stated_clauses, without_pleasantries
 from .places import Place, Places, years_asked
 from .scope import GENERIC_NOUNS
 
@@ -72,9 +71,7 @@ _PART_OF = re.compile(
     r"[^，,。？?]{0,2}(?:是|为|属于|被)(?P<part2>[^，,。？?]{2,14})"
 )
 _LOCATOR = re.compile(r"[^，,。？?\s“”]{1,10}?(?:里面|里|中|上)(?:提到|说到|讲到|提及|写到|说|写)的")
-_AFTER_EVENT = re.compile(r"(?<![年月])(?:以后|之后)$")
 _THE_BULLETIN = frozenset("公告 通报 文件 公告上 上面 这上面".split())
-_PLANNED = re.compile(rf"{PLAN_Q.pattern}|说是|听说")
 _ROUGH_ASK = re.compile(r"\d+几|几十|几百")
 # 一百二十多万，具体是多少: a figure the asker heard roughly, which the exact one (124.839742万元) rounds to.
 _ROUGH_STATED = re.compile(r"(\d+)\s*(?:多|余|来)(?![少久])")
@@ -162,17 +159,7 @@ class QuestionReader:
         if intent.measures[:1] in (("人",), ("名",)) and not counted:
             counted = next((w for w in reversed(subject_words(tagged, self.generic)) if _PEOPLE_NOUN.search(w)), "")
         kind = answer_type(asking, intent)
-        # The figures the question states (那5件, 3到5年), not those of the asker's own story (我们家等了快四年).
-        # 32所中小学自查完以后，…: an event before the question frames it, it qualifies nothing asked.
-        stated = [c for c in CLAUSES.findall(asking) if not (STORY.search(c) or _AFTER_EVENT.search(c))] or [asking]
-        # 目标说培育3个，实际培育了几个: what was planned is said to be set against; the rest asks.
-        actual = next(
-            (i for i, c in enumerate(stated) if ACTUALLY_Q.match(c) and any(_PLANNED.search(b) for b in stated[:i])), 0
-        )
-        stated = stated[actual:]
-        if AMONG.match(asking) and text.find(asking) > 0:
-            # 处理了19人，其中受到处理的是几个: the whole stated before is no answer to the part asked.
-            stated += [c for c in CLAUSES.findall(text[: text.find(asking)]) if not STORY.search(c)]
+        stated = stated_clauses(text, asking)
         # 二十几名 asks a figure (a rough one), it does not state one.
         given = _figures_stated(stated)
         if (
@@ -192,9 +179,7 @@ class QuestionReader:
             subject=subject_words(tagged, self.generic),
             # Read from the part that asks: a story before it (我住在定海城区，每天都要去加油) asks nothing.
             places=self._places_asked(asking),
-            years=years_asked(asking, self.period, kind == "date")
-            # 孩子今年要考试，…满意度是多少: 今年 beside the question tells of the asker's life, not of the year asked.
-            or years_asked(sentence_asking(text, asking).replace("今年", ""), self.period, kind == "date"),
+            years=self._years_asked(text, asking, kind == "date"),
             per_unit=bool(PER_UNIT_Q.search(asking)),
             # 一年, 一颗, 一套 name one of a thing, not a figure of the bulletin's, and a year is the year
             # check's to judge.
@@ -204,6 +189,13 @@ class QuestionReader:
             tags=tuple(tagged),
             counted=counted,
             part=self.part_asked(asking),
+        )
+
+    def _years_asked(self, text: str, asking: str, asks_a_date: bool) -> tuple[int, ...]:
+        """Years named where the question asks, else in the sentence it asks in (2022年那时候，…多少次); 今年
+        there tells of the asker's life (孩子今年要考试，…满意度是多少), not of the year asked."""
+        return years_asked(asking, self.period, asks_a_date) or years_asked(
+            sentence_asking(text, asking).replace("今年", ""), self.period, asks_a_date
         )
 
     def _places_asked(self, asking: str) -> tuple[Place, ...]:
