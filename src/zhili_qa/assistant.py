@@ -219,6 +219,12 @@ class Assistant:
         if not ranking.projects or not (follow_up or campaign or self.scope.on_topic(text, query, ranking)):
             return self._refuse()
         doc, number = ranking.projects[0][0]
+        # 噪音投诉受理了多少件: 投诉 ranks 老旧小区 first, which nothing names; the question names 噪声, next.
+        topics = [(p.doc, p.number) for p in self.finder.named(text, by_nouns=False)]
+        named = {(p.doc, p.number) for p in self.finder.named(text)}
+        runner_up = [key for key, _ in ranking.projects[1:2]]
+        if number and not (follow_up or allowed) and topics == runner_up and (doc, number) not in named:
+            doc, number = topics[0]
         if intent.lead and ORGANISED.search(text) and not follow_up and not self.finder.named(text):
             # 这个专项治理是哪个部门组织的: no project named, so the campaign's organiser (the preamble).
             doc, number = next(((p.doc, p.number) for p in self.corpus.projects if p.number == 0), (doc, number))

@@ -89,9 +89,9 @@ class ProjectFinder:
         """Do the question's subject words name a project's topic (beyond its lead department)?"""
         return any(self.scope.is_specific(t) for t in set(words) - self._lead_tokens - self.scope.generic)
 
-    def named(self, text: str) -> tuple[Project, ...]:
+    def named(self, text: str, by_nouns: bool = True) -> tuple[Project, ...]:
         """Projects the question names, in the order it names them: by a piece of a title (食堂, 口腔种植), a
-        citizen word for one (种牙, 旧改), or a noun only that project's text uses (罚没款, 膳管会)."""
+        citizen word for one (种牙, 旧改), or (``by_nouns``) a noun only that project's text uses (罚没款, 膳管会)."""
         found: dict[int, tuple[int, Project]] = {}  # number -> (first position, project)
         words = self.tokenizer.jieba.lcut(text, HMM=False)
 
@@ -105,7 +105,7 @@ class ProjectFinder:
             if piece in text:  # 菜篮子 names its project, though its department's name holds it too
                 add(text.find(piece), project)
         position = 0
-        for pair in self.tokenizer.pos.cut(text):
+        for pair in self.tokenizer.pos.cut(text) if by_nouns else ():
             word, position = pair.word, position + len(pair.word)
             if (
                 word in self._lead_tokens
