@@ -192,10 +192,9 @@ class QuestionReader:
         )
 
     def _years_asked(self, text: str, asking: str, asks_a_date: bool) -> tuple[int, ...]:
-        """Years named where the question asks, else in the sentence it asks in (2022年那时候，…多少次); 今年
-        there tells of the asker's life (孩子今年要考试，…满意度是多少), not of the year asked."""
+        """Years named where the question asks, else in the sentence it asks in (2022年那时候，…多少次)."""
         return years_asked(asking, self.period, asks_a_date) or years_asked(
-            sentence_asking(text, asking).replace("今年", ""), self.period, asks_a_date
+            sentence_asking(text, asking), self.period, asks_a_date
         )
 
     def _places_asked(self, asking: str) -> tuple[Place, ...]:
