@@ -28,6 +28,10 @@ def test_counts_in_the_asked_measure_or_a_like_one():
     assert holds_value("打处犯罪嫌疑人327名", "count", "人")
     assert not holds_value("共培训16人次", "count", "户")
     assert holds_value("发现并整改问题36个", "count", "个")
+    # 人次 counts people's turns, which a count of deliveries or inspections is not.
+    assert holds_value("共培训16人次", "count", "人次")
+    assert not holds_value("累计开展订单配送95次", "count", "人次")
+    assert not holds_value("组织检查加油站110家次", "count", "人次")
     assert not holds_value("批评教育帮助和处理19人", "count", "个")  # 几个 counts things, not people
 
 

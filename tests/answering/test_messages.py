@@ -115,3 +115,19 @@ def test_a_question_pointing_at_the_story_before_it_keeps_the_story(lexical_assi
 def test_an_event_before_the_question_states_no_figure_asked_of(lexical_assistant):
     answer = lexical_assistant.ask("三十二所中小学自查完之后，全区中小学食堂一共检查了几次？")
     assert answer.found and "38次" in answer.answer
+
+
+def test_the_askers_plans_after_a_marked_question_ask_nothing(lexical_assistant):
+    answer = lexical_assistant.ask("请问反诈那个专项里，去年追赃挽损一共是多少钱？我写材料要用这个数。")
+    assert answer.found and "1132.4万元" in answer.answer
+
+
+def test_a_question_asked_on_someone_elses_behalf_asks_what_follows(lexical_assistant):
+    message = "我表哥开加油站的，怕修机器被当成作弊。他托我帮他问问：专项治理里维修加油机监督了多少家？"
+    answer = lexical_assistant.ask(message)
+    assert answer.found and "4家" in answer.answer
+
+
+def test_the_askers_story_in_a_clause_of_its_own_names_nothing_asked(lexical_assistant):
+    answer = lexical_assistant.ask("老实讲我们开饭店的挺怕检查，这次专项治理一共查处了几个腐败和作风问题？")
+    assert answer.found and "19个" in answer.answer

@@ -24,7 +24,7 @@ _ASKING_MARKER = re.compile(
     r"(?:我就|我一直|我)?(?:想问一下|想问一句|想问问|想问下|想请问|想请教一下|想请教|请教一下|想知道|想晓得|想了解|想弄清楚|想咨询|请问一下|请问|问一下|问下|好奇)"
     # 有人问我：…, 我媳妇问…, 两件事一起问：… — who asks, and what follows is asked.
     r"|有人问我|一起问|(?:老婆|媳妇|老公|老伴|我妈|我爸|(?<!其)[她他])问(?![题过])"
-    r"|(?:侬|你|您)?帮(?:我|忙)(?:看看|查查|看一下|查一下|找找|问问)"  # a voice message's …侬帮我看看现在…多少
+    r"|(?:侬|你|您)?帮(?:我|忙|他|她)(?:看看|查查|看一下|查一下|找找|问问)"  # a voice message's …侬帮我看看现在…多少
 )
 # 各检查了几次？哪个查得多一点？: which is more compares the figures just asked, it asks no new one.
 _COMPARES = re.compile(
@@ -223,14 +223,14 @@ def asking_part(text: str) -> str:
     question word, or what follows 想问一下); a short question whole."""
     unquoted = _REPORTED.sub("", text)
     text = unquoted if unquoted != text and _ASKS_A_FACT.search(unquoted) else text
+    marked = [m for m in _SENTENCES.findall(text) if m.rstrip(_SENTENCE_ENDS).strip()]  # with their end marks
+    # …金额是多少？我在发言稿里要引用。: the asker's own plans after a question ask nothing.
+    while len(marked) >= 2 and marked[-2].endswith(("？", "?")) and _OWN_WORDS_AFTER.match(marked[-1]):
+        text = text[: text.rfind(marked.pop())]
     asked = _ASKING_MARKER.split(text)
     after = _ONE_THING.sub("", asked[-1].strip("，,。:： ")).strip("，,。:： ") if len(asked) > 1 else ""
     if len(after) >= ASKING_MIN:
         return after  # 我想问一下全区的中小学食堂一共去检查了多少次
-    marked = [m for m in _SENTENCES.findall(text) if m.rstrip(_SENTENCE_ENDS).strip()]  # with their end marks
-    # …金额是多少？我打算把它作为一个观测指标。: the asker's own plans after a question asks nothing.
-    while len(marked) >= 2 and marked[-2].endswith(("？", "?")) and _OWN_WORDS_AFTER.match(marked[-1]):
-        text = text[: text.rfind(marked.pop())]
     sentences = [m.rstrip(_SENTENCE_ENDS) for m in marked]
     if len(text) < LONG_MESSAGE and len(sentences) < 2:
         return _short_question(text)

@@ -30,7 +30,7 @@ from .intent import (
     answer_type,
     detect_intent,
 )
-from .message import CLAUSES, QUESTION_WORD, asking_part, sentence_asking, stated_clauses, without_pleasantries
+from .message import CLAUSES, QUESTION_WORD, STORY, asking_part, sentence_asking, stated_clauses, without_pleasantries
 from .places import Place, Places, years_asked
 from .scope import GENERIC_NOUNS
 
@@ -71,7 +71,7 @@ _PART_OF = re.compile(
     r"[^，,。？?]{0,2}(?:是|为|属于|被)(?P<part2>[^，,。？?]{2,14})"
 )
 _LOCATOR = re.compile(r"[^，,。？?\s“”]{1,10}?(?:里面|里|中|上)(?:提到|说到|讲到|提及|写到|说|写)的")
-_THE_BULLETIN = frozenset("公告 通报 文件 公告上 上面 这上面".split())
+_THE_BULLETIN = frozenset("公告 通报 文件 公告上 上面 这上面 专项治理 专项 治理 这次专项治理 治理成果".split())
 _ROUGH_ASK = re.compile(r"\d+几|几十|几百")
 # 一百二十多万，具体是多少: a figure the asker heard roughly, which the exact one (124.839742万元) rounds to.
 _ROUGH_STATED = re.compile(r"(\d+)\s*(?:多|余|来)(?![少久])")
@@ -147,7 +147,8 @@ class QuestionReader:
         glossed = [s for s in text.split("。") if QUESTION_WORD.search(s)] if is_english(typed) else []
         asking = glossed[-1].strip() if glossed else asking_part(text)
         # 反诈宣防里提到的“反诈阵地”: where the asker read of it says where to look, not what is asked.
-        tagged = [(pair.word, pair.flag) for pair in self._pos.cut(_LOCATOR.sub("", asking) or asking)]
+        about = _without_story(asking)
+        tagged = [(pair.word, pair.flag) for pair in self._pos.cut(_LOCATOR.sub("", about) or about)]
         intent = detect_intent(asking)
         # 哪个检查次数多 compares counts of 检查; 公务员…有几个人 counts 公务员.
         counted = counted_noun(tagged, self.generic) or next(iter(_COMPARED.findall(asking)), "")
@@ -216,6 +217,14 @@ class QuestionReader:
             for pair in self._pos.cut(match.group("part") or match.group("part2"))
             if pair.flag.startswith("n") and pair.word not in whole and len(pair.word) >= 2 and pair.word not in _ASKING
         )
+
+
+def _without_story(asking: str) -> str:
+    """The asking part less the asker's story told in clauses of its own (说实话我们做小生意的最怕被查，…查处了
+    多少个腐败问题): its words name nothing asked."""
+    clauses = CLAUSES.findall(asking)
+    kept = [c for c in clauses if QUESTION_WORD.search(c) or not STORY.search(c)]
+    return "，".join(kept) if len(kept) < len(clauses) and any(QUESTION_WORD.search(c) for c in kept) else asking
 
 
 def _figures_stated(clauses: list[str]) -> frozenset[str]:

@@ -12,13 +12,14 @@ from ..figures import NUMBER, numbers_in
 
 _CN_NUMERAL = "零〇一二两三四五六七八九十百千"
 
+_TIMES = frozenset("次 家次 人次 回 趟 遍".split())
 # Measure words that count the same thing: 检查了几家 is answered by 110家次, 多少人 by 25人次 or 327名
 # (but 多少名护理员 asks for heads, which 25人次 of training does not count).
 MEASURE_FAMILIES = (
     frozenset("人 名 个人 位".split()),
     frozenset("人 人次".split()),
     frozenset("家 家次 所".split()),
-    frozenset("次 家次 人次 回 趟 遍".split()),
+    _TIMES,
     frozenset("件 起 条".split()),
     frozenset("条 篇 部 期".split()),  # pieces of publicity: 多少条视频 is answered by 宣传视频36篇
     frozenset("条 项".split()),  # items of a list: 多少条指标 is answered by 33项查纠指标
@@ -34,7 +35,8 @@ def measures_like(measure: str) -> frozenset[str]:
     """The measure words that answer a question counted in ``measure``."""
     family = {measure}
     for members in MEASURE_FAMILIES:
-        if measure in members:
+        # 多少人次 counts people's turns: 95次 of deliveries, or 110家次 of inspections, does not answer it.
+        if measure in members and not (measure == "人次" and members is _TIMES):
             family |= members
     return frozenset(family)
 
