@@ -131,3 +131,8 @@ def test_a_question_asked_on_someone_elses_behalf_asks_what_follows(lexical_assi
 def test_the_askers_story_in_a_clause_of_its_own_names_nothing_asked(lexical_assistant):
     answer = lexical_assistant.ask("老实讲我们开饭店的挺怕检查，这次专项治理一共查处了几个腐败和作风问题？")
     assert answer.found and "19个" in answer.answer
+
+
+def test_clauses_asking_one_after_another_are_each_answered(lexical_assistant):
+    answer = lexical_assistant.ask("区里整体的问责情况怎么样：查处了多少个腐败和作风问题，批评教育帮助和处理了多少人？")
+    assert answer.found and "19个" in answer.answer and "19人" in answer.answer

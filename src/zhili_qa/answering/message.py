@@ -55,6 +55,7 @@ _OWN_WORDS_AFTER = re.compile(rf"(?:{STORY.pattern})(?!.*(?:{QUESTION_WORD.patte
 _ASKED_IS = re.compile(r"(?:想|要)?问的是|想问|想知道")  # 我想问的是2024年: the asker says what is asked
 _AFTER_EVENT = re.compile(r"(?<![年月])(?:以后|之后)$")
 _PLANNED = re.compile(rf"{PLAN_Q.pattern}|说是|听说")
+_TELLS_WHO_ASKS = re.compile(r"(?<![请想要问])问(?!题)")
 AMONG = re.compile(r"其中|这里面|这当中")  # 处理了19人，其中…几个: a part of the whole stated before
 # 我爸原话：“听讲…要并掉了，是不是真的？”: words quoted whole (with their stops, not a term like “反诈阵地”)
 # report what someone said; when the message asks a fact outside them, they are no part of what it asks.
@@ -267,8 +268,14 @@ def asking_part(text: str) -> str:
     # 各多少户: for the things the clause before names.
     refers = REFERS_BACK.search(clauses[last])
     start = (asking[-2] if len(asking) >= 2 else max(last - 1, 0)) if refers else last
+    # …：查处了多少个腐败问题，处理了多少人: clauses asking one after another are each a question (几个工友问…的事
+    # tells who asks).
+    first_asked = end  # up to which the clauses taken must reach ASKING_MIN characters
+    while start - 1 in asking and not _TELLS_WHO_ASKS.search(clauses[start - 1]):
+        start -= 1
+        first_asked = start + 1
     while start > 0 and (
-        sum(len(c) for c in clauses[start:end]) < ASKING_MIN
+        sum(len(c) for c in clauses[start:first_asked]) < ASKING_MIN
         or _FRAME.search(clauses[start - 1])
         or AMONG.match(clauses[start])
     ):
