@@ -222,6 +222,15 @@ def test_a_group_counted_and_a_part_of_a_group_must_be_named(lexical_assistant):
     ).answers
     solved = "2023年我区农村回迁安置5年以上未安置问题全部解决,3-5年未安置问题解决560户"
     assert not verdict(lexical_assistant, "过渡期5年以上的回迁户里，有多少户是用宅基地安置的？", solved, 5).answers
+    # A part singled out by its cause (因…而追回的) is no more the whole than one singled out by its owner.
+    cause = "培训补贴追回的违规资金中，因超龄领取补贴而追回的金额有多少？"
+    assert not lexical_assistant.ask(cause).found
+
+
+def test_a_day_asked_is_not_told_by_another_clause_of_the_sentence(lexical_assistant):
+    # The sentence dates the 急救站 to 6月底 and the 急救点 only to 同年11月: 哪天 is told of the first alone.
+    assert not lexical_assistant.ask("瑞金医院舟山分院那个院前急救点，到底是几号开始用的？").found
+    assert "6月底" in lexical_assistant.ask("区医疗急救站是哪一天独立挂牌的？").answer
 
 
 def test_a_count_of_another_thing_in_the_question_is_context_not_a_qualifier(lexical_assistant):

@@ -129,7 +129,7 @@ class ProjectAnswerer:
             # The value may sit in another clause of the same sentence (2023年6月底，……挂牌运行).
             if (
                 not verdict.answers
-                and verdict.reason == "type"
+                and verdict.reason in ("type", "precision")
                 and sentence is not span
                 and self.check.verdict(asked, sentence, context, topic).answers
             ):
@@ -138,6 +138,8 @@ class ProjectAnswerer:
                 quoted = self._narrowed(asked, project, span)
                 passing.append((self._preference(asked, project, span, quoted, rank, topic), quoted))
             first = first or verdict
+            if verdict.reason == "precision" and not passing:
+                break  # 哪一天投入使用: the clause dating the thing asked gives only the month; others date other things
         if passing:
             best = max(passing, key=lambda pair: pair[0])[1]
             if asked.answer_type == "yes_no":

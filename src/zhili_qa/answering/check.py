@@ -61,7 +61,7 @@ _PLACE_KINDS = frozenset("区县 县区 国家 城市 街道 乡镇".split())
 @dataclass(frozen=True)
 class Verdict:
     answers: bool
-    reason: str = ""  # why not: "type", "subject", "place", "year", "unit"
+    reason: str = ""  # why not: "type", "precision", "subject", "place", "year", "unit"
 
 
 class AnswerCheck(SubjectMatch):
@@ -126,7 +126,7 @@ class AnswerCheck(SubjectMatch):
         if question.answer_type == "count" and counts_none_there_are(question, text):
             return "subject"  # 全区一共有多少所中小学: 32所中小学完成自纠自查 counts those that did
         if question.answer_type == "date" and not as_precise_as_asked(question, text):
-            return "type"  # 几月几号印发的: 2023年 alone does not say
+            return "precision"  # 几月几号印发的: 2023年 alone does not say
         if question.answer_type == "count" and not self._names_what_is_numbered(question, context):
             return "subject"  # 立案数是多少: 研判案件800起 counts cases studied, not cases filed
         if not self._names_the_kind_asked(question, context):

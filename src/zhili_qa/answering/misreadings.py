@@ -8,6 +8,7 @@ The answer check (check.py) runs them after its tests of type, subject, place an
 from __future__ import annotations
 
 import re
+from itertools import pairwise
 
 import jieba.posseg
 
@@ -147,9 +148,20 @@ def tells_owners_apart(text: str) -> bool:
 def as_precise_as_asked(question: Question, text: str) -> bool:
     """A date to the month for 几月, to the day for 哪天, and never from a document's title."""
     text = DOCUMENT_TITLE.sub("", text)
-    if EXACT_DAY_Q.search(question.asking):
-        return bool(_DAY.search(text))
-    return not EXACT_DATE_Q.search(question.asking) or bool(_MONTH.search(text))
+    precision = (
+        _DAY if EXACT_DAY_Q.search(question.asking) else _MONTH if EXACT_DATE_Q.search(question.asking) else None
+    )
+    if precision is None:
+        return True
+    # 2023年6月底，…急救站挂牌，同年11月完成…急救点设置: the date of the clause that speaks most of the asked
+    # subject, a time with the clause it opens.
+    dates = value_clauses(text, "date")
+    dated = [a + b for a, b in pairwise([*clauses_of(text), ""]) if a in dates]
+    speaking = {clause: sum(word in clause for word in question.subject) for clause in dated}
+    most = max(speaking.values(), default=0)
+    return any(
+        precision.search(clause) for clause in ([c for c, n in speaking.items() if n == most] if most else [text])
+    )
 
 
 def names_the_part(question: Question, text: str) -> bool:

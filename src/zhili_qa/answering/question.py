@@ -65,7 +65,7 @@ _YEARS = re.compile(r"(?<!\d)(?:19|20)\d{2}\s*年")
 _PROJECT_COUNT = re.compile(r"\d+\s*(?:个|项)\s*(?:专项|治理|项目)")
 # X里/中，Y的有多少: a part of a whole (a place said colloquially, 村里财务, is no whole).
 _PART_OF = re.compile(
-    r"(?P<whole>[^，,。？?\s]{2,20}?)(?:里面|(?<![村镇乡家店城区市县])里|当中|之中|其中|中(?=[，,\s]))[，,\s]*(?P<part>[^，,。？?]{2,14}?)的?(?:有|占|是)?(?:多少|几)"
+    r"(?P<whole>[^，,。？?\s]{2,20}?)(?:里面|(?<![村镇乡家店城区市县])里|当中|之中|其中|中(?=[，,\s]))[，,\s]*(?:因为?|由于)?(?P<part>[^，,。？?]{2,14}?)的?(?:有|占|是)?(?:多少|几)"
     # 5-8年的217户，有多少户是用宅基地方式安置的: a part of a figure the question states
     r"|(?P<whole2>\d+[^，,。？?\s]{0,3}|[^，,。？?\s]{2,20}?(?:里面|里|当中|之中|其中))[，,\s]*(?:其中)?有?(?:多少|几)"
     r"[^，,。？?]{0,2}(?:是|为|属于|被)(?P<part2>[^，,。？?]{2,14})"
@@ -211,11 +211,14 @@ class QuestionReader:
         if not match or (match.group("whole") or "") in _THE_BULLETIN:
             return ()  # 公告里反诈那块…挽回了多少: the bulletin is no whole of which a part is asked
         whole = set(self.tokenizer.tokens(match.group("whole") or match.group("whole2")))
-        # Nouns single out a part (公务员); verbs (涉及, 领取) say what is asked of the whole.
+        # Nouns (公务员) and attributes (超龄) single out a part; verbs (涉及, 领取) say what is asked of the whole.
         return tuple(
             pair.word
             for pair in self._pos.cut(match.group("part") or match.group("part2"))
-            if pair.flag.startswith("n") and pair.word not in whole and len(pair.word) >= 2 and pair.word not in _ASKING
+            if pair.flag.startswith(("n", "b"))
+            and pair.word not in whole
+            and len(pair.word) >= 2
+            and pair.word not in _ASKING
         )
 
 
