@@ -194,6 +194,18 @@ def test_english_numbers_per_unit_words_and_stories(reader):
     assert story.answer_type == "change" and story.places == ()  # the story's place is not the one asked
 
 
+def test_english_asides_durations_and_quoted_terms(reader, lexical_assistant):
+    # What the asker says they do not mean is not what they ask.
+    loss = reader.read("How much did fraud victims lose last year? Not the money recovered, the loss itself.")
+    assert loss.answer_type == "money" and "追赃挽损" not in loss.asking
+    # A waiting time is a duration, which no date and no overview answers.
+    assert not lexical_assistant.ask("What's the typical waiting time for an ambulance in Dinghai?").found
+    # A Chinese term quoted as what is counted is counted as the Chinese says it (192名, not a count in 个).
+    assert reader.read("How many 特困人员 now live in the merged homes?").measure != "个"
+    # A place alone, asked of nothing the bulletin holds, is refused (Zhoushan reads as 舟山 全市).
+    assert not lexical_assistant.ask("I live in Zhoushan, how can I renew my driving licence?").found
+
+
 def test_english_compound_questions_are_split_and_keep_the_counted_noun():
     from zhili_qa.answering.message import compound_parts
 

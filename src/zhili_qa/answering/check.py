@@ -43,6 +43,7 @@ from .misreadings import (
 )
 from .places import Places
 from .question import Question
+from .scope import LEVELS
 from .subject import STOP_CHARACTERS, SubjectMatch
 from .values import GENERAL_MEASURE, clauses_of, holds_value, value_clauses, ways_moved
 
@@ -54,7 +55,6 @@ _QUALIFYING_FIGURE = re.compile(
     r"\d+(?:[-~至到]\d+)?\s*(?:[年月日岁](?:以上|以下|以内)?|以上|以下|以内)|\d+[-~至到]\d+\s*[个户人次家名项件]?"
 )
 _UNIT_OF = re.compile(r"(?:单|每[一1]?)([家个次颗人户所件位名套])")  # 单家, 每户: the unit a figure is per
-_LEVELS = ("全国", "全省", "全市", "全区")
 _PLACE_KINDS = frozenset("区县 县区 国家 城市 街道 乡镇".split())
 
 
@@ -286,12 +286,12 @@ class AnswerCheck(SubjectMatch):
             # 满意度总分88.16，较去年提升3.09分: a move is told of what the clause before it names, and of
             # nothing else (全省排名41，较去年提升27名 is no move of the 全市 ranking).
             clauses = [a + b for a, b in pairwise(["", *clauses_of(context)]) if b in clauses]
-            asked_levels = {level for level in _LEVELS if level in question.asking}
+            asked_levels = {level for level in LEVELS if level in question.asking}
             if asked_levels:
                 clauses = [
                     c
                     for c in clauses
-                    if asked_levels & {lv for lv in _LEVELS if lv in c} or not any(lv in c for lv in _LEVELS)
+                    if asked_levels & {lv for lv in LEVELS if lv in c} or not any(lv in c for lv in LEVELS)
                 ]
             # 往前进了多少名, 便宜了多少: the way a figure moved, said in other words than the bulletin's.
             return any(asked & set(clause) or ways_moved(question.asking) & ways_moved(clause) for clause in clauses)

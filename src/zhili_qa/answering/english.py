@@ -13,6 +13,7 @@ from collections.abc import Callable
 
 from ..text import Thesaurus
 from .english_words import ASKED_NOUNS, MEASURES, PER_UNIT, QUESTION_WORDS
+from .scope import LEVELS
 
 _LATIN = re.compile(r"[A-Za-z]")
 _HAN = re.compile(r"[\u4e00-\u9fff]")
@@ -48,6 +49,8 @@ _NUMBER_WORDS = {
     "thirty": 30,
     "fifty": 50,
 }
+# "Not the recovered amount, the total loss.": what the asker does not mean is no part of the question.
+_NOT_THIS = re.compile(r"^(?:not|i (?:don't|do not) mean|i'm not asking (?:about|for))\b[^,;]*[,;]\s*", re.I)
 _LOWER_CASE_SPELLING = 6  # letters from which a word in lower case may be pinyin (dinghai, not dean)
 _COMPARED_WITH = r"\b(?:than|exceed(?:ed|s)?|compared (?:with|to)|versus|vs\.?|over)\s+(?:that of\s+|in\s+)?"
 _SPAN_OF_YEARS = re.compile(r"\b(\d{1,2})\s*(?:to|and|-)\s*(\d{1,2})\s*years?\b")
@@ -124,7 +127,7 @@ def gloss(text: str, thesaurus: Thesaurus, spell: Callable[[str], str | None] = 
     """The Chinese question an English one asks, sentence by sentence (a story before the question stays a
     sentence of its own, as in a Chinese message): years, bulletin terms and names, per-unit words, then
     the question phrase."""
-    sentences = re.split(r"(?<=[.!?])\s+", text.strip())
+    sentences = [_NOT_THIS.sub("", s) for s in re.split(r"(?<=[.!?])\s+", text.strip())]
     glossed = [_gloss_sentence(s, thesaurus, spell) for s in sentences]
     # "My cousin lives in Hangzhou. What's the price there?": there is the place the story named.
     for at in range(1, len(sentences)):
@@ -140,8 +143,11 @@ def _gloss_sentence(text: str, thesaurus: Thesaurus, spell: Callable[[str], str 
     lowered = _with_digits(text.lower())
     terms = _topic_terms(text, thesaurus)
     terms += re.findall(r"[\u4e00-\u9fff]+", text)  # a Chinese term the question quotes
-    terms += spelled_names(text, spell)
-    if not terms:
+    names = spelled_names(text, spell)
+    terms += names
+    # "As a student in Zhoushan, how do I extend my residence permit?": places alone, asked of nothing the
+    # bulletin holds, leave the question to the scope guard.
+    if not terms or (all(t in names or t in LEVELS for t in terms) and not _asks_something(lowered)):
         return ""
     # "exceed that of 2022", "compared with 2022": the year compared against (比2022年), not the one asked.
     years = [
@@ -185,6 +191,10 @@ def _counted_words(lowered: str) -> list[str]:
     return words[:end]
 
 
+def _asks_something(lowered: str) -> bool:
+    return bool(_question_phrase(lowered) or any(re.search(pattern, lowered) for pattern, _ in ASKED_NOUNS))
+
+
 def _question_phrase(lowered: str) -> str:
     found = [(m.start(), phrase) for pattern, phrase in QUESTION_WORDS for m in [re.search(pattern, lowered)] if m]
     return min(found, key=lambda hit: hit[0])[1] if found else ""
@@ -198,6 +208,8 @@ def _asking(lowered: str, thesaurus: Thesaurus) -> str:
     if phrase == "CHANGE":
         return "降了多少" if _FALL.search(lowered) else "提高了多少"
     if phrase == "多少":
+        if quoted := re.search(r"\b(?:how many|number of)\s+([\u4e00-\u9fff]+)", lowered):
+            return phrase + quoted.group(1)  # how many 特困人员: counted as the Chinese term is
         counted = _counted_words(lowered)
         # A count of something with no measure word here (ambulances) is a count of things: 多少个, not any
         # figure, with the bulletin's word for it after, as in Chinese (how many problems: 多少个问题).

@@ -27,6 +27,8 @@ QUESTION_WORDS = (
         r"\bhow much\b|\bwhat (?:(?:is|was|are|were) )?(?:the )?(?:[a-z-]+ ){0,2}(?:price|cost|fee|charge|fine|penalt(?:y|ie))s?\b",
         "多少钱",
     ),
+    # "what's the average ambulance response time": a duration, which no date answers.
+    (r"\bhow long\b|\b(?:response|waiting|wait|arrival|travel) times?\b", "多长时间"),
     (
         r"\bwhen\b|\bwhat (?:years?|months?|dates?|times?|seasons?|periods?)\b|\bwhich (?:years?|months?|seasons?)\b"
         r"|\bsince when\b|\bas of\b",

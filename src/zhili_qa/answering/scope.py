@@ -88,6 +88,7 @@ GENERIC_NOUNS = frozenset(
         "国家",
     ]
 )
+LEVELS = ("全国", "全省", "全市", "全区")  # a whole place by its level, naming no topic
 _NOUN_FLAGS = ("n", "s", "j", "l", "i")  # nouns, places, abbreviations, set phrases, idioms
 MIN_DENSE_FOR_TOPIC = 0.86
 _LOOKUP_NUMBER = re.compile(r"(?<![\d.])(?:\d+\.\d+|\d{3,})(?![\d.])")
@@ -141,7 +142,9 @@ class ScopeGuard:
             return False
         # Place names (定海, 舟山) are in every question about the district: they point at no topic.
         tokens = [t for t in query.tokens if t not in self.generic]
-        if query.expansions or any(self.is_specific(t) for t in tokens):
+        # Zhoushan glossed as 舟山 全市 names a place and a level, no topic.
+        expansions = [e for e in query.expansions if e not in self.generic and e not in LEVELS]
+        if expansions or any(self.is_specific(t) for t in tokens):
             return True
         shared = [t for t in tokens if self.project_frequency.get(t, 0) > 0]
         return bool(shared) and ranking.dense_max >= MIN_DENSE_FOR_TOPIC
