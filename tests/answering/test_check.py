@@ -448,3 +448,9 @@ def test_this_year_is_the_year_asked_in_not_the_bulletins(lexical_assistant):
     assert not lexical_assistant.ask("今年反诈追回来多少钱").found
     story = lexical_assistant.ask("听说生态环境满意度今年排名上去了。噪声治理以后满意度总分多少分？")
     assert story.found and "88.16" in story.answer
+
+
+def test_a_kind_named_as_one_item_of_a_list_lists_none_of_that_kind(lexical_assistant):
+    assert not lexical_assistant.ask("全区到底是哪几路公交算反诈公交？").found
+    islands = lexical_assistant.ask("流动集市都开到了哪些岛上？")
+    assert islands.found and "小盘峙" in islands.answer

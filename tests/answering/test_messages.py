@@ -136,3 +136,19 @@ def test_the_askers_story_in_a_clause_of_its_own_names_nothing_asked(lexical_ass
 def test_clauses_asking_one_after_another_are_each_answered(lexical_assistant):
     answer = lexical_assistant.ask("区里整体的问责情况怎么样：查处了多少个腐败和作风问题，批评教育帮助和处理了多少人？")
     assert answer.found and "19个" in answer.answer and "19人" in answer.answer
+
+
+def test_a_year_in_the_askers_dialect_story_is_not_asked(lexical_assistant):
+    # 阿拉 is 我们 in the Wu of 舟山: 明年 of the grandson's school year asks of no year.
+    answer = lexical_assistant.ask("阿拉屋里孙子明年读初中 问问看食堂采购那个专项一共检查了几次")
+    assert answer.found and "38次" in answer.answer
+    # A question pointing back at the story's year asks of that year.
+    assert not lexical_assistant.ask("我2022年被骗过，那年反诈追回了多少钱？").found
+
+
+def test_a_tag_asking_whether_one_knows_asks_nothing(lexical_assistant):
+    answer = lexical_assistant.ask("种一颗牙现在总费用要多少钱，你知道吗")
+    assert answer.found and "6000元" in answer.answer
+    # A refusal tells what the bulletin does not say in the question's terms, not the tag's.
+    refused = lexical_assistant.ask("定海到底是哪几路公交算反诈公交啊 侬晓得伐")
+    assert not refused.found and "哪几路公交" in refused.answer and "晓得" not in refused.answer

@@ -135,6 +135,11 @@ def test_compound_questions_split_into_their_questions():
     assert compound_parts("来电的阿姨问，反诈那边去年帮大家追回来多少钱啊？") == ["反诈那边去年帮大家追回来多少钱啊?"]
     assert compound_parts("合作社那个专项治理查了几回？来电的大爷问的。") == ["合作社那个专项治理查了几回?"]
     assert compound_parts("合作社检查了几次 查出来多少问题 别光跟我说成效") == ["合作社检查了几次", "查出来多少问题"]
+    # 几幢楼、多少户居民: the second asks of what the first does, in another measure.
+    assert compound_parts("老旧小区改造一共涉及几幢楼、多少户居民？") == [
+        "老旧小区改造一共涉及几幢楼",
+        "老旧小区改造一共涉及多少户居民",
+    ]
     # A request for the answer's form (请把岛名一一列出来) asks nothing of its own.
     assert compound_parts("流动集市是在哪几个海岛上办的？请把岛名一一列出来。") == ["流动集市是在哪几个海岛上办的?"]
     # 问下 marks where a long message starts to ask.

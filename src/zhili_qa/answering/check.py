@@ -55,7 +55,20 @@ _QUALIFYING_FIGURE = re.compile(
     r"\d+(?:[-~至到]\d+)?\s*(?:[年月日岁](?:以上|以下|以内)?|以上|以下|以内)|\d+[-~至到]\d+\s*[个户人次家名项件]?"
 )
 _UNIT_OF = re.compile(r"(?:单|每[一1]?)([家个次颗人户所件位名套])")  # 单家, 每户: the unit a figure is per
+_ENUMERATION = re.compile(r"(?P<items>(?:[^、，,。]+、)+[^、，,。]+?)等")
 _PLACE_KINDS = frozenset("区县 县区 国家 城市 街道 乡镇".split())
+
+
+def _kinds_listed(question: Question) -> list[str]:
+    """What a list question asks the things of (机构 of 哪些培训机构, 岛 of 哪几个岛)."""
+    return [kind[-2:] for kind in LIST_KIND.findall(question.asking) if set(kind) - STOP_CHARACTERS]
+
+
+def _one_of_the_items(head: str, clause: str) -> bool:
+    """Does the clause name the kind asked only as one item of a list of others (反诈公交、…、反诈菜场等12处反诈阵地
+    lists no 菜场), not as what its items are (盘峙、小盘峙…等4个海岛)?"""
+    listed = _ENUMERATION.search(clause)
+    return bool(listed) and head in listed.group("items") and head not in clause[listed.end() :]
 
 
 @dataclass(frozen=True)
@@ -266,6 +279,12 @@ class AnswerCheck(SubjectMatch):
         clauses = value_clauses(text, question.answer_type, question.measure, set(question.given))
         if question.answer_type == "count" and question.measure != GENERAL_MEASURE and len(clauses) == 1:
             return True  # 改造55个区块,…,涉及居民7327户: the one count in 户 belongs to the sentence's subject
+        if question.answer_type == "list" and any(
+            any(_one_of_the_items(head, clause) for clause in clauses)
+            and not any(head in clause and not _one_of_the_items(head, clause) for clause in clauses)
+            for head in _kinds_listed(question)
+        ):
+            return False  # 哪几个菜场: 反诈公交、…、反诈菜场等12处反诈阵地 names the kind as one item of a list
         if question.given and any(question.given <= numbers_in(clause) for clause in clauses):
             return True  # 5-8年的家庭为217户 answers 5-8年未安置的有多少户 by the figures it repeats
         if any(self.counts_the_asked_thing(question, clause) for clause in clauses):
@@ -274,10 +293,9 @@ class AnswerCheck(SubjectMatch):
             # 立案的那5件分别是哪几家: an enumeration of something else (各市场监管所、白泉分局) does not answer;
             # nor does one of other things than those asked (反诈公交是哪几路车: 反诈公交、警银反诈驿站 are not buses).
             words = [w for w in question.subject if not self._names_topic(w, topic)]
-            heads = [kind[-2:] for kind in LIST_KIND.findall(question.asking) if set(kind) - STOP_CHARACTERS]
             return (not words or any(self._speaks_of(w, clause) for clause in clauses for w in words)) and all(
                 any(head in clause for clause in clauses)
-                for head in heads  # 机构 of 培训机构, 岛 of 哪几个岛
+                for head in _kinds_listed(question)  # 机构 of 培训机构, 岛 of 哪几个岛
             )
         if question.answer_type == "date":
             # 2023年6月底，定海区医疗急救站正式挂牌: a time opens the clause it dates.

@@ -42,6 +42,8 @@ _PLEASANTRIES = re.compile(
     r"^(?:(?:老板|师傅|同志|小姐姐)?(?:你好|您好|哈喽|在吗)[呀啊，,!！。\s]*)+"
     r"|[，,。.!！?？\s]*(?:谢谢(?:啦|了|你|您|哈)?|多谢|麻烦(?:你|您)?了|辛苦(?:了|啦)?|拜托(?:了|啦)?|感谢)[!！。.~～\s]*$"
     # …多少人次啊 呜呜, …哪个多哈哈: feelings typed after the question ask nothing.
+    # …算反诈菜场啊 侬晓得伐, …你知道吗: a tag asking whether one knows asks nothing of its own.
+    r"|[，,。.!！?？\s]+(?:侬|你|您)?(?:晓得|知道)(?:伐|吗|不|哇|么|嘛)[!！。.?？~～\s]*$"
     r"|[，,。.!！?？\s]*(?:哈{2,}|呵{2,}|嘿嘿|嘻嘻|呜{2,}|哎呀|唉|吓死(?:我)?了|急死(?:人|我)?了|笑死|好烦)[!！。.~～\s]*$"
 )
 # 想转给老乡看, 我好跟家里说: the asker's own plans after the question ask nothing.
@@ -49,7 +51,7 @@ _AFTERWORD = re.compile(r"[，,\s]+(?:我|想|要|准备|打算|好让|好跟|�
 # 治理目标中，…提出了什么要求: a frame (in X) before the asking clause belongs to it.
 _FRAME = re.compile(r"(?:中|里|方面|当中|之中|之前|以前|之后|以后|的时候)$")  # 治理之前，…多少钱: a time frames it too
 _REQUEST = re.compile(r"(?:请|麻烦|劳驾|帮我|给我|帮忙|别光|不要光)(?!问)")
-STORY = re.compile(r"我|咱|俺")  # the asker's own story: 我们家等了快四年
+STORY = re.compile(r"我|咱|俺|阿拉")  # the asker's own story: 我们家等了快四年 (阿拉: 我们 in the Wu of 舟山)
 _FAMILY_STORY = re.compile(rf"{STORY.pattern}|娃|孩子|宝宝|老婆|老公|媳妇|爸|妈|家里")  # 娃半夜发烧打过一次急救
 _OWN_WORDS_AFTER = re.compile(rf"(?:{STORY.pattern})(?!.*(?:{QUESTION_WORD.pattern}))")
 _ASKED_IS = re.compile(r"(?:想|要)?问的是|想问|想知道")  # 我想问的是2024年: the asker says what is asked
@@ -187,6 +189,10 @@ def _run_on(clause: str) -> list[str]:
     first one's counting word; X里面多少户是… asks one part of a whole, and 几次、多少个 is read as listed.
     满意度打了几分比上年好点伐 asks the figure, then how it compares."""
     asks = list(_RUN_ON_ASK.finditer(clause))
+    if len(asks) == 2 and clause[asks[0].end() : asks[1].start()].endswith("、") and asks[0].group() != asks[1].group():
+        # 改了几个区块、几幢楼: the second asks of what the first does, in another measure.
+        listed = clause.rfind("、", 0, asks[1].start())
+        return [clause[:listed], clause[: asks[0].start()] + clause[asks[1].start() :]]
     compared = _COMPARED_AFTER.search(clause, asks[0].end()) if asks else None
     if compared and compared.start() - asks[0].end() <= MEASURE_REACH:
         cut = compared.start()

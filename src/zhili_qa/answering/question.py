@@ -60,6 +60,7 @@ _ASKING_PART = re.compile(
 # 这两项, 那几个, 三四年: pointing at things already named or guessing, not naming anything.
 _POINTING_COUNT = re.compile(r"[这那]?(?:\d+|[两几一二三四五六七八九十]+)(?:项|个|件|家|次|位|样|年|月|天|户|人)?")
 _COMPARED = re.compile(r"哪个((?:(?!的)[\u4e00-\u9fff]){2,4}?)的?(?:次|人|户|家|件|项)数")
+_THAT_YEAR = re.compile(r"那年|那一年|当年|同年|那时候?")
 _YEARS = re.compile(r"(?<!\d)(?:19|20)\d{2}\s*年")
 # 12个专项治理加起来…: a count of the bulletin's projects describes the whole, it qualifies nothing asked.
 _PROJECT_COUNT = re.compile(r"\d+\s*(?:个|项)\s*(?:专项|治理|项目)")
@@ -194,7 +195,10 @@ class QuestionReader:
 
     def _years_asked(self, text: str, asking: str, asks_a_date: bool) -> tuple[int, ...]:
         """Years named where the question asks, else in the sentence it asks in (2022年那时候，…多少次)."""
-        return years_asked(asking, self.period, asks_a_date) or years_asked(
+        # 阿拉孙子明年读初中，食堂…检查了几次: a year in the asker's story, in a clause of its own, is not asked
+        # (unless the question points back at it: 我2022年被骗过，那年追回了多少).
+        about = asking if _THAT_YEAR.search(asking) else _without_story(asking)
+        return years_asked(about, self.period, asks_a_date) or years_asked(
             sentence_asking(text, asking), self.period, asks_a_date
         )
 
