@@ -454,3 +454,11 @@ def test_a_kind_named_as_one_item_of_a_list_lists_none_of_that_kind(lexical_assi
     assert not lexical_assistant.ask("全区到底是哪几路公交算反诈公交？").found
     islands = lexical_assistant.ask("流动集市都开到了哪些岛上？")
     assert islands.found and "小盘峙" in islands.answer
+
+
+def test_a_figure_asked_of_the_goal_in_a_measure_or_inside_the_goal_field(lexical_assistant):
+    years = lexical_assistant.ask("回迁安置的治理目标，说是几年以上没安置的要全部解决？")
+    assert years.found and "5年以上" in years.answer
+    # 目标里 says where to look; it is no whole of which 三乙医院 is a part.
+    cap = lexical_assistant.ask("口腔种植治理目标里三乙医院单颗上限是多少？")
+    assert cap.found and "4105元" in cap.answer

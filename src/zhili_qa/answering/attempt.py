@@ -82,12 +82,15 @@ class ProjectAnswerer:
             # answered by the results when the goal gives no date.
             # The value's own type, as if no goal were asked (调控目标的价格上限: a sum).
             value_type = answer_type(asked.asking, dataclasses.replace(intent, goal=False))
+            # 目标是解决几年以上的: counted in the measure asked (5年以上), which a goal question did not keep.
+            measure = asked.measure or next((m for m in intent.measures if m != "分"), "")
             asked = (
                 dataclasses.replace(
                     asked,
                     answer_type=value_type
                     if value_type not in ("goal", "fact")
-                    else ("count" if asked.measure else "number"),
+                    else ("count" if measure else "number"),
+                    measure=measure if value_type in ("count", "goal", "fact") else asked.measure,
                 )
                 if intent.figure
                 else dataclasses.replace(asked, answer_type="date")

@@ -72,6 +72,7 @@ _PART_OF = re.compile(
     r"[^，,。？?]{0,2}(?:是|为|属于|被)(?P<part2>[^，,。？?]{2,14})"
 )
 _LOCATOR = re.compile(r"[^，,。？?\s“”]{1,10}?(?:里面|里|中|上)(?:提到|说到|讲到|提及|写到|说|写)的")
+_FIELD_WORDS = ("目标", "成果", "成效")
 _THE_BULLETIN = frozenset("公告 通报 文件 公告上 上面 这上面 专项治理 专项 治理 这次专项治理 治理成果".split())
 _ROUGH_ASK = re.compile(r"\d+几|几十|几百")
 # 一百二十多万，具体是多少: a figure the asker heard roughly, which the exact one (124.839742万元) rounds to.
@@ -212,8 +213,11 @@ class QuestionReader:
     def part_asked(self, asking: str) -> tuple[str, ...]:
         """The words that single out a part of a whole the question names (X里/中，Y的有多少)."""
         match = _PART_OF.search(asking)
-        if not match or (match.group("whole") or "") in _THE_BULLETIN:
-            return ()  # 公告里反诈那块…挽回了多少: the bulletin is no whole of which a part is asked
+        named = (match.group("whole") or "") if match else ""
+        if not match or named in _THE_BULLETIN or named.endswith(_FIELD_WORDS):
+            # 公告里反诈那块…挽回了多少: the bulletin is no whole of which a part is asked, nor is a field of it
+            # (口腔种植的目标里三甲医院单颗上限是多少 says where to look).
+            return ()
         whole = set(self.tokenizer.tokens(match.group("whole") or match.group("whole2")))
         # Nouns (公务员) and attributes (超龄) single out a part; verbs (涉及, 领取) say what is asked of the whole.
         return tuple(
