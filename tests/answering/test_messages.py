@@ -152,3 +152,13 @@ def test_a_tag_asking_whether_one_knows_asks_nothing(lexical_assistant):
     # A refusal tells what the bulletin does not say in the question's terms, not the tag's.
     refused = lexical_assistant.ask("定海到底是哪几路公交算反诈公交啊 侬晓得伐")
     assert not refused.found and "哪几路公交" in refused.answer and "晓得" not in refused.answer
+
+
+def test_versus_sets_two_projects_side_by_side(lexical_assistant):
+    answer = lexical_assistant.ask("特困机构检查次数 VS 老旧小区检查次数，哪个多")
+    assert "23次" in answer.answer and "316次" in answer.answer
+
+
+def test_a_figure_stated_with_its_measure_asks_which_project_not_a_count(lexical_assistant):
+    answer = lexical_assistant.ask("培训了二百二十四人次，这是哪个专项里的")
+    assert answer.found and "224人次" in answer.answer

@@ -140,6 +140,8 @@ def test_compound_questions_split_into_their_questions():
         "老旧小区改造一共涉及几幢楼",
         "老旧小区改造一共涉及多少户居民",
     ]
+    # Two counts named one after the other (检查次数和整改问题数) are each asked.
+    assert compound_parts("噪声那项的检查次数和整改问题数") == ["噪声那项的检查次数是多少", "整改问题数是多少"]
     # A request for the answer's form (请把岛名一一列出来) asks nothing of its own.
     assert compound_parts("流动集市是在哪几个海岛上办的？请把岛名一一列出来。") == ["流动集市是在哪几个海岛上办的?"]
     # 问下 marks where a long message starts to ask.

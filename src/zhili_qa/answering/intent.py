@@ -204,7 +204,7 @@ _LEAD_DESCRIBED = re.compile(r"[局办委院会组)）]牵头的(?=[^，,。？?
 BARE_COUNT = re.compile(
     r"(?<![哪好举说那这])(?:多少|几)(?=[\u4e00-\u9fff])(?!钱|块|元|万|分|岁|倍|成|号|点|月|天|年|了|呢|啊|吗|呀|吧|的)"
 )
-_COUNT_NOUN = re.compile(r"(家次|人次)|(次|人|户|家|件|项)数")
+_COUNT_NOUN = re.compile(r"(?<![\d.])(家次|人次)|(次|人|户|家|件|项)数")  # not 11637人次, a figure stated
 _RATE_STATED = re.compile(r"^(?!.*(?:多少|几|什么|哪)).*\d+(?:\.\d+)?\s*%")  # 关闭率96%: a rate told, not asked
 _WHO_MORE = re.compile(r"谁[^，,。？?]{0,10}(?:更|最)?(?:多|少|高|低)")
 

@@ -31,6 +31,7 @@ _COMPARES = re.compile(
     r"(?:哪个|哪项|哪一个|哪一项|谁)[^，,。？?]{0,6}?(?:更|最|比较)?(?:多|少|高|低)(?:一点|一些|些)?$"
 )
 _RUN_ON_ASK = re.compile(r"(?<![好举说那这\d])(?:几|多少)(?:[个项家次件名位户人所起条]次?)?")
+_COUNTS_LISTED = re.compile(r"(?<=数)(?:和|与|以及|、|跟)(?=[\u4e00-\u9fff]{2,8}数(?![量据字额]))")
 _POINTING_START = re.compile(r"^(?:这|那|该)(?:个|项|次)?")
 _COMPARED_AFTER = re.compile(
     rf"(?:跟|和|与)?比[^，,。？?]{{1,6}}?(?:好|高|多|少|低|差|强|涨|降|提升|下降).*(?:{YES_NO_Q.pattern})"
@@ -188,6 +189,11 @@ def _run_on(clause: str) -> list[str]:
     """制度几项会同了几家单位一起搞的: two questions typed (or dictated) with no stop between, cut after the
     first one's counting word; X里面多少户是… asks one part of a whole, and 几次、多少个 is read as listed.
     满意度打了几分比上年好点伐 asks the figure, then how it compares."""
+    if listed := _COUNTS_LISTED.search(clause):
+        # 检查次数和整改问题数: two counts named one after the other, each asked (a count named alone asks it).
+        first, second = clause[: listed.start()], clause[listed.end() :]
+        if min(len(first), len(second)) >= COMPOUND_PART:
+            return [part if _ASKS_A_FACT.search(part) else f"{part}是多少" for part in (first, second)]
     asks = list(_RUN_ON_ASK.finditer(clause))
     if len(asks) == 2 and clause[asks[0].end() : asks[1].start()].endswith("、") and asks[0].group() != asks[1].group():
         # 改了几个区块、几幢楼: the second asks of what the first does, in another measure.

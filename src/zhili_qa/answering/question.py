@@ -60,6 +60,7 @@ _ASKING_PART = re.compile(
 # 这两项, 那几个, 三四年: pointing at things already named or guessing, not naming anything.
 _POINTING_COUNT = re.compile(r"[这那]?(?:\d+|[两几一二三四五六七八九十]+)(?:项|个|件|家|次|位|样|年|月|天|户|人)?")
 _COMPARED = re.compile(r"哪个((?:(?!的)[\u4e00-\u9fff]){2,4}?)的?(?:次|人|户|家|件|项)数")
+_VERSUS = re.compile(r"\s*(?<![A-Za-z])(?:vs|VS|Vs|v\.s)\.?(?![A-Za-z])\s*")
 _THAT_YEAR = re.compile(r"那年|那一年|当年|同年|那时候?")
 _YEARS = re.compile(r"(?<!\d)(?:19|20)\d{2}\s*年")
 # 12个专项治理加起来…: a count of the bulletin's projects describes the whole, it qualifies nothing asked.
@@ -136,7 +137,8 @@ class QuestionReader:
         if is_english(text):
             text = gloss(text, self.thesaurus, lambda word: self.homophones.spelled(word) or self.places.spelled(word))
         else:
-            text = names_written_back(text, self.places.spelled)
+            # 食堂检查次数 vs 特困机构检查次数: two things set side by side, as 和 does.
+            text = _VERSUS.sub("和", names_written_back(text, self.places.spelled))
         text = _RANGE.sub(r"\1-\2", self.homophones.mend(arabic_numerals(text)))
         text = _SHORT_YEAR.sub(r"\g<1>20\2年", text)  # 23年老旧小区改了多少幢: the year 2023
         return _MORE_THAN.sub(r"\1以上", _LESS_THAN.sub(r"\1以下", text))
