@@ -162,3 +162,9 @@ def test_versus_sets_two_projects_side_by_side(lexical_assistant):
 def test_a_figure_stated_with_its_measure_asks_which_project_not_a_count(lexical_assistant):
     answer = lexical_assistant.ask("培训了二百二十四人次，这是哪个专项里的")
     assert answer.found and "224人次" in answer.answer
+
+
+def test_a_task_the_asker_tells_of_is_not_one_asked(lexical_assistant):
+    answer = lexical_assistant.ask("我最近在写一篇调研报告，反诈那项去年追赃挽损多少钱？")
+    assert answer.found and "1132.4万元" in answer.answer
+    assert not lexical_assistant.ask("帮我写一篇关于反诈的作文").found

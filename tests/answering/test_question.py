@@ -207,6 +207,8 @@ def test_english_asides_durations_and_quoted_terms(reader, lexical_assistant):
     assert loss.answer_type == "money" and "追赃挽损" not in loss.asking
     # A waiting time is a duration, which no date and no overview answers.
     assert not lexical_assistant.ask("What's the typical waiting time for an ambulance in Dinghai?").found
+    # Indicators are counted in 项 (33项查纠指标), not in the 次 of an inspection named before them.
+    assert reader.read("How many inspection indicators did the canteen campaign set?").measure == "项"
     # A Chinese term quoted as what is counted is counted as the Chinese says it (192名, not a count in 个).
     assert reader.read("How many 特困人员 now live in the merged homes?").measure != "个"
     # A place alone, asked of nothing the bulletin holds, is refused (Zhoushan reads as 舟山 全市).

@@ -22,6 +22,7 @@ from .intent import (
     BEFORE_Q,
     BEFORE_TEXT,
     BULLETIN_KINDS,
+    LEVELS,
     LIST_KIND,
     VALUE_OF,
     WHICH_KIND,
@@ -43,7 +44,6 @@ from .misreadings import (
 )
 from .places import Places
 from .question import Question
-from .scope import LEVELS
 from .subject import STOP_CHARACTERS, SubjectMatch
 from .values import GENERAL_MEASURE, clauses_of, holds_value, value_clauses, ways_moved
 

@@ -13,7 +13,7 @@ from collections.abc import Callable
 
 from ..text import Thesaurus
 from .english_words import ASKED_NOUNS, MEASURES, PER_UNIT, QUESTION_WORDS
-from .scope import LEVELS
+from .intent import LEVELS
 
 _LATIN = re.compile(r"[A-Za-z]")
 _HAN = re.compile(r"[\u4e00-\u9fff]")

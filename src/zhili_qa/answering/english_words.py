@@ -98,5 +98,6 @@ MEASURES = (
     (r"stations?|institutions?|companies|enterprises|hospitals?|clinics?|shops?|stores?|homes?", "家"),
     (r"departments?|agencies|bureaus?|units?", "家"),
     (r"sets?|implants?", "套"),
+    (r"indicators?|metrics?|criteria", "项"),  # 33项查纠指标
     (r"problems?|issues?|blocks?|gangs?|projects?|items?", "个"),
 )

@@ -155,6 +155,7 @@ BEFORE_Q = re.compile(
 )
 BEFORE_TEXT = re.compile(r"原|之前|以前|此前|前的|降价前|调整前")
 PER_UNIT_TEXT = re.compile(r"每|单颗|单家|单个|平均|均价|人均|不超过|上限")
+LEVELS = ("全国", "全省", "全市", "全区")  # a whole place by its level, naming no topic
 # 这两个, 分别, 各是多少: the things asked about were named before.
 REFERS_BACK = re.compile(r"这两|这几|那两|两个都|两者|分别|各自|各是|各有")
 # 为什么要调整: a reason, which the bulletin gives only as a goal or a 为了/因为 clause.

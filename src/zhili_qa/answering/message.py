@@ -295,6 +295,14 @@ def asking_part(text: str) -> str:
     return "，".join(clauses[start:end])
 
 
+def without_story(asking: str) -> str:
+    """The asking part less the asker's story told in clauses of its own (说实话我们做小生意的最怕被查，…查处了
+    多少个腐败问题): its words name nothing asked."""
+    clauses = CLAUSES.findall(asking)
+    kept = [c for c in clauses if QUESTION_WORD.search(c) or not STORY.search(c)]
+    return "，".join(kept) if len(kept) < len(clauses) and any(QUESTION_WORD.search(c) for c in kept) else asking
+
+
 def sentence_asking(text: str, asking: str) -> str:
     """The sentence where the asking part starts, less the asker's story (2022年那时候，…开展了多少次: the year
     is asked; 我想问的是2024年 says so; 我2022年被骗了 does not)."""

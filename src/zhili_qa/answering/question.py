@@ -30,7 +30,15 @@ from .intent import (
     answer_type,
     detect_intent,
 )
-from .message import CLAUSES, QUESTION_WORD, STORY, asking_part, sentence_asking, stated_clauses, without_pleasantries
+from .message import (
+    CLAUSES,
+    QUESTION_WORD,
+    asking_part,
+    sentence_asking,
+    stated_clauses,
+    without_pleasantries,
+    without_story,
+)
 from .places import Place, Places, years_asked
 from .scope import GENERIC_NOUNS
 
@@ -151,7 +159,7 @@ class QuestionReader:
         glossed = [s for s in text.split("。") if QUESTION_WORD.search(s)] if is_english(typed) else []
         asking = glossed[-1].strip() if glossed else asking_part(text)
         # 反诈宣防里提到的“反诈阵地”: where the asker read of it says where to look, not what is asked.
-        about = _without_story(asking)
+        about = without_story(asking)
         tagged = [(pair.word, pair.flag) for pair in self._pos.cut(_LOCATOR.sub("", about) or about)]
         intent = detect_intent(asking)
         # 哪个检查次数多 compares counts of 检查; 公务员…有几个人 counts 公务员.
@@ -200,7 +208,7 @@ class QuestionReader:
         """Years named where the question asks, else in the sentence it asks in (2022年那时候，…多少次)."""
         # 阿拉孙子明年读初中，食堂…检查了几次: a year in the asker's story, in a clause of its own, is not asked
         # (unless the question points back at it: 我2022年被骗过，那年追回了多少).
-        about = asking if _THAT_YEAR.search(asking) else _without_story(asking)
+        about = asking if _THAT_YEAR.search(asking) else without_story(asking)
         return years_asked(about, self.period, asks_a_date) or years_asked(
             sentence_asking(text, asking), self.period, asks_a_date
         )
@@ -230,14 +238,6 @@ class QuestionReader:
             and len(pair.word) >= 2
             and pair.word not in _ASKING
         )
-
-
-def _without_story(asking: str) -> str:
-    """The asking part less the asker's story told in clauses of its own (说实话我们做小生意的最怕被查，…查处了
-    多少个腐败问题): its words name nothing asked."""
-    clauses = CLAUSES.findall(asking)
-    kept = [c for c in clauses if QUESTION_WORD.search(c) or not STORY.search(c)]
-    return "，".join(kept) if len(kept) < len(clauses) and any(QUESTION_WORD.search(c) for c in kept) else asking
 
 
 def _figures_stated(clauses: list[str]) -> frozenset[str]:
