@@ -168,3 +168,27 @@ def test_a_task_the_asker_tells_of_is_not_one_asked(lexical_assistant):
     answer = lexical_assistant.ask("我最近在写一篇调研报告，反诈那项去年追赃挽损多少钱？")
     assert answer.found and "1132.4万元" in answer.answer
     assert not lexical_assistant.ask("帮我写一篇关于反诈的作文").found
+
+
+def test_several_projects_each_asked_what_the_question_ends_with(lexical_assistant):
+    fined = lexical_assistant.ask("加油机罚的钱 和菜篮子审计的情况 各是多少")
+    assert "124.839742万元" in fined.answer
+    compared = lexical_assistant.ask("噪声和食堂两个专项分别组织检查多少次？哪个项目检查次数更多？")
+    assert "38次" in compared.answer
+    counted = lexical_assistant.ask("请比较老旧小区与村经济合作社两个专项治理推动整改的问题数量")
+    assert counted.found and "60个" in counted.answer and "42个" in counted.answer
+
+
+def test_what_a_caller_is_reported_to_have_said_names_nothing_asked(lexical_assistant):
+    answer = lexical_assistant.ask("有居民来电说学校饭菜不好，食堂那个专项一共检查了几次？")
+    assert answer.found and "38次" in answer.answer
+
+
+def test_colloquial_leads_goals_amounts_and_counts(lexical_assistant):
+    assert "区教育局" in lexical_assistant.ask("学校食堂那个专项是谁带头搞的").answer
+    goal = lexical_assistant.ask("加油机那个专项主要是要治啥问题")
+    assert goal.found and "计量" in goal.answer
+    # 绝对值 asks the sum, which a growth rate is not.
+    assert not lexical_assistant.ask("村级集体经济总收入的绝对值是多少").found
+    people = lexical_assistant.ask("反诈专项里，打处犯罪嫌疑人的数量是多少")
+    assert people.found and "327名" in people.answer

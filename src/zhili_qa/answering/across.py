@@ -25,6 +25,7 @@ NOT_STATED = "公告没有写这一点"
 _WHICH_MORE = re.compile(r"(?:哪个|哪项|哪一项|哪一个|谁)(?:的)?(?:更|最|比较)?(?:多|少|高|低|大|小|长|短)")
 
 
+_ASKED_OF_EACH = re.compile(r"(?:各|分别)(?:自)?(?:是|有|为)?(?:多少|几)[^，,。？?\s]*")
 FIGURE_TYPES = ("count", "money", "rate", "number", "score", "rank", "change")
 
 
@@ -99,7 +100,7 @@ class AcrossProjects:
             c
             for c in CLAUSES.findall(asked.asking)
             if QUESTION_WORD.search(c) and not self.finder.named(c) and not _WHICH_MORE.search(c)
-        )
+        ) or next(iter(_ASKED_OF_EACH.findall(asked.asking)), "")  # 加油站罚的钱和培训追回的违规资金 各是多少
         lines = []
         for project in projects:
             # 加油站罚没款和技能培训追回的违规资金: 违规资金 is not asked of 加油站.

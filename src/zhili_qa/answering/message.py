@@ -57,6 +57,7 @@ _FAMILY_STORY = re.compile(rf"{STORY.pattern}|娃|孩子|宝宝|老婆|老公|�
 _OWN_WORDS_AFTER = re.compile(rf"(?:{STORY.pattern})(?!.*(?:{QUESTION_WORD.pattern}))")
 _ASKED_IS = re.compile(r"(?:想|要)?问的是|想问|想知道")  # 我想问的是2024年: the asker says what is asked
 _AFTER_EVENT = re.compile(r"(?<![年月])(?:以后|之后)$")
+_TOLD_BY_OTHERS = re.compile(r"来电|反映说|打电话说")
 _PLANNED = re.compile(rf"{PLAN_Q.pattern}|说是|听说")
 _TELLS_WHO_ASKS = re.compile(r"(?<![请想要问])问(?!题)")
 AMONG = re.compile(r"其中|这里面|这当中")  # 处理了19人，其中…几个: a part of the whole stated before
@@ -297,9 +298,10 @@ def asking_part(text: str) -> str:
 
 def without_story(asking: str) -> str:
     """The asking part less the asker's story told in clauses of its own (说实话我们做小生意的最怕被查，…查处了
-    多少个腐败问题): its words name nothing asked."""
+    多少个腐败问题) and what someone is reported to have said (有群众来电说种牙太贵了): their words name
+    nothing asked."""
     clauses = CLAUSES.findall(asking)
-    kept = [c for c in clauses if QUESTION_WORD.search(c) or not STORY.search(c)]
+    kept = [c for c in clauses if QUESTION_WORD.search(c) or not (STORY.search(c) or _TOLD_BY_OTHERS.search(c))]
     return "，".join(kept) if len(kept) < len(clauses) and any(QUESTION_WORD.search(c) for c in kept) else asking
 
 

@@ -18,6 +18,7 @@ from ..figures import numbers_in
 from ..text import Thesaurus, Tokenizer, department_aliases
 from .intent import ORDINAL
 from .scope import ScopeGuard
+from .subject import STOP_CHARACTERS
 
 # 市场监管局定海分局: a bureau's district branch is one department, not two.
 _DEPARTMENT_PHRASE = re.compile(r"[\u4e00-\u9fff“”]{2,14}?(?:分局|局|办公室)(?:[\u4e00-\u9fff]{2,4}?分局)?")
@@ -36,6 +37,9 @@ TITLE_WORD_LONGEST = 6  # characters of the longest title piece looked for in qu
 COMMON_WORD = 1000  # jieba's frequency from which a word is everyday language, whatever project uses it
 _JOINERS = re.compile(r"和|与|跟|及|、|以及|还有")
 NUMERAL_START = re.compile(r"^[\d零〇一二两三四五六七八九十百千万几]")
+
+
+_ASKING_VERBS = frozenset("比较 对比 比一比 请问 看看 说说 介绍".split())  # 请比较X与Y…: X asks nothing of its own
 
 
 class ProjectFinder:
@@ -153,7 +157,9 @@ class ProjectFinder:
         """Does the piece say more than its project's name (加油站罚没款 does; 村社 does not)?"""
         title = project.title
         for word in self.tokenizer.jieba.lcut(piece):
-            if len(word) < 2 or word in self.scope.generic:
+            if len(word) < 2 and word not in STOP_CHARACTERS and word not in title and "\u4e00" <= word <= "\u9fff":
+                return True  # 加油站罚的钱: 罚 and 钱 ask of it
+            if len(word) < 2 or word in self.scope.generic or word in _ASKING_VERBS:
                 continue
             in_title = 3 * sum(c in title for c in word) >= 2 * len(word)
             citizen_word = any(word == c and any(t in title for t in terms) for c, terms in self.thesaurus.entries)

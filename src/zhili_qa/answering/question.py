@@ -67,7 +67,8 @@ _ASKING_PART = re.compile(
 
 # 这两项, 那几个, 三四年: pointing at things already named or guessing, not naming anything.
 _POINTING_COUNT = re.compile(r"[这那]?(?:\d+|[两几一二三四五六七八九十]+)(?:项|个|件|家|次|位|样|年|月|天|户|人)?")
-_COMPARED = re.compile(r"哪个((?:(?!的)[\u4e00-\u9fff]){2,4}?)的?(?:次|人|户|家|件|项)数")
+_COMPARED = re.compile(r"哪(?:个|一?项)(?:项目|专项|治理)?((?:(?!的)[\u4e00-\u9fff]){2,4}?)的?(?:次|人|户|家|件|项)数")
+_NUMBER_OF = re.compile(r"(?P<what>[\u4e00-\u9fff]{0,6}?)的?(?:数量|数目)")  # 整改的问题数量: as 多少问题 asks
 _VERSUS = re.compile(r"\s*(?<![A-Za-z])(?:vs|VS|Vs|v\.s)\.?(?![A-Za-z])\s*")
 _THAT_YEAR = re.compile(r"那年|那一年|当年|同年|那时候?")
 _YEARS = re.compile(r"(?<!\d)(?:19|20)\d{2}\s*年")
@@ -82,6 +83,7 @@ _PART_OF = re.compile(
 )
 _LOCATOR = re.compile(r"[^，,。？?\s“”]{1,10}?(?:里面|里|中|上)(?:提到|说到|讲到|提及|写到|说|写)的")
 _FIELD_WORDS = ("目标", "成果", "成效")
+_PROJECT_WORDS = ("专项治理", "专项")  # 电信网络诈骗专项治理中，…的数量: the project is asked of, no whole of it
 _THE_BULLETIN = frozenset("公告 通报 文件 公告上 上面 这上面 专项治理 专项 治理 这次专项治理 治理成果".split())
 _ROUGH_ASK = re.compile(r"\d+几|几十|几百")
 # 一百二十多万，具体是多少: a figure the asker heard roughly, which the exact one (124.839742万元) rounds to.
@@ -164,9 +166,11 @@ class QuestionReader:
         intent = detect_intent(asking)
         # 哪个检查次数多 compares counts of 检查; 公务员…有几个人 counts 公务员.
         counted = counted_noun(tagged, self.generic) or next(iter(_COMPARED.findall(asking)), "")
-        if not intent.measures and BARE_COUNT.search(asking) and not MONEY_Q.search(asking):
-            # 多少问题 counts things as 几个 does; 多少特困人员 counts people.
-            intent = dataclasses.replace(intent, measures=("人",) if _PEOPLE.search(counted) else ("个",))
+        number_of = _NUMBER_OF.search(asking)
+        if not intent.measures and (BARE_COUNT.search(asking) or number_of) and not MONEY_Q.search(asking):
+            # 多少问题 counts things as 几个 does; 多少特困人员, 犯罪嫌疑人的数量 count people.
+            people = _PEOPLE.search(counted) or (number_of and _PEOPLE.search(number_of.group("what")))
+            intent = dataclasses.replace(intent, measures=("人",) if people else ("个",))
         elif intent.measures[:1] == ("个",) and _PEOPLE.search(counted or _last_noun(tagged)):
             intent = dataclasses.replace(intent, measures=("人",))  # 多少个嫌疑人, 特困人员有几个: people
         if intent.measures[:1] in (("人",), ("名",)) and not counted:
@@ -224,7 +228,7 @@ class QuestionReader:
         """The words that single out a part of a whole the question names (X里/中，Y的有多少)."""
         match = _PART_OF.search(asking)
         named = (match.group("whole") or "") if match else ""
-        if not match or named in _THE_BULLETIN or named.endswith(_FIELD_WORDS):
+        if not match or named in _THE_BULLETIN or named.endswith(_FIELD_WORDS + _PROJECT_WORDS):
             # 公告里反诈那块…挽回了多少: the bulletin is no whole of which a part is asked, nor is a field of it
             # (口腔种植的目标里三甲医院单颗上限是多少 says where to look).
             return ()
