@@ -56,3 +56,12 @@ def test_a_follow_up_list_asks_the_kind_of_the_last_answer(lexical_assistant):
 def test_a_follow_up_asking_what_a_named_thing_was_about_is_not_answered_by_the_overview(lexical_assistant):
     history = conversation(lexical_assistant, "老旧小区改造收到多少信访投诉")
     assert not lexical_assistant.ask("那些投诉主要反映的是什么问题", history).found
+
+
+def test_a_follow_up_pointing_at_another_project_keeps_what_was_asked(lexical_assistant):
+    from zhili_qa.evaluate import ask_conversation
+
+    answer = ask_conversation(
+        lexical_assistant.ask, ["特困供养机构那项一共组织检查了多少次？", "那老旧小区改造那个专项呢？"]
+    )
+    assert answer.found and "316次" in answer.answer

@@ -215,6 +215,15 @@ def test_english_asides_durations_and_quoted_terms(reader, lexical_assistant):
     assert not lexical_assistant.ask("I live in Zhoushan, how can I renew my driving licence?").found
 
 
+def test_english_ranks_scores_and_moves_with_words_between(reader, lexical_assistant):
+    assert reader.read("What was Dinghai's provincial ranking for noise satisfaction?").answer_type == "rank"
+    assert reader.read("What was the overall satisfaction score for noise?").answer_type == "score"
+    assert reader.read("How much did the satisfaction score rise?").answer_type == "change"
+    # "by how many places": a move in rank (提升27名), not the score's 3.09分.
+    moved = lexical_assistant.ask("What was the noise ranking in the province, and by how many places did it improve?")
+    assert "27名" in moved.answer
+
+
 def test_english_compound_questions_are_split_and_keep_the_counted_noun():
     from zhili_qa.answering.message import compound_parts
 

@@ -21,7 +21,8 @@ FOLLOW_UP = re.compile(
     r"^(?:那|那么|它|它们|其|其中|这个|那个|该|此|上述|以上|还有|另外|再|他们|她们)|它|其中|这个项目|该项目|那个项目|这项|"
     r"^.{0,8}呢[?？]?$"
 )
-ELLIPSIS = re.compile(r"^.{0,10}呢[?？]?$")
+# 那村经济合作社那项治理呢: what points at the project (那项治理, 那个专项) adds nothing asked.
+ELLIPSIS = re.compile(r"^.{0,10}?(?:[那这](?:个|项|一项)?(?:专项治理|专项|治理|项目|块|边))?呢[?？]?$")
 # 这次专项治理一共…: a question about the whole campaign, whatever was asked before.
 WHOLE_CAMPAIGN = re.compile(r"这次|本次|整个|总体|全部专项|全区纪检|纪委|监委|所有项目|一共选")
 FOLLOW_UP_TAIL = 2  # how many earlier user turns are searched for the project in focus

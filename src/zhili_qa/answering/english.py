@@ -206,7 +206,9 @@ def _asking(lowered: str, thesaurus: Thesaurus) -> str:
         (phrase for pattern, phrase in ASKED_NOUNS if re.search(pattern, lowered)), ""
     )
     if phrase == "CHANGE":
-        return "降了多少" if _FALL.search(lowered) else "提高了多少"
+        # by how many places did it improve: a move in rank (提升27名), not in score.
+        places = "名" if re.search(r"\b(?:places|positions|spots|ranks)\b", lowered) else ""
+        return ("降了多少" if _FALL.search(lowered) else "提高了多少") + places
     if phrase == "多少":
         if quoted := re.search(r"\b(?:how many|number of)\s+([\u4e00-\u9fff]+)", lowered):
             return phrase + quoted.group(1)  # how many 特困人员: counted as the Chinese term is

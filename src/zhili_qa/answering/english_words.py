@@ -10,7 +10,9 @@ QUESTION_WORDS = (
     (r"\bhow many times\b", "多少次"),
     (r"\bhow many\b|\bnumber of\b|\bhow often\b", "多少"),
     (
-        r"\bby (?:roughly |about |approximately |around )?(?:how much|how many|what (?:percentage|percent|proportion|share))\b",
+        r"\bby (?:roughly |about |approximately |around )?(?:how much|how many|what (?:percentage|percent|proportion|share))\b"
+        r"|\bhow much (?:did|does|has|have|had) [a-z' -]{0,40}?\b(?:rise|rose|risen|increase|increased|improve|improved"
+        r"|grow|grew|go up|went up|fall|fell|fallen|drop|dropped|decrease|decreased|decline|declined)\b",
         "CHANGE",
     ),
     # what was the return rate: a rate named by what it is of.
@@ -46,8 +48,11 @@ QUESTION_WORDS = (
     ),
     (r"\b(?:which|what) (?:projects?|campaigns?|initiatives?|areas?)\b", "哪些项目"),
     (r"\bwhich (?:had|has|was|is|did|saw|got)? ?(?:more|fewer|less|higher|lower|bigger|larger|smaller)\b", "哪个多"),
-    (r"\bwhat (?:rank|ranking|place|position)\b|\bwhere (?:did|does|do) \w+ rank\b", "排名第几"),
-    (r"\bwhat (?:score|mark)\b|\bhow many points\b", "多少分"),
+    (
+        r"\bwhat (?:(?:is|was|were|are) )?(?:[a-z']+ ){0,3}(?:rank|ranking|place|position)\b|\bwhere (?:did|does|do) \w+ rank\b",
+        "排名第几",
+    ),
+    (r"\bwhat (?:(?:is|was|were|are) )?(?:[a-z']+ ){0,3}(?:score|mark)s?\b|\bhow many points\b", "多少分"),
     (r"\b(?:what|how much) (?:total )?(?:floor |building |construction )?area\b", "面积多少平方米"),
     (r"\bwhat (?:target|goal|aim|objective)s?\b", "目标是什么"),
     (r"\b(?:phone|telephone|hotline) number\b|\bnumber (?:to call|for)\b", "电话号码是多少"),
