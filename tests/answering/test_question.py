@@ -224,6 +224,18 @@ def test_english_ranks_scores_and_moves_with_words_between(reader, lexical_assis
     assert "27名" in moved.answer
 
 
+def test_english_typos_side_by_side_and_what_comes_before_but(reader, lexical_assistant):
+    # A long word one slip from a thesaurus word is read as it; another form of a word (department) is not a slip.
+    assert "菜篮子" in reader.read("who is in charge of the vegtable basket projet?").text
+    assert reader.read("Which department led the noise campaign?").answer_type == "organisation"
+    both = lexical_assistant.ask("Who leads the school canteen project and the fuel dispenser project?")
+    assert "区教育局" in both.answer and "市场监管局" in both.answer
+    # "I can see what was clawed back, but what did victims lose?" asks the loss, which the bulletin does not give.
+    assert not lexical_assistant.ask("I know how much was recovered, but how much did scam victims lose?").found
+    area = reader.read("What was the total floor area of the old compound renovation?")
+    assert area.measure == "平方米" and "建筑面积" in area.text and "发现" not in area.text  # covered is no slip
+
+
 def test_english_compound_questions_are_split_and_keep_the_counted_noun():
     from zhili_qa.answering.message import compound_parts
 

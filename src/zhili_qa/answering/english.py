@@ -8,8 +8,10 @@ back in Chinese, so that the place check and the answer check see them.
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections.abc import Callable
+from functools import lru_cache
 
 from ..text import Thesaurus
 from .english_words import ASKED_NOUNS, MEASURES, PER_UNIT, QUESTION_WORDS
@@ -51,6 +53,10 @@ _NUMBER_WORDS = {
 }
 # "Not the recovered amount, the total loss.": what the asker does not mean is no part of the question.
 _NOT_THIS = re.compile(r"^(?:not|i (?:don't|do not) mean|i'm not asking (?:about|for))\b[^,;]*[,;]\s*", re.I)
+# "I can see what the police clawed back, but what did victims lose?": what comes before but is not asked.
+_BUT = re.compile(r"^.*?,\s*but\s+(?=(?:what|how|which|who|when|where|is|are|was|were|did|do|does)\b)", re.I)
+_SIDE_BY_SIDE = re.compile(r"\b(?:versus|vs\.?|compared (?:with|to)|or the|and the)\b")
+_MISSPELT_FROM, _MISSPELT_CUTOFF = 6, 0.9  # letters from which, and how close, a typo is mended
 _LOWER_CASE_SPELLING = 6  # letters from which a word in lower case may be pinyin (dinghai, not dean)
 _COMPARED_WITH = r"\b(?:than|exceed(?:ed|s)?|compared (?:with|to)|versus|vs\.?|over)\s+(?:that of\s+|in\s+)?"
 _SPAN_OF_YEARS = re.compile(r"\b(\d{1,2})\s*(?:to|and|-)\s*(\d{1,2})\s*years?\b")
@@ -127,7 +133,8 @@ def gloss(text: str, thesaurus: Thesaurus, spell: Callable[[str], str | None] = 
     """The Chinese question an English one asks, sentence by sentence (a story before the question stays a
     sentence of its own, as in a Chinese message): years, bulletin terms and names, per-unit words, then
     the question phrase."""
-    sentences = [_NOT_THIS.sub("", s) for s in re.split(r"(?<=[.!?])\s+", text.strip())]
+    text = _mended(text, _vocabulary(thesaurus))
+    sentences = [_NOT_THIS.sub("", _BUT.sub("", s)) for s in re.split(r"(?<=[.!?])\s+", text.strip())]
     glossed = [_gloss_sentence(s, thesaurus, spell) for s in sentences]
     # "My cousin lives in Hangzhou. What's the price there?": there is the place the story named.
     for at in range(1, len(sentences)):
@@ -137,6 +144,28 @@ def gloss(text: str, thesaurus: Thesaurus, spell: Callable[[str], str | None] = 
     glossed = [g for g in glossed if g]
     # Nothing of the bulletin's: left as typed, for the scope guard to refuse.
     return "。".join(glossed) if glossed else text
+
+
+@lru_cache(maxsize=4)
+def _vocabulary(thesaurus: Thesaurus) -> frozenset[str]:
+    """The English words the thesaurus knows (vegetable, procurement, homes)."""
+    return frozenset(w for phrase, _ in thesaurus.entries for w in _LATIN_WORD.findall(phrase.lower()))
+
+
+def _mended(text: str, vocabulary: frozenset[str]) -> str:
+    """ "vegtable basket procurment": a long word one slip away from a thesaurus word is read as that word."""
+
+    def mend(match: re.Match) -> str:
+        word = match.group(0)
+        if len(word) < _MISSPELT_FROM or word.lower() in vocabulary:
+            return word
+        close = difflib.get_close_matches(word.lower(), vocabulary, n=1, cutoff=_MISSPELT_CUTOFF)
+        # department is no slip for departments, nor trained for training: another form of a word is left alone.
+        if not close or close[0].startswith(word.lower()[:-1]) or word.lower().startswith(close[0][:-1]):
+            return word
+        return close[0]
+
+    return _LATIN_WORD.sub(mend, text)
 
 
 def _gloss_sentence(text: str, thesaurus: Thesaurus, spell: Callable[[str], str | None]) -> str:
@@ -160,7 +189,10 @@ def _gloss_sentence(text: str, thesaurus: Thesaurus, spell: Callable[[str], str 
     per_unit = [phrase for pattern, phrase in PER_UNIT if re.search(pattern, lowered)]
     total = ["一共"] if _TOTAL.search(lowered) else []
     total += ["还剩"] if _REMAINING.search(lowered) else []
-    return " ".join([*years, *dict.fromkeys(terms), *spans, *per_unit, *total, _asking(lowered, thesaurus)]).strip()
+    # "canteens versus dental clinics", "the fuel dispenser and the noise pollution projects": things set side
+    # by side, as 和 sets them in Chinese, so that each project named is answered.
+    topics = ("和" if _SIDE_BY_SIDE.search(lowered) else " ").join(dict.fromkeys(terms))
+    return " ".join([*years, topics, *spans, *per_unit, *total, _asking(lowered, thesaurus)]).strip()
 
 
 def _topic_terms(text: str, thesaurus: Thesaurus) -> list[str]:

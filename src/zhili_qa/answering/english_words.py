@@ -49,15 +49,18 @@ QUESTION_WORDS = (
     (r"\b(?:which|what) (?:projects?|campaigns?|initiatives?|areas?)\b", "哪些项目"),
     (r"\bwhich (?:had|has|was|is|did|saw|got)? ?(?:more|fewer|less|higher|lower|bigger|larger|smaller)\b", "哪个多"),
     (
-        r"\bwhat (?:(?:is|was|were|are) )?(?:[a-z']+ ){0,3}(?:rank|ranking|place|position)\b|\bwhere (?:did|does|do) \w+ rank\b",
+        r"\bwhat (?:(?:is|was|were|are) )?(?:[a-z']+ ){0,3}(?:rank|ranking|place|position)\b|\bwhere (?:did|does|do) [a-z' ]{0,30}?\brank(?:ing|ed)?\b",
         "排名第几",
     ),
     (r"\bwhat (?:(?:is|was|were|are) )?(?:[a-z']+ ){0,3}(?:score|mark)s?\b|\bhow many points\b", "多少分"),
-    (r"\b(?:what|how much) (?:total )?(?:floor |building |construction )?area\b", "面积多少平方米"),
+    (r"\b(?:what|how much)\b[a-z' ]{0,20}?\b(?:floor |building |construction )?area\b", "面积多少平方米"),
     (r"\bwhat (?:target|goal|aim|objective)s?\b", "目标是什么"),
     (r"\b(?:phone|telephone|hotline) number\b|\bnumber (?:to call|for)\b", "电话号码是多少"),
     (r"\bwhere\b|\baddress\b", "在哪里"),
-    (r"\bwhat is (?:it|the \w+) called\b|\bname of\b|\btitle of\b|\bcalled\b|\bnamed\b", "叫什么"),
+    (
+        r"\bwhat(?: is|'s| was) (?:it|that|this|the \w+) called\b|\bname of\b|\btitle of\b|\bcalled\b|\bnamed\b",
+        "叫什么",
+    ),
     # "Could you break down …: how many …" asks the figure; "Could the price …" asks yes or no.
     (r"^(?!(?:could|can|would|will) you\b)(?:is|are|was|were|did|does|do|has|have|had|can|could)\b", "吗"),
 )
@@ -66,7 +69,7 @@ ASKED_NOUNS = (
     (r"\bgoals?\b|\baims?\b|\bobjectives?\b|\btargets?\b|\bpurpose\b|\bsupposed to\b", "目标是什么"),
     (
         r"\bprice\b|\bcost\b|\bcharge[sd]?\b|\bfine[sd]?\b|\bmoney\b|\bamount\b|\bspent\b|\bincome\b|\brevenue\b|\bbudget\b"
-        r"|\bfund(?:s|ing)\b|\binvestment\b|\bsalar(?:y|ies)\b|\bwages?\b|\bin yuan\b",
+        r"|\bfund(?:s|ing)\b|\binvestment\b|\bsalar(?:y|ies)\b|\bwages?\b|\bin yuan\b|\blos(?:e|t|s|ses)\b",
         "多少钱",
     ),
     (r"\brank(?:ing|ed)?\b", "排名第几"),
@@ -85,7 +88,7 @@ PER_UNIT = (
     (r"\bper (?:household|family)\b|\beach (?:household|family)\b", "每户"),
     (
         rf"\b(?:a|one|each|per|every) (?:single )?(?:{_BUSINESSES})\b|\bsingle (?:{_BUSINESSES})\b"
-        rf"|\beach of the (?:\d+ )?(?:[a-z]+ )?(?:{_BUSINESSES})\b",
+        rf"|\beach of the (?:\d+ )?(?:[a-z]+ )?(?:{_BUSINESSES})\b|\b(?:that|this|the) (?:particular|specific|one) (?:{_BUSINESSES})\b",
         "单家",
     ),
     (r"\b(?:per|a single|one|1|each) (?:dental )?(?:implant|tooth)\b", "单颗"),
@@ -104,5 +107,6 @@ MEASURES = (
     (r"departments?|agencies|bureaus?|units?", "家"),
     (r"sets?|implants?", "套"),
     (r"indicators?|metrics?|criteria", "项"),  # 33项查纠指标
+    (r"notices?|letters?", "份"),  # 整改通知书7份
     (r"problems?|issues?|blocks?|gangs?|projects?|items?", "个"),
 )
