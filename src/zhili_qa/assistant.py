@@ -223,7 +223,7 @@ class Assistant:
         topics = [(p.doc, p.number) for p in self.finder.named(text, by_nouns=False)]
         named = {(p.doc, p.number) for p in self.finder.named(text)}
         runner_up = [key for key, _ in ranking.projects[1:2]]
-        if number and not (follow_up or allowed) and topics == runner_up and (doc, number) not in named:
+        if number and not (follow_up or allowed) and topics and topics == runner_up and (doc, number) not in named:
             doc, number = topics[0]
         if intent.lead and ORGANISED.search(text) and not follow_up and not self.finder.named(text):
             # 这个专项治理是哪个部门组织的: no project named, so the campaign's organiser (the preamble).

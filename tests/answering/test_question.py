@@ -236,6 +236,15 @@ def test_english_typos_side_by_side_and_what_comes_before_but(reader, lexical_as
     assert area.measure == "平方米" and "建筑面积" in area.text and "发现" not in area.text  # covered is no slip
 
 
+def test_english_plans_people_and_questions_leaning_on_the_sentence_before(reader, lexical_assistant):
+    assert "原计划" in reader.read("How many model stations did the fuel campaign originally plan to cultivate?").text
+    # A bureau's head is a person asked, not the bureau's projects.
+    assert not lexical_assistant.ask("Who's the head of the district civil affairs bureau?").found
+    # "How much in total?" names nothing: it asks of what the sentence before told.
+    fined = lexical_assistant.ask("The fuel pump campaign fined some petrol stations. How much in total?")
+    assert fined.found and "124.839742万元" in fined.answer
+
+
 def test_english_compound_questions_are_split_and_keep_the_counted_noun():
     from zhili_qa.answering.message import compound_parts
 

@@ -70,6 +70,7 @@ class AcrossProjects:
         if (
             departments
             and not choosing
+            and asked.answer_type != "person"  # 区人力社保局的局长是谁 asks a name, not the bureau's projects
             and not asks_which_of_the_world(text)
             and (intent.project_list or WHICH_Q.search(text) or not (names_project or intent.figure))
         ):

@@ -23,6 +23,10 @@ _HAN = re.compile(r"[\u4e00-\u9fff]")
 _THERE = re.compile(r"(?<!is )(?<!are )(?<!was )(?<!were )\bthere\b(?! (?:is|are|was|were|any)\b)")
 # "how many are left": what remains.
 _REMAINING = re.compile(r"\b(?:left|remain(?:s|ing)?)\b")
+# "originally aiming to cultivate": what was planned (原计划), which the goal states, not what was done.
+_PLANNED = re.compile(
+    r"\boriginally\b|\b(?:aim(?:ed|ing)?|plann(?:ed|ing)|set out|intend(?:ed)?) to\b|\btarget(?:ed)? to\b"
+)
 # "in total": the whole asked, which a part of it (其中1家) does not answer.
 _TOTAL = re.compile(r"\bin total\b|\baltogether\b|\btotal (?:number|count)\b")
 _FALL = re.compile(r"\b(?:fall|fell|drop(?:ped)?|decreased?|declined?|reduced?|cut|lower(?:ed)?|go down|went down)\b")
@@ -136,6 +140,10 @@ def gloss(text: str, thesaurus: Thesaurus, spell: Callable[[str], str | None] = 
     text = _mended(text, _vocabulary(thesaurus))
     sentences = [_NOT_THIS.sub("", _BUT.sub("", s)) for s in re.split(r"(?<=[.!?])\s+", text.strip())]
     glossed = [_gloss_sentence(s, thesaurus, spell) for s in sentences]
+    # "The food allowance went up. Up to how much, per person?": a question naming nothing asks of the sentence before.
+    for at in range(1, len(sentences)):
+        if not glossed[at] and glossed[at - 1] and _question_phrase(sentences[at].lower()):
+            glossed[at] = _gloss_sentence(f"{sentences[at - 1]} {sentences[at]}", thesaurus, spell)
     # "My cousin lives in Hangzhou. What's the price there?": there is the place the story named.
     for at in range(1, len(sentences)):
         if _THERE.search(sentences[at].lower()) and glossed[at]:
@@ -189,6 +197,7 @@ def _gloss_sentence(text: str, thesaurus: Thesaurus, spell: Callable[[str], str 
     per_unit = [phrase for pattern, phrase in PER_UNIT if re.search(pattern, lowered)]
     total = ["一共"] if _TOTAL.search(lowered) else []
     total += ["还剩"] if _REMAINING.search(lowered) else []
+    total += ["原计划"] if _PLANNED.search(lowered) else []
     # "canteens versus dental clinics", "the fuel dispenser and the noise pollution projects": things set side
     # by side, as 和 sets them in Chinese, so that each project named is answered.
     topics = ("和" if _SIDE_BY_SIDE.search(lowered) else " ").join(dict.fromkeys(terms))

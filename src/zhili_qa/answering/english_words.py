@@ -37,7 +37,7 @@ QUESTION_WORDS = (
         "什么时候",
     ),
     (
-        r"\bwho (?:is|was|are|were) (?:the )?(?:current )?(?:head|director|chief|manager|boss|person in charge|official|secretary|mayor|leader)s?\b"
+        r"\bwho(?:'s| is| was| are| were) (?:the )?(?:current )?(?:head|director|chief|manager|boss|person in charge|official|secretary|mayor|leader)s?\b"
         r"|\bname of the (?:[a-z-]+ )?(?:person|official|officer|director|head|company|firm|contractor)\b",
         "负责人是谁",
     ),
