@@ -462,3 +462,8 @@ def test_a_figure_asked_of_the_goal_in_a_measure_or_inside_the_goal_field(lexica
     # 目标里 says where to look; it is no whole of which 三乙医院 is a part.
     cap = lexical_assistant.ask("口腔种植治理目标里三乙医院单颗上限是多少？")
     assert cap.found and "4105元" in cap.answer
+
+
+def test_a_list_of_a_kind_asked_before_a_verb_names_that_kind(lexical_assistant):
+    # 哪几个培训机构收回来的: 机构 is the kind listed, which a list of kinds of violation does not name.
+    assert not lexical_assistant.ask("那8.69万元违规资金是从哪几个培训机构收回来的").found

@@ -87,7 +87,7 @@ PERSON_Q = re.compile(
 LIST_KIND = re.compile(
     # 哪些形式, 哪几种类型: kinds of what was named, no thing of its own a clause must name.
     r"(?:哪几|哪些)(?:个|家|路|条|项|种|类|所|位|名|批|座|处|辆)?(?!形式|类型|种类|样式)([\u4e00-\u9fff]{1,4}?)"
-    r"(?=(?:算|属于)[^，,。？?！!]*|[上里中内的是在被有办做搞开送去][\u4e00-\u9fff]{0,4}[？?，,。！!]?$|[？?，,。！!]|呢|啊|吗|呀|$)"  # 岛 of 哪些岛上办的
+    r"(?=(?:算|属于)[^，,。？?！!]*|[上里中内的是在被有办做搞开送去追罚查收领发拿][\u4e00-\u9fff]{0,4}[？?，,。！!]?$|[？?，,。！!]|呢|啊|吗|呀|$)"  # 岛 of 哪些岛上办的
 )
 WHICH_Q = re.compile(r"(?:哪几|哪些|分别是|分别有|具体是什么|具体有|具体是哪|都有什么|都是什么|有哪几)")
 # What a which-question may ask of the bulletin itself (哪个部门, 哪些项目), not of the world (哪些材料).
