@@ -192,3 +192,8 @@ def test_colloquial_leads_goals_amounts_and_counts(lexical_assistant):
     assert not lexical_assistant.ask("村级集体经济总收入的绝对值是多少").found
     people = lexical_assistant.ask("反诈专项里，打处犯罪嫌疑人的数量是多少")
     assert people.found and "327名" in people.answer
+
+
+def test_an_aside_in_brackets_is_not_all_asked(lexical_assistant):
+    answer = lexical_assistant.ask("口腔种植那项检查发现（并推动整改）的问题有多少个？")
+    assert answer.found and "16个" in answer.answer

@@ -69,6 +69,7 @@ _ASKING_PART = re.compile(
 _POINTING_COUNT = re.compile(r"[这那]?(?:\d+|[两几一二三四五六七八九十]+)(?:项|个|件|家|次|位|样|年|月|天|户|人)?")
 _COMPARED = re.compile(r"哪(?:个|一?项)(?:项目|专项|治理)?((?:(?!的)[\u4e00-\u9fff]){2,4}?)的?(?:次|人|户|家|件|项)数")
 _NUMBER_OF = re.compile(r"(?P<what>[\u4e00-\u9fff]{0,6}?)的?(?:数量|数目)")  # 整改的问题数量: as 多少问题 asks
+_ASIDE = re.compile(r"[（(](?:并|或|及|以及|包括|含|即|也就是)[^()（）]{1,20}[)）]")
 _VERSUS = re.compile(r"\s*(?<![A-Za-z])(?:vs|VS|Vs|v\.s)\.?(?![A-Za-z])\s*")
 _THAT_YEAR = re.compile(r"那年|那一年|当年|同年|那时候?")
 _YEARS = re.compile(r"(?<!\d)(?:19|20)\d{2}\s*年")
@@ -162,6 +163,8 @@ class QuestionReader:
         asking = glossed[-1].strip() if glossed else asking_part(text)
         # 反诈宣防里提到的“反诈阵地”: where the asker read of it says where to look, not what is asked.
         about = without_story(asking)
+        # 检查发现（并推动整改）的问题: an aside in brackets qualifies loosely; its words are not all asked.
+        about = _ASIDE.sub("", about) or about
         tagged = [(pair.word, pair.flag) for pair in self._pos.cut(_LOCATOR.sub("", about) or about)]
         intent = detect_intent(asking)
         # 哪个检查次数多 compares counts of 检查; 公务员…有几个人 counts 公务员.
