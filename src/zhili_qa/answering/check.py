@@ -45,7 +45,7 @@ from .misreadings import (
 from .places import Places
 from .question import Question
 from .subject import STOP_CHARACTERS, SubjectMatch
-from .values import GENERAL_MEASURE, clauses_of, holds_value, value_clauses, ways_moved
+from .values import GENERAL_MEASURE, clauses_of, dated_clauses, holds_value, value_clauses, ways_moved
 
 # Share of the subject's weight that the clause's context must cover: for a value (a figure, a date)
 # the subject must be there; an open question (有没有人管) is phrased far from the bulletin's words.
@@ -279,12 +279,11 @@ class AnswerCheck(SubjectMatch):
         clauses = value_clauses(text, question.answer_type, question.measure, set(question.given))
         if question.answer_type == "count" and question.measure != GENERAL_MEASURE and len(clauses) == 1:
             return True  # 改造55个区块,…,涉及居民7327户: the one count in 户 belongs to the sentence's subject
-        if question.answer_type == "list" and any(
-            any(_one_of_the_items(head, clause) for clause in clauses)
-            and not any(head in clause and not _one_of_the_items(head, clause) for clause in clauses)
-            for head in _kinds_listed(question)
-        ):
-            return False  # 哪几个菜场: 反诈公交、…、反诈菜场等12处反诈阵地 names the kind as one item of a list
+        heads = _kinds_listed(question) if question.answer_type == "list" else []
+        for head in heads:
+            naming = [clause for clause in clauses if head in clause]
+            if naming and all(_one_of_the_items(head, clause) for clause in naming):
+                return False  # 哪几个菜场: 反诈公交、…、反诈菜场等12处反诈阵地 names the kind as one item of a list
         if question.given and any(question.given <= numbers_in(clause) for clause in clauses):
             return True  # 5-8年的家庭为217户 answers 5-8年未安置的有多少户 by the figures it repeats
         if any(self.counts_the_asked_thing(question, clause) for clause in clauses):
@@ -295,11 +294,10 @@ class AnswerCheck(SubjectMatch):
             words = [w for w in question.subject if not self._names_topic(w, topic)]
             return (not words or any(self._speaks_of(w, clause) for clause in clauses for w in words)) and all(
                 any(head in clause for clause in clauses)
-                for head in _kinds_listed(question)  # 机构 of 培训机构, 岛 of 哪几个岛
+                for head in heads  # 机构 of 培训机构, 岛 of 哪几个岛
             )
         if question.answer_type == "date":
-            # 2023年6月底，定海区医疗急救站正式挂牌: a time opens the clause it dates.
-            clauses = [a + b for a, b in pairwise([*clauses_of(text), ""]) if a in clauses]
+            clauses = dated_clauses(text)  # 2023年6月底，定海区医疗急救站正式挂牌: a time opens the clause it dates
         if question.answer_type == "change" and context:
             # 满意度总分88.16，较去年提升3.09分: a move is told of what the clause before it names, and of
             # nothing else (全省排名41，较去年提升27名 is no move of the 全市 ranking).

@@ -198,8 +198,8 @@ def _run_on(clause: str) -> list[str]:
     asks = list(_RUN_ON_ASK.finditer(clause))
     if len(asks) == 2 and clause[asks[0].end() : asks[1].start()].endswith("、") and asks[0].group() != asks[1].group():
         # 改了几个区块、几幢楼: the second asks of what the first does, in another measure.
-        listed = clause.rfind("、", 0, asks[1].start())
-        return [clause[:listed], clause[: asks[0].start()] + clause[asks[1].start() :]]
+        comma = clause.rfind("、", 0, asks[1].start())
+        return [clause[:comma], clause[: asks[0].start()] + clause[asks[1].start() :]]
     compared = _COMPARED_AFTER.search(clause, asks[0].end()) if asks else None
     if compared and compared.start() - asks[0].end() <= MEASURE_REACH:
         cut = compared.start()

@@ -8,7 +8,6 @@ The answer check (check.py) runs them after its tests of type, subject, place an
 from __future__ import annotations
 
 import re
-from itertools import pairwise
 
 import jieba.posseg
 
@@ -16,7 +15,7 @@ from ..figures import numbers_in, rounds_to
 from ..text import dictionary_tag
 from .intent import ASKS_HOW_MUCH, BULLETIN_KINDS, EXACT_DATE_Q, EXACT_DAY_Q, clauses_in
 from .question import Question
-from .values import DOCUMENT_TITLE, GENERAL_MEASURE, SUM, clauses_of, counts_in, value_clauses
+from .values import DOCUMENT_TITLE, GENERAL_MEASURE, SUM, clauses_of, counts_in, dated_clauses, value_clauses
 
 _LEADING_PREPOSITION = re.compile(r"^(?:在|对|向|从|于|为|把)")
 _WHOLE_OF_A_LIST = re.compile(r"这种|这些|那些|这类|几个|等|都")  # not 一共: 盘峙一共去了几次 is still one
@@ -155,9 +154,7 @@ def as_precise_as_asked(question: Question, text: str) -> bool:
         return True
     # 2023年6月底，…急救站挂牌，同年11月完成…急救点设置: the date of the clause that speaks most of the asked
     # subject, a time with the clause it opens.
-    dates = value_clauses(text, "date")
-    dated = [a + b for a, b in pairwise([*clauses_of(text), ""]) if a in dates]
-    speaking = {clause: sum(word in clause for word in question.subject) for clause in dated}
+    speaking = {clause: sum(word in clause for word in question.subject) for clause in dated_clauses(text)}
     most = max(speaking.values(), default=0)
     return any(
         precision.search(clause) for clause in ([c for c, n in speaking.items() if n == most] if most else [text])

@@ -7,6 +7,7 @@ for that live here: measure words and what they count alike, sums, moves, rates,
 from __future__ import annotations
 
 import re
+from itertools import pairwise
 
 from ..figures import NUMBER, numbers_in
 
@@ -134,6 +135,13 @@ def clauses_of(text: str) -> list[str]:
 def value_clauses(text: str, answer_type: str, measure: str = "", given: set[str] = frozenset()) -> list[str]:
     """The clauses of a passage that hold a value of the type (where the subject must stand too)."""
     return [c for c in clauses_of(text) if holds_value(c, answer_type, measure, given)]
+
+
+def dated_clauses(text: str) -> list[str]:
+    """Each clause holding a date, with the clause after it, which a time opening it dates (2023年6月底，定海区医疗
+    急救站正式挂牌)."""
+    dates = value_clauses(text, "date")
+    return [a + b for a, b in pairwise([*clauses_of(text), ""]) if a in dates]
 
 
 def holds_value(text: str, answer_type: str, measure: str = "", given: set[str] = frozenset()) -> bool:
