@@ -23,7 +23,7 @@ from .answering.compose import (
     restate,
 )
 from .answering.dialogue import WHOLE_CAMPAIGN, Dialogue, DialogueState
-from .answering.english import is_english
+from .answering.english import is_english, names_nothing
 from .answering.message import compound_parts
 from .answering.places import Places, corpus_period
 from .answering.projects import ProjectFinder
@@ -44,6 +44,8 @@ from .text import Homophones, Thesaurus, Tokenizer, corpus_terms, normalize
 log = logging.getLogger(__name__)
 
 ORGANISED = re.compile(r"组织|发起")
+HAN = re.compile(r"[\u4e00-\u9fff]")
+ABSTAINED = re.compile(r"抱歉|公告里?没有写|公告只公布了")  # how a refusal or an abstention opens
 LOOKUP_DIGITS = 3  # digits from which a figure in the question points at the project stating it
 
 
@@ -191,6 +193,13 @@ class Assistant:
         state = self.dialogue.state(history or [])
         asked = self.reader.read(question)
         text = asked.text
+        answered_before = bool(history) and not ABSTAINED.match(history[-1]["content"])
+        bare = not answered_before and names_nothing(asked.typed, self.reader.thesaurus)
+        if asked.english and (bare or not HAN.search(text)):
+            # "What is the best hotpot place?": English naming nothing of the bulletin's asks of it only as a
+            # follow-up on an answer given, and only when it asks what the bulletin can state (排名第几, not
+            # "can I park").
+            return self._refuse()
         if state.focus is not None and self.dialogue.switches(text, state.focus):
             # 那敬老院呢 after 食堂取得了什么成果 asks the same again of another topic; 那劝返率呢 asks its own.
             asked = self._elided(asked, state)

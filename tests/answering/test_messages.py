@@ -197,3 +197,9 @@ def test_colloquial_leads_goals_amounts_and_counts(lexical_assistant):
 def test_an_aside_in_brackets_is_not_all_asked(lexical_assistant):
     answer = lexical_assistant.ask("口腔种植那项检查发现（并推动整改）的问题有多少个？")
     assert answer.found and "16个" in answer.answer
+
+
+def test_two_questions_refused_alike_are_refused_once(lexical_assistant):
+    refused = lexical_assistant.ask("Where is the best hotpot in town? And where can I park for free?")
+    assert not refused.found
+    assert refused.answer.count("抱歉") == 1

@@ -344,3 +344,30 @@ def test_what_ends_in_么_is_no_yes_or_no_and_kinds_of_a_thing_name_none(reader)
 
 def test_a_sum_of_a_payment_is_money(reader):
     assert reader.read("回迁安置支付的补偿款总额是多少").answer_type == "money"
+
+
+def test_english_everyday_words_parts_of_a_whole_and_remarks(reader, lexical_assistant):
+    # Everyday British and American words for a project's topic reach its bulletin terms.
+    assert "回迁安置" in reader.read("Who sorts out rehousing for families moved out by redevelopment?").text
+    assert "老旧小区" in reader.read("How many flats were done up in the old estates scheme?").text
+    # A part of a whole asked by words the bulletin has no term for is no count of the whole.
+    assert not lexical_assistant.ask("Of the 19 officials disciplined, how many were fired from their posts?").found
+    assert not lexical_assistant.ask("How many of the people punished ended up in prison?").found
+    # A remark after the question mark asks nothing ("when" in it is no question of its own).
+    quoted = lexical_assistant.ask(
+        "What share of new phone users had calls from abroad turned off? mine was when i moved"
+    )
+    assert quoted.found and "96%" in quoted.answer and "[2]" not in quoted.answer
+    # A short question naming nothing leans on the conversation: the return rate of those persuaded home.
+    first = "How many people stranded abroad were persuaded to come back?"
+    history = [
+        {"role": "user", "content": first},
+        {"role": "assistant", "content": lexical_assistant.ask(first).answer},
+    ]
+    assert "93.75%" in lexical_assistant.ask("what was the success rate?", history).answer
+    # Asked on its own, or after a refusal, it leans on nothing: the best hotpot place is no rank of the bulletin's.
+    assert not lexical_assistant.ask("What is the best hotpot place?").found
+    assert not lexical_assistant.ask("What is the best hotpot place? And where can I park for free?").found
+    # A person asked (哪一位, the head of a body) is a name the bulletin never gives.
+    assert reader.read("纪委现在的主要负责同志是哪一位").answer_type == "person"
+    assert reader.read("Who's the actual head of the education bureau?").answer_type == "person"

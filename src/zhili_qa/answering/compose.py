@@ -169,8 +169,8 @@ def joined_answer(answers: list[Answer], degraded: bool) -> Answer:
     clause another part quotes said once, found only when every part is (half an answer would mislead)."""
     text, citations, heading = "", [], ""
     for i, answer in enumerate(answers):
-        if _said_by_another(i, answers):
-            continue  # 发现并整改问题36个 answers 都整改了吗 too
+        if _said_by_another(i, answers) or answer.answer in (a.answer for a in answers[:i]):
+            continue  # 发现并整改问题36个 answers 都整改了吗 too; two parts refused alike are refused once
         offset = len(citations)
         body = MARKER.sub(lambda m, o=offset: f"[{int(m.group(1)) + o}]", answer.answer)
         if heading and body.startswith(heading):

@@ -71,7 +71,21 @@ _SECOND_QUESTION = re.compile(
     r"|;\s*|\?\s+(?=\w)",
     re.I,
 )
+_STARTS_ASKING = re.compile(
+    r"(?:how|what|which|when|where|who|why|is|are|was|were|did|do|does|has|have|can|could|would|will|by)\b", re.I
+)
 _ELLIPTICAL_WORDS = 4  # words up to which a later part (and by what percentage?) names nothing of its own
+# "Of the 88 people involved, how many were …", "how many of those cases were …": a part of a whole.
+_PART_OF_WHOLE = re.compile(
+    r"\bof (?:the|those|these|them|all)\b.*?\bhow many\b|\bhow many of (?:the|those|these|them)\b"
+)
+_PART_VERB = re.compile(r"\b(?:were|was|are|is|got|get|gets|had|have|has|been|went|did)\b")
+_CONTENT_LETTERS = 4
+_GENERIC_WORDS = frozenset(
+    "actually really exactly there then them those these they their that this what which with from into onto "
+    "total told overall altogether roughly about around approximately still also finally eventually later "
+    "were been have being does done".split()
+)
 _PRONOUN = re.compile(r"\b(?:it|they|them)\b", re.I)
 # Words up to which an English question asks (what is the …), the rest naming what it asks about.
 _ASKED_AFTER = frozenset("what which how many much is was are were did does do the a an of".split())
@@ -85,6 +99,8 @@ def english_parts(text: str) -> list[str]:
     parts = [part for part in _SECOND_QUESTION.split(text) if part.strip() and _question_phrase(part.lower())]
     if not parts:
         return [text]
+    # "…switched off now? mine was blocked when i got my sim": a remark after the question asks nothing.
+    parts = [part for part in parts if not _remark_after_question(text, part)] or parts
     for i in range(1, len(parts)):
         noun = " ".join(_counted_words(parts[i - 1].lower()))
         if noun and _ELIDED_NOUN.match(parts[i]):
@@ -98,6 +114,12 @@ def english_parts(text: str) -> list[str]:
     return parts
 
 
+def _remark_after_question(text: str, part: str) -> bool:
+    """A sentence after a question mark that neither starts nor ends as a question does."""
+    before = text[: text.find(part)].rstrip()
+    return before.endswith("?") and not part.rstrip().endswith("?") and not _STARTS_ASKING.match(part.lstrip())
+
+
 def _asked_about(part: str) -> str:
     """What an English question asks about: its words after the question phrase (the average price of …)."""
     words = _LATIN_WORD.findall(part)
@@ -106,6 +128,11 @@ def _asked_about(part: str) -> str:
     while start < len(words) and lowered[start] in _ASKED_AFTER:
         start += 1
     return " ".join(words[start:]) or "it"
+
+
+def names_nothing(text: str, thesaurus: Thesaurus) -> bool:
+    """Does an English question name nothing the bulletin has a term for (what was the success rate?)?"""
+    return not (_topic_terms(_mended(text, _vocabulary(thesaurus)), thesaurus) or _HAN.search(text))
 
 
 def is_english(text: str) -> bool:
@@ -149,6 +176,10 @@ def gloss(text: str, thesaurus: Thesaurus, spell: Callable[[str], str | None] = 
         if _THERE.search(sentences[at].lower()) and glossed[at]:
             named = [n for s in sentences[:at] for n in spelled_names(s, spell) if n not in glossed[at]]
             glossed[at] = " ".join([*named, glossed[at]])
+    # "what was the success rate?" after a question on persuading people home: a question naming nothing asks
+    # only its kind (比例多少), which the conversation's topic completes, as 那比例呢 would in Chinese.
+    if not any(glossed) and names_nothing(text, thesaurus) and _question_phrase(text.lower()):
+        return _asking(text.lower(), thesaurus)
     glossed = [g for g in glossed if g]
     # Nothing of the bulletin's: left as typed, for the scope guard to refuse.
     return "。".join(glossed) if glossed else text
@@ -201,7 +232,38 @@ def _gloss_sentence(text: str, thesaurus: Thesaurus, spell: Callable[[str], str 
     # "canteens versus dental clinics", "the fuel dispenser and the noise pollution projects": things set side
     # by side, as 和 sets them in Chinese, so that each project named is answered.
     topics = ("和" if _SIDE_BY_SIDE.search(lowered) else " ").join(dict.fromkeys(terms))
-    return " ".join([*years, topics, *spans, *per_unit, *total, _asking(lowered, thesaurus)]).strip()
+    # The whole's terms (处理 of "the officials punished") name what the part is of, not the part asked.
+    part = _part_unnamed(lowered, thesaurus)
+    topics = "" if part else topics
+    return " ".join([*years, topics, *part, *spans, *per_unit, *total, _asking(lowered, thesaurus)]).strip()
+
+
+def _part_unnamed(lowered: str, thesaurus: Thesaurus) -> list[str]:
+    """ "Of the 19 people dealt with, how many were expelled?": a part of a whole, asked by words the bulletin
+    has no term for, kept as typed (其中 expelled), so that no clause counting the whole answers it."""
+    whole = _PART_OF_WHOLE.search(lowered)
+    if not whole:
+        return []
+    unnamed = _unnamed(_PART_VERB.split(lowered[whole.end() :])[-1], thesaurus)
+    return ["其中", *unnamed] if unnamed else []
+
+
+def _unnamed(lowered: str, thesaurus: Thesaurus) -> list[str]:
+    """The content words the thesaurus has no term for, less the words that ask (rate, score, place)."""
+    for phrase, _ in thesaurus.matches(lowered):
+        lowered = re.sub(rf"\b{re.escape(phrase.lower())}\b", " ", lowered)
+    return [
+        w
+        for w in _LATIN_WORD.findall(lowered)
+        if len(w) >= _CONTENT_LETTERS and w not in _GENERIC_WORDS and w not in _asking_vocabulary()
+    ]
+
+
+@lru_cache(maxsize=1)
+def _asking_vocabulary() -> frozenset[str]:
+    """The words the question patterns are written in (percentage, score, place, called)."""
+    patterns = [pattern for pattern, _ in (*QUESTION_WORDS, *ASKED_NOUNS, *PER_UNIT)]
+    return frozenset(w for pattern in patterns for w in re.findall(r"[a-z]{4,}", re.sub(r"\\[a-z]", " ", pattern)))
 
 
 def _topic_terms(text: str, thesaurus: Thesaurus) -> list[str]:

@@ -17,7 +17,7 @@ QUESTION_WORDS = (
     ),
     # what was the return rate: a rate named by what it is of.
     (
-        r"\bwhat (?:(?:is|was|are|were) )?(?:the )?(?:[a-z-]+ )?(?:percentage|percent|proportion|share|rate)\b",
+        r"\bwhat (?:(?:is|was|are|were) )?(?:the )?(?:[a-z-]+ )?(?:percentage|percent|proportion|share|rate)\b|\bwhat %",
         "比例多少",
     ),
     # what did the average price drop to: where it stands after the fall, not by how much.
@@ -37,7 +37,7 @@ QUESTION_WORDS = (
         "什么时候",
     ),
     (
-        r"\bwho(?:'s| is| was| are| were) (?:the )?(?:current )?(?:head|director|chief|manager|boss|person in charge|official|secretary|mayor|leader)s?\b"
+        r"\bwho(?:'s| is| was| are| were) (?:the )?(?:(?:current|actual|present|real|top|main) )?(?:head|director|chief|manager|boss|person in charge|official|secretary|mayor|leader)s?\b"
         r"|\bname of the (?:[a-z-]+ )?(?:person|official|officer|director|head|company|firm|contractor)\b",
         "负责人是谁",
     ),
@@ -49,13 +49,13 @@ QUESTION_WORDS = (
     (r"\b(?:which|what) (?:projects?|campaigns?|initiatives?|areas?)\b", "哪些项目"),
     (r"\bwhich (?:had|has|was|is|did|saw|got)? ?(?:more|fewer|less|higher|lower|bigger|larger|smaller)\b", "哪个多"),
     (
-        r"\bwhat (?:(?:is|was|were|are) )?(?:[a-z']+ ){0,3}(?:rank|ranking|place|position)\b|\bwhere (?:did|does|do) [a-z' ]{0,30}?\brank(?:ing|ed)?\b",
+        r"\bwhat (?:(?:is|was|were|are) )?(?:[a-z']+ ){0,3}(?:rank|ranking|place|position)\b|\bwhere (?:did|does|do) [a-z' ]{0,30}?\b(?:rank(?:ing|ed)?|come|place|finish)\b",
         "排名第几",
     ),
     (r"\bwhat (?:(?:is|was|were|are) )?(?:[a-z']+ ){0,3}(?:score|mark)s?\b|\bhow many points\b", "多少分"),
     (r"\b(?:what|how much)\b[a-z' ]{0,20}?\b(?:floor |building |construction )?area\b", "面积多少平方米"),
     (r"\bwhat (?:target|goal|aim|objective)s?\b", "目标是什么"),
-    (r"\b(?:phone|telephone|hotline) number\b|\bnumber (?:to call|for)\b", "电话号码是多少"),
+    (r"\b(?:phone|telephone|hotline) number\b|\bnumber (?:to (?:call|ring|dial|phone)|for)\b", "电话号码是多少"),
     (r"\bwhere\b|\baddress\b", "在哪里"),
     (
         r"\bwhat(?: is|'s| was) (?:it|that|this|the \w+) called\b|\bname of\b|\btitle of\b|\bcalled\b|\bnamed\b",

@@ -93,12 +93,13 @@ class SubjectMatch:
         Rarer words weigh more; a word partly there (颗牙 in 单颗种植牙) counts by the share of its
         characters there.
         """
-        # An English question's words are glossed; an acronym in a Chinese one (GDP) is asked, other Latin words
-        # (deadline) say again what the Chinese says.
+        # An English question's gloss keeps as typed only the words the bulletin has no term for (best hotpot),
+        # which are asked; an acronym in a Chinese one (GDP) is asked, other Latin words (deadline) say again
+        # what the Chinese says.
         words = [
             w
             for w in question.subject
-            if not self._names_topic(w, topic) and not (w.isascii() and (question.english or not w.isupper()))
+            if not self._names_topic(w, topic) and not (w.isascii() and not question.english and not w.isupper())
         ]
         if not words:
             return 1.0
