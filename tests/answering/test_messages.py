@@ -203,3 +203,10 @@ def test_two_questions_refused_alike_are_refused_once(lexical_assistant):
     refused = lexical_assistant.ask("Where is the best hotpot in town? And where can I park for free?")
     assert not refused.found
     assert refused.answer.count("抱歉") == 1
+
+
+def test_pressing_for_the_figure_just_asked_is_no_second_question():
+    from zhili_qa.answering.message import compound_parts
+
+    assert len(compound_parts("食堂检查了三十几次是不是 到底是多少")) == 1
+    assert len(compound_parts("反诈劝阻一万多人次是真的吗，具体是多少")) == 1

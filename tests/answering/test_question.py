@@ -371,3 +371,13 @@ def test_english_everyday_words_parts_of_a_whole_and_remarks(reader, lexical_ass
     # A person asked (哪一位, the head of a body) is a name the bulletin never gives.
     assert reader.read("纪委现在的主要负责同志是哪一位").answer_type == "person"
     assert reader.read("Who's the actual head of the education bureau?").answer_type == "person"
+
+
+def test_spoken_counts_and_leads(reader, lexical_assistant):
+    # Those of a kind that did something (…的有几个) are counted as that kind, not as the place they went to.
+    assert reader.read("特困人员住进定点供养机构的有几个").measure == "人"
+    # 是不是…带头的 asks who leads.
+    assert reader.read("噪声那个是不是生态环境局带头的").answer_type == "organisation"
+    # 查出来多少毛病: what was found (发现), in the words of someone speaking.
+    found = lexical_assistant.ask("村经济合作社那块查了几次，查出来多少毛病")
+    assert found.found and "42个" in found.answer

@@ -30,6 +30,10 @@ _ASKING_MARKER = re.compile(
 _COMPARES = re.compile(
     r"(?:哪个|哪项|哪一个|哪一项|谁)[^，,。？?]{0,6}?(?:更|最|比较)?(?:多|少|高|低)(?:一点|一些|些)?$"
 )
+# 是真的吗 具体是多少, 是吧 到底几个: pressing for the figure just asked about, no question of its own.
+_PRESSES = re.compile(
+    r"^(?:那|那么)?(?:具体|到底|究竟|确切)(?:是|有|数字是|数)?(?:多少|几)[个名人家次件户元]?[啊呢呀吧]?$"
+)
 _RUN_ON_ASK = re.compile(r"(?<![好举说那这\d])(?:几|多少)(?:[个项家次件名位户人所起条]次?)?")
 _COUNTS_LISTED = re.compile(r"(?<=数)(?:和|与|以及|、|跟)(?=[\u4e00-\u9fff]{2,8}数(?![量据字额]))")
 _POINTING_START = re.compile(r"^(?:这|那|该)(?:个|项|次)?")
@@ -132,7 +136,7 @@ def compound_parts(text: str) -> list[str]:
         and all((_ASKS_A_FACT.search(s) or YES_NO_Q.search(s)) and len(s) >= COMPOUND_PART for s in sentences)
         # 各是多少次 presses for the figures compared; 实际分别培育了几个 after a plan asks what was done.
         and not any(
-            (REFERS_BACK.search(s) or _COMPARES.match(s)) and not _done_after_planned(sentences, i)
+            (REFERS_BACK.search(s) or _COMPARES.match(s) or _PRESSES.match(s)) and not _done_after_planned(sentences, i)
             for i, s in enumerate(sentences)
             if i
         )
@@ -166,7 +170,9 @@ def compound_parts(text: str) -> list[str]:
         and not re.search(r"\d", arabic_numerals(clause))
     ]
     asking.sort()
-    if len(asking) < 2 or any(REFERS_BACK.search(clauses[i]) or _COMPARES.match(clauses[i]) for i in asking[1:]):
+    if len(asking) < 2 or any(
+        REFERS_BACK.search(clauses[i]) or _COMPARES.match(clauses[i]) or _PRESSES.match(clauses[i]) for i in asking[1:]
+    ):
         return [text]  # 哪几个是…牵头的，分别是哪个单位: the second presses for the first's answer
     # Clauses before the first asking one (a topic, 食堂那边) belong to it; the rest to the one they follow.
     starts = [0, *asking[1:]]

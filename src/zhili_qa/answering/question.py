@@ -299,7 +299,11 @@ def counted_noun(tagged: list[tuple[str, str]], generic: frozenset[str] = GENERI
 def _last_noun(tagged: list[tuple[str, str]]) -> str:
     """The last noun before the question's figure word (特困人员 of 特困人员有几个)."""
     before = list(itertools.takewhile(lambda pair: not _HOW_MANY.search(pair[0]), tagged))
-    return next((word for word, flag in reversed(before) if flag.startswith("n")), "")
+    nouns = [word for word, flag in before if flag.startswith("n")]
+    # 特困人员住进定点供养机构的有几个: those that did it (…的) are counted as what did it, the first noun.
+    if [word for word, _ in before[-2:]] in (["的", "有"], ["的", "是"]):
+        return next(iter(nouns), "")
+    return nouns[-1] if nouns else ""
 
 
 def _object_before(tagged: list[tuple[str, str]], generic: frozenset[str]) -> str:

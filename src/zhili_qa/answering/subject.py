@@ -62,9 +62,11 @@ class SubjectMatch:
         return any(0 <= text.find(w) < figure.start() for w in words)
 
     def counts_the_asked_thing(self, question: Question, text: str) -> bool:
-        """发现并整改问题36个 counts what 查出来多少问题 asks about; 32所中小学完成自纠自查 does not."""
+        """发现并整改问题36个 counts what 查出来多少问题 (or 毛病, the thesaurus says) asks about; 32所中小学完成
+        自纠自查 does not."""
         return bool(question.counted) and (
             question.counted in text
+            or self._thesaurus_says(question.counted, text)
             or (
                 _covered(question.counted, text)
                 and (
