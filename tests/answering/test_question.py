@@ -381,3 +381,19 @@ def test_spoken_counts_and_leads(reader, lexical_assistant):
     # 查出来多少毛病: what was found (发现), in the words of someone speaking.
     found = lexical_assistant.ask("村经济合作社那块查了几次，查出来多少毛病")
     assert found.found and "42个" in found.answer
+
+
+def test_english_organisers_lists_apps_aims_and_hotline_numbers(reader, lexical_assistant):
+    # Who organised the whole campaign is the preamble's organiser, not a project's lead.
+    organiser = lexical_assistant.ask("Who organised the whole campaign?")
+    assert organiser.found and "区纪委区监委" in organiser.answer
+    # Which departments (plural) asks each project's lead.
+    both = lexical_assistant.ask("Which departments were behind the school canteen project and the noise project?")
+    assert "区教育局" in both.answer and "生态环境局" in both.answer
+    # What were the problems asks what they were, which a count of them does not say.
+    assert reader.read("What were the problems found in the village cooperatives?").answer_type == "list"
+    assert reader.read("What's the app the village cooperatives use for their accounts?").answer_type == "name"
+    assert reader.read("What was the noise campaign aiming for?").answer_type == "goal"
+    # A hotline's number is what names it (a year or a figure with commas is not such a number).
+    assert "96110" in reader.read("What's 96110?").text
+    assert not lexical_assistant.ask("What's 12,500?").found

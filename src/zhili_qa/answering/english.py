@@ -28,6 +28,14 @@ _PLANNED = re.compile(
     r"\boriginally\b|\b(?:aim(?:ed|ing)?|plann(?:ed|ing)|set out|intend(?:ed)?) to\b|\btarget(?:ed)? to\b"
 )
 # "in total": the whole asked, which a part of it (其中1家) does not answer.
+_ORGANISED = re.compile(r"\borgani[sz](?:ed|es|ing|er|ers)\b|\bbehind\b|\blaunch(?:ed|es)?\b")
+_WHAT_IS = re.compile(r"^\W*what(?:'s| is| was)\b")
+_HOTLINE = re.compile(r"(?<![\d.,])(?!(?:19|20)\d\d(?!\d))\d{5,}(?![\d.,])")  # not a year, not 1,500
+# "the whole lot", "all the campaigns": the campaign as a whole, whose organiser and totals the preamble gives.
+_WHOLE_CAMPAIGN = re.compile(
+    r"\b(?:whole|entire|overall) (?:lot|list|campaign|thing|programme|program)\b"
+    r"|\ball (?:the |twelve |12 )?(?:campaigns|projects|crackdowns)\b"
+)
 _TOTAL = re.compile(r"\bin total\b|\baltogether\b|\btotal (?:number|count)\b")
 _FALL = re.compile(r"\b(?:fall|fell|drop(?:ped)?|decreased?|declined?|reduced?|cut|lower(?:ed)?|go down|went down)\b")
 # The words after "how many" up to the verb or a preposition; the counted noun is the last of them.
@@ -88,7 +96,7 @@ _GENERIC_WORDS = frozenset(
 )
 _PRONOUN = re.compile(r"\b(?:it|they|them)\b", re.I)
 # Words up to which an English question asks (what is the …), the rest naming what it asks about.
-_ASKED_AFTER = frozenset("what which how many much is was are were did does do the a an of".split())
+_ASKED_AFTER = frozenset("what what's which how many much is was are were did does do the a an of".split())
 # "..., and how many in the dental spot checks?": the counted noun left out, as in the part before.
 _ELIDED_NOUN = re.compile(r"^how many(?=\s+(?:in|at|for|from|of|during|were|was|did)\b)", re.I)
 
@@ -96,7 +104,11 @@ _ELIDED_NOUN = re.compile(r"^how many(?=\s+(?:in|at|for|from|of|during|were|was|
 def english_parts(text: str) -> list[str]:
     """The questions an English message asks, each on its own (a counted noun left out taken from before)."""
     # "Give both numbers." asks nothing of its own.
-    parts = [part for part in _SECOND_QUESTION.split(text) if part.strip() and _question_phrase(part.lower())]
+    parts = [
+        part
+        for part in _SECOND_QUESTION.split(text)
+        if part.strip() and (_question_phrase(part.lower()) or _WHAT_IS.match(part.lower()))
+    ]
     if not parts:
         return [text]
     # "…switched off now? mine was blocked when i got my sim": a remark after the question asks nothing.
@@ -122,9 +134,9 @@ def _remark_after_question(text: str, part: str) -> bool:
 
 def _asked_about(part: str) -> str:
     """What an English question asks about: its words after the question phrase (the average price of …)."""
-    words = _LATIN_WORD.findall(part)
+    words = re.findall(r"[A-Za-z0-9]+(?:'[a-z]+)?", part)  # 96110 of "What's 96110" too
     lowered = [w.lower() for w in words]
-    start = next((i for i, w in enumerate(lowered) if w in ("what", "which", "how")), 0)
+    start = next((i for i, w in enumerate(lowered) if w in ("what", "what's", "which", "how")), 0)
     while start < len(words) and lowered[start] in _ASKED_AFTER:
         start += 1
     return " ".join(words[start:]) or "it"
@@ -132,7 +144,17 @@ def _asked_about(part: str) -> str:
 
 def names_nothing(text: str, thesaurus: Thesaurus) -> bool:
     """Does an English question name nothing the bulletin has a term for (what was the success rate?)?"""
-    return not (_topic_terms(_mended(text, _vocabulary(thesaurus)), thesaurus) or _HAN.search(text))
+    return not _named_terms(_mended(text, _vocabulary(thesaurus)), thesaurus)
+
+
+def _named_terms(text: str, thesaurus: Thesaurus) -> list[str]:
+    """The bulletin's terms for what an English sentence names (places aside)."""
+    return [
+        *_topic_terms(text, thesaurus),
+        *re.findall(r"[\u4e00-\u9fff]+", text),  # a Chinese term the question quotes
+        *_HOTLINE.findall(text),  # 96110: a number the bulletin names a line by
+        *(["整个专项治理"] if _WHOLE_CAMPAIGN.search(text.lower()) else []),  # as 整个 says it in Chinese
+    ]
 
 
 def is_english(text: str) -> bool:
@@ -209,8 +231,7 @@ def _mended(text: str, vocabulary: frozenset[str]) -> str:
 
 def _gloss_sentence(text: str, thesaurus: Thesaurus, spell: Callable[[str], str | None]) -> str:
     lowered = _with_digits(text.lower())
-    terms = _topic_terms(text, thesaurus)
-    terms += re.findall(r"[\u4e00-\u9fff]+", text)  # a Chinese term the question quotes
+    terms = _named_terms(text, thesaurus)
     names = spelled_names(text, spell)
     terms += names
     # "As a student in Zhoushan, how do I extend my residence permit?": places alone, asked of nothing the
@@ -308,6 +329,8 @@ def _asking(lowered: str, thesaurus: Thesaurus) -> str:
     phrase = _question_phrase(lowered) or next(
         (phrase for pattern, phrase in ASKED_NOUNS if re.search(pattern, lowered)), ""
     )
+    if phrase == "哪个部门牵头" and _ORGANISED.search(lowered):
+        return "是谁组织"  # who organised it: the campaign's organiser where no project is named
     if phrase == "CHANGE":
         # by how many places did it improve: a move in rank (提升27名), not in score.
         places = "名" if re.search(r"\b(?:places|positions|spots|ranks)\b", lowered) else ""

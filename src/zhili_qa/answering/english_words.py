@@ -42,7 +42,7 @@ QUESTION_WORDS = (
         "负责人是谁",
     ),
     (
-        r"\bwho\b|\bwhich (?:[a-z]+ )?(?:department|agency|unit|office|bureau|authority|organi[sz]ation|body)\b"
+        r"\bwho\b|\bwhich (?:[a-z]+ )?(?:departments?|agenc(?:y|ies)|units?|offices?|bureaus?|authorit(?:y|ies)|organi[sz]ations?|bod(?:y|ies))\b"
         r"|\bin charge\b|\bresponsible\b|\bled by\b|\blead (?:unit|department|agency)\b",
         "哪个部门牵头",
     ),
@@ -58,7 +58,8 @@ QUESTION_WORDS = (
     (r"\b(?:phone|telephone|hotline) number\b|\bnumber (?:to (?:call|ring|dial|phone)|for)\b", "电话号码是多少"),
     (r"\bwhere\b|\baddress\b", "在哪里"),
     (
-        r"\bwhat(?: is|'s| was) (?:it|that|this|the \w+) called\b|\bname of\b|\btitle of\b|\bcalled\b|\bnamed\b",
+        r"\bwhat(?: is|'s| was) (?:it|that|this|the \w+) called\b|\bname of\b|\btitle of\b|\bcalled\b|\bnamed\b"
+        r"|\bwhat(?:'s| is| was| are| were) (?:the |that |this )?(?:[a-z-]+ )?(?:apps?|platforms?|system|website|software)\b",
         "叫什么",
     ),
     # "Could you break down …: how many …" asks the figure; "Could the price …" asks yes or no.
@@ -66,7 +67,7 @@ QUESTION_WORDS = (
 )
 # Where no question word decides, what the question names: a goal asks the goal, a price a sum.
 ASKED_NOUNS = (
-    (r"\bgoals?\b|\baims?\b|\bobjectives?\b|\btargets?\b|\bpurpose\b|\bsupposed to\b", "目标是什么"),
+    (r"\bgoals?\b|\baim(?:s|ing|ed)?\b|\bobjectives?\b|\btargets?\b|\bpurpose\b|\bsupposed to\b", "目标是什么"),
     (
         r"\bprice\b|\bcost\b|\bcharge[sd]?\b|\bfine[sd]?\b|\bmoney\b|\bamount\b|\bspent\b|\bincome\b|\brevenue\b|\bbudget\b"
         r"|\bfund(?:s|ing)\b|\binvestment\b|\bsalar(?:y|ies)\b|\bwages?\b|\bin yuan\b|\blos(?:e|t|s|ses)\b",
@@ -76,8 +77,10 @@ ASKED_NOUNS = (
     (r"\brates?\b|\bpercent(?:age)?\b|\bproportion\b", "比例多少"),
     (r"\bscore\b|\bpoints\b", "多少分"),
     (r"\blead(?:s|ing)?\b|\borgani[sz]ed\b", "哪个部门牵头"),
-    (r"\bwhich\b|\bwhat are\b|\blist\b", "有哪些"),
+    (r"\bwhich\b|\bwhat (?:are|were)\b|\blist\b", "有哪些"),
     (r"\bresults?\b|\bachieve(?:d|ments?)?\b|\bwhat (?:was|has been|have been) done\b|\bprogress\b", "取得了什么成果"),
+    # "What's 96110?": what a thing is, when nothing more particular is asked.
+    (r"^\W*what(?:'s| is| was)\b", "是什么"),
 )
 # One unit's figure, not a total (每人, 单家, 最多的一个): the per-unit check reads these.
 _BUSINESSES = (
