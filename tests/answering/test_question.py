@@ -397,3 +397,22 @@ def test_english_organisers_lists_apps_aims_and_hotline_numbers(reader, lexical_
     # A hotline's number is what names it (a year or a figure with commas is not such a number).
     assert "96110" in reader.read("What's 96110?").text
     assert not lexical_assistant.ask("What's 12,500?").found
+
+
+def test_english_relative_who_long_subjects_and_person_times(reader, lexical_assistant):
+    # "people who got criticised": a relative who asks no department; "what ranks" asks a rank.
+    assert reader.read("Of the officials who were punished, how many were cadres?").answer_type != "organisation"
+    assert reader.read("What ranks did the noise campaign reach in the province?").answer_type == "rank"
+    # Several words between the question word and what it asks still ask it.
+    assert reader.read("What was Dinghai's overall public satisfaction score for noise?").answer_type == "score"
+    assert (
+        reader.read(
+            "How much did Dinghai's overall public satisfaction score for the environment go up compared with 2022?"
+        ).answer_type
+        == "change"
+    )
+    # Person-times asked are counted by visit (25人次); individual carers are heads (名), which 25人次 is not.
+    assert "多少人次" in reader.read("How many carers were trained? The person-times figure is fine.").text
+    assert not lexical_assistant.ask("Training counted 25 person-times: how many individual carers took part?").found
+    # "is fine" is all right, no penalty.
+    assert "罚没款" not in reader.read("How many carers were trained? Roughly is fine.").text

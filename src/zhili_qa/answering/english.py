@@ -36,6 +36,14 @@ _WHOLE_CAMPAIGN = re.compile(
     r"\b(?:whole|entire|overall) (?:lot|list|campaign|thing|programme|program)\b"
     r"|\ball (?:the |twelve |12 )?(?:campaigns|projects|crackdowns)\b"
 )
+_PERSON_TIMES = re.compile(r"\bpersons?[- ]times?\b|\bman[- ]times?\b|\bperson[- ]visits?\b")
+# "the person-times figure is fine": fine as in all right, no penalty (罚没款).
+_FINE_SAID = re.compile(
+    r"\b(?:is|are|'s|be|was|that's|it's) (?:also |totally |perfectly |just )?fine\b|\bfine (?:by|with) me\b", re.I
+)
+_HEADS = re.compile(
+    r"\b(?:individual|distinct|different|unique|separate)\s+(?:[a-z]+\s+)?(?:people|persons|carers|caregivers|workers|staff|trainees|individuals)\b"
+)
 _TOTAL = re.compile(r"\bin total\b|\baltogether\b|\btotal (?:number|count)\b")
 _FALL = re.compile(r"\b(?:fall|fell|drop(?:ped)?|decreased?|declined?|reduced?|cut|lower(?:ed)?|go down|went down)\b")
 # The words after "how many" up to the verb or a preposition; the counted noun is the last of them.
@@ -136,7 +144,8 @@ def _asked_about(part: str) -> str:
     """What an English question asks about: its words after the question phrase (the average price of …)."""
     words = re.findall(r"[A-Za-z0-9]+(?:'[a-z]+)?", part)  # 96110 of "What's 96110" too
     lowered = [w.lower() for w in words]
-    start = next((i for i, w in enumerate(lowered) if w in ("what", "what's", "which", "how")), 0)
+    # The last question word: a story before the question ("…on how district governments report…") asks nothing.
+    start = max((i for i, w in enumerate(lowered) if w in ("what", "what's", "which", "how")), default=0)
     while start < len(words) and lowered[start] in _ASKED_AFTER:
         start += 1
     return " ".join(words[start:]) or "it"
@@ -186,7 +195,7 @@ def gloss(text: str, thesaurus: Thesaurus, spell: Callable[[str], str | None] = 
     """The Chinese question an English one asks, sentence by sentence (a story before the question stays a
     sentence of its own, as in a Chinese message): years, bulletin terms and names, per-unit words, then
     the question phrase."""
-    text = _mended(text, _vocabulary(thesaurus))
+    text = _FINE_SAID.sub("", _mended(text, _vocabulary(thesaurus)))
     sentences = [_NOT_THIS.sub("", _BUT.sub("", s)) for s in re.split(r"(?<=[.!?])\s+", text.strip())]
     glossed = [_gloss_sentence(s, thesaurus, spell) for s in sentences]
     # "The food allowance went up. Up to how much, per person?": a question naming nothing asks of the sentence before.
@@ -203,6 +212,13 @@ def gloss(text: str, thesaurus: Thesaurus, spell: Callable[[str], str | None] = 
     if not any(glossed) and names_nothing(text, thesaurus) and _question_phrase(text.lower()):
         return _asking(text.lower(), thesaurus)
     glossed = [g for g in glossed if g]
+    # "the person-times figure is fine": people counted by visit (25人次); "counted as 25 person-times — how many
+    # individual caregivers" states that figure and asks another.
+    times = _PERSON_TIMES.search(text.lower())
+    if _HEADS.search(text.lower()):
+        glossed = [re.sub(r"多少(?:个|人)(?!次)", "多少名", g) for g in glossed]  # heads, as 多少名 asks them
+    elif times and not re.search(r"\d\s*$", text.lower()[: times.start()]):
+        glossed = [re.sub(r"多少(?:个|人)(?!次)", "多少人次", g) for g in glossed]
     # Nothing of the bulletin's: left as typed, for the scope guard to refuse.
     return "。".join(glossed) if glossed else text
 

@@ -11,7 +11,7 @@ QUESTION_WORDS = (
     (r"\bhow many\b|\bnumber of\b|\bhow often\b", "多少"),
     (
         r"\bby (?:roughly |about |approximately |around )?(?:how much|how many|what (?:percentage|percent|proportion|share))\b"
-        r"|\bhow much (?:did|does|has|have|had) [a-z' -]{0,40}?\b(?:rise|rose|risen|increase|increased|improve|improved"
+        r"|\bhow much (?:did|does|has|have|had) [a-z' -]{0,80}?\b(?:rise|rose|risen|increase|increased|improve|improved"
         r"|grow|grew|go up|went up|fall|fell|fallen|drop|dropped|decrease|decreased|decline|declined)\b",
         "CHANGE",
     ),
@@ -42,17 +42,19 @@ QUESTION_WORDS = (
         "负责人是谁",
     ),
     (
-        r"\bwho\b|\bwhich (?:[a-z]+ )?(?:departments?|agenc(?:y|ies)|units?|offices?|bureaus?|authorit(?:y|ies)|organi[sz]ations?|bod(?:y|ies))\b"
+        # "the 19 people who got criticised": who after a noun starts a relative clause, it asks nothing.
+        r"(?:^|[,.;:?!(]\s*|\b(?:and|but|so|or|me|us|know|wonder|wondering|asking|ask|tell|say|exactly|actually)\s+)who\b"
+        r"|\bwhich (?:[a-z]+ )?(?:departments?|agenc(?:y|ies)|units?|offices?|bureaus?|authorit(?:y|ies)|organi[sz]ations?|bod(?:y|ies))\b"
         r"|\bin charge\b|\bresponsible\b|\bled by\b|\blead (?:unit|department|agency)\b",
         "哪个部门牵头",
     ),
     (r"\b(?:which|what) (?:projects?|campaigns?|initiatives?|areas?)\b", "哪些项目"),
     (r"\bwhich (?:had|has|was|is|did|saw|got)? ?(?:more|fewer|less|higher|lower|bigger|larger|smaller)\b", "哪个多"),
     (
-        r"\bwhat (?:(?:is|was|were|are) )?(?:[a-z']+ ){0,3}(?:rank|ranking|place|position)\b|\bwhere (?:did|does|do) [a-z' ]{0,30}?\b(?:rank(?:ing|ed)?|come|place|finish)\b",
+        r"\bwhat (?:(?:is|was|were|are) )?(?:[a-z']+ ){0,5}(?:ranks?|rankings?|place|position)\b|\bwhere (?:did|does|do) [a-z' ]{0,30}?\b(?:rank(?:ing|ed)?|come|place|finish)\b",
         "排名第几",
     ),
-    (r"\bwhat (?:(?:is|was|were|are) )?(?:[a-z']+ ){0,3}(?:score|mark)s?\b|\bhow many points\b", "多少分"),
+    (r"\bwhat (?:(?:is|was|were|are) )?(?:[a-z']+ ){0,5}(?:score|mark)s?\b|\bhow many points\b", "多少分"),
     (r"\b(?:what|how much)\b[a-z' ]{0,20}?\b(?:floor |building |construction )?area\b", "面积多少平方米"),
     (r"\bwhat (?:target|goal|aim|objective)s?\b", "目标是什么"),
     (r"\b(?:phone|telephone|hotline) number\b|\bnumber (?:to (?:call|ring|dial|phone)|for)\b", "电话号码是多少"),
@@ -103,7 +105,11 @@ MEASURES = (
     (r"buildings?", "幢"),
     (r"households?|families|familys", "户"),
     (r"schools?", "所"),
-    (r"people|persons?|suspects?|staff|workers?|officials?|residents?|victims?|officers?", "人"),
+    (
+        r"people|persons?|suspects?|staff|workers?|officials?|residents?|victims?|officers?|carers?|caregivers?|nurses?"
+        r"|cadres?|students?|patients?|teachers?|doctors?|volunteers?|trainees?",
+        "人",
+    ),
     (r"cases|complaints", "件"),
     (r"times|inspections?|checks?|sessions?|visits?|trips?|deliveries|rounds?", "次"),
     (r"stations?|institutions?|companies|enterprises|hospitals?|clinics?|shops?|stores?|homes?", "家"),
