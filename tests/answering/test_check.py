@@ -467,3 +467,13 @@ def test_a_figure_asked_of_the_goal_in_a_measure_or_inside_the_goal_field(lexica
 def test_a_list_of_a_kind_asked_before_a_verb_names_that_kind(lexical_assistant):
     # 哪几个培训机构收回来的: 机构 is the kind listed, which a list of kinds of violation does not name.
     assert not lexical_assistant.ask("那8.69万元违规资金是从哪几个培训机构收回来的").found
+
+
+def test_figures_confirmed_caps_and_changes_on_the_year_before(lexical_assistant, reader):
+    # A yes or no on a stated figure needs a figure to hold it to: 有较大提升 says none.
+    assert not lexical_assistant.ask("食堂整治以后家长满意度是不是到了95%").found
+    # What a hospital actually charges is no cap (不超过4105元).
+    charged = lexical_assistant.ask("三乙医院种一颗常规种植牙实际平均收费是多少")
+    assert "不超过" not in charged.answer or not charged.found
+    # 比上一年多了几分 asks the change (3.09分), not the score.
+    assert reader.read("定海生态环境满意度比上一年多了几分").answer_type == "change"

@@ -59,6 +59,11 @@ _ENUMERATION = re.compile(r"(?P<items>(?:[^、，,。]+、)+[^、，,。]+?)等"
 _PLACE_KINDS = frozenset("区县 县区 国家 城市 街道 乡镇".split())
 
 
+def _stated_figures(question: Question) -> set[str]:
+    """The figures a question states, less the years it names (2023年…整改了吗 states no figure to confirm)."""
+    return {g for g in question.given if not re.fullmatch(r"(?:19|20)\d\d", g)}
+
+
 def _kinds_listed(question: Question) -> list[str]:
     """What a list question asks the things of (机构 of 哪些培训机构, 岛 of 哪几个岛)."""
     return [kind[-2:] for kind in LIST_KIND.findall(question.asking) if set(kind) - STOP_CHARACTERS]
@@ -113,6 +118,8 @@ class AnswerCheck(SubjectMatch):
         reason = self._misreading(question, clause.text, context, topic, before)
         if reason:
             return Verdict(False, reason)
+        if question.answer_type == "yes_no" and _stated_figures(question) and not re.search(r"\d", clause.text):
+            return Verdict(False, "type")  # 满意度是不是超过了90%: 满意度有较大提升 says no figure to hold it to
         confirming = question.answer_type in ("phone", "yes_no")  # 是不是只培育了3个: the bulletin may say 4
         if not self._holds_the_given(question, clause.text) and not confirming:
             return Verdict(False, "subject")  # 8年以上没安置的 is not answered by 3年以下的……315户

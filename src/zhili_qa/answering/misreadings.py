@@ -45,6 +45,8 @@ _PER_UNIT_SUM = re.compile(r"平均|均价|人均|单颗|单价|每")
 # 价格上限是多少: a cap asked, which an average or a level reached (降至900余元) does not state.
 _CAP_ASKED = re.compile(r"上限|不超过|不得超过|封顶|限价|最高价")
 _CAP_TEXT = re.compile(r"不超过|不得超过|上限|以内|控制在|封顶|限价|最高")
+_ACTUAL_ASKED = re.compile(r"实际|平均|真正|到底")
+_CAP_ONLY = re.compile(r"不超过|不得超过|上限|封顶|调控目标")
 # 撤并以后还剩几家: what remains, which a count of those merged (撤并整合3家) does not say.
 _REMAINING_ASKED = re.compile(r"还剩|剩下|剩余|剩了|还有几|还有多少")
 _REMAINING_TEXT = re.compile(r"剩|余下|保留|现有|尚有|仍有|还有")
@@ -112,8 +114,11 @@ def a_part_for_the_whole(question: Question, text: str) -> bool:
 
 
 def no_cap_for_a_cap(question: Question, text: str) -> bool:
-    """A cap asked (价格上限) of a clause that states no cap?"""
-    return bool(_CAP_ASKED.search(question.asking)) and not _CAP_TEXT.search(text)
+    """A cap asked (价格上限) of a clause that states no cap, or what is actually charged (实际平均收费) of one that
+    states only a cap (不超过4105元)?"""
+    if _CAP_ASKED.search(question.asking):
+        return not _CAP_TEXT.search(text)
+    return bool(_ACTUAL_ASKED.search(question.asking)) and bool(_CAP_ONLY.search(text))
 
 
 def another_reading_of(question: Question, text: str) -> bool:
