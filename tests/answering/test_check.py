@@ -477,3 +477,11 @@ def test_figures_confirmed_caps_and_changes_on_the_year_before(lexical_assistant
     assert "不超过" not in charged.answer or not charged.found
     # 比上一年多了几分 asks the change (3.09分), not the score.
     assert reader.read("定海生态环境满意度比上一年多了几分").answer_type == "change"
+
+
+def test_a_word_the_bulletin_never_uses_is_not_found_in_scattered_characters(lexical_assistant):
+    # 生产总值: 生 of 生态 and 总 of 总分 are no part of it, so a satisfaction score is no GDP.
+    assert not lexical_assistant.ask("定海区2023年的地区生产总值是多少").found
+    # A word partly there, close together (颗牙 in 单颗种植牙), still counts.
+    implant = lexical_assistant.ask("三乙医院单颗牙的种植总价上限是多少")
+    assert implant.found and "4105元" in implant.answer

@@ -17,6 +17,7 @@ from .question import Question
 
 # A word counts in part from half its characters on (颗牙 in 单颗种植牙 wholly).
 PARTIAL_SHARE = 0.5
+NEARBY_SLACK = 3  # characters between those of a word partly there (单颗种植牙 holds 颗牙)
 EVERYWHERE = 8  # projects (of the bulletin's 13 parts) from which a word is the bulletin's common stock
 WORD_CACHE = 4096  # words and (word, topic) pairs whose thesaurus look-ups are kept
 # Words the corpus never uses and jieba tags as verbs or adjectives (住进, 牵扯, 报销) are paraphrase more
@@ -130,7 +131,7 @@ class SubjectMatch:
         """1 when the passage holds the word or the bulletin term it stands for; else less, by its characters there."""
         if word in text or self._thesaurus_says(word, text):
             return 1.0
-        share = sum(c in text for c in word) / len(word) if len(word) >= 2 else 0.0
+        share = _nearby_share(word, text) if len(word) >= 2 else 0.0
         return share if share >= PARTIAL_SHARE else 0.0  # 人 alone says little of 犯罪嫌疑人
 
     def _thesaurus_says(self, word: str, text: str) -> bool:
@@ -144,6 +145,14 @@ class SubjectMatch:
             if colloquial == word or (len(colloquial) >= 2 and colloquial in word)
             for term in terms
         )
+
+
+def _nearby_share(word: str, text: str) -> float:
+    """The share of the word's characters found close together in the text (颗牙 in 单颗种植牙), not scattered
+    over it (生产总值: 生 of 生态, 总 of 总分)."""
+    reach = len(word) + NEARBY_SLACK
+    windows = [text[i : i + reach] for i in range(max(len(text) - reach, 0) + 1)]
+    return max((sum(c in window for c in word) / len(word) for window in windows), default=0.0)
 
 
 def _tag_of(word: str, tags: tuple[tuple[str, str], ...]) -> str:
