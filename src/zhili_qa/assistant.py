@@ -193,9 +193,7 @@ class Assistant:
         state = self.dialogue.state(history or [])
         asked = self.reader.read(question)
         text = asked.text
-        answered_before = bool(history) and not ABSTAINED.match(history[-1]["content"])
-        bare = not answered_before and names_nothing(asked.typed, self.reader.thesaurus)
-        if asked.english and (bare or not HAN.search(text)):
+        if asked.english and (not HAN.search(text) or self._names_nothing_to_lean_on(asked, history or [])):
             # "What is the best hotpot place?": English naming nothing of the bulletin's asks of it only as a
             # follow-up on an answer given, and only when it asks what the bulletin can state (排名第几, not
             # "can I park").
@@ -300,6 +298,12 @@ class Assistant:
             w for w in elided.subject if focus is None or (w not in focus.title and focus not in self.finder.named(w))
         )
         return dataclasses.replace(elided, subject=subject, typed=asked.typed, earlier=state.previous)
+
+    def _names_nothing_to_lean_on(self, asked: Question, history: list[dict]) -> bool:
+        """An English question naming nothing of the bulletin's, asked with no answer before it to lean on (on its
+        own, or after a refusal)."""
+        last = next((turn["content"] for turn in reversed(history) if turn.get("role") == "assistant"), "")
+        return (not last or bool(ABSTAINED.match(last))) and names_nothing(asked.typed, self.reader.thesaurus)
 
     @staticmethod
     def _about_whole_campaign(text: str) -> bool:
