@@ -36,8 +36,8 @@ from .misreadings import (
     averted,
     counts_another_thing,
     counts_none_there_are,
+    mismatched_cap,
     names_the_part,
-    no_cap_for_a_cap,
     of_another_owner,
     one_of_a_list,
     restates_the_rough,
@@ -60,7 +60,7 @@ _PLACE_KINDS = frozenset("区县 县区 国家 城市 街道 乡镇".split())
 
 
 def _stated_figures(question: Question) -> set[str]:
-    """The figures a question states, less the years it names (2023年…整改了吗 states no figure to confirm)."""
+    """The figures a question states, less a bare year (2023满意度…: the reader drops only years written with 年)."""
     return {g for g in question.given if not re.fullmatch(r"(?:19|20)\d\d", g)}
 
 
@@ -171,7 +171,7 @@ class AnswerCheck(SubjectMatch):
             return "unit"
         if question.wants_value and another_reading_of(question, text):
             return "unit"  # 撤并以后还剩几家: 撤并整合3家 counts those merged
-        if question.wants_value and no_cap_for_a_cap(question, text):
+        if question.wants_value and mismatched_cap(question, text):
             return "type"
         if question.wants_value and points_for_a_percent(question, text):
             return "unit"  # 涨了百分之多少: 高出2022年8个百分点 is a difference of two rates

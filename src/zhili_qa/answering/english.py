@@ -27,7 +27,6 @@ _REMAINING = re.compile(r"\b(?:left|remain(?:s|ing)?)\b")
 _PLANNED = re.compile(
     r"\boriginally\b|\b(?:aim(?:ed|ing)?|plann(?:ed|ing)|set out|intend(?:ed)?) to\b|\btarget(?:ed)? to\b"
 )
-# "in total": the whole asked, which a part of it (其中1家) does not answer.
 _ORGANISED = re.compile(r"\borgani[sz](?:ed|es|ing|er|ers)\b|\bbehind\b|\blaunch(?:ed|es)?\b")
 _WHAT_IS = re.compile(r"^\W*what(?:'s| is| was)\b")
 _HOTLINE = re.compile(r"(?<![\d.,])(?!(?:19|20)\d\d(?!\d))\d{5,}(?![\d.,])")  # not a year, not 1,500
@@ -44,6 +43,7 @@ _FINE_SAID = re.compile(
 _HEADS = re.compile(
     r"\b(?:individual|distinct|different|unique|separate)\s+(?:[a-z]+\s+)?(?:people|persons|carers|caregivers|workers|staff|trainees|individuals)\b"
 )
+# "in total": the whole asked, which a part of it (其中1家) does not answer.
 _TOTAL = re.compile(r"\bin total\b|\baltogether\b|\btotal (?:number|count)\b")
 _FALL = re.compile(r"\b(?:fall|fell|drop(?:ped)?|decreased?|declined?|reduced?|cut|lower(?:ed)?|go down|went down)\b")
 # The words after "how many" up to the verb or a preposition; the counted noun is the last of them.
@@ -196,6 +196,7 @@ def gloss(text: str, thesaurus: Thesaurus, spell: Callable[[str], str | None] = 
     sentence of its own, as in a Chinese message): years, bulletin terms and names, per-unit words, then
     the question phrase."""
     text = _FINE_SAID.sub("", _mended(text, _vocabulary(thesaurus)))
+    lowered = text.lower()
     sentences = [_NOT_THIS.sub("", _BUT.sub("", s)) for s in re.split(r"(?<=[.!?])\s+", text.strip())]
     glossed = [_gloss_sentence(s, thesaurus, spell) for s in sentences]
     # "The food allowance went up. Up to how much, per person?": a question naming nothing asks of the sentence before.
@@ -209,15 +210,14 @@ def gloss(text: str, thesaurus: Thesaurus, spell: Callable[[str], str | None] = 
             glossed[at] = " ".join([*named, glossed[at]])
     # "what was the success rate?" after a question on persuading people home: a question naming nothing asks
     # only its kind (比例多少), which the conversation's topic completes, as 那比例呢 would in Chinese.
-    if not any(glossed) and names_nothing(text, thesaurus) and _question_phrase(text.lower()):
-        return _asking(text.lower(), thesaurus)
+    if not any(glossed) and not _named_terms(text, thesaurus) and _question_phrase(lowered):
+        return _asking(lowered, thesaurus)  # the text is mended already: names_nothing would mend it again
     glossed = [g for g in glossed if g]
     # "the person-times figure is fine": people counted by visit (25人次); "counted as 25 person-times — how many
     # individual caregivers" states that figure and asks another.
-    times = _PERSON_TIMES.search(text.lower())
-    if _HEADS.search(text.lower()):
+    if _HEADS.search(lowered):
         glossed = [re.sub(r"多少(?:个|人)(?!次)", "多少名", g) for g in glossed]  # heads, as 多少名 asks them
-    elif times and not re.search(r"\d\s*$", text.lower()[: times.start()]):
+    elif (times := _PERSON_TIMES.search(lowered)) and not re.search(r"\d\s*$", lowered[: times.start()]):
         glossed = [re.sub(r"多少(?:个|人)(?!次)", "多少人次", g) for g in glossed]
     # Nothing of the bulletin's: left as typed, for the scope guard to refuse.
     return "。".join(glossed) if glossed else text

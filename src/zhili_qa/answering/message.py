@@ -136,9 +136,7 @@ def compound_parts(text: str) -> list[str]:
         and all((_ASKS_A_FACT.search(s) or YES_NO_Q.search(s)) and len(s) >= COMPOUND_PART for s in sentences)
         # 各是多少次 presses for the figures compared; 实际分别培育了几个 after a plan asks what was done.
         and not any(
-            (REFERS_BACK.search(s) or _COMPARES.match(s) or _PRESSES.match(s)) and not _done_after_planned(sentences, i)
-            for i, s in enumerate(sentences)
-            if i
+            _leans_on_the_last(s) and not _done_after_planned(sentences, i) for i, s in enumerate(sentences) if i
         )
     ):
         return [_story_before(whole, text) + sentences[0], *sentences[1:]]
@@ -170,9 +168,7 @@ def compound_parts(text: str) -> list[str]:
         and not re.search(r"\d", arabic_numerals(clause))
     ]
     asking.sort()
-    if len(asking) < 2 or any(
-        REFERS_BACK.search(clauses[i]) or _COMPARES.match(clauses[i]) or _PRESSES.match(clauses[i]) for i in asking[1:]
-    ):
+    if len(asking) < 2 or any(_leans_on_the_last(clauses[i]) for i in asking[1:]):
         return [text]  # 哪几个是…牵头的，分别是哪个单位: the second presses for the first's answer
     # Clauses before the first asking one (a topic, 食堂那边) belong to it; the rest to the one they follow.
     starts = [0, *asking[1:]]
@@ -215,6 +211,11 @@ def _run_on(clause: str) -> list[str]:
         cut = asks[0].end()
     first, second = clause[:cut], clause[cut:]
     return [first, second] if min(len(first), len(second)) >= COMPOUND_PART else [clause]
+
+
+def _leans_on_the_last(question: str) -> bool:
+    """分别是哪个单位, 哪个多, 具体是多少: a question pressing for, or comparing, what the one before asked."""
+    return bool(REFERS_BACK.search(question) or _COMPARES.match(question) or _PRESSES.match(question))
 
 
 def _done_after_planned(sentences: list[str], i: int) -> bool:

@@ -113,7 +113,7 @@ def a_part_for_the_whole(question: Question, text: str) -> bool:
     return bool(counts) and all(text[: count.start()].endswith("其中") for count in counts)
 
 
-def no_cap_for_a_cap(question: Question, text: str) -> bool:
+def mismatched_cap(question: Question, text: str) -> bool:
     """A cap asked (价格上限) of a clause that states no cap, or what is actually charged (实际平均收费) of one that
     states only a cap (不超过4105元)?"""
     if _CAP_ASKED.search(question.asking):

@@ -162,9 +162,9 @@ class QuestionReader:
         glossed = [s for s in text.split("。") if QUESTION_WORD.search(s)] if is_english(typed) else []
         asking = glossed[-1].strip() if glossed else asking_part(text)
         # 反诈宣防里提到的“反诈阵地”: where the asker read of it says where to look, not what is asked.
-        about = without_story(asking)
+        storyless = without_story(asking)
         # 检查发现（并推动整改）的问题: an aside in brackets qualifies loosely; its words are not all asked.
-        about = _ASIDE.sub("", about) or about
+        about = _ASIDE.sub("", storyless) or storyless
         tagged = [(pair.word, pair.flag) for pair in self._pos.cut(_LOCATOR.sub("", about) or about)]
         intent = detect_intent(asking)
         # 哪个检查次数多 compares counts of 检查; 公务员…有几个人 counts 公务员.
@@ -199,7 +199,7 @@ class QuestionReader:
             subject=subject_words(tagged, self.generic),
             # Read from the part that asks: a story before it (我住在定海城区，每天都要去加油) asks nothing.
             places=self._places_asked(asking),
-            years=self._years_asked(text, asking, kind == "date"),
+            years=self._years_asked(text, asking, storyless, kind == "date"),
             per_unit=bool(PER_UNIT_Q.search(asking)),
             # 一年, 一颗, 一套 name one of a thing, not a figure of the bulletin's, and a year is the year
             # check's to judge.
@@ -211,11 +211,11 @@ class QuestionReader:
             part=self.part_asked(asking),
         )
 
-    def _years_asked(self, text: str, asking: str, asks_a_date: bool) -> tuple[int, ...]:
+    def _years_asked(self, text: str, asking: str, storyless: str, asks_a_date: bool) -> tuple[int, ...]:
         """Years named where the question asks, else in the sentence it asks in (2022年那时候，…多少次)."""
         # 阿拉孙子明年读初中，食堂…检查了几次: a year in the asker's story, in a clause of its own, is not asked
         # (unless the question points back at it: 我2022年被骗过，那年追回了多少).
-        about = asking if _THAT_YEAR.search(asking) else without_story(asking)
+        about = asking if _THAT_YEAR.search(asking) else storyless
         return years_asked(about, self.period, asks_a_date) or years_asked(
             sentence_asking(text, asking), self.period, asks_a_date
         )
