@@ -15,14 +15,14 @@ from dataclasses import dataclass
 from . import index as index_store
 from .answering.across import AcrossProjects
 from .answering.attempt import Attempt, ProjectAnswerer
-from .answering.check import AnswerCheck
+from .answering.check import DISTINCT_DIGITS, AnswerCheck
 from .answering.compose import (
     Composer,
     abstention,
     joined_answer,
     restate,
 )
-from .answering.dialogue import WHOLE_CAMPAIGN, Dialogue, DialogueState
+from .answering.dialogue import WHOLE_CAMPAIGN, Dialogue, DialogueState, campaign_names
 from .answering.english import is_english, names_nothing
 from .answering.message import compound_parts
 from .answering.places import Places, corpus_period
@@ -46,7 +46,6 @@ log = logging.getLogger(__name__)
 ORGANISED = re.compile(r"组织|发起")
 HAN = re.compile(r"[\u4e00-\u9fff]")
 ABSTAINED = re.compile(r"抱歉|公告里?没有写|公告只公布了")  # how a refusal or an abstention opens
-LOOKUP_DIGITS = 3  # digits from which a figure in the question points at the project stating it
 
 
 def refusal(reason: str, degraded: bool = False, note: str = "") -> Answer:
@@ -83,7 +82,8 @@ class Assistant:
             lambda word: bool(tokenizer.jieba.FREQ.get(word)) or word in all_text,
             lambda text: tokenizer.jieba.lcut(text, HMM=False),
         )
-        self.reader = QuestionReader(tokenizer, thesaurus, homophones, self.places, period)
+        preambles = [p for p in corpus.projects if p.number == 0]
+        self.reader = QuestionReader(tokenizer, thesaurus, homophones, self.places, period, campaign_names(preambles))
         check = AnswerCheck(thesaurus, self.places, period, lambda w: self.scope.project_frequency.get(w, 0))
         self.answerer = ProjectAnswerer(corpus, self.selector, check, self.finder.named)
         self._preambles = {(p.doc, p.number) for p in corpus.projects if p.number == 0}  # each bulletin's project 0
@@ -211,7 +211,7 @@ class Assistant:
         intent = asked.intent
         numbered = self.finder.numbered(asked.asking)
         follow_up = self.dialogue.leans_on(text, state)
-        looked_up = self.finder.stating(asked.given, LOOKUP_DIGITS)
+        looked_up = self.finder.stating(asked.given, DISTINCT_DIGITS)
         own = [w for w in asked.subject if not all(w in p.title for p in self.corpus.projects if p.number)]
         if follow_up and not own and state.previous:
             # 是在哪几个岛 after 海岛订单配送开展了多少次: still about 订单配送 (比治理前便宜了多少: 治理, in

@@ -485,3 +485,34 @@ def test_a_word_the_bulletin_never_uses_is_not_found_in_scattered_characters(lex
     # A word partly there, close together (颗牙 in 单颗种植牙), still counts.
     implant = lexical_assistant.ask("三乙医院单颗牙的种植总价上限是多少")
     assert implant.found and "4105元" in implant.answer
+
+
+def test_a_name_is_of_the_kind_asked(lexical_assistant):
+    # 系统“震慑” and 谋划系统布局 name no system; “放心加油”智慧监管平台 is the system citizens mean.
+    fuel = lexical_assistant.ask("加油站那个监管的系统叫啥")
+    assert fuel.found and "放心加油" in fuel.answer
+    # “浙农经管”应用 names the app, though the asker says 村里 and 集体资产 where the sentence does not.
+    village = lexical_assistant.ask("村里集体资产管理的那个数字应用叫什么")
+    assert village.found and "浙农经管" in village.answer
+    assert not lexical_assistant.ask("反诈宣传的抖音号叫啥").found
+
+
+def test_a_long_figure_asked_what_it_is_is_answered_by_the_clause_stating_it(lexical_assistant):
+    answer = lexical_assistant.ask("反诈里头一千一百三十二点四万指的是啥")
+    assert answer.found and "追赃挽损" in answer.answer
+    # A figure named beside another question is no question of what it is.
+    lost = lexical_assistant.ask("追回了1132.4万，那群众总共被骗了多少钱")
+    assert not lost.found or "1132.4万元" not in lost.answer
+
+
+def test_a_list_of_names_opens_at_a_break_not_inside_words(lexical_assistant):
+    # …对加油站(供应站)的暗访、监督检查 lists acts after a bracket, no names.
+    assert not holds_value("2次组织群众计量监督员参加对加油站(供应站)的暗访、监督检查", "list")
+    assert holds_value("在盘峙、小盘峙、富翅、里钓等4个海岛累计组织流动集市9次", "list")
+    islands = lexical_assistant.ask("流动集市去了哪几个岛")
+    assert islands.found and "小盘峙" in islands.answer
+
+
+def test_a_cap_asked_in_everyday_words(lexical_assistant):
+    answer = lexical_assistant.ask("三甲医院种一颗牙封顶多少钱")
+    assert answer.found and "4275元" in answer.answer

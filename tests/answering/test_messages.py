@@ -210,3 +210,29 @@ def test_pressing_for_the_figure_just_asked_is_no_second_question():
 
     assert len(compound_parts("食堂检查了三十几次是不是 到底是多少")) == 1
     assert len(compound_parts("反诈劝阻一万多人次是真的吗，具体是多少")) == 1
+
+
+def test_a_story_going_on_after_the_asking_marker_asks_at_its_end(lexical_assistant):
+    # 她想问问… opens a caller's wish, then the story goes on; the last clause asks.
+    message = (
+        "刚才一个大爷打来 他住在岛上 他想问问菜是不是政府送的 他说儿子在宁波上班 自己也不会网上下单 "
+        "那几个海岛的订单配送搞了多少次"
+    )
+    answer = lexical_assistant.ask(message)
+    assert answer.found and "95次" in answer.answer
+
+
+def test_what_hotline_staff_look_up_is_asked_not_the_callers_aside(lexical_assistant):
+    message = (
+        "来电：阿姨说她老伴住敬老院，想知道有没有给护工搞培训，说是电视上看到的。她还问以后伙食会不会好一点。"
+        "我先查一下：养老护理员培训了多少人次？"
+    )
+    answer = lexical_assistant.ask(message)
+    assert answer.found and "25人次" in answer.answer
+    assert "伙食" not in answer.answer
+
+
+def test_asking_for_the_names_presses_for_the_which_before_it(lexical_assistant):
+    # 是哪几家 能不能报下名字: the names of the firms counted; the bulletin names none.
+    answer = lexical_assistant.ask("加油站里被罚款的是哪几家 能不能说一下名字 我不去那几家加油了")
+    assert not answer.found and "能不能说一下名字" not in answer.answer

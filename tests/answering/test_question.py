@@ -416,3 +416,36 @@ def test_english_relative_who_long_subjects_and_person_times(reader, lexical_ass
     assert not lexical_assistant.ask("Training counted 25 person-times: how many individual carers took part?").found
     # "is fine" is all right, no penalty.
     assert "罚没款" not in reader.read("How many carers were trained? Roughly is fine.").text
+
+
+def test_a_short_year_inside_a_clause_near_the_period_is_that_year(reader):
+    asked = reader.read("就想了解下23年给海岛配送了多少回")
+    assert asked.years == (2023,) and "23" not in asked.given
+    assert 2024 in reader.read("麻烦问问24年的食堂检查了几次").years
+    # A span of years is no year (住了15年, 10年以上).
+    assert reader.read("住了15年的老小区改造了多少户").years == ()
+    assert reader.read("安置10年以上的有多少户").years == ()
+
+
+def test_years_offered_as_the_answers_choices_are_not_asked_about(reader):
+    assert reader.read("马岙那个急救点是2024年建好的还是2025年").years == ()
+
+
+def test_the_highest_price_is_a_cap_not_a_rise(reader):
+    assert reader.read("三乙医院种一颗牙最高多少钱").answer_type == "money"
+    assert reader.read("满意度比去年高多少分").answer_type == "change"
+
+
+def test_the_kind_named_before_what_is_it_called(reader):
+    assert reader.read("加油那块用的那个监管平台叫啥").intent.names[0] == "平台"
+    assert reader.read("反诈的视频号叫什么").intent.names[0] == "视频号"
+
+
+def test_how_many_of_those_an_act_is_done_to_counts_people(reader):
+    assert reader.read("被劝回来的有几个").measure == "人"
+    assert reader.read("黑产团伙打掉了几个").measure == "个"
+
+
+def test_the_campaigns_own_name_asks_of_the_whole_campaign(lexical_assistant):
+    answer = lexical_assistant.ask("漠视侵害群众利益这个专项治理是哪个单位搞的")
+    assert answer.found and "区纪委区监委" in answer.answer

@@ -45,7 +45,16 @@ from .misreadings import (
 from .places import Places
 from .question import Question
 from .subject import STOP_CHARACTERS, SubjectMatch
-from .values import GENERAL_MEASURE, clauses_of, dated_clauses, holds_value, value_clauses, ways_moved
+from .values import (
+    GENERAL_MEASURE,
+    NAME_WORDS,
+    clauses_of,
+    dated_clauses,
+    gives_name_of,
+    holds_value,
+    value_clauses,
+    ways_moved,
+)
 
 # Share of the subject's weight that the clause's context must cover: for a value (a figure, a date)
 # the subject must be there; an open question (有没有人管) is phrased far from the bulletin's words.
@@ -56,12 +65,31 @@ _QUALIFYING_FIGURE = re.compile(
 )
 _UNIT_OF = re.compile(r"(?:单|每[一1]?)([家个次颗人户所件位名套])")  # 单家, 每户: the unit a figure is per
 _ENUMERATION = re.compile(r"(?P<items>(?:[^、，,。]+、)+[^、，,。]+?)等")
+_WHAT_IT_IS = re.compile(r"是(?:什么|啥|哪)|(?:什么|啥|哪个)数|指(?:的是)?(?:什么|啥|哪)|代表|什么意思|干(?:嘛|什么)的")
+DISTINCT_DIGITS = 3  # digits from which a figure stated names the one clause stating it (1132.4, 96110)
 _PLACE_KINDS = frozenset("区县 县区 国家 城市 街道 乡镇".split())
 
 
 def _stated_figures(question: Question) -> set[str]:
     """The figures a question states, less a bare year (2023满意度…: the reader drops only years written with 年)."""
     return {g for g in question.given if not re.fullmatch(r"(?:19|20)\d\d", g)}
+
+
+def _what_the_figure_is(question: Question, text: str) -> bool:
+    """一千一百三十二点四万是反诈哪个数: a long figure the question states and asks what it is; the clause stating
+    it is the answer, whatever words the asker puts around it."""
+    long = {g for g in _stated_figures(question) if len(g.replace(".", "")) >= DISTINCT_DIGITS}
+    return (
+        question.answer_type == "fact"
+        and bool(long)
+        and bool(_WHAT_IT_IS.search(question.asking))
+        and long <= numbers_in(arabic_numerals(text))
+    )
+
+
+def _kinds_named(question: Question) -> list[str]:
+    """The kinds of thing whose name is asked (应用 of 那个数字应用叫啥; none of 叫什么名字)."""
+    return [kind for kind in question.intent.names if kind and kind not in NAME_WORDS]
 
 
 def _kinds_listed(question: Question) -> list[str]:
@@ -106,6 +134,8 @@ class AnswerCheck(SubjectMatch):
             clause.text, question.answer_type, question.measure, set(question.given)
         ):
             return Verdict(False, "type")
+        if question.answer_type == "name" and not all(gives_name_of(k, clause.text) for k in _kinds_named(question)):
+            return Verdict(False, "type")  # 那个监管系统叫啥: 系统“震慑” names no system
         if question.wants_value and not self._value_beside_subject(question, clause.text, topic, context):
             return Verdict(False, "subject")  # 整改问题56个 does not answer 腐败问题几个
         # 单颗…不超过4275元 states one unit's price; 960套，种植体平均价格… does not make 960 one unit's.
@@ -124,12 +154,15 @@ class AnswerCheck(SubjectMatch):
         if not self._holds_the_given(question, clause.text) and not confirming:
             return Verdict(False, "subject")  # 8年以上没安置的 is not answered by 3年以下的……315户
         # A clause repeating the question's figures with their words (3-5年未安置…) needs less of the rest.
+        # So does one giving a name of the very kind asked (“浙农经管”应用 of 那个数字应用叫啥).
         floor = (
             SUBJECT_COVERAGE
-            if question.wants_value and not self.repeats_figures(question, clause.text)
+            if question.wants_value
+            and not self.repeats_figures(question, clause.text)
+            and not (question.answer_type == "name" and _kinds_named(question))
             else (OPEN_SUBJECT_COVERAGE)
         )
-        if self.subject_coverage(question, context, topic) < floor:
+        if self.subject_coverage(question, context, topic) < floor and not _what_the_figure_is(question, clause.text):
             return Verdict(False, "subject")
         return Verdict(True)
 

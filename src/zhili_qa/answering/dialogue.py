@@ -25,6 +25,8 @@ FOLLOW_UP = re.compile(
 ELLIPSIS = re.compile(r"^.{0,10}?(?:[那这](?:个|项|一项)?(?:专项治理|专项|治理|项目|块|边))?呢[?？]?$")
 # 这次专项治理一共…: a question about the whole campaign, whatever was asked before.
 WHOLE_CAMPAIGN = re.compile(r"这次|本次|整个|总体|全部专项|全区纪检|纪委|监委|所有项目|一共选")
+# 深入开展漠视侵害群众利益问题专项治理: the campaign's own name, as a preamble gives it.
+_CAMPAIGN_NAME = re.compile(r"开展([\u4e00-\u9fff]{4,20}?)(?:问题)?专项治理")
 FOLLOW_UP_TAIL = 2  # how many earlier user turns are searched for the project in focus
 
 
@@ -90,3 +92,9 @@ class Dialogue:
         if not ELLIPSIS.search(text) or not state.previous:
             return text
         return f"{state.previous} {text}"
+
+
+def campaign_names(preambles: list[Project]) -> tuple[str, ...]:
+    """The names the preambles give their whole campaign (漠视侵害群众利益), which a question may ask of by name."""
+    text = " ".join(unit.text for preamble in preambles for unit in preamble.units)
+    return tuple(dict.fromkeys(_CAMPAIGN_NAME.findall(text)))

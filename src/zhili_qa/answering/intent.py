@@ -44,8 +44,10 @@ MEASURE = re.compile(
     r"平方米|亩|岁|倍|名|辆|座|场|批|轮|幢|栋|斤|公斤|吨|位|间|块|张|台|艘|箱|根|棵|米|公里)"
 )
 RANK_Q = re.compile(r"排第几|排名|第几名|排多少|名次|排在|排老几|排几")
+_NAMED_KINDS = "应用|平台|系统|机制|理念|活动|方案|模式|程序|软件|名字|名称|口号|公众号|抖音号|视频号|账号|网站|网址"
+# 什么平台, and 那个数字应用叫啥 (the kind before 叫啥): the kind of thing whose name is asked.
 NAME_Q = re.compile(
-    r"(?:什么|哪个|啥)[^，,。？?]{0,4}?(应用|平台|系统|机制|理念|活动|方案|模式|程序|软件|名字|名称|口号)|叫什么|叫啥|全称"
+    rf"(?:什么|哪个|啥)[^，,。？?]{{0,4}}?({_NAMED_KINDS})|({_NAMED_KINDS})(?:的名字)?(?=叫什么|叫啥)|叫什么|叫啥|全称"
     r"|(?:标题|题目)(?:是|叫)?(?:什么|啥)"
 )
 # What a rate or a sum is of: 劝回来 of 劝回来的比例, 报销 of 能报销多少比例 and of 能报销多少.
@@ -56,8 +58,9 @@ VALUE_OF = {
 VALUE_OF["number"] = VALUE_OF["money"]  # 报销多少: a figure of 报销, whatever its unit
 SHARE_Q = re.compile(r"降幅|增幅|比例|百分|率|幅度|几成")
 # 降了多少 asks how far a figure moved (降幅达55%, 提升3.09分); 降到多少 and 增长率 ask where it stands.
+# 最高多少钱 asks a cap, not how far a figure rose.
 CHANGE_Q = re.compile(
-    r"(?:降|减|少|便宜|涨|升|提高|提升|增加|增长|多出|高出|改善|缩短|高|低|前进|进步|进|(?<![差许])多(?=了))了?(?:\d{4}年)?(?:百分之)?\d*(?:多少|几)"
+    r"(?:降|减|少|便宜|涨|升|提高|提升|增加|增长|多出|高出|改善|缩短|(?<!最)高|(?<!最)低|前进|进步|进|(?<![差许])多(?=了))了?(?:\d{4}年)?(?:百分之)?\d*(?:多少|几)"
     r"(?!率|家|个(?!百分点)|所|户|人|件|次|项|处|座|条|套|幢|栋|位|批|起)|降幅|增幅|幅度"
     r"|(?:降|涨)价(?:了)?多少"
 )
@@ -130,6 +133,7 @@ ENTITY_Q = re.compile(
     rf"哪(?:一|几)?家(?!单位|部门)[\u4e00-\u9fff]{{0,3}}(?:{_PLACES_OF_BUSINESS}|施工单位)|哪一家(?!单位|部门)|哪一?所"
     rf"|(?:{_PLACES_OF_BUSINESS}|施工单位)(?:[^，,。？?]{{0,6}}[，,\s])?叫啥|(?:{_PLACES_OF_BUSINESS}|施工单位)的?名字|(?:{_PLACES_OF_BUSINESS})是哪(?:几|些)家?|哪[\d一二两三四五六七八九十]+家"
     rf"|哪个[\u4e00-\u9fff]{{0,2}}(?:{_PLACES_OF_BUSINESS})|(?:{_PLACES_OF_BUSINESS})(?:的名字|叫什么名字|叫什么|是哪家|是哪一家)|名字叫什么"
+    r"|哪(?:几|些)家[^。？?]{0,14}?(?:名字|名称|名单|站名|店名|叫什么|叫啥)"  # 被罚款的是哪几家 能不能说下名字
 )
 WHICH_RESULTS_Q = re.compile(r"(?:哪些|什么)(?:成果|成效|工作|措施|举措|进展|效果)|做了哪些|干了哪些")
 YES_NO_Q = re.compile(
@@ -230,7 +234,7 @@ def detect_intent(text: str) -> Intent:
         # 关闭率96%，具体关闭了多少户: a rate stated is no rate asked.
         share=any(SHARE_Q.search(c) and not _RATE_STATED.search(c) for c in clauses_in(text)),
         rank=bool(RANK_Q.search(text)),
-        names=tuple(NAME_Q.findall(text)),
+        names=tuple(before or after for before, after in NAME_Q.findall(text)),
     )
 
 

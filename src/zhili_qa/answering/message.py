@@ -25,6 +25,8 @@ _ASKING_MARKER = re.compile(
     # 有人问我：…, 我媳妇问…, 两件事一起问：… — who asks, and what follows is asked.
     r"|有人问我|一起问|(?:老婆|媳妇|老公|老伴|我妈|我爸|(?<!其)[她他])问(?![题过])"
     r"|(?:侬|你|您)?帮(?:我|忙|他|她)(?:看看|查查|看一下|查一下|找找|问问)"  # a voice message's …侬帮我看看现在…多少
+    # Hotline staff after a caller's story: 我先查一下：…, 反正我先确认下 … — what they look up.
+    r"|先(?:查一下|查查|查下|确认一下|确认下|核实一下|核实下)"
 )
 # 各检查了几次？哪个查得多一点？: which is more compares the figures just asked, it asks no new one.
 _COMPARES = re.compile(
@@ -34,6 +36,8 @@ _COMPARES = re.compile(
 _PRESSES = re.compile(
     r"^(?:那|那么)?(?:具体|到底|究竟|确切)(?:是|有|数字是|数)?(?:多少|几)[个名人家次件户元]?[啊呢呀吧]?$"
 )
+# 是哪几家 能不能说下名字: asking the names of the things the question before counts, no question of its own.
+_NAMES_PRESSED = re.compile(r"^(?:能不能|能否|可不可以|可以|麻烦)?[^，,。？?\d]{0,4}?(?:名字|名单|名称|站名|店名)")
 _RUN_ON_ASK = re.compile(r"(?<![好举说那这\d])(?:几|多少)(?:[个项家次件名位户人所起条]次?)?")
 _COUNTS_LISTED = re.compile(r"(?<=数)(?:和|与|以及|、|跟)(?=[\u4e00-\u9fff]{2,8}数(?![量据字额]))")
 _POINTING_START = re.compile(r"^(?:这|那|该)(?:个|项|次)?")
@@ -215,7 +219,12 @@ def _run_on(clause: str) -> list[str]:
 
 def _leans_on_the_last(question: str) -> bool:
     """分别是哪个单位, 哪个多, 具体是多少: a question pressing for, or comparing, what the one before asked."""
-    return bool(REFERS_BACK.search(question) or _COMPARES.match(question) or _PRESSES.match(question))
+    return bool(
+        REFERS_BACK.search(question)
+        or _COMPARES.match(question)
+        or _PRESSES.match(question)
+        or _NAMES_PRESSED.match(question)
+    )
 
 
 def _done_after_planned(sentences: list[str], i: int) -> bool:
@@ -250,6 +259,9 @@ def asking_part(text: str) -> str:
         text = text[: text.rfind(marked.pop())]
     asked = _ASKING_MARKER.split(text)
     after = _ONE_THING.sub("", asked[-1].strip("，,。:： ")).strip("，,。:： ") if len(asked) > 1 else ""
+    if len(after) >= LONG_MESSAGE:
+        # 她想问问是不是政府弄的 她家儿子…那几个小岛订单配送一共搞了几次: a story goes on after the marker.
+        return asking_part(after)
     if len(after) >= ASKING_MIN:
         return after  # 我想问一下全区的中小学食堂一共去检查了多少次
     sentences = [m.rstrip(_SENTENCE_ENDS) for m in marked]

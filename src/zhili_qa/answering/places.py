@@ -39,6 +39,10 @@ _THIS_YEAR_ASKED = re.compile(
     r"今年[^，,。？?！!]*(?:多少|几|什么|啥|哪|吗|么)|(?:多少|几|什么|啥|哪)[^，,。？?！!]*今年"
 )
 _RECALLED = re.compile(r"我?(?:记得|好像|印象中|似乎)[^，,。？?]*")
+# 是2024年弄好还是2025年: years offered as the choices of an answer, not a year asked about.
+_OFFERED_YEARS = re.compile(
+    r"(?:19|20)\d{2}\s*年?[^，,。？?\d]{0,8}?(?:还是|或者|或是)[^，,。？?\d]{0,4}?(?:19|20)\d{2}\s*年?"
+)
 # 全市排名第二 answers a question about 舟山全市 without naming 舟山: the level word stands for it.
 _LEVEL_WORDS = {2: ("全省",), 4: ("全市",)}
 
@@ -220,6 +224,7 @@ def years_asked(text: str, period: int | None, asks_a_date: bool = False) -> tup
     a date is asked, a year the asker recalls (…挂牌的，我记得是前年还是啥时候) is a guess at the answer."""
     if asks_a_date:
         text = _RECALLED.sub("", text)
+    text = _OFFERED_YEARS.sub("", text)
     compared = set(_COMPARED_YEAR.findall(text))
     years = [int(y) for y in _YEAR.findall(text) if y not in compared]
     if period is not None:

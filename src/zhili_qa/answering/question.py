@@ -91,6 +91,12 @@ _ROUGH_ASK = re.compile(r"\d+几|几十|几百")
 _ROUGH_STATED = re.compile(r"(\d+)\s*(?:多|余|来)(?![少久])")
 # A year said by its last two digits, where a question opens or a clause does (23年老旧小区…).
 _SHORT_YEAR = re.compile(r"(^|[，,。\s])([12]\d)年(?![代级以来内多前后底初中])")
+# Inside a clause (就想问问23年…, …没安置的23年解决了…) two digits are a year only near the bulletin's own
+# period, and not a span (住了15年, 近10年, 10年以上).
+_SHORT_YEAR_INSIDE = re.compile(
+    r"(?<![\d.\-~到至了达满近快超过有约共每第长])([12]\d)年(?![代级以来内多前后底初中间半])"
+)
+NEAR_PERIOD = 5  # years either side of the bulletin's period in which 23年 inside a clause means 2023
 _COMPLEMENT = re.compile(r"(?:掉|完|好|出来|下来|起来|过来)$")
 _RANGE = re.compile(r"(\d+)\s*(?:到|至|~|～|－)\s*(\d+)")  # 3到5年 as the bulletin writes it: 3-5年
 _MORE_THAN = re.compile(r"(?:超过|多于|大于|高于)(\d+(?:\.\d+)?\s*[年月天个户人次家岁名项件]?)")
@@ -99,6 +105,8 @@ _NOUN_PHRASE_TAGS = ("n", "a", "b", "j", "l", "vn")  # 特困(a)老人(n), 违�
 _PEOPLE_NOUN = re.compile(r"(?:公务员|干部|人员|老人|学生|家长|居民|嫌疑人|护理员|监督员|民警)$")
 _TIMES = frozenset("次 回 趟 遍 家次 人次".split())  # 食堂检查了几次 counts visits, not 食堂
 _HOW_MANY = re.compile(r"(?:多少|几)(?:个|名|家|户|件|项|位)?$")
+# 劝返回来几个, 抓了几个: acts done to people, whose 几个 counts people when no noun says what.
+_ACTS_ON_PEOPLE = re.compile(r"劝返|劝回|逮捕|处分|问责|惩戒|入住|住进|救治")
 _PEOPLE = re.compile(r"人员|人|者|名|老人|群众|居民|学生|家长|干部")
 
 
@@ -131,8 +139,15 @@ class QuestionReader:
     """Reads questions against one corpus's vocabulary, places and period."""
 
     def __init__(
-        self, tokenizer: Tokenizer, thesaurus: Thesaurus, homophones: Homophones, places: Places, period: int | None
+        self,
+        tokenizer: Tokenizer,
+        thesaurus: Thesaurus,
+        homophones: Homophones,
+        places: Places,
+        period: int | None,
+        campaigns: tuple[str, ...] = (),
     ) -> None:
+        """``campaigns`` are the names of the whole campaign (漠视侵害群众利益), read as 整个 (the campaign as a whole)."""
         self.tokenizer = tokenizer
         self.thesaurus = thesaurus
         self.homophones = homophones
@@ -140,6 +155,8 @@ class QuestionReader:
         self.generic = places.generic
         self.period = period
         self._pos = tokenizer.pos
+        names = "|".join(re.escape(name) for name in campaigns)
+        self._campaign = re.compile(rf"(?:{names})(?:问题)?(?=[^，,。？?]{{0,3}}(?:专项|治理))") if names else None
 
     def prepare(self, question: str) -> str:
         """The text later stages read: English glossed into Chinese, numerals as digits, typos mended,
@@ -150,9 +167,17 @@ class QuestionReader:
         else:
             # 食堂检查次数 vs 特困机构检查次数: two things set side by side, as 和 does.
             text = _VERSUS.sub("和", names_written_back(text, self.places.spelled))
+        if self._campaign is not None:
+            text = self._campaign.sub("整个", text)  # 这个漠视侵害群众利益专项治理是谁搞的: the campaign as a whole
         text = _RANGE.sub(r"\1-\2", self.homophones.mend(arabic_numerals(text)))
         text = _SHORT_YEAR.sub(r"\g<1>20\2年", text)  # 23年老旧小区改了多少幢: the year 2023
+        text = _SHORT_YEAR_INSIDE.sub(self._year_inside, text)
         return _MORE_THAN.sub(r"\1以上", _LESS_THAN.sub(r"\1以下", text))
+
+    def _year_inside(self, short: re.Match) -> str:
+        year = 2000 + int(short.group(1))
+        near = self.period is not None and abs(year - self.period) <= NEAR_PERIOD
+        return f"{year}年" if near else short.group(0)
 
     def read(self, question: str) -> Question:
         typed = without_pleasantries(normalize(question))
@@ -174,8 +199,10 @@ class QuestionReader:
             # 多少问题 counts things as 几个 does; 多少特困人员, 犯罪嫌疑人的数量 count people.
             people = _PEOPLE.search(counted) or (number_of and _PEOPLE.search(number_of.group("what")))
             intent = dataclasses.replace(intent, measures=("人",) if people else ("个",))
-        elif intent.measures[:1] == ("个",) and _PEOPLE.search(counted or _last_noun(tagged)):
-            intent = dataclasses.replace(intent, measures=("人",))  # 多少个嫌疑人, 特困人员有几个: people
+        elif intent.measures[:1] == ("个",) and (
+            _PEOPLE.search(counted or _last_noun(tagged)) or (not counted and _ACTS_ON_PEOPLE.search(asking))
+        ):
+            intent = dataclasses.replace(intent, measures=("人",))  # 多少个嫌疑人, 特困人员有几个, 劝回来几个: people
         if intent.measures[:1] in (("人",), ("名",)) and not counted:
             counted = next((w for w in reversed(subject_words(tagged, self.generic)) if _PEOPLE_NOUN.search(w)), "")
         kind = answer_type(asking, intent)

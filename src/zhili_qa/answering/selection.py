@@ -19,6 +19,7 @@ from ..retrieve import Ranking
 from ..text import STOPWORDS, Thesaurus, Tokenizer
 from .compose import is_first_sentence
 from .intent import Intent
+from .values import gives_name_of
 
 NEIGHBOUR_SHARE = 0.8  # a neighbouring clause scoring this share of the best one joins the answer
 RUN_LIMIT = 70  # characters a joined run of clauses may reach
@@ -84,9 +85,7 @@ def fact_score(unit: Span, intent: Intent) -> float:
     if intent.when and _DATE.search(unit.text):
         score += 1.5
     if intent.names and re.search(_QUOTED_NAME, unit.text):
-        named_kind = any(
-            kind and re.search(_QUOTED_NAME + r"[^,，。；]{0,6}" + kind, unit.text) for kind in intent.names
-        )
+        named_kind = any(kind and gives_name_of(kind, unit.text) for kind in intent.names)
         score += 1.5 if named_kind else 0.75
     return score
 
