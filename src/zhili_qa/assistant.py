@@ -21,6 +21,7 @@ from .answering.compose import (
     abstention,
     joined_answer,
     restate,
+    which_project,
 )
 from .answering.dialogue import WHOLE_CAMPAIGN, Dialogue, DialogueState, campaign_names
 from .answering.english import is_english, names_nothing
@@ -216,7 +217,9 @@ class Assistant:
         if follow_up and not own and state.previous:
             # 是在哪几个岛 after 海岛订单配送开展了多少次: still about 订单配送 (比治理前便宜了多少: 治理, in
             # every project's title, is no subject of its own).
-            asked = dataclasses.replace(asked, subject=self.reader.read(state.previous).subject)
+            # Its words keep their tags, which tell a paraphrase (搞完, 晚上) from a noun asked of.
+            previous = self.reader.read(state.previous)
+            asked = dataclasses.replace(asked, subject=previous.subject, tags=asked.tags + previous.tags)
         context = f"{state.focus.title} {state.previous}" if follow_up else ""
         query = self.retriever.prepare(text, context=context)
         # 一共选了几个问题, 这次是谁组织的: the campaign as a whole, which the preamble tells of.
@@ -232,9 +235,26 @@ class Assistant:
         runner_up = [key for key, _ in ranking.projects[1:2]]
         if number and not (follow_up or allowed) and topics and topics == runner_up and (doc, number) not in named:
             doc, number = topics[0]
+        unnamed = not (follow_up or allowed or campaign or named)
         if intent.lead and ORGANISED.search(text) and not follow_up and not self.finder.named(text):
             # 这个专项治理是哪个部门组织的: no project named, so the campaign's organiser (the preamble).
             doc, number = next(((p.doc, p.number) for p in self.corpus.projects if p.number == 0), (doc, number))
+        elif (
+            unnamed
+            and self.scope.names_no_topic(asked.subject)
+            and not (number == 0 and self._answers(asked, (doc, number), ranking))  # the campaign's own, ranked first
+        ):
+            # 检查了多少次, 谁牵头的: nothing says which project; the one whose text answers, else ask which.
+            ranked = [key for key, _ in ranking.projects]
+            keys = ranked + [(p.doc, p.number) for p in self.corpus.projects if (p.doc, p.number) not in ranked]
+            answering = [key for key in keys if self._answers(asked, key, ranking)]
+            # 推动整改的问题一共多少个: the campaign's totals, when they count the very thing asked.
+            totals = [key for key in answering if key in self._preambles and self._totals_count(asked, key, ranking)]
+            answering = totals or answering
+            if len(answering) > 1:
+                projects = [self.corpus.document(d).project(n) for d, n in answering]
+                return refusal(which_project(projects), self.degraded)
+            doc, number = answering[0] if answering else (doc, number)
         elif number == 0 and (intent.lead or intent.goal) and not self._about_whole_campaign(text):
             # The preamble has no lead or goal of its own: the best-ranked project does.
             doc, number = next((key for key, _ in ranking.projects if key[1]), (doc, number))
@@ -249,23 +269,30 @@ class Assistant:
         body = self.answerer.wording(composer, asked, project, ranking, attempt.span)
         return composer.finish(body, self._confidence(ranking), self.degraded)
 
+    def _answers(self, asked: Question, key: tuple[str, int], ranking: Ranking) -> bool:
+        doc, number = key
+        return self.answerer.attempt(asked, self.corpus.document(doc).project(number), ranking).span is not None
+
     def _from_preamble(
         self, asked: Question, ranking: Ranking, first: Project, failed: Attempt
     ) -> tuple[Project, Attempt]:
         """The preamble's answer when a clause of it passes the check and counts what is asked (else the first
         project and its abstention)."""
-        for doc, number in sorted(self._preambles):
-            preamble = self.corpus.document(doc).project(number)
-            attempt = self.answerer.attempt(asked, preamble, ranking)
-            # Only a count of the very thing asked (11家单位 of 几家单位): a total of something else answers nothing.
-            span = attempt.span
-            if (
-                span is not None
-                and span.kind != "field"
-                and self.answerer.check.counts_the_asked_thing(asked, span.text)
-            ):
-                return preamble, attempt
+        for key in sorted(self._preambles):
+            attempt = self._totals_count(asked, key, ranking)
+            if attempt is not None:
+                return self.corpus.document(key[0]).project(key[1]), attempt
         return first, failed
+
+    def _totals_count(self, asked: Question, key: tuple[str, int], ranking: Ranking) -> Attempt | None:
+        """The preamble's attempt when its clause counts the very thing asked (11家单位 of 几家单位): a total of
+        something else answers nothing."""
+        attempt = self.answerer.attempt(asked, self.corpus.document(key[0]).project(key[1]), ranking)
+        span = attempt.span
+        counts = (
+            span is not None and span.kind != "field" and self.answerer.check.counts_the_asked_thing(asked, span.text)
+        )
+        return attempt if counts else None
 
     def _abstain(self, composer: Composer, asked: Question, attempt: Attempt) -> Answer:
         restated = "" if asked.english else restate(asked.typed)

@@ -516,3 +516,9 @@ def test_a_list_of_names_opens_at_a_break_not_inside_words(lexical_assistant):
 def test_a_cap_asked_in_everyday_words(lexical_assistant):
     answer = lexical_assistant.ask("三甲医院种一颗牙封顶多少钱")
     assert answer.found and "4275元" in answer.answer
+
+
+def test_a_name_is_no_figure_of_one_unit(lexical_assistant):
+    # 每天 in the asker's aside asks no per-unit figure of a name.
+    answer = lexical_assistant.ask("学校食堂那个数字化管理平台叫啥名字 每天都想看看")
+    assert answer.found and "校园食堂数字化管理平台" in answer.answer

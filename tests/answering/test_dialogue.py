@@ -65,3 +65,12 @@ def test_a_follow_up_pointing_at_another_project_keeps_what_was_asked(lexical_as
         lexical_assistant.ask, ["特困供养机构那项一共组织检查了多少次？", "那老旧小区改造那个专项呢？"]
     )
     assert answer.found and "316次" in answer.answer
+
+
+def test_a_follow_up_keeps_the_tags_of_the_words_it_carries(lexical_assistant):
+    # 晚上, 搞完 are the asker's paraphrase, not nouns a passage must hold, in the follow-up as in the first turn.
+    first = "晚上噪音的治理搞完以后群众满意度多少分"
+    answer = lexical_assistant.ask(
+        "那比去年高了多少", [{"role": "user", "content": first}, {"role": "assistant", "content": "88.16"}]
+    )
+    assert answer.found and "3.09分" in answer.answer

@@ -236,3 +236,16 @@ def test_asking_for_the_names_presses_for_the_which_before_it(lexical_assistant)
     # 是哪几家 能不能报下名字: the names of the firms counted; the bulletin names none.
     answer = lexical_assistant.ask("加油站里被罚款的是哪几家 能不能说一下名字 我不去那几家加油了")
     assert not answer.found and "能不能说一下名字" not in answer.answer
+
+
+def test_a_remark_after_the_question_mark_asks_nothing(lexical_assistant):
+    answer = lexical_assistant.ask("反诈民警一年劝阻了多少人次？感觉天天都在打电话")
+    assert answer.found and "11637人次" in answer.answer
+    # A figure told after the question is what it asks beside, not a remark.
+    said = lexical_assistant.ask("种植服务价格调控前均价是多少？调控后是3500左右，我要比一比。")
+    assert not said.found
+
+
+def test_fillers_of_dictated_speech_name_nothing_asked(lexical_assistant):
+    answer = lexical_assistant.ask("就是电信诈骗骗走的钱然后区里一共帮大家追回来多少啊")
+    assert answer.found and "1132.4万元" in answer.answer

@@ -78,3 +78,16 @@ def test_a_bureaus_district_branch_is_one_department(lexical_assistant):
 def test_which_firms_are_never_named(lexical_assistant):
     assert not lexical_assistant.ask("特困供养机构撤并了3家，是哪三家被撤掉了？").found
     assert not lexical_assistant.ask("培育的诚信计量示范加油站是哪几家？").found
+
+
+def test_a_question_naming_no_project_is_answered_by_the_one_that_answers_it_or_asks_which(lexical_assistant):
+    # 检查了几回: most projects count their inspections; none is picked for the asker.
+    which = lexical_assistant.ask("到底检查了几回")
+    assert not which.found and "哪一个项目" in which.answer and not which.citations
+    assert "哪一个项目" in lexical_assistant.ask("牵头的是谁").answer
+    # Only the fuel-pump project fines anyone: it answers, though the question names no project.
+    fined = lexical_assistant.ask("一共罚了多少钱")
+    assert fined.found and "124.839742万元" in fined.answer
+    # The campaign's own totals, ranked first, are no question of which project.
+    partners = lexical_assistant.ask("一共跟几家单位一起搞的")
+    assert partners.found and "11家单位" in partners.answer

@@ -449,3 +449,9 @@ def test_how_many_of_those_an_act_is_done_to_counts_people(reader):
 def test_the_campaigns_own_name_asks_of_the_whole_campaign(lexical_assistant):
     answer = lexical_assistant.ask("漠视侵害群众利益这个专项治理是哪个单位搞的")
     assert answer.found and "区纪委区监委" in answer.answer
+
+
+def test_names_of_firms_asked_and_names_of_things_listed(reader):
+    assert reader.read("罚款的是哪几个加油站 名字说一下").answer_type == "entity"
+    assert reader.read("反诈阵地都建了哪些 叫什么名字").answer_type == "list"
+    assert reader.read("合作社用的那个app叫啥").intent.names[0] == "app"

@@ -24,6 +24,7 @@ from .intent import (
     BULLETIN_KINDS,
     LEVELS,
     LIST_KIND,
+    NAME_WORDS,
     VALUE_OF,
     WHICH_KIND,
     per_unit_text,
@@ -47,7 +48,6 @@ from .question import Question
 from .subject import STOP_CHARACTERS, SubjectMatch
 from .values import (
     GENERAL_MEASURE,
-    NAME_WORDS,
     clauses_of,
     dated_clauses,
     gives_name_of,
@@ -67,6 +67,9 @@ _UNIT_OF = re.compile(r"(?:单|每[一1]?)([家个次颗人户所件位名套])"
 _ENUMERATION = re.compile(r"(?P<items>(?:[^、，,。]+、)+[^、，,。]+?)等")
 _WHAT_IT_IS = re.compile(r"是(?:什么|啥|哪)|(?:什么|啥|哪个)数|指(?:的是)?(?:什么|啥|哪)|代表|什么意思|干(?:嘛|什么)的")
 DISTINCT_DIGITS = 3  # digits from which a figure stated names the one clause stating it (1132.4, 96110)
+# Values a per-unit question (每家, 一颗) asks per unit: a name or a date is no figure of one unit (…平台叫什么名字，
+# 我想看看孩子每天吃的啥).
+_FIGURES = frozenset("money count rate number score change".split())
 _PLACE_KINDS = frozenset("区县 县区 国家 城市 街道 乡镇".split())
 
 
@@ -143,7 +146,7 @@ class AnswerCheck(SubjectMatch):
         values = value_clauses(clause.text, question.answer_type, question.measure, set(question.given))
         end = clause.text.find(values[0]) + len(values[0]) if values else len(clause.text)
         before = context[context.rfind("。", 0, at) + 1 : at + end] if at >= 0 else clause.text
-        if question.per_unit and question.wants_value and not self._per_the_unit_asked(question, before):
+        if question.per_unit and question.answer_type in _FIGURES and not self._per_the_unit_asked(question, before):
             return Verdict(False, "unit")
         reason = self._misreading(question, clause.text, context, topic, before)
         if reason:

@@ -20,6 +20,7 @@ ANSWER_LIMIT = 110  # characters without markers; hotline staff read it aloud, c
 # 4275 元, 3-5 年: a figure read together with its unit, as the bulletin writes it elsewhere (4275元).
 # Said instead of an answer that would state a figure no quote holds (a defect: logged, never shown).
 UNSUPPORTED = "抱歉，这个问题我没能从公告原文中找到可靠的答案，请换个说法再问，或查看项目目录。"
+WHICH_NAMED = 3  # projects named when asking which one a question that names none is about
 RESTATED_LIMIT = 30  # characters of the question an abstention repeats
 _LEADING_FILLER = re.compile(
     r"^(?:你好|您好|请问|我想问一下|我想问问|想问一下|想问问|想问下|问一下|问下|那么|那(?![些个种边里块样])|我就想问问|就想问问)[，,\s]*"
@@ -75,6 +76,13 @@ def abstention(composer: Composer, restated: str, context: Span | None, home: st
     if context is not None:
         text += f"公告中相关的内容是（仅供参考，不是对这个问题的回答）：{context.text}{composer.cite(context)}。"
     return text
+
+
+def which_project(projects: list[Project]) -> str:
+    """Asked of no project, and several answer it: which one is meant, rather than one picked for the asker."""
+    named = "、".join(p.topic for p in [p for p in projects if p.number][:WHICH_NAMED])
+    more = "等" if len(projects) > WHICH_NAMED else ""
+    return f"公告里有{len(projects)}个项目都写到了这一点，比如{named}{more}。请问您问的是哪一个项目？带上项目名称再问一次就好。"
 
 
 def lead_answer(composer: Composer, project: Project) -> str:

@@ -44,7 +44,10 @@ MEASURE = re.compile(
     r"平方米|亩|岁|倍|名|辆|座|场|批|轮|幢|栋|斤|公斤|吨|位|间|块|张|台|艘|箱|根|棵|米|公里)"
 )
 RANK_Q = re.compile(r"排第几|排名|第几名|排多少|名次|排在|排老几|排几")
-_NAMED_KINDS = "应用|平台|系统|机制|理念|活动|方案|模式|程序|软件|名字|名称|口号|公众号|抖音号|视频号|账号|网站|网址"
+_NAMED_KINDS = (
+    "应用|平台|系统|机制|理念|活动|方案|模式|程序|软件|名字|名称|口号|公众号|抖音号|视频号|账号|网站|网址|app|APP|App"
+)
+NAME_WORDS = frozenset("名字 名称".split())  # 叫什么名字 asks a name, of no kind in particular
 # 什么平台, and 那个数字应用叫啥 (the kind before 叫啥): the kind of thing whose name is asked.
 NAME_Q = re.compile(
     rf"(?:什么|哪个|啥)[^，,。？?]{{0,4}}?({_NAMED_KINDS})|({_NAMED_KINDS})(?:的名字)?(?=叫什么|叫啥)|叫什么|叫啥|全称"
@@ -133,7 +136,8 @@ ENTITY_Q = re.compile(
     rf"哪(?:一|几)?家(?!单位|部门)[\u4e00-\u9fff]{{0,3}}(?:{_PLACES_OF_BUSINESS}|施工单位)|哪一家(?!单位|部门)|哪一?所"
     rf"|(?:{_PLACES_OF_BUSINESS}|施工单位)(?:[^，,。？?]{{0,6}}[，,\s])?叫啥|(?:{_PLACES_OF_BUSINESS}|施工单位)的?名字|(?:{_PLACES_OF_BUSINESS})是哪(?:几|些)家?|哪[\d一二两三四五六七八九十]+家"
     rf"|哪个[\u4e00-\u9fff]{{0,2}}(?:{_PLACES_OF_BUSINESS})|(?:{_PLACES_OF_BUSINESS})(?:的名字|叫什么名字|叫什么|是哪家|是哪一家)|名字叫什么"
-    r"|哪(?:几|些)家[^。？?]{0,14}?(?:名字|名称|名单|站名|店名|叫什么|叫啥)"  # 被罚款的是哪几家 能不能说下名字
+    # 被罚款的是哪几家 能不能说下名字 (not 哪几个海岛…岛名字, places the bulletin lists)
+    rf"|哪(?:几|些)(?:家|个(?=[\u4e00-\u9fff]{{0,3}}(?:{_PLACES_OF_BUSINESS})))[^。？?]{{0,14}}?(?:名字|名称|名单|站名|店名|叫什么|叫啥)"
 )
 WHICH_RESULTS_Q = re.compile(r"(?:哪些|什么)(?:成果|成效|工作|措施|举措|进展|效果)|做了哪些|干了哪些")
 YES_NO_Q = re.compile(
@@ -268,7 +272,8 @@ def answer_type(text: str, intent: Intent) -> str:
         return "money"
     if intent.measures:
         return "count"
-    if intent.names:
+    # 反诈阵地都弄了哪些 叫什么名字: the names of the things listed, a list.
+    if intent.names and not (WHICH_Q.search(text) and set(intent.names) <= NAME_WORDS | {""}):
         return "name"
     if WHICH_RESULTS_Q.search(text):
         return "overview"  # 取得了哪些成果 asks for the project's results, not a list in one clause

@@ -63,6 +63,7 @@ _REQUEST = re.compile(r"(?:请|麻烦|劳驾|帮我|给我|帮忙|别光|不要�
 STORY = re.compile(r"我|咱|俺|阿拉")  # the asker's own story: 我们家等了快四年 (阿拉: 我们 in the Wu of 舟山)
 _FAMILY_STORY = re.compile(rf"{STORY.pattern}|娃|孩子|宝宝|老婆|老公|媳妇|爸|妈|家里")  # 娃半夜发烧打过一次急救
 _OWN_WORDS_AFTER = re.compile(rf"(?:{STORY.pattern})(?!.*(?:{QUESTION_WORD.pattern}))")
+_GOES_ON_ASKING = re.compile(r"(?:还有|以及|另外|并且|同时|和|跟|那|再)")  # 还有发现的问题数: asks on, elliptically
 _ASKED_IS = re.compile(r"(?:想|要)?问的是|想问|想知道")  # 我想问的是2024年: the asker says what is asked
 _AFTER_EVENT = re.compile(r"(?<![年月])(?:以后|之后)$")
 _TOLD_BY_OTHERS = re.compile(r"来电|反映说|打电话说")
@@ -255,7 +256,20 @@ def asking_part(text: str) -> str:
     text = unquoted if unquoted != text and _ASKS_A_FACT.search(unquoted) else text
     marked = [m for m in _SENTENCES.findall(text) if m.rstrip(_SENTENCE_ENDS).strip()]  # with their end marks
     # …金额是多少？我在发言稿里要引用。: the asker's own plans after a question ask nothing.
-    while len(marked) >= 2 and marked[-2].endswith(("？", "?")) and _OWN_WORDS_AFTER.match(marked[-1]):
+    # …劝阻了多少人次啊？感觉天天打电话: a remark after the question, asking nothing and adding no question
+    while (
+        len(marked) >= 2
+        and marked[-2].endswith(("？", "?"))
+        and (
+            _OWN_WORDS_AFTER.match(marked[-1])
+            # (…调控后在3500左右，我想说明前后变化 states a figure the question then excludes)
+            or not (
+                QUESTION_WORD.search(marked[-1])
+                or _GOES_ON_ASKING.match(marked[-1])
+                or re.search(r"\d", arabic_numerals(marked[-1]))
+            )
+        )
+    ):
         text = text[: text.rfind(marked.pop())]
     asked = _ASKING_MARKER.split(text)
     after = _ONE_THING.sub("", asked[-1].strip("，,。:： ")).strip("，,。:： ") if len(asked) > 1 else ""

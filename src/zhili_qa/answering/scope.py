@@ -108,6 +108,7 @@ class ScopeGuard:
         self._all_text = "\n".join(d.text for d in corpus.documents)
         self._pos = tokenizer.pos
         self.token_projects = self._token_projects()
+        self._project_texts = [" ".join(unit.text for unit in project.units) for project in corpus.projects]
         self.project_frequency = Counter({token: len(keys) for token, keys in self.token_projects.items()})
         departments = {a for p in corpus.projects if p.number for a in department_aliases(p.lead)}
         # Thesaurus words that only name a department say who, not what: they anchor no topic.
@@ -128,6 +129,13 @@ class ScopeGuard:
 
     def is_specific(self, token: str) -> bool:
         return 0 < self.project_frequency.get(token, 0) <= SPECIFIC_PROJECTS
+
+    def names_no_topic(self, words: tuple[str, ...]) -> bool:
+        """检查了多少次, 谁牵头的: every word of the question is one most projects use, so none points at a topic
+        (a word the bulletin never uses, 常住人口, asks of something else: that is no question of which project)."""
+        return all(
+            sum(word in text for text in self._project_texts) > SPECIFIC_PROJECTS for word in words if len(word) >= 2
+        )
 
     def refuses_outright(self, text: str) -> bool:
         """Questions refused before any retrieval: no words, markup, instructions, other tasks, personal records

@@ -107,8 +107,16 @@ _QUOTED_NAME = re.compile(
 # bracket (…对加油站(供应站)的暗访、监督检查 lists acts, no names).
 _ENUMERATION = re.compile(r"(?<![\u4e00-\u9fff“”)）])[\u4e00-\u9fff“”]{1,20}、[\u4e00-\u9fff“”]{1,12}")
 _OWN_NAME = "(?:浙江|舟山|定海)"  # a system called by its own name starts with where it runs (浙江省药械招采平台)
-_DIGITAL = ("应用", "平台", "系统", "程序", "软件")  # one kind as citizens name it: 那个系统 may be a 平台
-NAME_WORDS = frozenset("名字 名称".split())  # 叫什么名字 asks a name, of no kind in particular
+_DIGITAL = (
+    "应用",
+    "平台",
+    "系统",
+    "程序",
+    "软件",
+    "app",
+    "APP",
+    "App",
+)  # one kind as citizens name it: 那个系统 may be a 平台
 
 
 def gives_name_of(kind: str, text: str) -> bool:
