@@ -522,3 +522,11 @@ def test_a_name_is_no_figure_of_one_unit(lexical_assistant):
     # 每天 in the asker's aside asks no per-unit figure of a name.
     answer = lexical_assistant.ask("学校食堂那个数字化管理平台叫啥名字 每天都想看看")
     assert answer.found and "校园食堂数字化管理平台" in answer.answer
+
+
+def test_those_a_clause_of_de_describes_are_counted_by_what_they_did(lexical_assistant):
+    # 住进定点机构的，现在有多少人: those who moved in, which 192名…入住 counts.
+    answer = lexical_assistant.ask("特困老人住进定点供养机构的，一共有多少人？")
+    assert answer.found and "192名" in answer.answer
+    # A count of what exists is still not answered by those that did something (32所…完成自纠自查).
+    assert not lexical_assistant.ask("全区一共有多少所中小学？").found

@@ -202,7 +202,14 @@ def _asks_how_many_there_are(question: Question) -> bool:
     if question.english:
         return bool(question.measure) and bool(_THERE_ARE.search(question.typed.lower()))
     # The clause that counts: a story beside it (我天天跑加油站 定海一共有多少个加油站) does no counting.
-    counting = "".join(c for c in clauses_in(question.asking) if ASKS_HOW_MUCH.search(c))
+    # 住进定点供养机构的，现在有多少人: a clause of …的 before it says whom it counts, by what they did.
+    clauses = clauses_in(question.asking)
+    counting = "".join(
+        c
+        for i, c in enumerate(clauses)
+        if ASKS_HOW_MUCH.search(c)
+        or (c.endswith("的") and any(ASKS_HOW_MUCH.search(d) for d in clauses[i + 1 : i + 2]))
+    )
     if "有" not in counting and not _OCCURRED.search(counting):
         return False  # 会同了几家 asks of an act, not of a stock
     return not any(
