@@ -455,3 +455,8 @@ def test_names_of_firms_asked_and_names_of_things_listed(reader):
     assert reader.read("罚款的是哪几个加油站 名字说一下").answer_type == "entity"
     assert reader.read("反诈阵地都建了哪些 叫什么名字").answer_type == "list"
     assert reader.read("合作社用的那个app叫啥").intent.names[0] == "app"
+
+
+def test_what_is_counted_is_the_head_after_de(reader):
+    assert reader.read("一共挑了几个群众着急的问题来治理").counted == "问题"
+    assert reader.read("有多少特困老人住进了定点供养机构").counted == "特困老人"

@@ -306,21 +306,30 @@ def counted_noun(tagged: list[tuple[str, str]], generic: frozenset[str] = GENERI
         # 那几个海岛…配送几次: 那几个 points at things named, it asks nothing.
         pointing = word.startswith(("那", "这")) or (position and tagged[position - 1][0] in ("那", "这"))
         if _HOW_MANY.search(word) and not pointing:
-            nouns = []
             following = tagged[position + 1 :]
-            for after, flag in following:
-                if not nouns and MEASURE.fullmatch("多少" + after):
-                    continue  # 个 of 多少个问题, 家次 of 多少家次: how, not what, it counts
-                # 特困(a)老人(n) is one thing counted; 标段(n)施工(vn) counts 标段.
-                if not flag.startswith(_NOUN_PHRASE_TAGS) or (nouns and flag == "vn"):
-                    break
-                nouns.append(after)
+            nouns = _counted_phrase(following)
             measure = following[0][0] if following and MEASURE.fullmatch("多少" + following[0][0]) else ""
             if nouns or not measure or measure in _TIMES:
                 return "".join(nouns)
             noun = _object_before(tagged[:position], generic)
             return "" if noun.endswith(measure) else noun  # 回迁户…解决了多少户: the measure names it
     return ""
+
+
+def _counted_phrase(following: list[tuple[str, str]]) -> list[str]:
+    """The noun phrase a figure word counts (特困老人 of 多少特困老人); its head after 的 (问题 of 几个老百姓
+    着急的问题)."""
+    nouns: list[str] = []
+    for i, (after, flag) in enumerate(following):
+        if not nouns and MEASURE.fullmatch("多少" + after):
+            continue  # 个 of 多少个问题, 家次 of 多少家次: how, not what, it counts
+        if after == "的" and nouns:
+            return _counted_phrase(following[i + 1 :]) or nouns
+        # 特困(a)老人(n) is one thing counted; 标段(n)施工(vn) counts 标段.
+        if not flag.startswith(_NOUN_PHRASE_TAGS) or (nouns and flag == "vn"):
+            break
+        nouns.append(after)
+    return nouns
 
 
 def _last_noun(tagged: list[tuple[str, str]]) -> str:
