@@ -249,3 +249,8 @@ def test_a_remark_after_the_question_mark_asks_nothing(lexical_assistant):
 def test_fillers_of_dictated_speech_name_nothing_asked(lexical_assistant):
     answer = lexical_assistant.ask("就是电信诈骗骗走的钱然后区里一共帮大家追回来多少啊")
     assert answer.found and "1132.4万元" in answer.answer
+
+
+def test_a_short_question_of_how_often_is_a_question_of_its_own(lexical_assistant):
+    answer = lexical_assistant.ask("合作社那边 查了几回 发现多少毛病")
+    assert answer.found and "14次" in answer.answer and "42个" in answer.answer

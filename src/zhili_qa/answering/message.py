@@ -44,6 +44,7 @@ _POINTING_START = re.compile(r"^(?:这|那|该)(?:个|项|次)?")
 _COMPARED_AFTER = re.compile(
     rf"(?:跟|和|与)?比[^，,。？?]{{1,6}}?(?:好|高|多|少|低|差|强|涨|降|提升|下降).*(?:{YES_NO_Q.pattern})"
 )
+_DONE_HOW_OFTEN = re.compile(r"^[\u4e00-\u9fff]了(?:几|多少)[\u4e00-\u9fff]?$")  # 查了几趟: short, yet a question
 MEASURE_REACH = 2  # characters of a measure (分, 块钱) between a figure asked and a comparison after it
 COMPOUND_PART = 5  # characters a clause needs to be a question of its own (哪个多 compares, it asks nothing new)
 # Greetings and thanks around a question (你好，…谢谢啦) ask nothing.
@@ -157,7 +158,9 @@ def compound_parts(text: str) -> list[str]:
     asking = [
         i
         for i, clause in enumerate(clauses)
-        if _ASKS_A_FACT.search(clause) and len(clause) >= COMPOUND_PART and not _NAMES_A_FIGURE.search(clause)
+        if _ASKS_A_FACT.search(clause)
+        and (len(clause) >= COMPOUND_PART or _DONE_HOW_OFTEN.match(clause))
+        and not _NAMES_A_FIGURE.search(clause)
     ]
     # 一共收了多少件，最后都摆平了没: a yes or no after a figure asks its own (有意见找谁，有人管没有 presses for
     # the same fact; one naming a figure presses for the figure).
