@@ -80,7 +80,7 @@ def abstention(composer: Composer, restated: str, context: Span | None, home: st
 
 def which_project(projects: list[Project]) -> str:
     """Asked of no project, and several answer it: which one is meant, rather than one picked for the asker."""
-    named = "、".join(p.topic for p in [p for p in projects if p.number][:WHICH_NAMED])
+    named = "、".join(p.topic for p in projects[:WHICH_NAMED])
     more = "等" if len(projects) > WHICH_NAMED else ""
     return f"公告里有{len(projects)}个项目都写到了这一点，比如{named}{more}。请问您问的是哪一个项目？带上项目名称再问一次就好。"
 

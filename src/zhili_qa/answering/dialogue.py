@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 
 from ..corpus import Project
+from ..corpus.model import without_title_tail
 from ..retrieve import Retriever
 from ..text import dictionary_tag, has_words, normalize
 from .projects import NUMERAL_START, ProjectFinder
@@ -25,8 +26,6 @@ FOLLOW_UP = re.compile(
 ELLIPSIS = re.compile(r"^.{0,10}?(?:[那这](?:个|项|一项)?(?:专项治理|专项|治理|项目|块|边))?呢[?？]?$")
 # 这次专项治理一共…: a question about the whole campaign, whatever was asked before.
 WHOLE_CAMPAIGN = re.compile(r"这次|本次|整个|总体|全部专项|全区纪检|纪委|监委|所有项目|一共选")
-# 深入开展漠视侵害群众利益问题专项治理: the campaign's own name, as a preamble gives it.
-_CAMPAIGN_NAME = re.compile(r"开展([\u4e00-\u9fff]{4,20}?)(?:问题)?专项治理")
 FOLLOW_UP_TAIL = 2  # how many earlier user turns are searched for the project in focus
 
 
@@ -96,5 +95,4 @@ class Dialogue:
 
 def campaign_names(preambles: list[Project]) -> tuple[str, ...]:
     """The names the preambles give their whole campaign (漠视侵害群众利益), which a question may ask of by name."""
-    text = " ".join(unit.text for preamble in preambles for unit in preamble.units)
-    return tuple(dict.fromkeys(_CAMPAIGN_NAME.findall(text)))
+    return tuple(dict.fromkeys(without_title_tail(p.campaign) for p in preambles if p.campaign))

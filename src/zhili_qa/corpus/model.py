@@ -13,6 +13,13 @@ PREAMBLE_FIELD = "总体情况"
 TITLE, LEAD, GOAL, RESULTS = "治理项目", "牵头单位", "治理目标", "治理成果"
 FIELDS = (TITLE, LEAD, GOAL, RESULTS)
 _TITLE_TAIL = re.compile(r"(?:领域)?(?:突出)?(?:问题)?专项治理$")
+
+
+def without_title_tail(title: str) -> str:
+    """A title without its boilerplate tail: 噪声污染 for 噪声污染专项治理."""
+    return _TITLE_TAIL.sub("", title) or title
+
+
 _CAMPAIGN = re.compile(r"开展([^，,。；;]{2,30}?专项治理)")  # 深入开展漠视侵害群众利益问题专项治理
 
 
@@ -41,15 +48,20 @@ class Project:
     @property
     def topic(self) -> str:
         """The title without its boilerplate tail: 噪声污染 for 噪声污染专项治理."""
-        return _TITLE_TAIL.sub("", self.title) or self.title
+        return without_title_tail(self.title)
 
     @property
     def naming(self) -> str:
         """Words that name the project, which ask nothing of it: its title and lead; for the preamble, also
         the campaign it opens with (本次漠视侵害群众利益问题专项治理中…多少次 asks of the totals)."""
+        return " ".join(filter(None, (self.title, self.lead, self.campaign)))
+
+    @property
+    def campaign(self) -> str:
+        """The campaign a preamble opens with (漠视侵害群众利益问题专项治理); "" for a project."""
         preamble = self.fields.get(PREAMBLE_FIELD)
-        campaign = _CAMPAIGN.search(preamble.text) if preamble else None
-        return " ".join(filter(None, (self.title, self.lead, campaign[1] if campaign else "")))
+        found = _CAMPAIGN.search(preamble.text) if preamble else None
+        return found[1] if found else ""
 
     @property
     def lead(self) -> str:
