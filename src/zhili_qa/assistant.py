@@ -83,11 +83,11 @@ class Assistant:
             lambda word: bool(tokenizer.jieba.FREQ.get(word)) or word in all_text,
             lambda text: tokenizer.jieba.lcut(text, HMM=False),
         )
-        preambles = [p for p in corpus.projects if p.number == 0]
+        preambles = [p for p in corpus.projects if p.number == 0]  # each bulletin's project 0
         self.reader = QuestionReader(tokenizer, thesaurus, homophones, self.places, period, campaign_names(preambles))
         check = AnswerCheck(thesaurus, self.places, period, lambda w: self.scope.project_frequency.get(w, 0))
         self.answerer = ProjectAnswerer(corpus, self.selector, check, self.finder.named)
-        self._preambles = {(p.doc, p.number) for p in corpus.projects if p.number == 0}  # each bulletin's project 0
+        self._preambles = {(p.doc, p.number) for p in preambles}
         self.across = AcrossProjects(corpus, retriever, self.reader, self.finder, self.answerer, self._abstain)
         self.years: Years | None = None  # several years' bulletins: each answered by its own engine
 
@@ -245,12 +245,7 @@ class Assistant:
             and not (number == 0 and self._answers(asked, (doc, number), ranking))  # the campaign's own, ranked first
         ):
             # 检查了多少次, 谁牵头的: nothing says which project; the one whose text answers, else ask which.
-            ranked = [key for key, _ in ranking.projects]
-            keys = ranked + [(p.doc, p.number) for p in self.corpus.projects if (p.doc, p.number) not in ranked]
-            answering = [key for key in keys if self._answers(asked, key, ranking)]
-            # 推动整改的问题一共多少个: the campaign's totals, when they count the very thing asked.
-            totals = [key for key in answering if key in self._preambles and self._totals_count(asked, key, ranking)]
-            answering = totals or answering
+            answering = self._answering(asked, ranking)
             if len(answering) > 1:
                 projects = [self.corpus.document(d).project(n) for d, n in answering]
                 return refusal(which_project(projects), self.degraded)
@@ -268,6 +263,15 @@ class Assistant:
             return self._abstain(composer, asked, attempt)
         body = self.answerer.wording(composer, asked, project, ranking, attempt.span)
         return composer.finish(body, self._confidence(ranking), self.degraded)
+
+    def _answering(self, asked: Question, ranking: Ranking) -> list[tuple[str, int]]:
+        """Every project (best ranked first) with a clause that answers the question; only the campaign's totals
+        when they count the very thing asked (推动整改的问题一共多少个)."""
+        ranked = [key for key, _ in ranking.projects]
+        keys = ranked + [(p.doc, p.number) for p in self.corpus.projects if (p.doc, p.number) not in ranked]
+        answering = [key for key in keys if self._answers(asked, key, ranking)]
+        totals = [key for key in answering if key in self._preambles and self._totals_count(asked, key, ranking)]
+        return totals or answering
 
     def _answers(self, asked: Question, key: tuple[str, int], ranking: Ranking) -> bool:
         doc, number = key

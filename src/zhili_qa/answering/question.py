@@ -105,7 +105,7 @@ _NOUN_PHRASE_TAGS = ("n", "a", "b", "j", "l", "vn")  # 特困(a)老人(n), 违�
 _PEOPLE_NOUN = re.compile(r"(?:公务员|干部|人员|老人|学生|家长|居民|嫌疑人|护理员|监督员|民警)$")
 _TIMES = frozenset("次 回 趟 遍 家次 人次".split())  # 食堂检查了几次 counts visits, not 食堂
 _HOW_MANY = re.compile(r"(?:多少|几)(?:个|名|家|户|件|项|位)?$")
-# 劝返回来几个, 抓了几个: acts done to people, whose 几个 counts people when no noun says what.
+# 劝返回来几个, 处分了几个: acts done to people, whose 几个 counts people when no noun says what.
 _ACTS_ON_PEOPLE = re.compile(r"劝返|劝回|逮捕|处分|问责|惩戒|入住|住进|救治")
 _PEOPLE = re.compile(r"人员|人|者|名|老人|群众|居民|学生|家长|干部")
 
@@ -175,6 +175,7 @@ class QuestionReader:
         return _MORE_THAN.sub(r"\1以上", _LESS_THAN.sub(r"\1以下", text))
 
     def _year_inside(self, short: re.Match) -> str:
+        """23年 as 2023年 when that year is near the bulletin's period; else as typed (a span of years)."""
         year = 2000 + int(short.group(1))
         near = self.period is not None and abs(year - self.period) <= NEAR_PERIOD
         return f"{year}年" if near else short.group(0)
