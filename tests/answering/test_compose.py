@@ -36,3 +36,10 @@ def test_another_place_names_the_bulletins_district(lexical_assistant):
 def test_a_figure_is_written_with_its_unit(lexical_assistant):
     answer = lexical_assistant.ask("三甲公立医院单颗常规种植总价最多收多少钱")
     assert answer.found and "4275元" in answer.answer and "4275 元" not in answer.answer
+
+
+def test_a_compound_answered_only_in_part_says_so_before_its_quotes(lexical_assistant):
+    # 牵头单位是谁 names no project (which one is asked back); 种植牙多少钱 is answered: half an answer, said so.
+    answer = lexical_assistant.ask("牵头单位是谁，种植牙多少钱")
+    assert not answer.found and answer.citations
+    assert answer.answer.startswith("公告只回答了这个问题的一部分") and "仅供参考" in answer.answer

@@ -20,6 +20,7 @@ ANSWER_LIMIT = 110  # characters without markers; hotline staff read it aloud, c
 # 4275 元, 3-5 年: a figure read together with its unit, as the bulletin writes it elsewhere (4275元).
 # Said instead of an answer that would state a figure no quote holds (a defect: logged, never shown).
 UNSUPPORTED = "抱歉，这个问题我没能从公告原文中找到可靠的答案，请换个说法再问，或查看项目目录。"
+PARTLY_ANSWERED = "公告只回答了这个问题的一部分（以下仅供参考）："
 WHICH_NAMED = 3  # projects named when asking which one a question that names none is about
 RESTATED_LIMIT = 30  # characters of the question an abstention repeats
 _LEADING_FILLER = re.compile(
@@ -186,7 +187,11 @@ def joined_answer(answers: list[Answer], degraded: bool) -> Answer:
         heading = body.split("：", 1)[0] + "：" if "：" in body[:40] else ""
         text += body
         citations += [dataclasses.replace(c, n=c.n + offset) for c in answer.citations]
-    return Answer(text, all(a.found for a in answers), citations, min(a.confidence for a in answers), degraded)
+    found = all(a.found for a in answers)
+    if not found and any(a.found for a in answers):
+        # 牵头单位多少，种植牙多少: the part answered is quoted, and read as what it is, part of an answer.
+        text = PARTLY_ANSWERED + text
+    return Answer(text, found, citations, min(a.confidence for a in answers), degraded)
 
 
 def _said_by_another(i: int, answers: list[Answer]) -> bool:
