@@ -242,7 +242,7 @@ class Assistant:
         elif (
             unnamed
             and self.scope.names_no_topic(asked.subject)
-            and not (number == 0 and self._answers(asked, (doc, number), ranking))  # the campaign's own, ranked first
+            and not (number == 0 and self._attempt(asked, (doc, number), ranking).span)  # the campaign's own, first
         ):
             # 检查了多少次, 谁牵头的: nothing says which project; the one whose text answers, else ask which.
             answering = self._answering(asked, ranking)
@@ -269,13 +269,14 @@ class Assistant:
         when they count the very thing asked (推动整改的问题一共多少个)."""
         ranked = [key for key, _ in ranking.projects]
         keys = ranked + [(p.doc, p.number) for p in self.corpus.projects if (p.doc, p.number) not in ranked]
-        answering = [key for key in keys if self._answers(asked, key, ranking)]
-        totals = [key for key in answering if key in self._preambles and self._totals_count(asked, key, ranking)]
+        attempts = {key: self._attempt(asked, key, ranking) for key in keys}
+        answering = [key for key, attempt in attempts.items() if attempt.span is not None]
+        totals = [key for key in answering if key in self._preambles and self._counts_totals(asked, attempts[key])]
         return totals or answering
 
-    def _answers(self, asked: Question, key: tuple[str, int], ranking: Ranking) -> bool:
+    def _attempt(self, asked: Question, key: tuple[str, int], ranking: Ranking) -> Attempt:
         doc, number = key
-        return self.answerer.attempt(asked, self.corpus.document(doc).project(number), ranking).span is not None
+        return self.answerer.attempt(asked, self.corpus.document(doc).project(number), ranking)
 
     def _from_preamble(
         self, asked: Question, ranking: Ranking, first: Project, failed: Attempt
@@ -283,20 +284,18 @@ class Assistant:
         """The preamble's answer when a clause of it passes the check and counts what is asked (else the first
         project and its abstention)."""
         for key in sorted(self._preambles):
-            attempt = self._totals_count(asked, key, ranking)
-            if attempt is not None:
+            attempt = self._attempt(asked, key, ranking)
+            if self._counts_totals(asked, attempt):
                 return self.corpus.document(key[0]).project(key[1]), attempt
         return first, failed
 
-    def _totals_count(self, asked: Question, key: tuple[str, int], ranking: Ranking) -> Attempt | None:
-        """The preamble's attempt when its clause counts the very thing asked (11家单位 of 几家单位): a total of
-        something else answers nothing."""
-        attempt = self.answerer.attempt(asked, self.corpus.document(key[0]).project(key[1]), ranking)
+    def _counts_totals(self, asked: Question, attempt: Attempt) -> bool:
+        """Does the preamble's clause count the very thing asked (11家单位 of 几家单位)? A total of something else
+        answers nothing."""
         span = attempt.span
-        counts = (
+        return (
             span is not None and span.kind != "field" and self.answerer.check.counts_the_asked_thing(asked, span.text)
         )
-        return attempt if counts else None
 
     def _abstain(self, composer: Composer, asked: Question, attempt: Attempt) -> Answer:
         restated = "" if asked.english else restate(asked.typed)

@@ -56,6 +56,11 @@ def numbers_in(text: str) -> set[str]:
     return set(NUMBER.findall(text))
 
 
+def long_figures(figures: set[str] | frozenset[str], digits: int) -> set[str]:
+    """The figures of at least ``digits`` digits (1132.4, 96110): long enough to name the one clause stating them."""
+    return {f for f in figures if len(f.replace(".", "")) >= digits}
+
+
 def rounds_to(rough: str, numbers: set[str]) -> bool:
     """Does one of ``numbers`` round down to the rough figure (120 of 120多万: 124.839742; 1500 of 1500余: 1532)?"""
     places = len(rough) - len(rough.rstrip("0")) if "." not in rough else 0

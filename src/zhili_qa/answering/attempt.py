@@ -20,7 +20,6 @@ from .comparisons import AGAINST_BEFORE
 from .compose import Composer, fact_answer, fact_fields, goal_answer, handled_answer, lead_answer, overview_answer
 from .intent import COLLOQUIAL_LEAD, COMPLETION_Q, COMPLETION_TEXT, answer_type, asks_the_plan
 from .misreadings import counts_by_the_act_asked, owners_asked, tells_owners_apart
-from .projects import project_text
 from .question import Question
 from .selection import SpanSelector
 from .values import counted_measures, counts_alike
@@ -62,7 +61,7 @@ class ProjectAnswerer:
         intent, fields = asked.intent, fact_fields(project)
         # Judged on the subject words: an elliptical question (那噪声治理呢) carries the earlier one's text.
         aspect = self.selector.has_aspect(" ".join(asked.subject), project)
-        looked_up = bool(asked.given & numbers_in(project_text(project)))
+        looked_up = bool(asked.given & numbers_in(project.text))
         overview = project.fields[TITLE if project.number else PREAMBLE_FIELD]
         if asked.answer_type == "organisation" and COLLOQUIAL_LEAD.search(asked.text) and aspect:
             asked = dataclasses.replace(asked, answer_type="fact")  # 零花钱有人克扣有人管吗 asks about 零花钱
@@ -122,7 +121,7 @@ class ProjectAnswerer:
         # 民营诊所种一颗多少钱: where the project tells owners apart (it caps 公立 hospitals' prices and only guides
         # 民营 ones), only a sentence naming the owner asked answers; a district-wide figure is no clinic's price.
         owners = owners_asked(asked)
-        owners = owners if owners and tells_owners_apart(project_text(project)) else ()
+        owners = owners if owners and tells_owners_apart(project.text) else ()
         for rank, span in enumerate(candidates):
             sentence = self.selector.sentence_of(project, span)
             context = self.selector.context_of(project, span)
@@ -150,7 +149,7 @@ class ProjectAnswerer:
                 sentence = self.selector.sentence_of(project, best)
                 best = sentence if len(sentence.text) <= YES_NO_SENTENCE else best
             return Attempt(best, Verdict(True))
-        text = project_text(project)
+        text = project.text
         if (
             open_question
             and project.number
@@ -237,7 +236,7 @@ class ProjectAnswerer:
     @staticmethod
     def _asks_about_a_figure(asked: Question, project: Project) -> bool:
         """旧改约谈的那4个人是哪个单位的: a figure of the project in a who-question asks about those people."""
-        return bool(asked.given & numbers_in(project_text(project)))
+        return bool(asked.given & numbers_in(project.text))
 
     def wording(self, composer: Composer, asked: Question, project: Project, ranking: Ranking, span: Span) -> str:
         """The attempt's span decides the wording: a whole field is answered as such, a clause is quoted."""

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from itertools import pairwise
 
 from ..corpus import Span
-from ..figures import arabic_numerals, numbers_in, rounds_to
+from ..figures import arabic_numerals, long_figures, numbers_in, rounds_to
 from ..text import Thesaurus
 from .comparisons import another_rank, no_change_told, one_of_the_listed, points_for_a_percent
 from .intent import (
@@ -81,7 +81,7 @@ def _stated_figures(question: Question) -> set[str]:
 def _what_the_figure_is(question: Question, text: str) -> bool:
     """一千一百三十二点四万是反诈哪个数: a long figure the question states and asks what it is; the clause stating
     it is the answer, whatever words the asker puts around it."""
-    long = {g for g in _stated_figures(question) if len(g.replace(".", "")) >= DISTINCT_DIGITS}
+    long = long_figures(_stated_figures(question), DISTINCT_DIGITS)
     return (
         question.answer_type == "fact"
         and bool(long)

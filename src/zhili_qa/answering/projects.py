@@ -14,7 +14,7 @@ from functools import cache, lru_cache
 import jieba
 
 from ..corpus import Corpus, Project, Span
-from ..figures import numbers_in
+from ..figures import long_figures, numbers_in
 from ..text import Thesaurus, Tokenizer, department_aliases
 from .intent import ORDINAL
 from .scope import ScopeGuard
@@ -201,15 +201,11 @@ class ProjectFinder:
 
     def stating(self, figures: frozenset[str], digits: int) -> set[tuple[str, int]] | None:
         """96110是什么电话: the projects whose text states a long figure the question gives (None: no such figure)."""
-        long = [f for f in figures if len(f.replace(".", "")) >= digits]
+        long = long_figures(figures, digits)
         if not long:
             return None
-        keys = {(p.doc, p.number) for p in self.corpus.projects if all(f in numbers_in(project_text(p)) for f in long)}
+        keys = {(p.doc, p.number) for p in self.corpus.projects if long <= numbers_in(p.text)}
         return keys or None
-
-
-def project_text(project: Project) -> str:
-    return " ".join(u.text for u in project.units if u.kind == "field")
 
 
 def _whole_words(phrase: str, words: list[str]) -> bool:

@@ -108,7 +108,7 @@ class ScopeGuard:
         self._all_text = "\n".join(d.text for d in corpus.documents)
         self._pos = tokenizer.pos
         self.token_projects = self._token_projects()
-        self._project_texts = [" ".join(unit.text for unit in project.units) for project in corpus.projects]
+        self._project_texts = [project.text for project in corpus.projects]  # read for every question naming none
         self.project_frequency = Counter({token: len(keys) for token, keys in self.token_projects.items()})
         departments = {a for p in corpus.projects if p.number for a in department_aliases(p.lead)}
         # Thesaurus words that only name a department say who, not what: they anchor no topic.

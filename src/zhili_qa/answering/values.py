@@ -100,34 +100,26 @@ _ENTITY = re.compile(r"[（(][\u4e00-\u9fff]{4,16}(?:医院|分院|公司|中心
 _ORGANISER = re.compile(r"(?:^|[，,])\s*[区市县省][\u4e00-\u9fff]{0,8}?(?:纪委|监委|委员会|局|办公室|政府)")
 DOCUMENT_TITLE = re.compile(r"《[^》]*》")  # 《…工作方案》: a document named, its words no value of the text
 # A name quoted, or a system called by its own name (浙江省药械招采平台 of 通过什么平台采购).
+_QUOTED = r"[“「《\"][^”」》\"]{2,40}[”」》\"]"  # “浙农经管”, 《…工作方案》
 _QUOTED_NAME = re.compile(
-    r"[“「《\"][^”」》\"]{2,40}[”」》\"]|[\u4e00-\u9fff]{4,12}(?:平台|系统|小程序|公众号|软件)(?![\u4e00-\u9fff]{0,2}(?:建设|开发))"
+    _QUOTED + r"|[\u4e00-\u9fff]{4,12}(?:平台|系统|小程序|公众号|软件)(?![\u4e00-\u9fff]{0,2}(?:建设|开发))"
 )
 # Names listed (盘峙、小盘峙, 各市场监管所、白泉分局): the first item opens at a break, not inside words after a
 # bracket (…对加油站(供应站)的暗访、监督检查 lists acts, no names).
 _ENUMERATION = re.compile(r"(?<![\u4e00-\u9fff“”)）])[\u4e00-\u9fff“”]{1,20}、[\u4e00-\u9fff“”]{1,12}")
 _OWN_NAME = "(?:浙江|舟山|定海)"  # a system called by its own name starts with where it runs (浙江省药械招采平台)
-_DIGITAL = (
-    "应用",
-    "平台",
-    "系统",
-    "程序",
-    "软件",
-    "app",
-    "APP",
-    "App",
-)  # one kind as citizens name it: 那个系统 may be a 平台
+# One kind as citizens name it: 那个系统 may be a 平台.
+_DIGITAL = frozenset("应用 平台 系统 程序 软件 app APP App".split())
 
 
 def gives_name_of(kind: str, text: str) -> bool:
     """Does the text give the name of a thing of this kind: quoted just before it (“浙农经管”应用, “家校共管”机制),
     holding it (“校园食堂数字化管理平台”), or called by it (浙江省药械招采平台)? 系统“震慑”, 谋划系统布局 name no
     system."""
-    kind = "|".join(_DIGITAL) if kind in _DIGITAL else re.escape(kind)
-    quoted = r"[“「《\"][^”」》\"]{2,40}[”」》\"]"
+    kind = "|".join(sorted(_DIGITAL)) if kind in _DIGITAL else re.escape(kind)
     return bool(
         re.search(
-            rf"{quoted}[^，,。；]{{0,6}}(?:{kind})|[“「《\"][^”」》\"]*(?:{kind})[”」》\"]|{_OWN_NAME}[\u4e00-\u9fff]{{2,10}}(?:{kind})",
+            rf"{_QUOTED}[^，,。；]{{0,6}}(?:{kind})|[“「《\"][^”」》\"]*(?:{kind})[”」》\"]|{_OWN_NAME}[\u4e00-\u9fff]{{2,10}}(?:{kind})",
             text,
         )
     )

@@ -46,6 +46,11 @@ class Project:
     units: list[Span] = field(default_factory=list)
 
     @property
+    def text(self) -> str:
+        """The project's fields, joined: where a figure or a word of it is looked for."""
+        return " ".join(u.text for u in self.units if u.kind == "field")
+
+    @property
     def topic(self) -> str:
         """The title without its boilerplate tail: 噪声污染 for 噪声污染专项治理."""
         return without_title_tail(self.title)
