@@ -530,3 +530,25 @@ def test_those_a_clause_of_de_describes_are_counted_by_what_they_did(lexical_ass
     assert answer.found and "192名" in answer.answer
     # A count of what exists is still not answered by those that did something (32所…完成自纠自查).
     assert not lexical_assistant.ask("全区一共有多少所中小学？").found
+
+
+def test_a_guess_offered_after_how_many_is_no_figure_the_question_states(lexical_assistant, reader):
+    assert "30" not in reader.read("食堂一共检查了几次，是不是三十次").given
+    answer = lexical_assistant.ask("食堂一共检查了几次，是不是三十次")
+    assert answer.found and "38次" in answer.answer
+    assert "7327户" in lexical_assistant.ask("老旧小区改造涉及多少户居民，是七千多户吗").answer
+
+
+def test_everyone_helped_is_not_what_is_counted(lexical_assistant, reader):
+    assert reader.read("民警一年帮大伙劝阻了多少人").counted != "大伙"
+    assert "11637人次" in lexical_assistant.ask("民警一年帮大伙劝阻了多少人").answer
+
+
+def test_the_project_itself_counted_is_answered_by_its_figure(lexical_assistant):
+    answer = lexical_assistant.ask("职业技能培训这块一共涉及多少人")
+    assert answer.found and "88人" in answer.answer
+
+
+def test_one_kind_named_in_a_list_of_what_a_total_covers_is_not_counted_by_it(lexical_assistant):
+    # 涉及人数88人 counts everyone of 同一本证书…、超龄领取…、公务员享受… together.
+    assert not lexical_assistant.ask("公务员享受培训补贴的一共有几个人").found

@@ -1,6 +1,6 @@
 """Messages as people type them: instructions on how to answer, the campaign named, what was done after a plan."""
 
-from zhili_qa.answering.message import without_pleasantries
+from zhili_qa.answering.message import compound_parts, without_pleasantries
 
 
 def test_an_instruction_on_how_to_answer_asks_nothing():
@@ -254,3 +254,22 @@ def test_fillers_of_dictated_speech_name_nothing_asked(lexical_assistant):
 def test_a_short_question_of_how_often_is_a_question_of_its_own(lexical_assistant):
     answer = lexical_assistant.ask("合作社那边 查了几回 发现多少毛病")
     assert answer.found and "14次" in answer.answer and "42个" in answer.answer
+
+
+def test_a_neighbours_question_relayed_by_a_group_asks_as_the_neighbour():
+    assert without_pleasantries("隔壁赵奶奶问，食堂一年查了几次") == "食堂一年查了几次"
+    assert without_pleasantries("群里有人问种一颗牙多少钱") == "种一颗牙多少钱"
+    assert without_pleasantries("楼下孙叔叔问反诈热线是多少") == "反诈热线是多少"
+    assert without_pleasantries("有人问题太多了") == "有人问题太多了"  # 问题 is no asking
+
+
+def test_when_said_as_sha_shihou_asks_a_question_of_its_own():
+    parts = compound_parts("定海医疗急救站啥时候挂牌的 小沙街道急救点啥时候设好")
+    assert len(parts) == 2 and "急救站" in parts[0] and "小沙街道" in parts[1]
+
+
+def test_whether_all_was_done_before_a_count_is_a_question_of_its_own(lexical_assistant):
+    answer = lexical_assistant.ask("农村回迁这事，拖了五年以上的是不是都全解决了 三到五年的解决了几户")
+    assert answer.found and "全部解决" in answer.answer and "560户" in answer.answer
+    # A worry before the count asks nothing the bulletin could settle.
+    assert len(compound_parts("加油机会不会被人动手脚啊，这次检查了多少家")) == 1

@@ -201,7 +201,7 @@ class AnswerCheck(SubjectMatch):
             return "subject"  # 医保能报销多少比例: 价格调控响应率 is another rate
         if question.wants_value and averted(question, context):
             return "subject"
-        if question.wants_value and one_of_a_list(question, text):
+        if question.wants_value and one_of_a_list(question, context):
             return "unit"  # 盘峙的流动集市办了几次: 9次 is for 盘峙、小盘峙、富翅、里钓
         if a_part_for_the_whole(question, text) or another_act_on_the_stated(question, text):
             return "unit"
@@ -283,7 +283,7 @@ class AnswerCheck(SubjectMatch):
             noun = head
             if noun in self._generic or self._names_topic(noun, topic):
                 return True
-        elif self._names_topic(noun, ""):
+        elif noun in topic:  # 职业技能培训一共涉及多少人: the project itself, whose figure is asked
             return True
         if question.measure in ("家次", "人次"):
             return True  # 检查了多少家次医疗机构: visits are counted, the places visited need not be named

@@ -157,7 +157,9 @@ PER_UNIT_Q = re.compile(
     r"|[那这该](?![些几])[^，,。？?]{0,20}(?:大案|案子)(?:(?!一共|总共|累计)[^。？?]){0,6}(?:罚|赔)"
 )
 # 都整改好了吗 asks whether all was done; 全部化解, 整改到位 say so.
-COMPLETION_Q = re.compile(r"都[^，,。？?]{0,6}(?:了|吗|没)|全部|完了|完没|好了没|好没有")
+COMPLETION_Q = re.compile(
+    r"都[^，,。？?]{0,6}(?:了|吗|没)|全部|全(?:解决|整改|化解|办结|处理|改)|完了|完没|好了没|好没有"
+)
 COMPLETION_TEXT = re.compile(r"全部|均已|全面完成|(?<!不)到位|化解|办结|100%")
 # 降价之前多少钱: the state before a change, which a clause must speak of (原价, 降价前).
 BEFORE_Q = re.compile(

@@ -9,7 +9,7 @@ import re
 from ..figures import arabic_numerals
 from ..text import normalize
 from .english import english_parts, is_english
-from .intent import ACTUALLY_Q, ASKS_HOW_MUCH, PLAN_Q, REFERS_BACK, YES_NO_Q
+from .intent import ACTUALLY_Q, ASKS_HOW_MUCH, COMPLETION_Q, PLAN_Q, REFERS_BACK, YES_NO_Q
 
 # A long WeChat message asks its question at the end: the last sentence holding a question word.
 _NAMES_A_FIGURE = re.compile(r"(?:那个|这个|那|这)(?:数|数字|数据|数目)$")
@@ -19,7 +19,9 @@ _SENTENCES = re.compile(r"[^。！!？?]+[。！!？?]*")
 CLAUSES = re.compile(r"[^。！!？?；;:：\n，,\s]+")
 QUESTION_WORD = re.compile(r"多少|几|什么|啥|吗|谁|哪|怎么|是否|有没有|是不是|了没|呢")
 # 那几个小岛 points at things, it does not ask how many.
-_ASKS_A_FACT = re.compile(r"(?<![好举说那这\d])几(?!乎)|多少|哪个|哪些|(?<![那这])哪几|哪一|哪所|哪家|谁|什么时候|何时")
+_ASKS_A_FACT = re.compile(
+    r"(?<![好举说那这\d])几(?!乎)|多少|哪个|哪些|(?<![那这])哪几|哪一|哪所|哪家|谁|(?:什么|啥)时候|何时"
+)
 _ASKING_MARKER = re.compile(
     r"(?:我就|我一直|我)?(?:想问一下|想问一句|想问问|想问下|想请问|想请教一下|想请教|请教一下|想知道|想晓得|想了解|想弄清楚|想咨询|请问一下|请问|问一下|问下|好奇)"
     # 有人问我：…, 我媳妇问…, 两件事一起问：… — who asks, and what follows is asked.
@@ -46,6 +48,7 @@ _COMPARED_AFTER = re.compile(
 )
 _DONE_HOW_OFTEN = re.compile(r"^[\u4e00-\u9fff]了(?:几|多少)[\u4e00-\u9fff]?$")  # 查了几趟: short, yet a question
 MEASURE_REACH = 2  # characters of a measure (分, 块钱) between a figure asked and a comparison after it
+YES_NO_BEFORE = 10  # characters a yes/no before a count needs to ask of its own subject (not 是不是真的)
 COMPOUND_PART = 5  # characters a clause needs to be a question of its own (哪个多 compares, it asks nothing new)
 # Greetings and thanks around a question (你好，…谢谢啦) ask nothing.
 _PLEASANTRIES = re.compile(
@@ -81,10 +84,14 @@ ASKING_MIN = 12  # characters the asking part reaches, taking in clauses before 
 
 
 # 有群众来电问，…: hotline staff relaying a caller's question; the relaying asks nothing.
-_CALLERS = r"(?:群众|市民|居民|老百姓|来电人|网友|人|阿姨|大爷|大妈|大叔|大姐|老人家?|老伯|阿婆|女士|先生|师傅)"
+# 群里有人问…, 李伯伯问…, 隔壁王阿姨问…: a neighbour's question relayed by a WeChat group's volunteer.
+_CALLERS = (
+    r"(?:群众|市民|居民|老百姓|来电人|网友|群友|邻居|人|女士|先生|师傅|老人家?"
+    r"|[\u4e00-\u9fff]?(?:阿姨|大爷|大妈|大叔|大姐|老伯|阿婆|伯伯|叔叔|婶婶|奶奶|爷爷|外婆|外公|阿公))"
+)
 _RELAYED = re.compile(
-    rf"^(?:有|刚才有|一位|有个|有位)?(?:来电的|打电话的|打电话来的)?{_CALLERS}(?:来电|打电话|打来电话|电话|留言)?"
-    r"(?:问|咨询|询问|想知道|想了解)(?:一下|说|到)?[，,：:\s]*"
+    rf"^(?:群里|隔壁|楼上|楼下|对门|小区里|村里)?(?:有|刚才有|一位|有个|有位)?(?:来电的|打电话的|打电话来的)?"
+    rf"{_CALLERS}(?:来电|打电话|打来电话|电话|留言)?(?:问|咨询|询问|想知道|想了解)(?!题)(?:一下|说|到)?[，,：:\s]*"
 )
 # …，来电的大爷问的。: who asked, said after the question, asks nothing.
 _RELAYED_AFTER = re.compile(
@@ -169,11 +176,14 @@ def compound_parts(text: str) -> list[str]:
         i
         for i, clause in enumerate(clauses)
         if counted
-        and i > counted[0]
         and i not in asking
         and YES_NO_Q.search(clause)
-        and len(clause) >= COMPOUND_PART
-        and not re.search(r"\d", arabic_numerals(clause))
+        and (
+            (i > counted[0] and len(clause) >= COMPOUND_PART and not re.search(r"\d", arabic_numerals(clause)))
+            # 5年以上的是不是全解决了 3到5年的解决了多少户: whether all was done, asked of its own subject
+            # before the count (会不会偷偷少给油啊，查了多少家 is a worry, not a question).
+            or (i < counted[0] and len(clause) >= YES_NO_BEFORE and COMPLETION_Q.search(clause))
+        )
     ]
     asking.sort()
     if len(asking) < 2 or any(_leans_on_the_last(clauses[i]) for i in asking[1:]):

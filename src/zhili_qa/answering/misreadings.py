@@ -18,7 +18,8 @@ from .question import Question
 from .values import DOCUMENT_TITLE, GENERAL_MEASURE, SUM, clauses_of, counts_in, dated_clauses, value_clauses
 
 _LEADING_PREPOSITION = re.compile(r"^(?:在|对|向|从|于|为|把)")
-_WHOLE_OF_A_LIST = re.compile(r"这种|这些|那些|这类|几个|等|都")  # not 一共: 盘峙一共去了几次 is still one
+# not 一共: 盘峙一共去了几次 is still one; nor 几个人, which asks a count
+_WHOLE_OF_A_LIST = re.compile(r"这种|这些|那些|这类|[那这]几个|等|都")
 # 避免群众财产损失5000余万元 states a loss that did not happen: it does not answer 损失了多少.
 _AVERTED = re.compile(r"避免|防止|挽回")
 _AVERTED_ASKED = re.compile(r"避免|防止|挽回|追回|挽损|省|拦下|少损失")
@@ -56,7 +57,7 @@ _SET_ASIDE = re.compile(r"不是([\u4e00-\u9fff]{2,6}?)的(?:那个|那些|那�
 _ORDINAL_PART = re.compile(r"第\d+(?:期|批|轮|届|场|次)")
 # Kinds of owner a question may single out, each with the kinds that exclude it (民营诊所: 公立医疗机构 is another).
 _OWNERS = {"民营": "公立|公办", "私立": "公立|公办", "私人": "公立|公办", "民办": "公办|公立", "公立": "民营|私立|民办"}
-_LIST_OF_ITEMS = re.compile(r"(?:[\u4e00-\u9fff“”]{2,8}、)+[\u4e00-\u9fff“”]{2,8}(?=等)")
+_LIST_OF_ITEMS = re.compile(r"(?:[\u4e00-\u9fff“”]{2,16}、)+[\u4e00-\u9fff“”]{2,16}(?=等)")
 
 
 # 一百二十多万，具体是多少: the exact figure of one heard roughly, which the clause holding it does answer.
