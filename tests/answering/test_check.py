@@ -552,3 +552,13 @@ def test_the_project_itself_counted_is_answered_by_its_figure(lexical_assistant)
 def test_one_kind_named_in_a_list_of_what_a_total_covers_is_not_counted_by_it(lexical_assistant):
     # 涉及人数88人 counts everyone of 同一本证书…、超龄领取…、公务员享受… together.
     assert not lexical_assistant.ask("公务员享受培训补贴的一共有几个人").found
+
+
+def test_a_bureau_named_in_a_yes_or_no_about_results_does_not_list_its_projects(lexical_assistant):
+    answer = lexical_assistant.ask("区卫健局检查种牙机构发现的问题都整改到位了吗")
+    assert answer.found and "16个" in answer.answer and "牵头的项目" not in answer.answer
+
+
+def test_an_act_said_in_a_word_jieba_cuts_apart_is_still_the_act_counted(lexical_assistant, reader):
+    assert "拦了" in reader.read("反诈这块一年拦了多少人").subject
+    assert "11637人次" in lexical_assistant.ask("反诈这块一年拦了多少人").answer

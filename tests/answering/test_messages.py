@@ -273,3 +273,15 @@ def test_whether_all_was_done_before_a_count_is_a_question_of_its_own(lexical_as
     assert answer.found and "全部解决" in answer.answer and "560户" in answer.answer
     # A worry before the count asks nothing the bulletin could settle.
     assert len(compound_parts("加油机会不会被人动手脚啊，这次检查了多少家")) == 1
+
+
+def test_a_caller_relayed_mid_message_asks_after_the_comma(lexical_assistant):
+    answer = lexical_assistant.ask("有位老人来电说敬老院伙食不好，问特困供养机构一共检查了多少次")
+    assert answer.found and "23次" in answer.answer
+    # …，问他们那边…: the place asked about is the one the caller's story names.
+    assert not lexical_assistant.ask("来电人住岱山县，问他们那边老旧小区改造涉及多少户居民").found
+
+
+def test_someone_asking_in_the_middle_of_a_message_asks_what_follows(lexical_assistant):
+    answer = lexical_assistant.ask("说起种牙的事，有人问区卫健局检查出来的那些问题改好了没有")
+    assert answer.found and "16个" in answer.answer

@@ -173,7 +173,8 @@ def test_names_of_firms_and_stations_are_asked_as_such(reader):
         ("By what percentage did the implant price drop after procurement?", "change", "", ["种植体"]),
         ("How many gas-station inspections were carried out?", "count", "次", ["加油站"]),
         ("how many implant sets did the nine medical institutions buy", "count", "套", ["种植体"]),
-        ("How many administrative cases were filed in the fuel pump campaign?", "count", "件", ["立案"]),
+        # A case is filed (立案5件) or a problem dealt with (腐败和作风问题19个): 个 takes a count in either.
+        ("How many administrative cases were filed in the fuel pump campaign?", "count", "个", ["立案"]),
         ("How many ambulances does the emergency station have?", "count", "个", ["医疗急救站"]),
         ("What was the total income of village collectives, in yuan?", "money", "", ["总收入"]),
         ("At what times of year were fair-price vegetable supplies organised?", "date", "", ["菜篮子"]),
@@ -460,3 +461,15 @@ def test_names_of_firms_asked_and_names_of_things_listed(reader):
 def test_what_is_counted_is_the_head_after_de(reader):
     assert reader.read("一共挑了几个群众着急的问题来治理").counted == "问题"
     assert reader.read("有多少特困老人住进了定点供养机构").counted == "特困老人"
+
+
+def test_english_colloquial_words_for_the_bulletins_terms(lexical_assistant, reader):
+    answer = lexical_assistant.ask("How many corruption and misconduct cases were dealt with across all the projects?")
+    assert answer.found and "19个" in answer.answer and answer.citations[0].project == 0
+    assert {"劝阻", "公安"} <= set(reader.read("how many did the cops talk out of it").subject)
+
+
+def test_a_number_read_out_digit_by_digit_is_that_number(lexical_assistant, reader):
+    assert "96110" in reader.read("what's the nine six one one zero number?").text
+    answer = lexical_assistant.ask("Is nine six one one zero the anti-fraud hotline?")
+    assert answer.found and "96110" in answer.answer

@@ -26,6 +26,7 @@ _WHICH_MORE = re.compile(r"(?:哪个|哪项|哪一项|哪一个|谁)(?:的)?(?:�
 
 
 _ASKED_OF_EACH = re.compile(r"(?:各|分别)(?:自)?(?:是|有|为)?(?:多少|几)[^，,。？?\s]*")
+_ASKS_WHO_LEADS = re.compile(r"管|负责|牵头|主管|归")  # 是不是都归卫健局管: a yes or no of who leads
 FIGURE_TYPES = ("count", "money", "rate", "number", "score", "rank", "change")
 
 
@@ -72,7 +73,16 @@ class AcrossProjects:
             and not choosing
             and asked.answer_type != "person"  # 区人力社保局的局长是谁 asks a name, not the bureau's projects
             and not asks_which_of_the_world(text)
-            and (intent.project_list or WHICH_Q.search(text) or not (names_project or intent.figure))
+            # 卫健局查出来的问题整改了没有 asks whether something was done, not what the bureau leads.
+            and (
+                intent.project_list
+                or WHICH_Q.search(text)
+                or not (
+                    names_project
+                    or intent.figure
+                    or (asked.answer_type == "yes_no" and not _ASKS_WHO_LEADS.search(text))
+                )
+            )
         ):
             return self.project_list(departments)
         numbered = self.finder.numbered(asked.asking)

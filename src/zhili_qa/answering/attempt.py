@@ -189,7 +189,7 @@ class ProjectAnswerer:
             settled,
             completed,
             check.repeats_figures(asked, quoted.text),
-            counts_by_the_act_asked(asked, quoted.text),
+            counts_by_the_act_asked(asked, quoted.text, check.thesaurus_says),
             bool(asked.measure) and counts_alike(quoted.text, asked.measure),
             check.counts_the_asked_thing(asked, quoted.text),
             check.words_in(asked, quoted.text, topic),

@@ -241,7 +241,7 @@ class AnswerCheck(SubjectMatch):
         numbered = [
             w for (w, flag), (after, _) in pairwise(question.tags) if after == "数" and len(w) >= 2 and flag != "m"
         ]  # not 两个 of 两个数都要
-        return all(w in context or self._thesaurus_says(w, context) for w in numbered)
+        return all(w in context or self.thesaurus_says(w, context) for w in numbered)
 
     def _names_the_kind_asked(self, question: Question, context: str) -> bool:
         """哪个国家 is answered by a passage naming a 国家; 哪个部门, 哪个项目 are asked of the bulletin itself."""
@@ -250,7 +250,7 @@ class AnswerCheck(SubjectMatch):
         kinds = [k for k in WHICH_KIND.findall(question.asking) if k not in BULLETIN_KINDS]
         # 哪个区县 is answered by a place of that kind named as such (定海区 is the bulletin's own, no answer).
         return all(
-            (kind in context or self._thesaurus_says(kind, context))
+            (kind in context or self.thesaurus_says(kind, context))
             if kind in _PLACE_KINDS
             else self._speaks_of(kind, context)
             for kind in kinds
@@ -289,9 +289,9 @@ class AnswerCheck(SubjectMatch):
             return True  # 检查了多少家次医疗机构: visits are counted, the places visited need not be named
         clauses = value_clauses(text, question.answer_type, question.measure, set(question.given))
         if noun != question.counted:
-            return any(noun in clause or self._thesaurus_says(noun, clause) for clause in clauses)
+            return any(noun in clause or self.thesaurus_says(noun, clause) for clause in clauses)
         return any(
-            self.counts_the_asked_thing(question, clause) or self._thesaurus_says(noun, clause) for clause in clauses
+            self.counts_the_asked_thing(question, clause) or self.thesaurus_says(noun, clause) for clause in clauses
         )
 
     def answers_alone(self, question: Question, clause: str, after: str, topic: str) -> bool:

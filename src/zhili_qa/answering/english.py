@@ -34,6 +34,7 @@ _HOTLINE = re.compile(r"(?<![\d.,])(?!(?:19|20)\d\d(?!\d))\d{5,}(?![\d.,])")  # 
 _WHOLE_CAMPAIGN = re.compile(
     r"\b(?:whole|entire|overall) (?:lot|list|campaign|thing|programme|program)\b"
     r"|\ball (?:the |twelve |12 )?(?:campaigns|projects|crackdowns)\b"
+    r"|\b(?:the|its) preamble\b"
 )
 _PERSON_TIMES = re.compile(r"\bpersons?[- ]times?\b|\bman[- ]times?\b|\bperson[- ]visits?\b")
 # "the person-times figure is fine": fine as in all right, no penalty (罚没款).
@@ -75,6 +76,9 @@ _NUMBER_WORDS = {
 _NOT_THIS = re.compile(r"^(?:not|i (?:don't|do not) mean|i'm not asking (?:about|for))\b[^,;]*[,;]\s*", re.I)
 # "I can see what the police clawed back, but what did victims lose?": what comes before but is not asked.
 _BUT = re.compile(r"^.*?,\s*but\s+(?=(?:what|how|which|who|when|where|is|are|was|were|did|do|does)\b)", re.I)
+_DIGIT_WORDS = {"zero": "0", "oh": "0", **{w: str(n) for w, n in _NUMBER_WORDS.items() if n < 10}}
+# "nine six one one zero": a number read out digit by digit, as a hotline is (96110).
+_SPOKEN_DIGITS = re.compile(rf"\b(?:(?:{'|'.join(_DIGIT_WORDS)})[\s-]+){{2,}}(?:{'|'.join(_DIGIT_WORDS)})\b", re.I)
 _SIDE_BY_SIDE = re.compile(r"\b(?:versus|vs\.?|compared (?:with|to)|or the|and the)\b")
 _MISSPELT_FROM, _MISSPELT_CUTOFF = 6, 0.9  # letters from which, and how close, a typo is mended
 _LOWER_CASE_SPELLING = 6  # letters from which a word in lower case may be pinyin (dinghai, not dean)
@@ -153,7 +157,12 @@ def _asked_about(part: str) -> str:
 
 def names_nothing(text: str, thesaurus: Thesaurus) -> bool:
     """Does an English question name nothing the bulletin has a term for (what was the success rate?)?"""
-    return not _named_terms(_mended(text, _vocabulary(thesaurus)), thesaurus)
+    return not _named_terms(_mended(_digits_written(text), _vocabulary(thesaurus)), thesaurus)
+
+
+def _digits_written(text: str) -> str:
+    """A number read out digit by digit (nine six one one zero) written as digits (96110)."""
+    return _SPOKEN_DIGITS.sub(lambda m: "".join(_DIGIT_WORDS[w.lower()] for w in re.split(r"[\s-]+", m.group(0))), text)
 
 
 def _named_terms(text: str, thesaurus: Thesaurus) -> list[str]:
@@ -195,7 +204,7 @@ def gloss(text: str, thesaurus: Thesaurus, spell: Callable[[str], str | None] = 
     """The Chinese question an English one asks, sentence by sentence (a story before the question stays a
     sentence of its own, as in a Chinese message): years, bulletin terms and names, per-unit words, then
     the question phrase."""
-    text = _FINE_SAID.sub("", _mended(text, _vocabulary(thesaurus)))
+    text = _FINE_SAID.sub("", _mended(_digits_written(text), _vocabulary(thesaurus)))
     lowered = text.lower()
     sentences = [_NOT_THIS.sub("", _BUT.sub("", s)) for s in re.split(r"(?<=[.!?])\s+", text.strip())]
     glossed = [_gloss_sentence(s, thesaurus, spell) for s in sentences]

@@ -110,12 +110,13 @@ MEASURES = (
         r"|cadres?|students?|patients?|teachers?|doctors?|volunteers?|trainees?",
         "人",
     ),
-    (r"cases|complaints", "件"),
+    (r"complaints", "件"),
     (r"times|inspections?|checks?|sessions?|visits?|trips?|deliveries|rounds?", "次"),
     (r"stations?|institutions?|companies|enterprises|hospitals?|clinics?|shops?|stores?|homes?", "家"),
     (r"departments?|agencies|bureaus?|units?", "家"),
     (r"sets?|implants?", "套"),
     (r"indicators?|metrics?|criteria", "项"),  # 33项查纠指标
     (r"notices?|letters?", "份"),  # 整改通知书7份
-    (r"problems?|issues?|blocks?|gangs?|projects?|items?", "个"),
+    # cases: 立案5件, but also 腐败和作风问题19个; 个 takes a count in any thing's measure.
+    (r"problems?|issues?|blocks?|gangs?|projects?|items?|cases?", "个"),
 )

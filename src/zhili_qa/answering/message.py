@@ -25,7 +25,7 @@ _ASKS_A_FACT = re.compile(
 _ASKING_MARKER = re.compile(
     r"(?:我就|我一直|我)?(?:想问一下|想问一句|想问问|想问下|想请问|想请教一下|想请教|请教一下|想知道|想晓得|想了解|想弄清楚|想咨询|请问一下|请问|问一下|问下|好奇)"
     # 有人问我：…, 我媳妇问…, 两件事一起问：… — who asks, and what follows is asked.
-    r"|有人问我|一起问|(?:老婆|媳妇|老公|老伴|我妈|我爸|(?<!其)[她他])问(?![题过])"
+    r"|有人问我|有人问(?![题过])|(?<=[，,])问(?![题过])|一起问|(?:老婆|媳妇|老公|老伴|我妈|我爸|(?<!其)[她他])问(?![题过])"
     r"|(?:侬|你|您)?帮(?:我|忙|他|她)(?:看看|查查|看一下|查一下|找找|问问)"  # a voice message's …侬帮我看看现在…多少
     # Hotline staff after a caller's story: 我先查一下：…, 反正我先确认下 … — what they look up.
     r"|先(?:查一下|查查|查下|确认一下|确认下|核实一下|核实下)"
@@ -70,6 +70,7 @@ _OWN_WORDS_AFTER = re.compile(rf"(?:{STORY.pattern})(?!.*(?:{QUESTION_WORD.patte
 _GOES_ON_ASKING = re.compile(r"(?:还有|以及|另外|并且|同时|和|跟|那|再)")  # 还有发现的问题数: asks on, elliptically
 _ASKED_IS = re.compile(r"(?:想|要)?问的是|想问|想知道")  # 我想问的是2024年: the asker says what is asked
 _AFTER_EVENT = re.compile(r"(?<![年月])(?:以后|之后)$")
+_THERE = re.compile(r"(?:他们|她们|他|她|你们)(?:那边|那里|那儿)|当地")
 _TOLD_BY_OTHERS = re.compile(r"来电|反映说|打电话说")
 _PLANNED = re.compile(rf"{PLAN_Q.pattern}|说是|听说")
 _TELLS_WHO_ASKS = re.compile(r"(?<![请想要问])问(?!题)")
@@ -286,6 +287,8 @@ def asking_part(text: str) -> str:
         text = text[: text.rfind(marked.pop())]
     asked = _ASKING_MARKER.split(text)
     after = _ONE_THING.sub("", asked[-1].strip("，,。:： ")).strip("，,。:： ") if len(asked) > 1 else ""
+    if _THERE.search(after):
+        after = ""  # 来电人住普陀区，问他们那边…: the place asked about is the story's
     if len(after) >= LONG_MESSAGE:
         # 她想问问是不是政府弄的 她家儿子…那几个小岛订单配送一共搞了几次: a story goes on after the marker.
         return asking_part(after)

@@ -8,6 +8,7 @@ The answer check (check.py) runs them after its tests of type, subject, place an
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 import jieba.posseg
 
@@ -76,11 +77,13 @@ def restates_the_rough(question: Question, text: str) -> bool:
     return bool(values) and all(any(rounds_to(rough, numbers_in(value)) for rough in stated) for value in values)
 
 
-def counts_by_the_act_asked(question: Question, text: str) -> bool:
+def counts_by_the_act_asked(question: Question, text: str, says: Callable[[str, str], bool]) -> bool:
     """Does the text count by the act the question counts by (查 of 查过几家: 检查加油站110家次, not
-    4家加油站的5次维修)?"""
+    4家加油站的5次维修), in its word or the bulletin's (``says(phrase, text)``: 拦了 of 拦了多少人, 劝阻)?"""
     acts = _COUNTING_ACT.findall(question.asking)
-    return bool(acts) and all(act in text for act in acts)
+    return bool(acts) and all(
+        act in text or any(w.startswith(act) and says(w, text) for w in question.subject) for act in acts
+    )
 
 
 def another_act_on_the_stated(question: Question, text: str) -> bool:

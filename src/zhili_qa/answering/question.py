@@ -220,6 +220,7 @@ class QuestionReader:
         ):
             kind = "yes_no"  # 总费用控制在6000块左右，是真的吗: the figure is stated, its truth asked
         measures = [m for m in intent.measures if m != "分"]
+        split = self._split_phrases(tagged)
         return Question(
             text=text,
             typed=typed,
@@ -227,7 +228,7 @@ class QuestionReader:
             intent=intent,
             answer_type=kind,
             measure=measures[0] if kind in ("count", "change") and measures else "",
-            subject=subject_words(tagged, self.generic),
+            subject=tuple(dict.fromkeys([*subject_words(tagged, self.generic), *(p for p, _ in split)])),
             # Read from the part that asks: a story before it (我住在定海城区，每天都要去加油) asks nothing.
             places=self._places_asked(asking),
             years=self._years_asked(text, asking, storyless, kind == "date"),
@@ -237,10 +238,27 @@ class QuestionReader:
             given=given,
             rough=frozenset(_ROUGH_STATED.findall("，".join(stated))) & given,
             english=is_english(typed),
-            tags=tuple(tagged),
+            tags=(*tagged, *split),
             counted=counted,
             part=self.part_asked(asking),
         )
+
+    def _split_phrases(self, tagged: list[tuple[str, str]]) -> list[tuple[str, str]]:
+        """The citizen phrases jieba cut into single characters (拦了 of 一年拦了多少人, the thesaurus's word for
+        劝阻), each with the tag of its first character: what is asked about, though no word of the cut holds it."""
+        text, starts = "", []
+        for word, _ in tagged:
+            starts.append(len(text))
+            text += word
+        split = []
+        for phrase, _ in self.thesaurus.matches(text):
+            at = text.find(phrase)
+            cut = [
+                i for i, (word, _) in enumerate(tagged) if starts[i] < at + len(phrase) and starts[i] + len(word) > at
+            ]
+            if len(phrase) >= 2 and not phrase.isascii() and all(len(tagged[i][0]) == 1 for i in cut):
+                split.append((phrase, tagged[cut[0]][1]))
+        return split
 
     def _years_asked(self, text: str, asking: str, storyless: str, asks_a_date: bool) -> tuple[int, ...]:
         """Years named where the question asks, else in the sentence it asks in (2022年那时候，…多少次)."""

@@ -67,7 +67,7 @@ class SubjectMatch:
         自纠自查 does not."""
         return bool(question.counted) and (
             question.counted in text
-            or self._thesaurus_says(question.counted, text)
+            or self.thesaurus_says(question.counted, text)
             or (
                 _covered(question.counted, text)
                 and (
@@ -87,7 +87,7 @@ class SubjectMatch:
         """How many of the question's subject words (beyond the topic) the text holds whole, or in the
         bulletin's term for them (送菜 as 订单配送)."""
         return sum(
-            w in text or self._thesaurus_says(w, text) for w in question.subject if not self._names_topic(w, topic)
+            w in text or self.thesaurus_says(w, text) for w in question.subject if not self._names_topic(w, topic)
         )
 
     def subject_coverage(self, question: Question, context: str, topic: str) -> float:
@@ -112,7 +112,7 @@ class SubjectMatch:
             if (
                 self._word_projects(word)
                 or not _tag_of(word, question.tags).startswith(_PARAPHRASE_TAGS)
-                or self._thesaurus_says(word, context)
+                or self.thesaurus_says(word, context)
             )  # a paraphrase the passage answers to (国外: 境外) counts
             and self._word_projects(word) < EVERYWHERE  # 组织, 检查: in most projects, they tell none apart
         }
@@ -129,12 +129,13 @@ class SubjectMatch:
 
     def _speaks_of(self, word: str, text: str) -> float:
         """1 when the passage holds the word or the bulletin term it stands for; else less, by its characters there."""
-        if word in text or self._thesaurus_says(word, text):
+        if word in text or self.thesaurus_says(word, text):
             return 1.0
         share = _nearby_share(word, text) if len(word) >= 2 else 0.0
         return share if share >= PARTIAL_SHARE else 0.0  # 人 alone says little of 犯罪嫌疑人
 
-    def _thesaurus_says(self, word: str, text: str) -> bool:
+    def thesaurus_says(self, word: str, text: str) -> bool:
+        """Does the text hold a bulletin term the citizen word stands for (劝阻 of 拦了)?"""
         return any(term in text for term in self._terms_for(word))
 
     def _terms_for(self, word: str) -> tuple[str, ...]:
