@@ -242,6 +242,13 @@ class Homophones:
             if len(word) >= 2 and (word in self._vocabulary or self._is_known_word(word)):
                 known.append((position, position + len(word)))
             position += len(word)
+        # 问小沙街道: the vocabulary's 小沙 stands there, however jieba cut it, and 问小 is no typo of 问效.
+        known += [
+            (start, start + length)
+            for length in (2, 3, 4)
+            for start in range(len(run) - length + 1)
+            if run[start : start + length] in self._vocabulary
+        ]
         for length in (4, 3, 2):
             for start in range(len(run) - length + 1):
                 window, end = run[start : start + length], start + length
