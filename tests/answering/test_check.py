@@ -562,3 +562,9 @@ def test_a_bureau_named_in_a_yes_or_no_about_results_does_not_list_its_projects(
 def test_an_act_said_in_a_word_jieba_cuts_apart_is_still_the_act_counted(lexical_assistant, reader):
     assert "拦了" in reader.read("反诈这块一年拦了多少人").subject
     assert "11637人次" in lexical_assistant.ask("反诈这块一年拦了多少人").answer
+
+
+def test_a_time_of_day_is_not_told_by_a_date_nor_by_a_count(lexical_assistant):
+    assert not lexical_assistant.ask("反诈菜场每天几点开门").found
+    assert not lexical_assistant.ask("What are the opening hours of the anti-fraud market?").found
+    assert lexical_assistant.ask("定海区医疗急救站是什么时候挂牌的").found

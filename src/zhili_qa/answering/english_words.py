@@ -7,6 +7,10 @@ from __future__ import annotations
 # Question words: the one nearest the start decides what is asked ("Which department is in charge of
 # the dental implant price project?" asks for a department, not a price).
 QUESTION_WORDS = (
+    (
+        r"\bwhat (?:time|hours)\b|\bopening (?:hours|times)\b|\bwhen (?:is|are|do|does) [a-z' -]{0,40}\bopen\b",
+        "几点开门",
+    ),
     (r"\bhow many times\b", "多少次"),
     (r"\bhow many\b|\bnumber of\b|\bhow often\b", "多少"),
     (

@@ -14,7 +14,7 @@ import jieba.posseg
 
 from ..figures import numbers_in, rounds_to
 from ..text import dictionary_tag
-from .intent import ASKS_HOW_MUCH, BULLETIN_KINDS, EXACT_DATE_Q, EXACT_DAY_Q, clauses_in
+from .intent import ASKS_HOW_MUCH, BULLETIN_KINDS, EXACT_DATE_Q, EXACT_DAY_Q, HOUR_Q, clauses_in
 from .question import Question
 from .values import DOCUMENT_TITLE, GENERAL_MEASURE, SUM, clauses_of, counts_in, dated_clauses, value_clauses
 
@@ -28,6 +28,7 @@ _AVERTED_REACH = 6  # characters between the averting verb and the word it avert
 # The act a count is of, the character before 了/过 and the figure word (查 of 查过几家).
 _COUNTING_ACT = re.compile(r"((?![有是能要会得了共])[\u4e00-\u9fff])(?:了|过)(?:多少|几)")
 _MONTH = re.compile(r"\d{1,2}\s*月|月底|月初|春节")
+_HOUR = re.compile(r"\d{1,2}\s*(?:[点时]|[:：]\d\d)|上午|下午|早上|晚上|全天|小时")
 _DAY = re.compile(r"\d{1,2}\s*[日号]|月底|月初")
 # Verbs of being and asking: a question holding no other verb asks how many there are.
 _BEING_VERBS = frozenset("有 是 共有 还有 现有 拥有 请问 问 问问 想 想问 知道 告诉 查 查查 查一下 发生 出现".split())
@@ -154,10 +155,17 @@ def tells_owners_apart(text: str) -> bool:
 
 
 def as_precise_as_asked(question: Question, text: str) -> bool:
-    """A date to the month for 几月, to the day for 哪天, and never from a document's title."""
+    """A time of day for 几点开门, a date to the day for 哪天, to the month for 几月, and never from a document's
+    title."""
     text = DOCUMENT_TITLE.sub("", text)
     precision = (
-        _DAY if EXACT_DAY_Q.search(question.asking) else _MONTH if EXACT_DATE_Q.search(question.asking) else None
+        _HOUR
+        if HOUR_Q.search(question.asking)
+        else _DAY
+        if EXACT_DAY_Q.search(question.asking)
+        else _MONTH
+        if EXACT_DATE_Q.search(question.asking)
+        else None
     )
     if precision is None:
         return True
