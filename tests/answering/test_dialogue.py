@@ -74,3 +74,12 @@ def test_a_follow_up_keeps_the_tags_of_the_words_it_carries(lexical_assistant):
         "那比去年高了多少", [{"role": "user", "content": first}, {"role": "assistant", "content": "88.16"}]
     )
     assert answer.found and "3.09分" in answer.answer
+
+
+def test_a_part_of_the_figure_just_given_is_not_that_figure(lexical_assistant):
+    history = [
+        {"role": "user", "content": "反诈专项打处了多少犯罪嫌疑人"},
+        {"role": "assistant", "content": lexical_assistant.ask("反诈专项打处了多少犯罪嫌疑人").answer},
+    ]
+    assert not lexical_assistant.ask("其中后来被起诉的有多少人", history).found
+    assert not lexical_assistant.ask("这里面是外地人的有几个", history).found

@@ -81,6 +81,8 @@ _PART_OF = re.compile(
     # 5-8年的217户，有多少户是用宅基地方式安置的: a part of a figure the question states
     r"|(?P<whole2>\d+[^，,。？?\s]{0,3}|[^，,。？?\s]{2,20}?(?:里面|里|当中|之中|其中))[，,\s]*(?:其中)?有?(?:多少|几)"
     r"[^，,。？?]{0,2}(?:是|为|属于|被)(?P<part2>[^，,。？?]{2,14})"
+    # 其中最后被判刑的有多少人: a part of the whole the answer before gave, which the question does not name.
+    r"|^(?:那|那么)?(?:其中|这里面|那里面|这当中|这些[^，,。？?\d]{0,3}?里)[，,\s]*(?P<part3>[^，,。？?]{2,14}?)的?(?:有|占|是)?(?:多少|几)"
 )
 _LOCATOR = re.compile(r"[^，,。？?\s“”]{1,10}?(?:里面|里|中|上)(?:提到|说到|讲到|提及|写到|说|写)的")
 _FIELD_WORDS = ("目标", "成果", "成效")
@@ -284,12 +286,14 @@ class QuestionReader:
             # 公告里反诈那块…挽回了多少: the bulletin is no whole of which a part is asked, nor is a field of it
             # (口腔种植的目标里三甲医院单颗上限是多少 says where to look).
             return ()
-        whole = set(self.tokenizer.tokens(match.group("whole") or match.group("whole2")))
-        # Nouns (公务员) and attributes (超龄) single out a part; verbs (涉及, 领取) say what is asked of the whole.
+        whole = set(self.tokenizer.tokens(match.group("whole") or match.group("whole2") or ""))
+        # Nouns (公务员) and attributes (超龄) single out a part; verbs (涉及, 领取) say what is asked of the whole
+        # named, but single out the part of one left unnamed (判刑 of 其中被判刑的).
+        tags = ("n", "b") if match.group("part3") is None else ("n", "b", "v", "a")
         return tuple(
             pair.word
-            for pair in self._pos.cut(match.group("part") or match.group("part2"))
-            if pair.flag.startswith(("n", "b"))
+            for pair in self._pos.cut(match.group("part") or match.group("part2") or match.group("part3"))
+            if pair.flag.startswith(tags)
             and pair.word not in whole
             and len(pair.word) >= 2
             and pair.word not in _ASKING
