@@ -568,3 +568,8 @@ def test_a_time_of_day_is_not_told_by_a_date_nor_by_a_count(lexical_assistant):
     assert not lexical_assistant.ask("反诈菜场每天几点开门").found
     assert not lexical_assistant.ask("What are the opening hours of the anti-fraud market?").found
     assert lexical_assistant.ask("定海区医疗急救站是什么时候挂牌的").found
+
+
+def test_a_part_of_a_stated_group_of_people_is_not_the_group(lexical_assistant, reader):
+    assert reader.read("惩戒的83名人员中有多少是公职人员").part == ("公职人员",)
+    assert not lexical_assistant.ask("惩戒的83名人员中有多少是公职人员").found
