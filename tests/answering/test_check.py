@@ -573,3 +573,10 @@ def test_a_time_of_day_is_not_told_by_a_date_nor_by_a_count(lexical_assistant):
 def test_a_part_of_a_stated_group_of_people_is_not_the_group(lexical_assistant, reader):
     assert reader.read("惩戒的83名人员中有多少是公职人员").part == ("公职人员",)
     assert not lexical_assistant.ask("惩戒的83名人员中有多少是公职人员").found
+
+
+def test_how_often_is_told_by_a_frequency_not_by_a_count(lexical_assistant, reader):
+    assert reader.read("小班化急救技能培训隔多久办一回").answer_type == "frequency"
+    answer = lexical_assistant.ask("小班化急救技能培训隔多久办一回")
+    assert answer.found and "两月一期" in answer.answer
+    assert not lexical_assistant.ask("特困供养机构多长时间检查一次").found  # 23次 is how many, not how often

@@ -12,7 +12,8 @@ QUESTION_WORDS = (
         "几点开门",
     ),
     (r"\bhow many times\b", "多少次"),
-    (r"\bhow many\b|\bnumber of\b|\bhow often\b", "多少"),
+    (r"\bhow often\b|\bhow frequently\b", "多久一次"),
+    (r"\bhow many\b|\bnumber of\b", "多少"),
     (
         r"\bby (?:roughly |about |approximately |around )?(?:how much|how many|what (?:percentage|percent|proportion|share))\b"
         r"|\bhow much (?:did|does|has|have|had) [a-z' -]{0,80}?\b(?:rise|rose|risen|increase|increased|improve|improved"

@@ -45,6 +45,10 @@ MEASURE = re.compile(
     r"(?<![哪好举说那这])(?:多少|几)(个人|名|个|家次|家|期|条|件|份|次|回|趟|遍|人次|人|户|处|篇|套|项|分|元|万元|起|所|年|天|月|颗|"
     r"平方米|亩|岁|倍|名|辆|座|场|批|轮|幢|栋|斤|公斤|吨|位|间|块|张|台|艘|箱|根|棵|米|公里)"
 )
+# 多久搞一次, 几个月一次: how often, which a date or a count does not tell.
+FREQUENCY_Q = re.compile(
+    r"多久(?:[^，,。？?]{0,3}[一1][次回期轮])|多长时间(?:[^，,。？?]{0,3}[一1][次回期轮])|频率|频次|隔多久|几个月[一1][次回期]"
+)
 RANK_Q = re.compile(r"排第几|排名|第几名|排多少|名次|排在|排老几|排几")
 _NAMED_KINDS = (
     "应用|平台|系统|机制|理念|活动|方案|模式|程序|软件|名字|名称|口号|公众号|抖音号|视频号|账号|网站|网址|app|APP|App"
@@ -250,6 +254,8 @@ def answer_type(text: str, intent: Intent) -> str:
     """The kind of value that answers the question, most specific first."""
     if PERSON_Q.search(text):
         return "person"
+    if FREQUENCY_Q.search(text):
+        return "frequency"
     if intent.lead:
         return "organisation"
     if ENTITY_Q.search(text):

@@ -125,7 +125,12 @@ def gives_name_of(kind: str, text: str) -> bool:
     )
 
 
+# 两月一期, 每季度: how often something is done (not 常态化, which says only that it goes on).
+_FREQUENCY = re.compile(
+    r"[一两二三四五六\d]+个?(?:月|周|星期|年|天|季度)一[期次回轮]|每(?:个)?(?:月|周|星期|年|季度|天|日)"
+)
 VALUE_PATTERNS = {
+    "frequency": _FREQUENCY,
     "money": _MONEY,
     "change": _CHANGE,
     "rate": _RATE,
