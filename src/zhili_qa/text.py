@@ -53,13 +53,56 @@ def _to_simplified() -> opencc.OpenCC:
     return opencc.OpenCC("t2s")
 
 
+# Cantonese as Hong Kong visitors type it, in the Mandarin the rest of the engine reads: words of grammar and
+# asking only (幾多 is 多少, 嗰 is 那, 咗 is 了), read where a character only Cantonese writes shows the dialect.
+_CANTONESE_MARKS = re.compile(r"[嗰咗喺冇嘅咩佢哋啲乜嚟畀揾唔]|幾多|几多|邊個|边个|邊度|边度")
+_CANTONESE = (
+    ("幾多", "多少"),
+    ("几多", "多少"),
+    ("邊個", "哪个"),
+    ("边个", "哪个"),
+    ("邊度", "哪里"),
+    ("边度", "哪里"),
+    ("點樣", "怎样"),
+    ("點解", "为什么"),
+    ("乜嘢", "什么"),
+    ("係唔係", "是不是"),
+    ("系唔系", "是不是"),
+    ("佢哋", "他们"),
+    ("嗰", "那"),
+    ("咗", "了"),
+    ("喺", "在"),
+    ("冇", "没有"),
+    ("嘅", "的"),
+    ("咩", "什么"),
+    ("佢", "他"),
+    ("哋", "们"),
+    ("啲", "些"),
+    ("嚟", "来"),
+    ("畀", "给"),
+    ("揾", "找"),
+    ("唔", "不"),
+    ("咁", "那"),
+)
+_CANTONESE_IS = re.compile(r"(?<![關关聯联維维體体])係")  # 係 is 是, except in 關係 and its kin
+
+
+def _as_mandarin(text: str) -> str:
+    if not _CANTONESE_MARKS.search(text):
+        return text
+    for cantonese, mandarin in _CANTONESE:
+        text = text.replace(cantonese, mandarin)
+    return _CANTONESE_IS.sub("是", text)
+
+
 def normalize(text: str) -> str:
-    """NFKC, traditional -> simplified, no invisible format or control characters, single spaces."""
+    """NFKC, Cantonese words of grammar as Mandarin, traditional -> simplified, no invisible format or control
+    characters, single spaces."""
     text = unicodedata.normalize("NFKC", text)
     # Format characters (zero-width, bidi marks, soft hyphens, tags) are invisible and split words.
     text = "".join(ch for ch in text if unicodedata.category(ch) != "Cf")
     text = _CONTROL.sub(" ", text)
-    text = _to_simplified().convert(text)
+    text = _to_simplified().convert(_as_mandarin(text))
     return _SPACES.sub(" ", text).strip()
 
 
