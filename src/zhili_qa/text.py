@@ -55,8 +55,10 @@ def _to_simplified() -> opencc.OpenCC:
 
 # Cantonese as Hong Kong visitors type it, in the Mandarin the rest of the engine reads: words of grammar and
 # asking only (幾多 is 多少, 嗰 is 那, 咗 is 了), read where a character only Cantonese writes shows the dialect.
-_CANTONESE_MARKS = re.compile(r"[嗰咗喺冇嘅咩佢哋啲乜嚟畀揾唔]|幾多|几多|邊個|边个|邊度|边度")
+_CANTONESE_MARKS = re.compile(r"[嗰咗喺冇嘅咩佢哋啲乜嚟畀揾唔]|幾多|几多|邊個|边个|邊度|边度|係邊|系边")
 _CANTONESE = (
+    ("係邊個", "是谁"),
+    ("系边个", "是谁"),
     ("幾多", "多少"),
     ("几多", "多少"),
     ("邊個", "哪个"),

@@ -580,3 +580,15 @@ def test_how_often_is_told_by_a_frequency_not_by_a_count(lexical_assistant, read
     answer = lexical_assistant.ask("小班化急救技能培训隔多久办一回")
     assert answer.found and "两月一期" in answer.answer
     assert not lexical_assistant.ask("特困供养机构多长时间检查一次").found  # 23次 is how many, not how often
+
+
+def test_which_is_most_among_the_named_projects_asks_no_one_units_figure(lexical_assistant):
+    answer = lexical_assistant.ask("老旧小区、特困供养机构和食堂这三个专项，分别检查了多少次？哪个最多？")
+    assert answer.found and all(figure in answer.answer for figure in ("316次", "23次", "38次"))
+
+
+def test_a_bureau_said_to_lead_the_project_describes_it_in_cantonese_too(lexical_assistant):
+    answer = lexical_assistant.ask("區住建局牽頭嗰個舊改治理，約談咗幾多人？")
+    assert answer.found and "4人" in answer.answer
+    assert lexical_assistant.reader.read("定海區紀委書記係邊個").answer_type == "person"
+    assert "32所" in lexical_assistant.ask("有幾多間中小學完成咗自糾自查？").answer

@@ -14,7 +14,7 @@ from ..schema import Answer
 from .attempt import Attempt, ProjectAnswerer
 from .check import Verdict
 from .compose import Composer, bulletin_answer, fact_answer, project_list_answer, titles_answer
-from .intent import REFERS_BACK, WHICH_PROJECT_Q, WHICH_Q, asks_which_of_the_world
+from .intent import PER_UNIT_Q, REFERS_BACK, WHICH_PROJECT_Q, WHICH_Q, asks_which_of_the_world
 from .message import CLAUSES, QUESTION_WORD
 from .projects import ProjectFinder
 from .question import Question, QuestionReader
@@ -124,7 +124,10 @@ class AcrossProjects:
                 for w in self.reader.read(part).subject
                 if not {(p.doc, p.number) for p in self.finder.named(w)} & others
             )
-            own = dataclasses.replace(asked, asking=part, subject=subject)
+            # 三个专项…各多少人次？哪个最多: which is most compares the projects, it asks no one unit's figure.
+            own = dataclasses.replace(
+                asked, asking=part, subject=subject, per_unit=bool(PER_UNIT_Q.search(_WHICH_MORE.sub("", part)))
+            )
             attempt = self.answerer.attempt(own, project, ranking)
             if attempt.span is None:
                 lines.append(f"{project.title}：{NOT_STATED}")

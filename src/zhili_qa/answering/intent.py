@@ -219,7 +219,9 @@ class Intent:
 # 多少问题 counts things as 几个 does, 多少特困人员 people; 次数, 人数 name what a comparison counts.
 
 
-_LEAD_DESCRIBED = re.compile(r"[局办委院会组)）]牵头的(?=[^，,。？?]{2,30}(?:专项治理|项目|治理)[中里里面，,])")
+_LEAD_DESCRIBED = re.compile(
+    r"[局办委院会组)）]牵头(?:的|的那个|那个|这个)(?=[^，,。？?]{0,30}(?:专项治理|项目|治理)[中里里面，,])"
+)
 BARE_COUNT = re.compile(
     r"(?<![哪好举说那这])(?:多少|几)(?=[\u4e00-\u9fff])(?!钱|块|元|万|分|岁|倍|成|号|点|月|天|年|了|呢|啊|吗|呀|吧|的)"
 )

@@ -19,7 +19,7 @@ _TIMES = frozenset("次 家次 人次 回 趟 遍".split())
 MEASURE_FAMILIES = (
     frozenset("人 名 个人 位".split()),
     frozenset("人 人次".split()),
-    frozenset("家 家次 所".split()),
+    frozenset("家 家次 所 间".split()),  # 几多间中小学: 间 counts schools and shops as 所 and 家 do
     _TIMES,
     frozenset("件 起 条".split()),
     frozenset("条 篇 部 期".split()),  # pieces of publicity: 多少条视频 is answered by 宣传视频36篇
