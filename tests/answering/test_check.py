@@ -592,3 +592,8 @@ def test_a_bureau_said_to_lead_the_project_describes_it_in_cantonese_too(lexical
     assert answer.found and "4人" in answer.answer
     assert lexical_assistant.reader.read("定海區紀委書記係邊個").answer_type == "person"
     assert "32所" in lexical_assistant.ask("有幾多間中小學完成咗自糾自查？").answer
+
+
+def test_each_of_a_stated_number_of_units_asks_one_units_figure(lexical_assistant):
+    assert not lexical_assistant.ask("55个区块分别改造了多少幢楼").found  # 289幢 is all of them
+    assert lexical_assistant.ask("55个区块一共改造了多少幢楼").found
