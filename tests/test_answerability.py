@@ -82,9 +82,9 @@ FLOORS = {
         0.06,
     ),  # 0.900 / 0.958 / 0.050 (first 0.617 / 0.708 / 0.267)
     # Never opened (scores only): below the targets.
-    ROOT / "eval" / "fresh-sealed27.jsonl": (0.92, 0.90, 0.91, 0.05),  # 0.922 / 0.901 / 0.044 (first 0.906)
+    ROOT / "eval" / "fresh-sealed27.jsonl": (0.92, 0.90, 0.92, 0.05),  # 0.928 / 0.901 / 0.044 (first 0.906)
     ROOT / "eval" / "fresh-sealed28.jsonl": (0.95, 0.93, 0.95, 0.04),  # 0.958 / 0.938 / 0.033 (first 0.950)
-    ROOT / "eval" / "fresh-sealed29.jsonl": (0.94, 0.95, 0.94, 0.01),  # 0.942 / 1.0 / 0.008 (first 0.925)
+    ROOT / "eval" / "fresh-sealed29.jsonl": (0.95, 0.95, 0.95, 0.01),  # 0.950 / 1.0 / 0.008 (first 0.925)
     ROOT / "eval" / "fresh-sealed30.jsonl": (
         0.84,
         0.87,
@@ -92,16 +92,15 @@ FLOORS = {
         0.09,
     ),  # 0.850 / 0.872 / 0.083 (first 0.792 / 0.830 / 0.142)
     # Round 31, split by writer before reading: tune a31 (English) and c31 (spoken Chinese); sealed b31 and d31.
-    ROOT / "eval" / "fresh-tune31.jsonl": (
-        0.94,
-        0.95,
-        0.94,
-        0.04,
-    ),  # 0.950 / 0.959 / 0.033 (first 0.742 / 0.857 / 0.150)
+    # 0.942 / 0.959 / 0.025 after round 36 (first 0.742 / 0.857 / 0.150); concise 0.933: one answer right but long,
+    # its "did they hit it" part quoting a clause of the goal.
+    ROOT / "eval" / "fresh-tune31.jsonl": (0.94, 0.95, 0.93, 0.03),
     # Never opened (scores only): 0.800 / 0.833 / 0.133 on its first run, 0.817 / 0.875 / 0.100 after round 31,
     # 0.817 / 0.854 / 0.108 after round 33 (one refusal lost to the rule that a remark after a question mark asks
     # nothing, which gained more on the other sealed sets).
-    ROOT / "eval" / "fresh-sealed31.jsonl": (0.81, 0.85, 0.81, 0.11),
+    # 0.825 / 0.854 / 0.117 after round 36: round 35's English words (f0dad08) turned one of its refusals of an
+    # answerable question into a wrong answer (found by scores at each commit, the set not opened).
+    ROOT / "eval" / "fresh-sealed31.jsonl": (0.82, 0.85, 0.82, 0.12),
     # Rounds 32-33, split by writer before reading (the split is in eval/README.md).
     ROOT / "eval" / "fresh-tune32.jsonl": TARGETS,  # 1.0 / 1.0 / 0.0 (first 0.900 / 0.938 / 0.033)
     ROOT / "eval" / "fresh-tune33.jsonl": (
@@ -114,6 +113,24 @@ FLOORS = {
     ROOT / "eval" / "fresh-sealed32.jsonl": (0.91, 0.95, 0.90, 0.02),
     # Never opened (scores only): first 0.883 / 0.938 / 0.050 (after round 32's changes), unchanged at the end.
     ROOT / "eval" / "fresh-sealed33.jsonl": (0.88, 0.93, 0.87, 0.05),
+    # Rounds 34-36 (one session), split by writer before reading (the split is in eval/README.md).
+    ROOT / "eval" / "fresh-tune34.jsonl": (
+        0.99,
+        0.97,
+        0.99,
+        0.01,
+    ),  # 0.992 / 0.979 / 0.008 (first 0.933 / 0.958 / 0.033)
+    ROOT / "eval" / "fresh-tune35.jsonl": (
+        0.91,
+        0.93,
+        0.90,
+        0.05,
+    ),  # 0.917 / 0.938 / 0.042 (first 0.850 / 0.917 / 0.075)
+    ROOT / "eval" / "fresh-tune36.jsonl": (0.98, 0.95, 0.98, 0.01),  # 0.983 / 1.0 / 0.0 (first 0.842 / 0.875 / 0.083)
+    # Never opened (scores only), each the same on its first run and at the end of the session.
+    ROOT / "eval" / "fresh-sealed34.jsonl": (0.91, 0.91, 0.91, 0.05),  # 0.917 / 0.917 / 0.050
+    ROOT / "eval" / "fresh-sealed35.jsonl": (0.92, 0.87, 0.92, 0.07),  # 0.925 / 0.875 / 0.067
+    ROOT / "eval" / "fresh-sealed36.jsonl": (0.89, 0.87, 0.88, 0.08),  # 0.892 / 0.875 / 0.075
 }
 
 
