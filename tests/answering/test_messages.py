@@ -1,6 +1,8 @@
 """Messages as people type them: instructions on how to answer, the campaign named, what was done after a plan."""
 
-from zhili_qa.answering.message import compound_parts, without_pleasantries
+import pytest
+
+from zhili_qa.answering.message import asking_part, compound_parts, without_pleasantries
 
 
 def test_an_instruction_on_how_to_answer_asks_nothing():
@@ -275,13 +277,18 @@ def test_whether_all_was_done_before_a_count_is_a_question_of_its_own(lexical_as
     assert len(compound_parts("加油机会不会被人动手脚啊，这次检查了多少家")) == 1
 
 
-def test_a_caller_relayed_mid_message_asks_after_the_comma(lexical_assistant):
-    answer = lexical_assistant.ask("有位老人来电说敬老院伙食不好，问特困供养机构一共检查了多少次")
-    assert answer.found and "23次" in answer.answer
-    # …，问他们那边…: the place asked about is the one the caller's story names.
-    assert not lexical_assistant.ask("来电人住岱山县，问他们那边老旧小区改造涉及多少户居民").found
+@pytest.mark.parametrize(
+    ("asked", "figure"),
+    [
+        ("有位老人来电说敬老院伙食不好，问特困供养机构一共检查了多少次", "23次"),  # a caller's story, then ，问…
+        ("说起种牙的事，有人问区卫健局检查出来的那些问题改好了没有", "16个"),  # 有人问 in the middle
+    ],
+)
+def test_what_is_asked_after_who_asks_it(lexical_assistant, asked, figure):
+    answer = lexical_assistant.ask(asked)
+    assert answer.found and figure in answer.answer
 
 
-def test_someone_asking_in_the_middle_of_a_message_asks_what_follows(lexical_assistant):
-    answer = lexical_assistant.ask("说起种牙的事，有人问区卫健局检查出来的那些问题改好了没有")
-    assert answer.found and "16个" in answer.answer
+def test_asked_of_the_place_the_callers_story_names():
+    # …，问他们那边…: the place asked about is the one the caller's story names, not cut away with the story.
+    assert "岱山县" in asking_part("来电人住岱山县，问他们那边老旧小区改造涉及多少户居民")

@@ -259,7 +259,8 @@ def averted(question: Question, text: str) -> bool:
 
 
 def one_of_a_list(question: Question, text: str) -> bool:
-    """Does the question name one item of a list the clause gives a figure for all of?"""
+    """Does the question name one item of a list the passage (a clause or its sentence) gives a figure for all of
+    (超龄领取…的几个人: 涉及人数88人 counts 同一本证书…、超龄领取…、公务员享受… together)?"""
     for listed in _LIST_OF_ITEMS.finditer(text):
         items = [_LEADING_PREPOSITION.sub("", i.strip("“”等")) for i in re.split(r"[、和]", listed.group(0))]
         named = [i for i in items if len(i) >= 2 and i in question.asking]
