@@ -597,3 +597,8 @@ def test_a_bureau_said_to_lead_the_project_describes_it_in_cantonese_too(lexical
 def test_each_of_a_stated_number_of_units_asks_one_units_figure(lexical_assistant):
     assert not lexical_assistant.ask("55个区块分别改造了多少幢楼").found  # 289幢 is all of them
     assert lexical_assistant.ask("55个区块一共改造了多少幢楼").found
+
+
+def test_a_word_of_price_anchors_no_unknown_thing_to_the_bulletin(lexical_assistant):
+    assert not lexical_assistant.ask("定海哪家修电动车便宜").found
+    assert lexical_assistant.ask("种一颗牙现在便宜了多少").found

@@ -13,7 +13,7 @@ from collections import Counter
 
 from ..corpus import Corpus
 from ..retrieve import Query, Ranking
-from ..text import STOPWORDS, Thesaurus, Tokenizer, department_aliases, has_words
+from ..text import STOPWORDS, Thesaurus, Tokenizer, department_aliases, dictionary_tag, has_words
 from .intent import LEVELS
 from .message import asking_part, without_story
 
@@ -168,7 +168,8 @@ class ScopeGuard:
     def _unanchored_unknown_noun(self, text: str) -> bool:
         """A noun the bulletin never uses (公交线路, 门诊) and no specific noun or citizen word beside it."""
         colloquial = [c for c, _ in self.thesaurus.entries if c in text and c not in self._department_words]
-        anchored = bool(colloquial)
+        # 便宜, 贵: a word of price or quality anchors nothing (定海哪里换电瓶便宜 asks of 电瓶, which no project has).
+        anchored = any(dictionary_tag(c, "n") not in ("a", "ad", "d") for c in colloquial)
         for colloquial_word in colloquial:
             if colloquial_word not in self._all_text:
                 text = text.replace(colloquial_word, " ")
