@@ -473,3 +473,9 @@ def test_a_number_read_out_digit_by_digit_is_that_number(lexical_assistant, read
     assert "96110" in reader.read("what's the nine six one one zero number?").text
     answer = lexical_assistant.ask("Is nine six one one zero the anti-fraud hotline?")
     assert answer.found and "96110" in answer.answer
+
+
+def test_how_much_a_long_named_figure_rose_is_a_change(reader):
+    # The pronoun of "…, and how much did it rise?" is written out, year and all, before the change is read.
+    asked = reader.read("how much did Dinghai's overall ecological environment public satisfaction score in 2023 rise?")
+    assert asked.answer_type == "change"

@@ -16,7 +16,7 @@ QUESTION_WORDS = (
     (r"\bhow many\b|\bnumber of\b", "多少"),
     (
         r"\bby (?:roughly |about |approximately |around )?(?:how much|how many|what (?:percentage|percent|proportion|share))\b"
-        r"|\bhow much (?:did|does|has|have|had) [a-z' -]{0,80}?\b(?:rise|rose|risen|increase|increased|improve|improved"
+        r"|\bhow much (?:did|does|has|have|had) [a-z0-9' -]{0,120}?\b(?:rise|rose|risen|increase|increased|improve|improved"
         r"|grow|grew|go up|went up|fall|fell|fallen|drop|dropped|decrease|decreased|decline|declined)\b",
         "CHANGE",
     ),
