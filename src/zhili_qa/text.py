@@ -87,6 +87,8 @@ _CANTONESE = (
     ("咁", "那"),
 )
 _CANTONESE_IS = re.compile(r"(?<![關关聯联維维體体])係")  # 係 is 是, except in 關係 and its kin
+# 食堂同油站: 同 joins two things as 和 does, except in words of its own (同年, 同比, 共同, 不同, 同學).
+_CANTONESE_AND = re.compile(r"(?<![共不相连連陪一])同(?![年比一时時样樣意志学學事期等步])")
 
 
 def _as_mandarin(text: str) -> str:
@@ -94,7 +96,7 @@ def _as_mandarin(text: str) -> str:
         return text
     for cantonese, mandarin in _CANTONESE:
         text = text.replace(cantonese, mandarin)
-    return _CANTONESE_IS.sub("是", text)
+    return _CANTONESE_AND.sub("和", _CANTONESE_IS.sub("是", text))
 
 
 def normalize(text: str) -> str:
