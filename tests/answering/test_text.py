@@ -50,5 +50,5 @@ def test_cantonese_words_of_asking_read_as_mandarin(lexical_assistant):
     assert normalize("佢哋係唔係冇檢查") == "他们是不是没有检查"
     assert normalize("兩者關係係咩") == "两者关系是什么"  # 關係 stays a word
     assert normalize("關係到食堂") == "关系到食堂"  # no Cantonese mark: read as typed
-    assert normalize("食堂同油站嗰兩個，同年") == "食堂和油站那两个，同年"  # 同 joins as 和, not in 同年
+    assert normalize("食堂同油站嗰兩個同年") == "食堂和油站那两个同年"  # 同 joins as 和, not in 同年
     assert "38次" in lexical_assistant.ask("學校食堂嗰個治理檢查咗幾多次？").answer
