@@ -286,10 +286,11 @@ class Homophones:
     def _mend_run(self, run: str) -> str:
         known, position = [], 0
         for word in self._cut(run):
-            if len(word) >= 2 and (word in self._vocabulary or self._is_known_word(word)):
+            if len(word) >= 2 and self._is_known_word(word):
                 known.append((position, position + len(word)))
             position += len(word)
-        # 问小沙街道: the vocabulary's 小沙 stands there, however jieba cut it, and 问小 is no typo of 问效.
+        # The vocabulary's words wherever they stand, however jieba cut the run (问小沙街道: 小沙, and 问小 is no
+        # typo of 问效).
         known += [
             (start, start + length)
             for length in (2, 3, 4)

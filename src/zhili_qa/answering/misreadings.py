@@ -30,6 +30,7 @@ _COUNTING_ACT = re.compile(r"((?![有是能要会得了共])[\u4e00-\u9fff])(?:�
 _MONTH = re.compile(r"\d{1,2}\s*月|月底|月初|春节")
 _HOUR = re.compile(r"\d{1,2}\s*(?:[点时]|[:：]\d\d)|上午|下午|早上|晚上|全天|小时")
 _DAY = re.compile(r"\d{1,2}\s*[日号]|月底|月初")
+_PRECISIONS = ((HOUR_Q, _HOUR), (EXACT_DAY_Q, _DAY), (EXACT_DATE_Q, _MONTH))  # the finest asked decides
 # Verbs of being and asking: a question holding no other verb asks how many there are.
 _BEING_VERBS = frozenset("有 是 共有 还有 现有 拥有 请问 问 问问 想 想问 知道 告诉 查 查查 查一下 发生 出现".split())
 # 发生了多少起: how many there were, which a count of those handled (研判案件800起) does not say.
@@ -158,15 +159,7 @@ def as_precise_as_asked(question: Question, text: str) -> bool:
     """A time of day for 几点开门, a date to the day for 哪天, to the month for 几月, and never from a document's
     title."""
     text = DOCUMENT_TITLE.sub("", text)
-    precision = (
-        _HOUR
-        if HOUR_Q.search(question.asking)
-        else _DAY
-        if EXACT_DAY_Q.search(question.asking)
-        else _MONTH
-        if EXACT_DATE_Q.search(question.asking)
-        else None
-    )
+    precision = next((told for asked, told in _PRECISIONS if asked.search(question.asking)), None)
     if precision is None:
         return True
     # 2023年6月底，…急救站挂牌，同年11月完成…急救点设置: the date of the clause that speaks most of the asked

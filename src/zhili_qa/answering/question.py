@@ -212,7 +212,7 @@ class QuestionReader:
         stated = stated_clauses(text, asking)
         if ASKS_HOW_MUCH.search(asking):
             # 一共搞了几次，是不是九次: the figure offered is a guess at the one asked, not one the question states.
-            stated = [c for c in stated if not OFFERED_Q.search(c)] or [""]
+            stated = [c for c in stated if not OFFERED_Q.search(c)]
         # 二十几名 asks a figure (a rough one), it does not state one.
         given = _figures_stated(stated)
         if (
