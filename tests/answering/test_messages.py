@@ -292,3 +292,23 @@ def test_what_is_asked_after_who_asks_it(lexical_assistant, asked, figure):
 def test_asked_of_the_place_the_callers_story_names():
     # …，问他们那边…: the place asked about is the one the caller's story names, not cut away with the story.
     assert "岱山县" in asking_part("来电人住岱山县，问他们那边老旧小区改造涉及多少户居民")
+
+
+@pytest.mark.parametrize(
+    ("asked", "figures"),
+    [
+        # A colleague or a parent relays the question; who relays it names nothing asked.
+        ("有同事问学校食堂和老旧小区改造两个专项分别整改了几个问题", ("36个", "60个")),
+        ("家长们想对比一下：特困供养机构、老旧小区这两个专项，分别检查了多少次？", ("23次", "316次")),
+        # Hearsay and an opinion before the question, with 好几 that asks nothing.
+        ("朋友圈在传敬老院那块搬进去好几百人，我觉得不太可能，到底入住了多少人？", ("192名",)),
+    ],
+)
+def test_what_a_relayed_question_asks_is_answered(lexical_assistant, asked, figures):
+    answer = lexical_assistant.ask(asked)
+    assert answer.found and all(figure in answer.answer for figure in figures)
+
+
+def test_a_figure_recalled_then_asked_after_all_is_not_stated_by_the_question(lexical_assistant):
+    answer = lexical_assistant.ask("职业技能培训那个累计查了四十二次还是多少次来着")
+    assert answer.found and "42次" in answer.answer

@@ -479,3 +479,18 @@ def test_how_much_a_long_named_figure_rose_is_a_change(reader):
     # The pronoun of "…, and how much did it rise?" is written out, year and all, before the change is read.
     asked = reader.read("how much did Dinghai's overall ecological environment public satisfaction score in 2023 rise?")
     assert asked.answer_type == "change"
+
+
+def test_what_the_asker_sets_aside_is_not_asked(lexical_assistant, reader):
+    assert "增长率" in reader.read("村集体经济总收入是多少，不要增长率").set_aside
+    assert reader.read("区里不是开过培训会吗，村级财务培训了多少人次").set_aside == ()  # recalls, sets nothing aside
+    assert reader.read("回迁安置5年以上的是不是都解决了").set_aside == ()
+    # The sum recovered is set aside, and the one averted answers no question of what was lost: abstain.
+    answer = lexical_assistant.ask("电诈受害人去年实际损失总共是多少钱(不是追回来的那笔)")
+    assert not answer.found
+
+
+def test_the_ways_asked_for_are_told_by_what_was_done(lexical_assistant):
+    # 哪些渠道: the way is what is asked, not a word the clause must hold.
+    answer = lexical_assistant.ask("食堂这块，群众能通过哪些渠道参与监督")
+    assert answer.found and "举报电话" in answer.answer

@@ -207,6 +207,8 @@ class AnswerCheck(SubjectMatch):
             return "unit"
         if question.wants_value and another_reading_of(question, text):
             return "unit"  # 撤并以后还剩几家: 撤并整合3家 counts those merged
+        if question.wants_value and any(self._speaks_of(word, text) == 1.0 for word in question.set_aside):
+            return "subject"  # 被骗了多少钱，不是追回来的那个: 追赃挽损1132.4万元 is what was set aside
         if question.wants_value and mismatched_cap(question, text):
             return "type"
         if question.wants_value and points_for_a_percent(question, text):

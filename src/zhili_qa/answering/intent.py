@@ -115,7 +115,8 @@ def asks_which_of_the_world(text: str) -> bool:
 
 CONFIRM_Q = re.compile(r"(?:是真的|对|是这样|属实|没错|是不是|对不对|是吗|准确)[吗嘛么呢]?[?？!！。\s]*$|是不是真的")
 # 是不是在6000块左右, 到底是25人次还是52人次: figures offered to be confirmed or chosen between.
-OFFERED_Q = re.compile(r"(?:是不是|是否|有没有)[^，,。？?]*\d|\d[^，,。？?]*还是[^，,。？?]*\d")
+# 检查了38次还是多少次: a figure recalled, then asked after all.
+OFFERED_Q = re.compile(r"(?:是不是|是否|有没有)[^，,。？?]*\d|\d[^，,。？?]*(?:还是|或者)[^，,。？?]*(?:\d|多少|几)")
 # 劝阻了多少人次，是不是一万多: a figure asked for, the offered one a guess at it.
 ASKS_HOW_MUCH = re.compile(r"多少|几(?!乎)")
 _CLAUSE = re.compile(r"[^，,。？?！!；;\s]+")  # a space parts clauses as a comma does (天天跑加油站 一共有多少个)
@@ -146,6 +147,8 @@ ENTITY_Q = re.compile(
     rf"|哪(?:几|些)(?:家|个(?=[\u4e00-\u9fff]{{0,3}}(?:{_PLACES_OF_BUSINESS})))[^。？?]{{0,14}}?(?:名字|名称|名单|站名|店名|叫什么|叫啥)"
 )
 WHICH_RESULTS_Q = re.compile(r"(?:哪些|什么)(?:成果|成效|工作|措施|举措|进展|效果)|做了哪些|干了哪些")
+# 有哪些让家长参与监督的办法: ways of doing something, told in a clause of what was done, not as a list of names.
+WAYS_Q = re.compile(r"(?:哪些|什么|哪几[种个条项])[^，,。？?]{0,16}?(?:办法|做法|方式|途径|渠道|手段|机制|招)")
 YES_NO_Q = re.compile(
     r"(?:[吗嘛伐]|(?<![什怎这那多])么)[?？!！。\s]*$|有没有|是不是|是否|了没|没有[?？]?$|能不能|会不会"
 )
@@ -289,6 +292,8 @@ def answer_type(text: str, intent: Intent) -> str:
         return "name"
     if WHICH_RESULTS_Q.search(text):
         return "overview"  # 取得了哪些成果 asks for the project's results, not a list in one clause
+    if WAYS_Q.search(text):
+        return "fact"
     if WHICH_Q.search(text):
         return "list"
     if intent.figure:

@@ -17,7 +17,7 @@ _ONE_THING = re.compile(r"^(?:1|一)件事")  # 想问1件事：…
 _SENTENCE_ENDS = "。！!？?"
 _SENTENCES = re.compile(r"[^。！!？?]+[。！!？?]*")
 CLAUSES = re.compile(r"[^。！!？?；;:：\n，,\s]+")
-QUESTION_WORD = re.compile(r"多少|几|什么|啥|吗|谁|哪|怎么|是否|有没有|是不是|了没|呢")
+QUESTION_WORD = re.compile(r"多少|(?<![好举])几(?!乎)|什么|啥|吗|谁|哪|怎么|是否|有没有|是不是|了没|呢")
 # 那几个小岛 points at things, it does not ask how many.
 _ASKS_A_FACT = re.compile(
     r"(?<![好举说那这\d])几(?!乎)|多少|哪个|哪些|(?<![那这])哪几|哪一|哪所|哪家|谁|(?:什么|啥)时候|何时"
@@ -71,7 +71,7 @@ _GOES_ON_ASKING = re.compile(r"(?:还有|以及|另外|并且|同时|和|跟|那
 _ASKED_IS = re.compile(r"(?:想|要)?问的是|想问|想知道")  # 我想问的是2024年: the asker says what is asked
 _AFTER_EVENT = re.compile(r"(?<![年月])(?:以后|之后)$")
 _THERE = re.compile(r"(?:他们|她们|他|她|你们)(?:那边|那里|那儿)|当地")
-_TOLD_BY_OTHERS = re.compile(r"来电|反映说|打电话说")
+_TOLD_BY_OTHERS = re.compile(r"来电|反映说|打电话说|在传|传言|传闻|据说|网上说")  # 群里在传…拦下了好几万人: hearsay
 _PLANNED = re.compile(rf"{PLAN_Q.pattern}|说是|听说")
 _TELLS_WHO_ASKS = re.compile(r"(?<![请想要问])问(?!题)")
 AMONG = re.compile(r"其中|这里面|这当中")  # 处理了19人，其中…几个: a part of the whole stated before
@@ -87,12 +87,12 @@ ASKING_MIN = 12  # characters the asking part reaches, taking in clauses before 
 # 有群众来电问，…: hotline staff relaying a caller's question; the relaying asks nothing.
 # 群里有人问…, 李伯伯问…, 隔壁王阿姨问…: a neighbour's question relayed by a WeChat group's volunteer.
 _CALLERS = (
-    r"(?:群众|市民|居民|老百姓|来电人|网友|群友|邻居|人|女士|先生|师傅|老人家?"
+    r"(?:(?:群众|市民|居民|老百姓|来电人|网友|群友|邻居|家长|同事|朋友|同学|学生|老师|亲戚|街坊|老乡|村民|业主|顾客|患者)们?|人|女士|先生|师傅|老人家?"
     r"|[\u4e00-\u9fff]?(?:阿姨|大爷|大妈|大叔|大姐|老伯|阿婆|伯伯|叔叔|婶婶|奶奶|爷爷|外婆|外公|阿公))"
 )
 _RELAYED = re.compile(
     rf"^(?:群里|隔壁|楼上|楼下|对门|小区里|村里)?(?:有|刚才有|一位|有个|有位)?(?:来电的|打电话的|打电话来的)?"
-    rf"{_CALLERS}(?:来电|打电话|打来电话|电话|留言)?(?:问|咨询|询问|想知道|想了解)(?!题)(?:一下|说|到)?[，,：:\s]*"
+    rf"{_CALLERS}(?:来电|打电话|打来电话|电话|留言)?(?:问|咨询|询问|想知道|想了解|想(?:比较|对比|核对)(?:一下)?)(?!题)(?:一下|说|到)?[，,：:\s]*"
 )
 # …，来电的大爷问的。: who asked, said after the question, asks nothing.
 _RELAYED_AFTER = re.compile(

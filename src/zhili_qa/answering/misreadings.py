@@ -15,7 +15,7 @@ import jieba.posseg
 from ..figures import numbers_in, rounds_to
 from ..text import dictionary_tag
 from .intent import ASKS_HOW_MUCH, BULLETIN_KINDS, EXACT_DATE_Q, EXACT_DAY_Q, HOUR_Q, clauses_in
-from .question import Question
+from .question import SET_ASIDE, Question
 from .values import DOCUMENT_TITLE, GENERAL_MEASURE, SUM, clauses_of, counts_in, dated_clauses, value_clauses
 
 _LEADING_PREPOSITION = re.compile(r"^(?:在|对|向|从|于|为|把)")
@@ -54,8 +54,6 @@ _CAP_ONLY = re.compile(r"不超过|不得超过|上限|封顶|调控目标")
 # 撤并以后还剩几家: what remains, which a count of those merged (撤并整合3家) does not say.
 _REMAINING_ASKED = re.compile(r"还剩|剩下|剩余|剩了|还有几|还有多少")
 _REMAINING_TEXT = re.compile(r"剩|余下|保留|现有|尚有|仍有|还有")
-# 不是追回的那个: the question sets aside what a clause of that wording would say.
-_SET_ASIDE = re.compile(r"不是([\u4e00-\u9fff]{2,6}?)的(?:那个|那些|那笔|那部分)?")
 # 第1期, 第2批: one instance of what the bulletin may count only in all (已开展两期，共培训16人次).
 _ORDINAL_PART = re.compile(r"第\d+(?:期|批|轮|届|场|次)")
 # Kinds of owner a question may single out, each with the kinds that exclude it (民营诊所: 公立医疗机构 is another).
@@ -128,11 +126,8 @@ def mismatched_cap(question: Question, text: str) -> bool:
 
 
 def another_reading_of(question: Question, text: str) -> bool:
-    """What remains asked of a count of those acted on; what the question sets aside (不是追回的那个); one
-    instance (第1期) of a clause that does not name it."""
+    """What remains asked of a count of those acted on; one instance (第1期) of a clause that does not name it."""
     if _REMAINING_ASKED.search(question.asking) and not _REMAINING_TEXT.search(text):
-        return True
-    if any(aside in text for aside in _SET_ASIDE.findall(question.asking)):
         return True
     return any(part not in text for part in _ORDINAL_PART.findall(question.asking))
 
@@ -229,8 +224,8 @@ def _asks_how_many_there_are(question: Question) -> bool:
 
 def averted(question: Question, text: str) -> bool:
     """Does the passage say the asked thing was averted (避免…损失, 挽回…损失), which the question did not ask?"""
-    if _AVERTED_ASKED.search(question.asking):
-        return False  # 追回的损失, 省了多少: the question asks what was averted
+    if _AVERTED_ASKED.search(SET_ASIDE.sub("", question.asking)):
+        return False  # 追回的损失, 省了多少: the question asks what was averted (不是追回来的那个 sets it aside)
     # 避免群众财产损失5000余万元 answers no 骗走了多少钱: every sum the passage holds is one averted.
     sums = list(SUM.finditer(text))
     if (

@@ -48,7 +48,7 @@ _ASKING = frozenset(
     "知道 告诉 了解 一些 这个 那个 这些 那些 那 这 它 他们 它们 她们 其中 我 你 我们 你们 阿拉 人家 政府 区里 "
     "时候 时间 什么时候 辰光 啥辰光 号码 名字 名称 全称 叫 叫什么 谁 排 第几 老几 情况 问题 事 事情 这块 那块 方面 "
     "搞 弄 做 干 办 管 有人 有人管 人管 有 是 在 能 会 要 去 来 给 得 得了 到 了 那边 这边 那里 这里 "
-    "牵头 负责 主管 管不管 怎么办 有没有人 去年 今年 明年 上年 上一年 前年 往年 现在 目前 最新 以前 之前 单位 部门 这次 本次 这回 此次 整个 便宜 贵 另外 此外 以及 实际 大家 我们 咱们 老百姓 是在 成果 成效 效果 进展 工作 措施 举措 介绍 概况 "
+    "牵头 负责 主管 管不管 怎么办 有没有人 去年 今年 明年 上年 上一年 前年 往年 现在 目前 最新 以前 之前 单位 部门 这次 本次 这回 此次 整个 便宜 贵 另外 此外 以及 实际 大家 我们 咱们 老百姓 是在 成果 成效 效果 进展 工作 措施 举措 办法 做法 方式 途径 渠道 手段 介绍 概况 "
     "取得 想要 达到 实现 计划 要达到 目标 目的 那种 这种 那样 这样 那么 这么 那块儿 这块儿 "
     "钞票 块钱 题目 标题 比例 一点 时间段 时间点 到底 期间 当时 过程中 后来 前后 那次 一直 一句 各自 达成 "
     "老娘 老妈 我妈 我爸 老爸 老公 老婆 爸妈 父母 儿子 女儿 小孩 孩子 娃 老人家 家里人 家人 亲戚 邻居 同事 "
@@ -77,12 +77,18 @@ _YEARS = re.compile(r"(?<!\d)(?:19|20)\d{2}\s*年")
 _PROJECT_COUNT = re.compile(r"\d+\s*(?:个|项)\s*(?:专项|治理|项目)")
 # X里/中，Y的有多少: a part of a whole (a place said colloquially, 村里财务, is no whole).
 _PART_OF = re.compile(
-    r"(?P<whole>[^，,。？?\s]{2,20}?)(?:里面|(?<![村镇乡家店城区市县])里|当中|之中|其中|中(?=[，,\s]))[，,\s]*(?:因为?|由于)?(?P<part>[^，,。？?]{2,14}?)的?(?:有|占|是)?(?:多少|几)"
+    r"(?P<whole>[^，,。？?\s]{2,20}?)(?:里面|(?<![村镇乡家店城区市县])里|当中|之中|其中|中(?=[，,\s]))[，,\s]*(?:因为?|由于)?(?P<part>[^，,。？?]{2,14}?)的?(?:有|占|是)?(?:多少|(?<!好)几(?!乎))"
     # 5-8年的217户，有多少户是用宅基地方式安置的: a part of a figure the question states
-    r"|(?P<whole2>\d+[^，,。？?\s]{0,3}|[^，,。？?\s]{2,20}?(?:里面|里|当中|之中|其中|(?<=[员人者户家])中))[，,\s]*(?:其中)?有?(?:多少|几)"
+    r"|(?P<whole2>\d+[^，,。？?\s]{0,3}|[^，,。？?\s]{2,20}?(?:里面|里|当中|之中|其中|(?<=[员人者户家])中))[，,\s]*(?:其中)?有?(?:多少|(?<!好)几(?!乎))"
     r"[^，,。？?]{0,2}(?:是|为|属于|被)(?P<part2>[^，,。？?]{2,14})"
     # 其中最后被判刑的有多少人: a part of the whole the answer before gave, which the question does not name.
-    r"|^(?:那|那么)?(?:其中|这里面|那里面|这当中|这些[^，,。？?\d]{0,3}?里)[，,\s]*(?P<part3>[^，,。？?]{2,14}?)的?(?:有|占|是)?(?:多少|几)"
+    r"|^(?:那|那么)?(?:其中|这里面|那里面|这当中|这些[^，,。？?\d]{0,3}?里)[，,\s]*(?P<part3>[^，,。？?]{2,14}?)的?(?:有|占|是)?(?:多少|(?<!好)几(?!乎))"
+)
+# 不是追回来的那个, 不要增长率: what the asker says is not asked (not 是不是, 要不要, nor 不是搞过培训吗, which
+# recalls a fact).
+SET_ASIDE = re.compile(
+    r"(?:(?<![是要])不是|(?<!要)不要|不算|不含|不包括|并非)(?![^，,。？?！!]*[吗嘛么])(?P<what>[\u4e00-\u9fff]{2,8}?)"
+    r"(?:的|这种|那种|那个|(?=[，,。？?！!\s)）]|$))"
 )
 _LOCATOR = re.compile(r"[^，,。？?\s“”]{1,10}?(?:里面|里|中|上)(?:提到|说到|讲到|提及|写到|说|写)的")
 _FIELD_WORDS = ("目标", "成果", "成效")
@@ -130,6 +136,7 @@ class Question:
     tags: tuple[tuple[str, str], ...] = ()  # jieba part-of-speech tag of each subject word
     counted: str = ""  # what 多少/几个 counts, when named after it (多少问题 -> 问题)
     part: tuple[str, ...] = ()  # words of a part asked of a whole (追回的违规资金里，公务员领取的有多少 -> 公务员 领取)
+    set_aside: tuple[str, ...] = ()  # words of what the asker says is not asked (不是追回来的那个 -> 追回)
     earlier: str = ""  # the earlier question an elliptical one (那菜篮子那块呢) asks again
 
     @property
@@ -223,6 +230,7 @@ class QuestionReader:
             kind = "yes_no"  # 总费用控制在6000块左右，是真的吗: the figure is stated, its truth asked
         measures = [m for m in intent.measures if m != "分"]
         split = self._split_phrases(tagged)
+        aside = self._set_aside(text)
         return Question(
             text=text,
             typed=typed,
@@ -230,7 +238,11 @@ class QuestionReader:
             intent=intent,
             answer_type=kind,
             measure=measures[0] if kind in ("count", "change") and measures else "",
-            subject=tuple(dict.fromkeys([*subject_words(tagged, self.generic), *(p for p, _ in split)])),
+            subject=tuple(
+                w
+                for w in dict.fromkeys([*subject_words(tagged, self.generic), *(p for p, _ in split)])
+                if w not in aside
+            ),
             # Read from the part that asks: a story before it (我住在定海城区，每天都要去加油) asks nothing.
             places=self._places_asked(asking),
             years=self._years_asked(text, asking, storyless, kind == "date"),
@@ -243,6 +255,14 @@ class QuestionReader:
             tags=(*tagged, *split),
             counted=counted,
             part=self.part_asked(asking),
+            set_aside=aside,
+        )
+
+    def _set_aside(self, text: str) -> tuple[str, ...]:
+        """The words of what the asker sets aside anywhere in the message (…被骗了多少钱？不是挽回的)."""
+        phrases = "，".join(m.group("what") for m in SET_ASIDE.finditer(text))
+        return (
+            subject_words([(pair.word, pair.flag) for pair in self._pos.cut(phrases)], self.generic) if phrases else ()
         )
 
     def _split_phrases(self, tagged: list[tuple[str, str]]) -> list[tuple[str, str]]:
@@ -315,6 +335,7 @@ def subject_words(tagged: list[tuple[str, str]], generic: frozenset[str] = GENER
         _COMPLEMENT.sub("", word) if flag.startswith("v") and len(_COMPLEMENT.sub("", word)) >= 2 else word
         for word, flag in tagged
         if len(word) >= 2
+        and not flag.startswith("c")  # 还是, 或者, 而且: joining words, never what is asked about
         and word not in _ASKING
         and word not in STOPWORDS
         and word not in generic
