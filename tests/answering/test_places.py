@@ -45,3 +45,11 @@ def test_places_inside_the_district_by_their_suffix_or_the_bulletins_own_lists()
     majiao = places.local_named_in("马岙街道")[0]
     assert majiao.local and not places.is_home(majiao)
     assert not places.covers(majiao, "2024年10月底前完成定海区小沙街道社区卫生服务中心院前医疗急救点设置")
+
+
+def test_the_whole_country_is_a_place_no_district_figure_answers():
+    places = Places(TEXT)
+    nation = next(p for p in places.named_in("全国的种植体价格降了多少") if p.name == "全国")
+    assert not places.is_home(nation)
+    assert not places.covers(nation, "种植体平均价格降至900余元,降幅达55%")
+    assert places.covers(nation, "全国首批试点")

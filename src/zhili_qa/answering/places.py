@@ -57,6 +57,7 @@ _NO_PLACE_BEFORE = frozenset(
 )
 _POINTING = re.compile(r"^[那这](?=..)")
 _LOCAL = "local"  # the code of a place inside the district
+_NATION = "000000000000"
 
 
 @dataclass(frozen=True)
@@ -84,6 +85,8 @@ def _table() -> dict[str, str]:
             tag = tags.get(short)
             if len(short) >= 2 and short != full and (tag is None or tag.startswith(_PLACE_TAGS)):
                 names.setdefault(short, code)
+    # 全国范围内的降幅: the whole country is a place too, wider than any province, and no district's figure is its.
+    names.setdefault("全国", _NATION)
     return names
 
 
