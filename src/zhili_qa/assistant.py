@@ -25,7 +25,7 @@ from .answering.compose import (
 )
 from .answering.dialogue import WHOLE_CAMPAIGN, Dialogue, DialogueState, campaign_names
 from .answering.english import is_english, names_nothing
-from .answering.message import compound_parts
+from .answering.message import compound_parts, each_of_two
 from .answering.places import Places, corpus_period
 from .answering.projects import ProjectFinder
 from .answering.question import Question, QuestionReader
@@ -203,7 +203,10 @@ class Assistant:
             # 那敬老院呢 after 食堂取得了什么成果 asks the same again of another topic; 那劝返率呢 asks its own.
             asked = self._elided(asked, state)
         across = self.across.answer(asked, text)
-        return across if across is not None else self._one_project(asked, text, state)
+        if across is not None:
+            return across
+        each = each_of_two(asked.asking)
+        return self._compound(each, history or []) if each else self._one_project(asked, text, state)
 
     def _one_project(self, asked: Question, text: str, state: DialogueState) -> Answer:
         """The project asked about (the one in focus, named, stating the question's figure, or ranked

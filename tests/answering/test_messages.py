@@ -2,7 +2,7 @@
 
 import pytest
 
-from zhili_qa.answering.message import asking_part, compound_parts, without_pleasantries
+from zhili_qa.answering.message import asking_part, compound_parts, each_of_two, without_pleasantries
 
 
 def test_an_instruction_on_how_to_answer_asks_nothing():
@@ -312,3 +312,13 @@ def test_what_a_relayed_question_asks_is_answered(lexical_assistant, asked, figu
 def test_a_figure_recalled_then_asked_after_all_is_not_stated_by_the_question(lexical_assistant):
     answer = lexical_assistant.ask("职业技能培训那个累计查了四十二次还是多少次来着")
     assert answer.found and "42次" in answer.answer
+
+
+def test_one_question_asked_of_two_things_of_one_project_answers_each(lexical_assistant):
+    assert each_of_two("岛上那个，订单配送跟流动集市各开展了几次") == [
+        "岛上那个，订单配送开展了几次",
+        "岛上那个，流动集市开展了几次",
+    ]
+    assert each_of_two("食堂检查了多少次") == []
+    answer = lexical_assistant.ask("岛上买菜难那个，订单配送跟流动集市各开展了几次呀")
+    assert answer.found and "95次" in answer.answer and "9次" in answer.answer

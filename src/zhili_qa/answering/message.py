@@ -199,6 +199,23 @@ def compound_parts(text: str) -> list[str]:
     return parts
 
 
+# 流动集市和订单配送分别搞了几次: one question asked of two things, each answered on its own.
+_EACH_OF_TWO = re.compile(
+    r"(?P<first>[\u4e00-\u9fff]{2,8})(?:和|与|跟|以及|、)(?P<second>[\u4e00-\u9fff]{2,8}?)(?:这|那)?(?:两[个项样块种])?"
+    r"(?:分别|各自|各)(?P<asked>[^，,。？?！!]*?(?:多少|(?<![好举])几)[^，,。？?！!]*)"
+)
+
+
+def each_of_two(text: str) -> list[str]:
+    """The question asked of each of two things it names side by side (…流动集市搞了几次, …订单配送搞了几次), or
+    none when it names no such pair."""
+    pair = _EACH_OF_TWO.search(text)
+    if pair is None:
+        return []
+    before = text[: pair.start()]
+    return [f"{before}{pair['first']}{pair['asked']}", f"{before}{pair['second']}{pair['asked']}"]
+
+
 def _story_before(whole: str, text: str) -> str:
     """The story before the asking part, which stays with the first question for what it names (我儿子在学校
     食堂吃饭); what comes before a marked question (有人问我：…, 两件事一起问：…) is no part of it."""
