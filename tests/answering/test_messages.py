@@ -322,3 +322,25 @@ def test_one_question_asked_of_two_things_of_one_project_answers_each(lexical_as
     assert each_of_two("食堂检查了多少次") == []
     answer = lexical_assistant.ask("岛上买菜难那个，订单配送跟流动集市各开展了几次呀")
     assert answer.found and "95次" in answer.answer and "9次" in answer.answer
+
+
+def test_a_thing_joined_by_he_belongs_with_the_clause_before():
+    asked = asking_part(
+        "敬老院专项检查发现并推动整改的问题，和加油机专项发现并推动整改的问题，哪个数量多？两个数字都给我。"
+    )
+    assert asked.startswith("敬老院")
+
+
+def test_a_long_message_asking_two_figures_asks_each(lexical_assistant):
+    answer = lexical_assistant.ask(
+        "住建局牵头的老旧小区改造那项一共组织检查了多少次，区农业农村局牵头的村经济合作社那项业务培训了多少人次"
+    )
+    assert answer.found and "316次" in answer.answer and "224人次" in answer.answer
+
+
+def test_a_lead_that_describes_the_projects_is_not_asked(lexical_assistant):
+    # 卫健局牵头的两项治理里: the department describes which projects; the count of one of them is asked.
+    answer = lexical_assistant.ask("区卫健局牵头的两项治理里，急救那项一共培训了多少人次")
+    assert answer.found and "16人次" in answer.answer
+    listed = lexical_assistant.ask("卫健局牵头的有几个治理，都是哪些")
+    assert listed.found and "口腔种植" in listed.answer and "医疗急救" in listed.answer

@@ -107,6 +107,9 @@ _INSTRUCTION_HEAD = re.compile(
     rf"^(?:[^:：。？?!！]{{0,20}}[，,])?{_INSTRUCTION.pattern}[^:：。？?!！]{{2,20}}[:：]\s*"
 )
 _CLAUSE_STARTS = re.compile(r"(?<=[，,；;])")
+_JOINED = re.compile(
+    r"(?:和|与|跟|以及|还有)(?!谁|哪)"
+)  # …的问题，和老旧小区…的问题，哪个多: one thing joined to another
 
 
 def without_pleasantries(text: str) -> str:
@@ -154,8 +157,6 @@ def compound_parts(text: str) -> list[str]:
         )
     ):
         return [_story_before(whole, text) + sentences[0], *sentences[1:]]
-    if len(text) >= LONG_MESSAGE:
-        return [text]
     clauses = [
         piece
         for clause in CLAUSES.findall(text)
@@ -357,6 +358,7 @@ def asking_part(text: str) -> str:
         sum(len(c) for c in clauses[start:first_asked]) < ASKING_MIN
         or _FRAME.search(clauses[start - 1])
         or AMONG.match(clauses[start])
+        or _JOINED.match(clauses[start])
     ):
         start -= 1
     return "，".join(clauses[start:end])

@@ -93,6 +93,7 @@ SET_ASIDE = re.compile(
 _LOCATOR = re.compile(r"[^，,。？?\s“”]{1,10}?(?:里面|里|中|上)(?:提到|说到|讲到|提及|写到|说|写)的")
 _FIELD_WORDS = ("目标", "成果", "成效")
 _PROJECT_WORDS = ("专项治理", "专项")  # 电信网络诈骗专项治理中，…的数量: the project is asked of, no whole of it
+_PROJECTS = re.compile(r"[两几二三四五]项(?:专项治理|治理|专项|项目)?$")  # 卫健局牵头的两项治理里，口腔种植那项…
 _THE_BULLETIN = frozenset("公告 通报 文件 公告上 上面 这上面 专项治理 专项 治理 这次专项治理 治理成果".split())
 _ROUGH_ASK = re.compile(r"\d+几|几十|几百")
 # 一百二十多万，具体是多少: a figure the asker heard roughly, which the exact one (124.839742万元) rounds to.
@@ -302,7 +303,12 @@ class QuestionReader:
         """The words that single out a part of a whole the question names (X里/中，Y的有多少)."""
         match = _PART_OF.search(asking)
         named = (match.group("whole") or "") if match else ""
-        if not match or named in _THE_BULLETIN or named.endswith(_FIELD_WORDS + _PROJECT_WORDS):
+        if (
+            not match
+            or named in _THE_BULLETIN
+            or named.endswith(_FIELD_WORDS + _PROJECT_WORDS)
+            or _PROJECTS.search(named)
+        ):
             # 公告里反诈那块…挽回了多少: the bulletin is no whole of which a part is asked, nor is a field of it
             # (口腔种植的目标里三甲医院单颗上限是多少 says where to look).
             return ()
