@@ -494,3 +494,8 @@ def test_the_ways_asked_for_are_told_by_what_was_done(lexical_assistant):
     # 哪些渠道: the way is what is asked, not a word the clause must hold.
     answer = lexical_assistant.ask("食堂这块，群众能通过哪些渠道参与监督")
     assert answer.found and "举报电话" in answer.answer
+
+
+def test_the_clause_of_the_level_asked_is_quoted(lexical_assistant):
+    answer = lexical_assistant.ask("定海区的生态环境公众满意度，在舟山全市里是不是排第一名？")
+    assert answer.found and "全市排名第二" in answer.answer and "全省排名41" not in answer.answer

@@ -18,7 +18,7 @@ from ..retrieve import Ranking
 from .check import OPEN_SUBJECT_COVERAGE, AnswerCheck, Verdict
 from .comparisons import AGAINST_BEFORE
 from .compose import Composer, fact_answer, fact_fields, goal_answer, handled_answer, lead_answer, overview_answer
-from .intent import COLLOQUIAL_LEAD, COMPLETION_Q, COMPLETION_TEXT, answer_type, asks_the_plan
+from .intent import COLLOQUIAL_LEAD, COMPLETION_Q, COMPLETION_TEXT, LEVELS, answer_type, asks_the_plan
 from .misreadings import counts_by_the_act_asked, owners_asked, tells_owners_apart
 from .question import Question
 from .selection import SpanSelector
@@ -174,7 +174,7 @@ class ProjectAnswerer:
 
         The one repeating the question's figures (8年以上0户 over 5-8年…217户), counting by the act asked
         (查过几家: 检查加油站110家次, not 4家加油站的5次维修), counting the way asked
-        (110家次 for 多少家次, over 300家), counting the thing asked (问题 of 多少问题), that itself and then
+        (110家次 for 多少家次, over 300家), counting the thing asked (问题 of 多少问题), naming the level asked (全市 over 全省), that itself and then
         whose sentence speaks most of the subject, whose subject leads to its figure (检查加油站110家次, not
         11次……监督检查), counting in the very measure asked (家次 over 次), whose context speaks most of it,
         what was done over what was planned, then the selection's order (which weighs the question's rarer
@@ -192,6 +192,8 @@ class ProjectAnswerer:
             counts_by_the_act_asked(asked, quoted.text, check.thesaurus_says),
             bool(asked.measure) and counts_alike(quoted.text, asked.measure),
             check.counts_the_asked_thing(asked, quoted.text),
+            # 舟山全市是不是排第一: the clause of the level asked (全市排名第二), not another's (全省排名41).
+            any(level in asked.asking and level in quoted.text for level in LEVELS),
             check.words_in(asked, quoted.text, topic),
             # 有没有人去查过: the clause telling of the act asked (检查38次), not of another (设立举报电话).
             check.shared_characters(asked, quoted.text, topic) if asked.answer_type == "yes_no" else 0,
