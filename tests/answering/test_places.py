@@ -53,3 +53,9 @@ def test_the_whole_country_is_a_place_no_district_figure_answers():
     assert not places.is_home(nation)
     assert not places.covers(nation, "种植体平均价格降至900余元,降幅达55%")
     assert places.covers(nation, "全国首批试点")
+
+
+def test_last_year_set_against_the_period_is_the_year_before_it():
+    assert years_asked("那去年在全市排第几呢", 2023) == (2022,)
+    assert years_asked("那么去年呢", 2023) == (2022,)
+    assert years_asked("去年全市排第几", 2023) == (2023,)  # the bulletin's own 去年, as its text uses it

@@ -38,6 +38,7 @@ _RELATIVE_YEARS = {"前年": -1, "去年": 0, "明年": 1, "后年": 2}
 _THIS_YEAR_ASKED = re.compile(
     r"今年[^，,。？?！!]*(?:多少|几|什么|啥|哪|吗|么)|(?:多少|几|什么|啥|哪)[^，,。？?！!]*今年"
 )
+_CONTRASTED_LAST_YEAR = re.compile(r"^(?:那|那么)去年")
 _RECALLED = re.compile(r"我?(?:记得|好像|印象中|似乎)[^，,。？?]*")
 # 是2024年弄好还是2025年: years offered as the choices of an answer, not a year asked about.
 _OFFERED_YEARS = re.compile(
@@ -230,7 +231,9 @@ def years_asked(text: str, period: int | None, asks_a_date: bool = False) -> tup
     text = _OFFERED_YEARS.sub("", text)
     compared = set(_COMPARED_YEAR.findall(text))
     years = [int(y) for y in _YEAR.findall(text) if y not in compared]
-    if period is not None:
+    if period is not None and _CONTRASTED_LAST_YEAR.match(text):
+        years.append(period - 1)  # 那去年在全市排第几呢: set against the period's figure, the year before it
+    elif period is not None:
         years += [period + offset for word, offset in _RELATIVE_YEARS.items() if word in text]
     if _THIS_YEAR_ASKED.search(text):
         years.append(date.today().year)
