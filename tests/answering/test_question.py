@@ -499,3 +499,10 @@ def test_the_ways_asked_for_are_told_by_what_was_done(lexical_assistant):
 def test_the_clause_of_the_level_asked_is_quoted(lexical_assistant):
     answer = lexical_assistant.ask("定海区的生态环境公众满意度，在舟山全市里是不是排第一名？")
     assert answer.found and "全市排名第二" in answer.answer and "全省排名41" not in answer.answer
+
+
+def test_one_case_asked_in_english_is_no_total(lexical_assistant, reader):
+    assert reader.read("The case that made the top 10 — how much was that one fined?").per_unit
+    answer = lexical_assistant.ask("How much was the petrol station in that big case fined?")
+    assert not answer.found
+    assert lexical_assistant.ask("How much were the petrol stations fined in total?").found

@@ -102,6 +102,8 @@ PER_UNIT = (
         "单家",
     ),
     (r"\b(?:per|a single|one|1|each) (?:dental )?(?:implant|tooth)\b", "单颗"),
+    # "that big case … how much was that one fined": one case's figure, not the campaign's total.
+    (r"\bthat (?:one|1)\b|\b(?:that|this) (?:big |major |particular )?case\b|\bthe (?:big|major) case\b", "单件"),
     (r"\b(?:biggest|largest|highest|lowest|smallest|most expensive|maximum|minimum)\b", "最多的一个"),
 )
 
