@@ -59,3 +59,9 @@ def test_last_year_set_against_the_period_is_the_year_before_it():
     assert years_asked("那去年在全市排第几呢", 2023) == (2022,)
     assert years_asked("那么去年呢", 2023) == (2022,)
     assert years_asked("去年全市排第几", 2023) == (2023,)  # the bulletin's own 去年, as its text uses it
+
+
+def test_the_districts_own_places_spelled_in_pinyin():
+    places = Places(TEXT + "在东岠、大猫、西岠、西蟹峙等4个海岛累计开展订单配送95次。")
+    assert places.spelled("Dongju") == "东岠" and places.spelled("daishan") == "岱山"
+    assert places.spelled("hotpot") is None

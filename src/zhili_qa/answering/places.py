@@ -128,6 +128,8 @@ class Places:
         named = [p.name for p in self.local_named_in(corpus_text)]
         bare = [next((n[: -len(s)] for s in _LOCAL_SUFFIXES if n.endswith(s)), n) for n in named]
         self.local_names = frozenset(n for n in [*_listed_places(corpus_text), *bare] if _names_a_place(n, "n"))
+        # Dongju: the bulletin's own islands and streets spelled in pinyin, as an English question writes them.
+        self._local_spellings = {"".join(lazy_pinyin(name)): name for name in sorted(self.local_names)}
 
     def named_in(self, text: str) -> list[Place]:
         """Places named in the text, read left to right taking the longest name at each position (定海城区 is
@@ -184,8 +186,9 @@ class Places:
         return [Place(name, _LOCAL) for name in dict.fromkeys(found)]
 
     def spelled(self, latin: str) -> str | None:
-        """The place a pinyin spelling names (daishan -> 岱山), provinces and cities before counties."""
-        return _romanised().get(latin.lower())
+        """The place a pinyin spelling names (daishan -> 岱山, dongju -> 东岠), provinces and cities before counties,
+        then the district's own places."""
+        return _romanised().get(latin.lower()) or self._local_spellings.get(latin.lower())
 
     def is_home(self, place: Place) -> bool:
         return not place.local and (not self.home or place.code == self.home)
