@@ -9,6 +9,7 @@ means an abstention, with the closest clause kept as context.
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -31,6 +32,7 @@ GOAL_CLAUSES = 4  # best-scoring goal clauses quoted when a part of the goal is 
 # Nouns the bulletin never uses from which an open question (社区医院可以吗) is not about the project as a whole;
 # two are often a citizen's words for its topic (老房子…房子还没分下来).
 UNKNOWN_NOUNS = 3
+_RANK_ASKED = re.compile(r"排|名次|第几|第一")  # 是不是排第一: a rank asked, though no figure is
 
 
 @dataclass(frozen=True)
@@ -174,7 +176,7 @@ class ProjectAnswerer:
 
         The one repeating the question's figures (8年以上0户 over 5-8年…217户), counting by the act asked
         (查过几家: 检查加油站110家次, not 4家加油站的5次维修), counting the way asked
-        (110家次 for 多少家次, over 300家), counting the thing asked (问题 of 多少问题), naming the level asked (全市 over 全省), that itself and then
+        (110家次 for 多少家次, over 300家), counting the thing asked (问题 of 多少问题), a rank of the level asked (全市 over 全省), that itself and then
         whose sentence speaks most of the subject, whose subject leads to its figure (检查加油站110家次, not
         11次……监督检查), counting in the very measure asked (家次 over 次), whose context speaks most of it,
         what was done over what was planned, then the selection's order (which weighs the question's rarer
@@ -192,8 +194,9 @@ class ProjectAnswerer:
             counts_by_the_act_asked(asked, quoted.text, check.thesaurus_says),
             bool(asked.measure) and counts_alike(quoted.text, asked.measure),
             check.counts_the_asked_thing(asked, quoted.text),
-            # 舟山全市是不是排第一: the clause of the level asked (全市排名第二), not another's (全省排名41).
-            any(level in asked.asking and level in quoted.text for level in LEVELS),
+            # 舟山全市是不是排第一: the rank of the level asked (全市排名第二), not another's (全省排名41).
+            bool(_RANK_ASKED.search(asked.asking))
+            and any(level in asked.asking and level in quoted.text for level in LEVELS),
             check.words_in(asked, quoted.text, topic),
             # 有没有人去查过: the clause telling of the act asked (检查38次), not of another (设立举报电话).
             check.shared_characters(asked, quoted.text, topic) if asked.answer_type == "yes_no" else 0,
