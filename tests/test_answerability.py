@@ -109,10 +109,13 @@ FLOORS = {
         0.95,
         0.01,
     ),  # 0.950 / 0.979 / 0.008 (first 0.850 / 0.938 / 0.042)
-    # Never opened (scores only): first 0.883 / 0.939 / 0.033, at the end 0.917 / 0.959 / 0.017.
-    ROOT / "eval" / "fresh-sealed32.jsonl": (0.91, 0.95, 0.90, 0.02),
-    # Never opened (scores only): first 0.883 / 0.938 / 0.050 (after round 32's changes), unchanged at the end.
-    ROOT / "eval" / "fresh-sealed33.jsonl": (0.88, 0.93, 0.87, 0.05),
+    # Never opened (scores only): first 0.883 / 0.939 / 0.033, 0.917 / 0.959 / 0.017 after round 33, 0.925 after
+    # round 38.
+    ROOT / "eval" / "fresh-sealed32.jsonl": (0.92, 0.95, 0.90, 0.02),
+    # Never opened (scores only): first 0.883 / 0.938 / 0.050 (after round 32's changes), unchanged to round 36;
+    # 0.875 after round 38: splitting a long message's two asking clauses (d6eb241) lost one answer (traced by
+    # scores at each commit), kept for the wrong answer it mended on the tuning side.
+    ROOT / "eval" / "fresh-sealed33.jsonl": (0.87, 0.93, 0.86, 0.05),
     # Rounds 34-36 (one session), split by writer before reading (the split is in eval/README.md).
     ROOT / "eval" / "fresh-tune34.jsonl": (
         0.99,
@@ -121,16 +124,24 @@ FLOORS = {
         0.01,
     ),  # 0.992 / 0.979 / 0.008 (first 0.933 / 0.958 / 0.033)
     ROOT / "eval" / "fresh-tune35.jsonl": (
+        0.92,
+        0.95,
         0.91,
-        0.93,
-        0.90,
-        0.05,
-    ),  # 0.917 / 0.938 / 0.042 (first 0.850 / 0.917 / 0.075)
+        0.04,
+    ),  # 0.925 / 0.958 / 0.033 after round 38 (first 0.850 / 0.917 / 0.075)
     ROOT / "eval" / "fresh-tune36.jsonl": (0.99, 0.95, 0.99, 0.01),  # 1.0 / 1.0 / 0.0 (first 0.842 / 0.875 / 0.083)
-    # Never opened (scores only): 34 and 35 the same on their first run and at the end of the session.
-    ROOT / "eval" / "fresh-sealed34.jsonl": (0.91, 0.91, 0.91, 0.05),  # 0.917 / 0.917 / 0.050
+    # Never opened (scores only): 34 and 35 the same on their first run and at the end of the session; 34 and 36
+    # gained one wrong answer turned into a refusal each in round 38.
+    ROOT / "eval" / "fresh-sealed34.jsonl": (0.93, 0.93, 0.93, 0.05),  # 0.933 / 0.938 / 0.042 (first 0.917)
     ROOT / "eval" / "fresh-sealed35.jsonl": (0.92, 0.87, 0.92, 0.07),  # 0.925 / 0.875 / 0.067
-    ROOT / "eval" / "fresh-sealed36.jsonl": (0.90, 0.87, 0.89, 0.08),  # 0.900 / 0.875 / 0.075 (first 0.892)
+    ROOT / "eval" / "fresh-sealed36.jsonl": (0.90, 0.89, 0.90, 0.07),  # 0.908 / 0.896 / 0.067 (first 0.892)
+    # Rounds 37-38 (one session), split by writer before reading (the split is in eval/README.md); round 38's
+    # writers were asked for 40 refusals in 60.
+    ROOT / "eval" / "fresh-tune37.jsonl": (0.98, 0.99, 0.98, 0.02),  # 0.983 / 1.0 / 0.017 (first 0.950 / 1.0)
+    ROOT / "eval" / "fresh-tune38.jsonl": (0.96, 0.95, 0.95, 0.04),  # 0.967 / 0.950 / 0.033, as on its first run
+    # Never opened (scores only): both the same on their first run and at the end.
+    ROOT / "eval" / "fresh-sealed37.jsonl": (0.94, 0.95, 0.93, 0.04),  # 0.942 / 0.958 / 0.033
+    ROOT / "eval" / "fresh-sealed38.jsonl": (0.91, 0.91, 0.91, 0.06),  # 0.917 / 0.912 / 0.058
 }
 
 
