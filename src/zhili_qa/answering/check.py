@@ -60,6 +60,7 @@ from .values import (
 # the subject must be there; an open question (有没有人管) is phrased far from the bulletin's words.
 SUBJECT_COVERAGE = 0.5
 OPEN_SUBJECT_COVERAGE = 0.3
+RARE_TERM = 1  # projects at most that use a term for it to name one act (立案, not 检查)
 _QUALIFYING_FIGURE = re.compile(
     r"\d+(?:[-~至到]\d+)?\s*(?:[年月日岁](?:以上|以下|以内)?|以上|以下|以内)|\d+[-~至到]\d+\s*[个户人次家名项件]?"
 )
@@ -239,10 +240,23 @@ class AnswerCheck(SubjectMatch):
         return exact <= numbers and all(rounds_to(rough, numbers) for rough in question.rough)
 
     def _names_what_is_numbered(self, question: Question, context: str) -> bool:
-        """A count named by what it numbers (立案 of 立案数) is answered only where the passage names that."""
+        """A count named by what it numbers (立案 of 立案数, 立案了多少起) is answered only where the passage names
+        that."""
         numbered = [
             w for (w, flag), (after, _) in pairwise(question.tags) if after == "数" and len(w) >= 2 and flag != "m"
         ]  # not 两个 of 两个数都要
+        # 立案了多少起: a term of one project done (立案), as 立案数 names it; 检查了多少次, said of every project, and
+        # verbs are said in many ways.
+        tags = question.tags
+        numbered += [
+            w
+            for (w, flag), (done, _), (then, _) in zip(tags, tags[1:], tags[2:], strict=False)
+            if flag.startswith("n")
+            and len(w) >= 2
+            and done in ("了", "过")
+            and then.startswith(("多少", "几"))
+            and self._word_projects(w) <= RARE_TERM
+        ]
         return all(w in context or self.thesaurus_says(w, context) for w in numbered)
 
     def _names_the_kind_asked(self, question: Question, context: str) -> bool:
