@@ -607,5 +607,6 @@ def test_a_word_of_price_anchors_no_unknown_thing_to_the_bulletin(lexical_assist
 def test_a_term_of_one_project_done_is_counted_only_where_named(lexical_assistant):
     # 立案 is a term of the fuel-pump project only: 研判案件800起 counts cases studied, not cases filed.
     assert not lexical_assistant.ask("电诈那边去年立案了多少起").found
+    assert not lexical_assistant.ask("电诈案件立案多少起").found
     answer = lexical_assistant.ask("加油站那边立案了几件")
     assert answer.found and "5件" in answer.answer

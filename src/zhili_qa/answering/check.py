@@ -245,16 +245,15 @@ class AnswerCheck(SubjectMatch):
         numbered = [
             w for (w, flag), (after, _) in pairwise(question.tags) if after == "数" and len(w) >= 2 and flag != "m"
         ]  # not 两个 of 两个数都要
-        # 立案了多少起: a term of one project done (立案), as 立案数 names it; 检查了多少次, said of every project, and
+        # 立案了多少起, 立案多少起: a term of one project done (立案), as 立案数 names it; 检查了多少次, said of every project, and
         # verbs are said in many ways.
         tags = question.tags
         numbered += [
             w
-            for (w, flag), (done, _), (then, _) in zip(tags, tags[1:], tags[2:], strict=False)
+            for (w, flag), (done, _), (then, _) in zip(tags, tags[1:], [*tags[2:], ("", "")], strict=False)
             if flag.startswith("n")
             and len(w) >= 2
-            and done in ("了", "过")
-            and then.startswith(("多少", "几"))
+            and (done.startswith(("多少", "几")) or (done in ("了", "过") and then.startswith(("多少", "几"))))
             and self._word_projects(w) <= RARE_TERM
         ]
         return all(w in context or self.thesaurus_says(w, context) for w in numbered)
