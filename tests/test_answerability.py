@@ -100,7 +100,8 @@ FLOORS = {
     # nothing, which gained more on the other sealed sets).
     # 0.825 / 0.854 / 0.117 after round 36: round 35's English words (f0dad08) turned one of its refusals of an
     # answerable question into a wrong answer (found by scores at each commit, the set not opened).
-    ROOT / "eval" / "fresh-sealed31.jsonl": (0.82, 0.85, 0.82, 0.12),
+    # 0.833 / 0.875 / 0.108 after round 38: the 立案 rule (15f1622) turned a wrong answer into a refusal.
+    ROOT / "eval" / "fresh-sealed31.jsonl": (0.83, 0.87, 0.83, 0.11),
     # Rounds 32-33, split by writer before reading (the split is in eval/README.md).
     ROOT / "eval" / "fresh-tune32.jsonl": TARGETS,  # 1.0 / 1.0 / 0.0 (first 0.900 / 0.938 / 0.033)
     ROOT / "eval" / "fresh-tune33.jsonl": (
@@ -138,9 +139,10 @@ FLOORS = {
     # Rounds 37-38 (one session), split by writer before reading (the split is in eval/README.md); round 38's
     # writers were asked for 40 refusals in 60.
     ROOT / "eval" / "fresh-tune37.jsonl": (0.98, 0.99, 0.98, 0.02),  # 0.983 / 1.0 / 0.017 (first 0.950 / 1.0)
-    ROOT / "eval" / "fresh-tune38.jsonl": (0.96, 0.95, 0.95, 0.04),  # 0.967 / 0.950 / 0.033, as on its first run
-    # Never opened (scores only): both the same on their first run and at the end.
-    ROOT / "eval" / "fresh-sealed37.jsonl": (0.94, 0.95, 0.93, 0.04),  # 0.942 / 0.958 / 0.033
+    ROOT / "eval" / "fresh-tune38.jsonl": (0.98, 0.97, 0.97, 0.02),  # 0.983 / 0.975 / 0.017 (first 0.967 / 0.950)
+    # Never opened (scores only): 38 the same on its first run and at the end; 37 lost one answer to the 立案 rule
+    # (15f1622, which turned a wrong answer of sealed31 into a refusal).
+    ROOT / "eval" / "fresh-sealed37.jsonl": (0.93, 0.95, 0.92, 0.04),  # 0.933 / 0.958 / 0.033 (first 0.942)
     ROOT / "eval" / "fresh-sealed38.jsonl": (0.91, 0.91, 0.91, 0.06),  # 0.917 / 0.912 / 0.058
 }
 
