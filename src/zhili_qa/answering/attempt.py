@@ -176,9 +176,9 @@ class ProjectAnswerer:
 
         The one repeating the question's figures (8年以上0户 over 5-8年…217户), counting by the act asked
         (查过几家: 检查加油站110家次, not 4家加油站的5次维修), counting the way asked
-        (110家次 for 多少家次, over 300家), counting the thing asked (问题 of 多少问题), a rank of the level asked (全市 over 全省), that itself and then
-        whose sentence speaks most of the subject, whose subject leads to its figure (检查加油站110家次, not
-        11次……监督检查), counting in the very measure asked (家次 over 次), whose context speaks most of it,
+        (110家次 for 多少家次, over 300家), counting the thing asked (问题 of 多少问题), a rank of the level asked
+        (全市 over 全省), that itself and then whose sentence speaks most of the subject, whose subject leads to
+        its figure (检查加油站110家次, not 11次……监督检查), counting in the very measure asked (家次 over 次), whose context speaks most of it,
         what was done over what was planned, then the selection's order (which weighs the question's rarer
         characters). A yes/no is settled by what was done first, then by the clause sharing most of its words.
         """

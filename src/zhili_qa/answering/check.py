@@ -245,8 +245,8 @@ class AnswerCheck(SubjectMatch):
         numbered = [
             w for (w, flag), (after, _) in pairwise(question.tags) if after == "数" and len(w) >= 2 and flag != "m"
         ]  # not 两个 of 两个数都要
-        # 立案了多少起, 立案多少起: a term of one project done (立案), as 立案数 names it; 检查了多少次, said of every project, and
-        # verbs are said in many ways.
+        # 立案了多少起, 立案多少起: a term of one project done (立案), as 立案数 names it; not 检查了多少次, said of
+        # every project, nor verbs, which are said in many ways.
         tags = question.tags
         numbered += [
             w

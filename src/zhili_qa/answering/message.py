@@ -17,7 +17,8 @@ _ONE_THING = re.compile(r"^(?:1|一)件事")  # 想问1件事：…
 _SENTENCE_ENDS = "。！!？?"
 _SENTENCES = re.compile(r"[^。！!？?]+[。！!？?]*")
 CLAUSES = re.compile(r"[^。！!？?；;:：\n，,\s]+")
-QUESTION_WORD = re.compile(r"多少|(?<![好举])几(?!乎)|什么|啥|吗|谁|哪|怎么|是否|有没有|是不是|了没|呢")
+HOW_MANY = r"(?:多少|(?<![好举])几(?!乎))"  # not 好几万人, 举几个例子, 几乎
+QUESTION_WORD = re.compile(rf"{HOW_MANY}|什么|啥|吗|谁|哪|怎么|是否|有没有|是不是|了没|呢")
 # 那几个小岛 points at things, it does not ask how many.
 _ASKS_A_FACT = re.compile(
     r"(?<![好举说那这\d])几(?!乎)|多少|哪个|哪些|(?<![那这])哪几|哪一|哪所|哪家|谁|(?:什么|啥)时候|何时"
@@ -107,9 +108,8 @@ _INSTRUCTION_HEAD = re.compile(
     rf"^(?:[^:：。？?!！]{{0,20}}[，,])?{_INSTRUCTION.pattern}[^:：。？?!！]{{2,20}}[:：]\s*"
 )
 _CLAUSE_STARTS = re.compile(r"(?<=[，,；;])")
-_JOINED = re.compile(
-    r"(?:和|与|跟|以及|还有)(?!谁|哪)"
-)  # …的问题，和老旧小区…的问题，哪个多: one thing joined to another
+# …的问题，和老旧小区…的问题，哪个多: one thing joined to another.
+_JOINED = re.compile(r"(?:和|与|跟|以及|还有)(?!谁|哪)")
 
 
 def without_pleasantries(text: str) -> str:
@@ -203,7 +203,7 @@ def compound_parts(text: str) -> list[str]:
 # 流动集市和订单配送分别搞了几次: one question asked of two things, each answered on its own.
 _EACH_OF_TWO = re.compile(
     r"(?P<first>[\u4e00-\u9fff]{2,8})(?:和|与|跟|以及|、)(?P<second>[\u4e00-\u9fff]{2,8}?)(?:这|那)?(?:两[个项样块种])?"
-    r"(?:分别|各自|各)(?P<asked>[^，,。？?！!]*?(?:多少|(?<![好举])几)[^，,。？?！!]*)"
+    rf"(?:分别|各自|各)(?P<asked>[^，,。？?！!]*?{HOW_MANY}[^，,。？?！!]*)"
 )
 
 

@@ -32,6 +32,7 @@ from .intent import (
 )
 from .message import (
     CLAUSES,
+    HOW_MANY,
     QUESTION_WORD,
     asking_part,
     sentence_asking,
@@ -77,12 +78,15 @@ _YEARS = re.compile(r"(?<!\d)(?:19|20)\d{2}\s*年")
 _PROJECT_COUNT = re.compile(r"\d+\s*(?:个|项)\s*(?:专项|治理|项目)")
 # X里/中，Y的有多少: a part of a whole (a place said colloquially, 村里财务, is no whole).
 _PART_OF = re.compile(
-    r"(?P<whole>[^，,。？?\s]{2,20}?)(?:里面|(?<![村镇乡家店城区市县])里|当中|之中|其中|中(?=[，,\s]))[，,\s]*(?:因为?|由于)?(?P<part>[^，,。？?]{2,14}?)的?(?:有|占|是)?(?:多少|(?<!好)几(?!乎))"
+    r"(?P<whole>[^，,。？?\s]{2,20}?)(?:里面|(?<![村镇乡家店城区市县])里|当中|之中|其中|中(?=[，,\s]))[，,\s]*(?:因为?|由于)?(?P<part>[^，,。？?]{2,14}?)的?(?:有|占|是)?"
+    + HOW_MANY
     # 5-8年的217户，有多少户是用宅基地方式安置的: a part of a figure the question states
-    r"|(?P<whole2>\d+[^，,。？?\s]{0,3}|[^，,。？?\s]{2,20}?(?:里面|里|当中|之中|其中|(?<=[员人者户家])中))[，,\s]*(?:其中)?有?(?:多少|(?<!好)几(?!乎))"
-    r"[^，,。？?]{0,2}(?:是|为|属于|被)(?P<part2>[^，,。？?]{2,14})"
+    + r"|(?P<whole2>\d+[^，,。？?\s]{0,3}|[^，,。？?\s]{2,20}?(?:里面|里|当中|之中|其中|(?<=[员人者户家])中))[，,\s]*(?:其中)?有?"
+    + HOW_MANY
+    + r"[^，,。？?]{0,2}(?:是|为|属于|被)(?P<part2>[^，,。？?]{2,14})"
     # 其中最后被判刑的有多少人: a part of the whole the answer before gave, which the question does not name.
-    r"|^(?:那|那么)?(?:其中|这里面|那里面|这当中|这些[^，,。？?\d]{0,3}?里)[，,\s]*(?P<part3>[^，,。？?]{2,14}?)的?(?:有|占|是)?(?:多少|(?<!好)几(?!乎))"
+    + r"|^(?:那|那么)?(?:其中|这里面|那里面|这当中|这些[^，,。？?\d]{0,3}?里)[，,\s]*(?P<part3>[^，,。？?]{2,14}?)的?(?:有|占|是)?"
+    + HOW_MANY
 )
 # 不是追回来的那个, 不要增长率: what the asker says is not asked (not 是不是, 要不要, nor 不是搞过培训吗, which
 # recalls a fact).
