@@ -610,3 +610,32 @@ def test_a_term_of_one_project_done_is_counted_only_where_named(lexical_assistan
     assert not lexical_assistant.ask("电诈案件立案多少起").found
     answer = lexical_assistant.ask("加油站那边立案了几件")
     assert answer.found and "5件" in answer.answer
+
+
+def test_an_item_of_a_list_named_in_the_story_is_not_the_one_asked(lexical_assistant):
+    answer = lexical_assistant.ask("我姑妈住在大猫岛上，听说有订单配送，一共配送了几次")
+    assert answer.found and "95次" in answer.answer
+    assert not lexical_assistant.ask("我住在里钓岛，我们岛上流动集市办过几次").found  # 9次 is of four islands
+
+
+def test_a_count_of_those_an_act_was_done_to_needs_that_act(lexical_assistant):
+    assert not lexical_assistant.ask("去年全区有多少人被网络诈骗骗了钱").found
+    answer = lexical_assistant.ask("被劝返回来的一共有多少人")
+    assert answer.found and "15名" in answer.answer
+
+
+def test_whether_one_thing_is_among_those_counted_needs_it_named(lexical_assistant):
+    assert not lexical_assistant.ask("我女儿读的定海二中在不在那32所自查的中小学里面").found
+    first = lexical_assistant.ask("老小区去年改造了多少幢")
+    history = [{"role": "user", "content": "老小区去年改造了多少幢"}, {"role": "assistant", "content": first.answer}]
+    assert not lexical_assistant.ask("那我家那幢在不在里面，解放西路的", history).found  # no overview says
+    answer = lexical_assistant.ask("盘峙在不在搞流动集市的那几个海岛里面")
+    assert answer.found and "盘峙" in answer.answer
+
+
+def test_the_clause_telling_the_way_asked_is_quoted(lexical_assistant):
+    project = lexical_assistant.corpus.documents[0].project(10)
+    sentence = next(u for u in project.units if u.kind == "sentence" and "960套" in u.text)
+    asked = lexical_assistant.reader.read("那种植体降到多少了")
+    quoted = lexical_assistant.answerer._narrowed(asked, project, sentence)
+    assert "900余元" in quoted.text and "960套" not in quoted.text

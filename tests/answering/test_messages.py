@@ -344,3 +344,8 @@ def test_a_lead_that_describes_the_projects_is_not_asked(lexical_assistant):
     assert answer.found and "16人次" in answer.answer
     listed = lexical_assistant.ask("卫健局牵头的有几个治理，都是哪些")
     assert listed.found and "口腔种植" in listed.answer and "医疗急救" in listed.answer
+
+
+def test_a_bare_question_asks_of_what_the_hearsay_before_it_told(lexical_assistant):
+    answer = lexical_assistant.ask("听我爸说卫健局牵头搞了好几个专项 是哪几个呢")
+    assert answer.found and {c.project for c in answer.citations} == {10, 12}

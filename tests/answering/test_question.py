@@ -506,3 +506,22 @@ def test_one_case_asked_in_english_is_no_total(lexical_assistant, reader):
     answer = lexical_assistant.ask("How much was the petrol station in that big case fined?")
     assert not answer.found
     assert lexical_assistant.ask("How much were the petrol stations fined in total?").found
+
+
+def test_young_peoples_mi_asks_a_sum(reader):
+    assert reader.read("骗子那边追回来多少米").answer_type == "money"
+    assert reader.read("离加油站多少米远").answer_type != "money"
+
+
+def test_people_counted_by_the_noun_after_what_qualifies_them(reader):
+    assert reader.read("打掉了多少个干电诈的犯罪嫌疑人").measure == "人"
+
+
+def test_where_a_thing_is_asks_an_address_and_a_bus_line_a_name(reader):
+    assert reader.read("离我最近的惠民店在哪呀").answer_type == "address"
+    assert reader.read("那辆反诈公交跑的是哪路车").answer_type == "entity"
+
+
+def test_a_place_the_story_names_is_asked_when_the_question_points_back(reader):
+    assert [p.name for p in reader.read("我外公住在小沙，他们村回迁安置好了没有").places] == ["小沙"]
+    assert not reader.read("我外公住在小沙，回迁安置一共解决了多少户").places

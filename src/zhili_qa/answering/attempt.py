@@ -19,11 +19,11 @@ from ..retrieve import Ranking
 from .check import OPEN_SUBJECT_COVERAGE, AnswerCheck, Verdict
 from .comparisons import AGAINST_BEFORE
 from .compose import Composer, fact_answer, fact_fields, goal_answer, handled_answer, lead_answer, overview_answer
-from .intent import COLLOQUIAL_LEAD, COMPLETION_Q, COMPLETION_TEXT, LEVELS, answer_type, asks_the_plan
+from .intent import COLLOQUIAL_LEAD, COMPLETION_Q, COMPLETION_TEXT, LEVELS, MEMBER_Q, answer_type, asks_the_plan
 from .misreadings import counts_by_the_act_asked, owners_asked, tells_owners_apart
 from .question import Question
 from .selection import SpanSelector
-from .values import counted_measures, counts_alike
+from .values import counted_measures, counts_alike, ways_moved
 
 CANDIDATES = 8  # clauses of a project the answer check may try before the engine abstains
 YES_NO_SENTENCE = 80  # characters up to which a yes/no answer quotes the whole sentence
@@ -156,6 +156,7 @@ class ProjectAnswerer:
             open_question
             and project.number
             and not (asked.places or asked.years or asked.given or AGAINST_BEFORE.search(asked.asking))
+            and not MEMBER_Q.search(asked.asking)  # 我家那幢在不在里面: whether one thing is among, no overview says
             and not (asked.answer_type == "fact" and self.check.names_a_detail(asked, text, topic))
             and self.check.speaks_of_the_act(asked, text)
             and len(self.check.unknown_nouns(asked)) < UNKNOWN_NOUNS  # 宝宝水痘疫苗…社区医院可以吗: of no project
@@ -224,8 +225,17 @@ class ProjectAnswerer:
         ]
         if not holding:
             return span
-        # The clause that holds most of the subject (订单配送 of two lists of islands), else the first.
-        first = max(holding, key=lambda i: (self.check.words_in(asked, clauses[i].text, topic), -i))
+        # The clause that holds most of the subject (订单配送 of two lists of islands), then one telling the way
+        # asked a figure moved (降到多少: 价格降至900余元, not 采购…960套), else the first.
+        moved = ways_moved(asked.asking)
+        first = max(
+            holding,
+            key=lambda i: (
+                self.check.words_in(asked, clauses[i].text, topic),
+                bool(moved & ways_moved(clauses[i].text)),
+                -i,
+            ),
+        )
         last = first + 1 if asked.answer_type == "date" and first + 1 < len(clauses) else first
         # 有几件，都化解了没: the clause after the count that says all was done answers the rest.
         if (

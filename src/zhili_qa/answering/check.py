@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from itertools import pairwise
+from itertools import pairwise, takewhile
 
 from ..corpus import Span
 from ..figures import arabic_numerals, long_figures, numbers_in, rounds_to
@@ -24,6 +24,7 @@ from .intent import (
     BULLETIN_KINDS,
     LEVELS,
     LIST_KIND,
+    MEMBER_Q,
     NAME_WORDS,
     VALUE_OF,
     WHICH_KIND,
@@ -70,6 +71,8 @@ _WHAT_IT_IS = re.compile(r"是(?:什么|啥|哪)|(?:什么|啥|哪个)数|指(?:
 DISTINCT_DIGITS = 3  # digits from which a figure stated names the one clause stating it (1132.4, 96110)
 # Values a per-unit question (每家, 一颗) asks per unit: a name or a date is no figure of one unit (…平台叫什么名字，
 # 我想看看孩子每天吃的啥).
+_PHRASE_ENDS = frozenset("了 的 过 着 多少 几 ， , 。 ？ ?".split())
+_COMPLEMENTS = frozenset("回来 回去 出来 出去 起来 过来 下来 上来 进来 进去".split())  # 劝返回来: 劝返 is the act
 _FIGURES = frozenset("money count rate number score change".split())
 _PLACE_KINDS = frozenset("区县 县区 国家 城市 街道 乡镇".split())
 
@@ -174,6 +177,8 @@ class AnswerCheck(SubjectMatch):
         """Why a clause with a value beside the subject still answers another question ("" when it does not):
         it counts another thing, a whole for a part, those that acted for all there are, the state after a
         change for the one before (``before``: its sentence up to the value), another owner's figure..."""
+        if MEMBER_Q.search(question.asking) and self.unknown_nouns(question):
+            return "subject"  # 定海五中在不在那32所里面: the bulletin names no school it counts
         if question.wants_value and not self._counts_what_is_asked(question, text, topic):
             return "subject"  # 几名村干部受到了处分: 培训224人次 counts no 村干部
         if question.wants_value and not names_the_part(question, text):
@@ -184,6 +189,8 @@ class AnswerCheck(SubjectMatch):
             return "subject"  # 全区一共有多少所中小学: 32所中小学完成自纠自查 counts those that did
         if question.answer_type == "date" and not as_precise_as_asked(question, text):
             return "precision"  # 几月几号印发的: 2023年 alone does not say
+        if question.answer_type == "count" and not self._suffers_the_act(question, text):
+            return "subject"  # 多少人被电话诈骗骗走了钱: 排查高危企业374家3155人 counts no one defrauded
         if question.answer_type == "count" and not self._names_what_is_numbered(question, context):
             return "subject"  # 立案数是多少: 研判案件800起 counts cases studied, not cases filed
         if not self._names_the_kind_asked(question, context):
@@ -257,6 +264,18 @@ class AnswerCheck(SubjectMatch):
             and self._word_projects(w) <= RARE_TERM
         ]
         return all(w in context or self.thesaurus_says(w, context) for w in numbered)
+
+    def _suffers_the_act(self, question: Question, text: str) -> bool:
+        """A count of those something was done to (多少人被骗, 几家被约谈) is answered only by a clause naming that
+        act."""
+        words = [word for word, _ in question.tags]
+        if "被" not in words:
+            return True
+        # The last verb of the phrase (骗走 of 被电话诈骗骗走了钱, whose 诈骗 says by whom), or a bulletin term (劝返).
+        phrase = takewhile(lambda pair: pair[0] not in _PHRASE_ENDS, question.tags[words.index("被") + 1 :])
+        acts = [w for w, flag in phrase if (flag.startswith("v") or flag == "nz") and w not in _COMPLEMENTS]
+        act = acts[-1] if acts else ""
+        return not act or act in text or self._speaks_of(act, text) > 0
 
     def _names_the_kind_asked(self, question: Question, context: str) -> bool:
         """哪个国家 is answered by a passage naming a 国家; 哪个部门, 哪个项目 are asked of the bulletin itself."""

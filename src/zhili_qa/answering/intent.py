@@ -75,6 +75,7 @@ CHANGE_Q = re.compile(
 )
 MONEY_Q = re.compile(
     r"多少钱|几块钱|多少元|多少万|多少亿|金额|价格|价钱|费用|花多少|收多少|罚了多少|罚多少|罚款|罚没|补贴多少|要多少|钞票|铜钿|多少块钱"
+    r"|多少米(?![远长高宽深])"  # 多少米: young people's slang for money (米 = 元), not a length asked
     r"|多少[\u4e00-\u9fff]{0,4}(?:资金|钱|款|损失)|钱[^？?。]{0,20}多少"
     r"|(?:收入|资金|投入|投资|造价|经费|预算|拨款|花费|成本|补贴|工资|收费|售价|票价)(?:是|有|为|能|能拿|能领)?多少"
     r"|款(?:项)?(?:的)?总(?:额|数)"  # 补偿款总额是多少
@@ -84,8 +85,13 @@ SCORE_Q = re.compile(r"多少分|几分|得分|总分|分数")
 PHONE_Q = re.compile(
     r"(?:电话|热线|号码)(?:号码)?(?:是|为)?(?:多少|什么|啥|几号)|(?:什么|哪个|啥)(?:电话|热线|号码)|号码"
 )
+# 定海五中在不在那32所里面, 有没有包括我们小区: whether one thing is among those the bulletin counts.
+MEMBER_Q = re.compile(
+    r"在不在|包不包括|有没有包括|包括不包括|算不算在|有没有[^，,。？?]{0,10}(?:在内|在里面)"
+    r"|在[^，,。？?]{0,14}(?:里面|之内|当中|之列|名单里)(?:吗|嘛|么|没有)"
+)
 ADDRESS_Q = re.compile(
-    r"地址|在哪里|在哪儿|在哪(?=[？?，,]|$)|在什么地方|在哪个地方|哪条路|门牌|造在哪|建在哪|(?:什么|哪个)位置|位置在哪|从哪里|从哪儿"
+    r"地址|在哪里|在哪儿|在哪(?=[啊呀呢嘛哈哦]?(?:[？?，,。！!\s]|$))|在什么地方|在哪个地方|哪条路|门牌|造在哪|建在哪|(?:什么|哪个)位置|位置在哪|从哪里|从哪儿"
     r"|哪里来的|从哪来"
 )
 # 站长是谁, 民警的名字, 承包商是哪家公司: a person's or a firm's name, which the bulletin never gives.
@@ -110,6 +116,7 @@ def asks_which_of_the_world(text: str) -> bool:
     """哪些材料, 哪几个证件: a which-question about things that are not the bulletin's own (项目, 部门)."""
     match = LIST_KIND.search(text)
     asked = match.group(0)[2:] if match else ""  # 哪几项, 哪些事: a measure word alone asks of the bulletin
+    asked = asked.rstrip("啊呀呢吗嘛哦哈")  # 是哪几个啊: no thing of the world
     return len(asked) >= 2 and not any(kind in asked for kind in BULLETIN_KINDS)
 
 
@@ -145,6 +152,7 @@ ENTITY_Q = re.compile(
     rf"|哪个[\u4e00-\u9fff]{{0,2}}(?:{_PLACES_OF_BUSINESS})|(?:{_PLACES_OF_BUSINESS})(?:的名字|叫什么名字|叫什么|是哪家|是哪一家)|名字叫什么"
     # 被罚款的是哪几家 能不能说下名字 (not 哪几个海岛…岛名字, places the bulletin lists)
     rf"|哪(?:几|些)(?:家|个(?=[\u4e00-\u9fff]{{0,3}}(?:{_PLACES_OF_BUSINESS})))[^。？?]{{0,14}}?(?:名字|名称|名单|站名|店名|叫什么|叫啥)"
+    r"|(?:几|哪一?)路(?:车|公交|公共汽车|巴士|线)"  # 反诈公交是几路车: a bus line's number, not a count
 )
 WHICH_RESULTS_Q = re.compile(r"(?:哪些|什么)(?:成果|成效|工作|措施|举措|进展|效果)|做了哪些|干了哪些")
 # 有哪些让家长参与监督的办法: ways of doing something, told in a clause of what was done, not as a list of names.

@@ -364,13 +364,23 @@ def asking_part(text: str) -> str:
     return "，".join(clauses[start:end])
 
 
+# 她们村, 我们岛上: the asking clause points back at a place the asker's story named.
+POINTS_TO_STORY_PLACE = re.compile(r"(?:[她他我你咱俺]们|[她他我你咱俺]家|那个|这个)(?:村|镇|街道|社区|岛|乡)")
+_BARE_QUESTION = re.compile(
+    r"\s*(?:那|那么)?(?:都|分别|到底|究竟)?(?:是|有)?(?:哪几个|哪几家|哪几项|哪些|哪个|多少|几个|什么|啥|谁)"
+    r"(?:啊|呀|呢|吗|嘛|哦|哈)?\s*[？?！!。]*\s*"
+)
+
+
 def without_story(asking: str) -> str:
     """The asking part less the asker's story told in clauses of its own (说实话我们做小生意的最怕被查，…查处了
     多少个腐败问题) and what someone is reported to have said (有群众来电说种牙太贵了): their words name
     nothing asked."""
     clauses = CLAUSES.findall(asking)
     kept = [c for c in clauses if QUESTION_WORD.search(c) or not (STORY.search(c) or _TOLD_BY_OTHERS.search(c))]
-    return "，".join(kept) if len(kept) < len(clauses) and any(QUESTION_WORD.search(c) for c in kept) else asking
+    # 我妈说卫健局牵头搞了好几个专项，是哪几个: a bare question asks of what the story told.
+    asks_of_its_own = any(QUESTION_WORD.search(c) and not _BARE_QUESTION.fullmatch(c) for c in kept)
+    return "，".join(kept) if len(kept) < len(clauses) and asks_of_its_own else asking
 
 
 def sentence_asking(text: str, asking: str) -> str:

@@ -15,6 +15,7 @@ import jieba.posseg
 from ..figures import numbers_in, rounds_to
 from ..text import dictionary_tag
 from .intent import ASKS_HOW_MUCH, BULLETIN_KINDS, EXACT_DATE_Q, EXACT_DAY_Q, HOUR_Q, clauses_in
+from .message import POINTS_TO_STORY_PLACE, without_story
 from .question import SET_ASIDE, Question
 from .values import DOCUMENT_TITLE, GENERAL_MEASURE, SUM, clauses_of, counts_in, dated_clauses, value_clauses
 
@@ -249,9 +250,13 @@ def averted(question: Question, text: str) -> bool:
 def one_of_a_list(question: Question, text: str) -> bool:
     """Does the question name one item of a list the passage (a clause or its sentence) gives a figure for all of
     (超龄领取…的几个人: 涉及人数88人 counts 同一本证书…、超龄领取…、公务员享受… together)?"""
+    # 我表妹住在东岠岛上…一共送了多少次: an item the asker's story names is not the one asked of, unless the
+    # question points back at it (我住盘峙岛，我们岛上搞了几次).
+    pointed = POINTS_TO_STORY_PLACE.search(question.asking)
+    asked = question.asking if pointed else without_story(question.asking)
     for listed in _LIST_OF_ITEMS.finditer(text):
         items = [_LEADING_PREPOSITION.sub("", i.strip("“”等")) for i in re.split(r"[、和]", listed.group(0))]
-        named = [i for i in items if len(i) >= 2 and i in question.asking]
+        named = [i for i in items if len(i) >= 2 and i in asked]
         # 东岠大猫那几个小岛一共送了多少次 names items of the whole; 盘峙岛上办了几次 names one.
         if len(items) >= 2 and len(named) == 1 and not _WHOLE_OF_A_LIST.search(question.asking):
             return True

@@ -33,6 +33,7 @@ from .intent import (
 from .message import (
     CLAUSES,
     HOW_MANY,
+    POINTS_TO_STORY_PLACE,
     QUESTION_WORD,
     asking_part,
     sentence_asking,
@@ -215,7 +216,8 @@ class QuestionReader:
             people = _PEOPLE.search(counted) or (number_of and _PEOPLE.search(number_of.group("what")))
             intent = dataclasses.replace(intent, measures=("人",) if people else ("个",))
         elif intent.measures[:1] == ("个",) and (
-            _PEOPLE.search(counted or _last_noun(tagged)) or (not counted and _ACTS_ON_PEOPLE.search(asking))
+            _PEOPLE.search(counted or _last_noun(tagged) or _head_after_count(tagged))
+            or (not counted and _ACTS_ON_PEOPLE.search(asking))
         ):
             intent = dataclasses.replace(intent, measures=("人",))  # 多少个嫌疑人, 特困人员有几个, 劝回来几个: people
         if intent.measures[:1] in (("人",), ("名",)) and not counted:
@@ -249,7 +251,7 @@ class QuestionReader:
                 if w not in aside
             ),
             # Read from the part that asks: a story before it (我住在定海城区，每天都要去加油) asks nothing.
-            places=self._places_asked(asking),
+            places=self._places_asked(text, asking),
             years=self._years_asked(text, asking, storyless, kind == "date"),
             per_unit=bool(PER_UNIT_Q.search(asking)),
             # 一年, 一颗, 一套 name one of a thing, not a figure of the bulletin's, and a year is the year
@@ -296,12 +298,14 @@ class QuestionReader:
             sentence_asking(text, asking), self.period, asks_a_date
         )
 
-    def _places_asked(self, asking: str) -> tuple[Place, ...]:
+    def _places_asked(self, text: str, asking: str) -> tuple[Place, ...]:
         """Other places than the district, and places inside it named where the question asks (马岙街道的急救点
         什么时候建好), not in a story before (我住在长峙岛，…改造了多少户)."""
         other = [p for p in self.places.named_in(asking) if not self.places.is_home(p)]
         asking_clauses = "，".join(c for c in CLAUSES.findall(asking) if QUESTION_WORD.search(c))
-        return (*other, *self.places.local_named_in(asking_clauses))
+        # 我外婆在小沙，她们村回迁啥时候能安置好: the asking clause points back at the story's place.
+        where = text if POINTS_TO_STORY_PLACE.search(asking_clauses) else asking_clauses
+        return (*other, *self.places.local_named_in(where))
 
     def part_asked(self, asking: str) -> tuple[str, ...]:
         """The words that single out a part of a whole the question names (X里/中，Y的有多少)."""
@@ -387,6 +391,14 @@ def _counted_phrase(following: list[tuple[str, str]]) -> list[str]:
             break
         nouns.append(after)
     return nouns
+
+
+def _head_after_count(tagged: list[tuple[str, str]]) -> str:
+    """The noun a count word is followed by, past what qualifies it (嫌疑人 of 抓了多少个搞电信诈骗的嫌疑人)."""
+    after = list(itertools.dropwhile(lambda pair: not _HOW_MANY.search(pair[0]), tagged))[1:]
+    words = [word for word, _ in after]
+    head = after[words.index("的") + 1 :] if "的" in words else after
+    return next((word for word, flag in head if flag.startswith("n")), "")
 
 
 def _last_noun(tagged: list[tuple[str, str]]) -> str:
