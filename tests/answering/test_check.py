@@ -654,3 +654,14 @@ def test_what_one_pays_in_all_is_no_cap_and_a_cap_asked_is(lexical_assistant):
 def test_a_fact_is_quoted_with_the_rest_of_its_short_item(lexical_assistant):
     answer = lexical_assistant.ask("孩子学校的食堂，家长有什么办法参与监督")
     assert answer.found and "意见箱" in answer.answer and "家校共管" in answer.answer
+
+
+def test_which_petrol_stations_asks_their_names(lexical_assistant):
+    assert lexical_assistant.reader.read("被立案的是哪几个加油站").answer_type == "entity"
+    assert not lexical_assistant.ask("立案查处的是哪几个加油站，能不能说一下").found
+
+
+def test_those_counted_by_an_act_the_bulletin_never_names(lexical_assistant):
+    assert not lexical_assistant.ask("电诈抓的那些人里，最后判刑的有几个").found
+    answer = lexical_assistant.ask("劝返回来的有几个")
+    assert answer.found and "15名" in answer.answer

@@ -191,6 +191,8 @@ class AnswerCheck(SubjectMatch):
             return "precision"  # 几月几号印发的: 2023年 alone does not say
         if question.answer_type == "count" and not self._suffers_the_act(question, text):
             return "subject"  # 多少人被电话诈骗骗走了钱: 排查高危企业374家3155人 counts no one defrauded
+        if question.answer_type == "count" and self._counted_by_an_unnamed_act(question):
+            return "subject"  # 判刑的有几个: the bulletin never speaks of sentencing
         if question.answer_type == "count" and not self._names_what_is_numbered(question, context):
             return "subject"  # 立案数是多少: 研判案件800起 counts cases studied, not cases filed
         if not self._names_the_kind_asked(question, context):
@@ -272,10 +274,24 @@ class AnswerCheck(SubjectMatch):
         if "被" not in words:
             return True
         # The last verb of the phrase (骗走 of 被电话诈骗骗走了钱, whose 诈骗 says by whom), or a bulletin term (劝返).
-        phrase = takewhile(lambda pair: pair[0] not in _PHRASE_ENDS, question.tags[words.index("被") + 1 :])
+        last = len(words) - words[::-1].index("被")  # 被省里评为…的大案，有几个人被判刑: the last one is asked
+        phrase = takewhile(lambda pair: pair[0] not in _PHRASE_ENDS, question.tags[last:])
         acts = [w for w, flag in phrase if (flag.startswith("v") or flag == "nz") and w not in _COMPLEMENTS]
         act = acts[-1] if acts else ""
         return not act or act in text or self._speaks_of(act, text) > 0
+
+    def _counted_by_an_unnamed_act(self, question: Question) -> bool:
+        """Are those counted singled out by an act the bulletin never names, in no word of its own nor a thesaurus
+        term (判刑的有几个)?"""
+        tags = [(word, flag) for word, flag in question.tags if word not in _COMPLEMENTS]
+        for (word, flag), (then, _), (after, _) in zip(tags, tags[1:], [*tags[2:], ("", "")], strict=False):
+            asks = after in ("有", "是") or after.startswith(("多少", "几"))
+            unnamed = (
+                len(word) >= 2 and not self._word_projects(word) and not self._terms_for(word)
+            )  # not 定 of 目标定的
+            if then == "的" and flag.startswith("v") and asks and unnamed:
+                return True
+        return False
 
     def _names_the_kind_asked(self, question: Question, context: str) -> bool:
         """哪个国家 is answered by a passage naming a 国家; 哪个部门, 哪个项目 are asked of the bulletin itself."""

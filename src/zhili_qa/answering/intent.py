@@ -147,7 +147,7 @@ def asks_the_plan(asking: str) -> bool:
 
 _PLACES_OF_BUSINESS = "站点|站|店|公司|企业|医院|学校|机构|菜场|市场|诊所|酒吧|KTV|ktv|饭店|餐馆|工厂|工地|商家|商户"
 ENTITY_Q = re.compile(
-    rf"哪(?:一|几)?家(?!单位|部门)[\u4e00-\u9fff]{{0,3}}(?:{_PLACES_OF_BUSINESS}|施工单位)|哪一家(?!单位|部门)|哪一?所"
+    rf"哪(?:一|几)?[家个](?!单位|部门)[\u4e00-\u9fff]{{0,3}}(?:{_PLACES_OF_BUSINESS}|施工单位)|哪一家(?!单位|部门)|哪一?所"
     rf"|(?:{_PLACES_OF_BUSINESS}|施工单位)(?:[^，,。？?]{{0,6}}[，,\s])?叫啥|(?:{_PLACES_OF_BUSINESS}|施工单位)的?名字|(?:{_PLACES_OF_BUSINESS})是哪(?:几|些)家?|哪[\d一二两三四五六七八九十]+家"
     rf"|哪个[\u4e00-\u9fff]{{0,2}}(?:{_PLACES_OF_BUSINESS})|(?:{_PLACES_OF_BUSINESS})(?:的名字|叫什么名字|叫什么|是哪家|是哪一家)|名字叫什么"
     # 被罚款的是哪几家 能不能说下名字 (not 哪几个海岛…岛名字, places the bulletin lists)
