@@ -641,21 +641,6 @@ def test_the_clause_telling_the_way_asked_is_quoted(lexical_assistant):
     assert "900余元" in quoted.text and "960套" not in quoted.text
 
 
-def test_what_one_pays_in_all_is_no_cap_and_a_cap_asked_is(lexical_assistant):
-    for question in (
-        "种值牙一颗全部下来多少钱",
-        "With the price controls, how much is one implant in total in Dinghai?",
-    ):
-        answer = lexical_assistant.ask(question)
-        assert answer.found and "6000元左右" in answer.answer and "4275" not in answer.answer
-    assert "4275" in lexical_assistant.ask("三甲医院种一颗牙最高能收多少").answer
-
-
-def test_a_fact_is_quoted_with_the_rest_of_its_short_item(lexical_assistant):
-    answer = lexical_assistant.ask("孩子学校的食堂，家长有什么办法参与监督")
-    assert answer.found and "意见箱" in answer.answer and "家校共管" in answer.answer
-
-
 def test_which_petrol_stations_asks_their_names(lexical_assistant):
     assert lexical_assistant.reader.read("被立案的是哪几个加油站").answer_type == "entity"
     assert not lexical_assistant.ask("立案查处的是哪几个加油站，能不能说一下").found

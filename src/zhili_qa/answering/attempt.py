@@ -28,7 +28,6 @@ from .values import counted_measures, counts_alike, ways_moved
 CANDIDATES = 8  # clauses of a project the answer check may try before the engine abstains
 YES_NO_SENTENCE = 80  # characters up to which a yes/no answer quotes the whole sentence
 NARROW_FROM = 50  # characters from which a value's quote is cut to the clauses that hold it
-WHOLE_ITEM = 160  # characters up to which a fact's quote is its whole numbered item (each way it lists)
 GOAL_CLAUSES = 4  # best-scoring goal clauses quoted when a part of the goal is asked
 # Nouns the bulletin never uses from which an open question (社区医院可以吗) is not about the project as a whole;
 # two are often a citizen's words for its topic (老房子…房子还没分下来).
@@ -212,14 +211,7 @@ class ProjectAnswerer:
 
     def _narrowed(self, asked: Question, project: Project, span: Span) -> Span:
         """A long run quoted for a value, cut to the clauses that hold it beside the subject (and, for a
-        date, the clause it dates): 3935元 is answered without the goal's preamble. A fact is quoted with the
-        rest of its short numbered item: 家长能不能参与监督 is answered by 举报电话和意见箱 and 家校共管 alike."""
-        if asked.answer_type == "fact" and span.item:
-            item = next((u for u in project.units if u.kind == "item" and u.start <= span.start <= u.end), span)
-            if span.end > item.end or len(item.text) > WHOLE_ITEM:
-                return span
-            text = item.text.rstrip("。")  # the answer closes the quote itself
-            return dataclasses.replace(item, end=item.start + len(text), text=text)
+        date, the clause it dates): 3935元 is answered without the goal's preamble."""
         if not asked.wants_value or len(span.text) <= NARROW_FROM:
             return span
         clauses = [u for u in project.units if u.kind == "clause" and span.start <= u.start and u.end <= span.end]

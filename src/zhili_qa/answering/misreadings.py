@@ -48,9 +48,9 @@ _ACTION_REACH = 12  # characters after a count in which its noun and verb are lo
 _TOTAL_ASKED = re.compile(r"一共|总共|共有|总数|合计|加起来|总计|总金额|总额")
 _PER_UNIT_SUM = re.compile(r"平均|均价|人均|单颗|单价|每")
 # 价格上限是多少: a cap asked, which an average or a level reached (降至900余元) does not state.
-_CAP_ASKED = re.compile(r"上限|不超过|不得超过|封顶|限价|最高|(?<![个项家哪谁])最多")  # 哪个最多 compares
+_CAP_ASKED = re.compile(r"上限|不超过|不得超过|封顶|限价|最高价")
 _CAP_TEXT = re.compile(r"不超过|不得超过|上限|以内|控制在|封顶|限价|最高")
-_ACTUAL_ASKED = re.compile(r"实际|平均|真正|到底|一共|总共|全部下来|全下来|加起来|总的|总费用")  # what one pays in all
+_ACTUAL_ASKED = re.compile(r"实际|平均|真正|到底")
 _CAP_ONLY = re.compile(r"不超过|不得超过|上限|封顶|调控目标")
 # 撤并以后还剩几家: what remains, which a count of those merged (撤并整合3家) does not say.
 _REMAINING_ASKED = re.compile(r"还剩|剩下|剩余|剩了|还有几|还有多少")
