@@ -3,6 +3,7 @@ for the place, year and unit asked."""
 
 from zhili_qa.answering.values import holds_value, value_clauses
 from zhili_qa.corpus import Span
+from zhili_qa.evaluate import ask_conversation
 from zhili_qa.figures import unsupported_figures
 
 
@@ -626,9 +627,8 @@ def test_a_count_of_those_an_act_was_done_to_needs_that_act(lexical_assistant):
 
 def test_whether_one_thing_is_among_those_counted_needs_it_named(lexical_assistant):
     assert not lexical_assistant.ask("我女儿读的定海二中在不在那32所自查的中小学里面").found
-    first = lexical_assistant.ask("老小区去年改造了多少幢")
-    history = [{"role": "user", "content": "老小区去年改造了多少幢"}, {"role": "assistant", "content": first.answer}]
-    assert not lexical_assistant.ask("那我家那幢在不在里面，解放西路的", history).found  # no overview says
+    turns = ["老小区去年改造了多少幢", "那我家那幢在不在里面，解放西路的"]
+    assert not ask_conversation(lexical_assistant.ask, turns).found  # no overview says
     answer = lexical_assistant.ask("盘峙在不在搞流动集市的那几个海岛里面")
     assert answer.found and "盘峙" in answer.answer
 

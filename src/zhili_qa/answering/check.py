@@ -69,10 +69,10 @@ _UNIT_OF = re.compile(r"(?:单|每[一1]?)([家个次颗人户所件位名套])"
 _ENUMERATION = re.compile(r"(?P<items>(?:[^、，,。]+、)+[^、，,。]+?)等")
 _WHAT_IT_IS = re.compile(r"是(?:什么|啥|哪)|(?:什么|啥|哪个)数|指(?:的是)?(?:什么|啥|哪)|代表|什么意思|干(?:嘛|什么)的")
 DISTINCT_DIGITS = 3  # digits from which a figure stated names the one clause stating it (1132.4, 96110)
-# Values a per-unit question (每家, 一颗) asks per unit: a name or a date is no figure of one unit (…平台叫什么名字，
-# 我想看看孩子每天吃的啥).
 _PHRASE_ENDS = frozenset("了 的 过 着 多少 几 ， , 。 ？ ?".split())
 _COMPLEMENTS = frozenset("回来 回去 出来 出去 起来 过来 下来 上来 进来 进去".split())  # 劝返回来: 劝返 is the act
+# Values a per-unit question (每家, 一颗) asks per unit: a name or a date is no figure of one unit (…平台叫什么名字，
+# 我想看看孩子每天吃的啥).
 _FIGURES = frozenset("money count rate number score change".split())
 _PLACE_KINDS = frozenset("区县 县区 国家 城市 街道 乡镇".split())
 
@@ -278,7 +278,7 @@ class AnswerCheck(SubjectMatch):
         phrase = takewhile(lambda pair: pair[0] not in _PHRASE_ENDS, question.tags[last:])
         acts = [w for w, flag in phrase if (flag.startswith("v") or flag == "nz") and w not in _COMPLEMENTS]
         act = acts[-1] if acts else ""
-        return not act or act in text or self._speaks_of(act, text) > 0
+        return not act or self._speaks_of(act, text) > 0
 
     def _counted_by_an_unnamed_act(self, question: Question) -> bool:
         """Are those counted singled out by an act the bulletin never names, in no word of its own nor a thesaurus
@@ -286,10 +286,8 @@ class AnswerCheck(SubjectMatch):
         tags = [(word, flag) for word, flag in question.tags if word not in _COMPLEMENTS]
         for (word, flag), (then, _), (after, _) in zip(tags, tags[1:], [*tags[2:], ("", "")], strict=False):
             asks = after in ("有", "是") or after.startswith(("多少", "几"))
-            unnamed = (
-                len(word) >= 2 and not self._word_projects(word) and not self._terms_for(word)
-            )  # not 定 of 目标定的
-            if then == "的" and flag.startswith("v") and asks and unnamed:
+            # Two characters at least: 定 of 目标定的 is no act.
+            if then == "的" and flag.startswith("v") and asks and len(word) >= 2 and self.never_said(word):
                 return True
         return False
 
@@ -308,7 +306,7 @@ class AnswerCheck(SubjectMatch):
 
     def speaks_of_the_act(self, question: Question, context: str) -> bool:
         """能不能报销: an act the bulletin never names (no word of it, no thesaurus term) is not confirmed."""
-        acts = [a for a in ABLE_Q.findall(question.asking) if self._word_projects(a) == 0 and not self._terms_for(a)]
+        acts = [a for a in ABLE_Q.findall(question.asking) if self.never_said(a)]
         return all(act in context for act in acts)
 
     def _of_what_is_asked(self, question: Question, context: str) -> bool:

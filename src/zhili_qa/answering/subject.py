@@ -48,11 +48,11 @@ class SubjectMatch:
 
     def unknown_nouns(self, question: Question) -> list[str]:
         """Subject nouns the bulletin never uses (水痘, 疫苗 of 水痘疫苗在哪打): what it cannot speak of."""
-        return [
-            w
-            for w in question.subject
-            if not self._word_projects(w) and _tag_of(w, question.tags).startswith("n") and not self._terms_for(w)
-        ]
+        return [w for w in question.subject if _tag_of(w, question.tags).startswith("n") and self.never_said(w)]
+
+    def never_said(self, word: str) -> bool:
+        """Does the bulletin never use the word, nor a term the thesaurus gives for it (判刑, 水痘)?"""
+        return not self._word_projects(word) and not self._terms_for(word)
 
     def subject_leads_to_value(self, question: Question, text: str, topic: str) -> bool:
         """Does a subject word come before the first figure (组织检查加油站110家次, not 通过11次……监督检查)?"""
